@@ -1,0 +1,27 @@
+/**
+ * The closed vocabularies stored as strings in the database (kept as strings so PostgreSQL and
+ * SQLite store them alike and a new state needs no table rewrite). Validate against these.
+ */
+export const SPLITS = ["train", "val", "test", "unassigned"] as const;
+export type Split = (typeof SPLITS)[number];
+
+export const LABEL_STATUSES = ["unlabeled", "labeled", "reviewed", "needs_fix"] as const;
+export type LabelStatus = (typeof LABEL_STATUSES)[number];
+
+export const BOX_SOURCES = ["human", "import", "model"] as const;
+export type BoxSource = (typeof BOX_SOURCES)[number];
+
+export const WORKER_KINDS = ["training", "monitor"] as const;
+export type WorkerKind = (typeof WORKER_KINDS)[number];
+
+export const WORKER_STATUSES = ["starting", "idle", "busy", "stopped"] as const;
+export type WorkerStatus = (typeof WORKER_STATUSES)[number];
+
+export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const MODEL_STAGES = ["candidate", "production", "archived"] as const;
+export type ModelStage = (typeof MODEL_STAGES)[number];
+
+export const ALERT_STATUSES = ["open", "acknowledged", "sent_to_labeling", "dismissed"] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];

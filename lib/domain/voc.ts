@@ -1,0 +1,227 @@
+import { XMLBuilder, XMLParser, XMLValidator } from "fast-xml-parser";
+import type { PixelBox } from "./box";
+
+/**
+ * Pascal VOC annotation files, parsed and written without I/O.
+ * Coordinates here are exactly what the file says (VOC: 1-based, inclusive); convert with
+ * vocToPixelBox / pixelBoxToVoc at this boundary only.
+ */
+export interface VocBox {
+  xmin: number;
+  ymin: number;
+  xmax: number;
+  ymax: number;
+}
+
+export interface VocObject {
+  name: string;
+  box: VocBox;
+  difficult: boolean;
+  truncated: boolean;
+  occluded: boolean;
+  pose?: string;
+  /** Tags we do not model (attributes, parts, custom), kept for lossless export. */
+  extra: Record<string, unknown>;
+}
+
+export interface VocSize {
+  width: number;
+  height: number;
+  depth?: number;
+}
+
+export interface VocAnnotation {
+  folder?: string;
+  filename?: string;
+  path?: string;
+  size?: VocSize;
+  objects: VocObject[];
+  /** Top-level tags we do not model (source, segmented, owner, custom), kept for export. */
+  extra: Record<string, unknown>;
+}
+
+/** A problem inside an otherwise readable file: the object it names was skipped. */
+export interface VocProblem {
+  objectIndex?: number;
+  message: string;
+}
+
+export type VocParseResult =
+  | { ok: true; annotation: VocAnnotation; problems: VocProblem[] }
+  | { ok: false; error: VocParseError };
+
+export class VocParseError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(line === undefined ? message : `line ${line}: ${message}`);
+    this.name = "VocParseError";
+  }
+}
+
+const ANNOTATION_KEYS = new Set(["folder", "filename", "path", "size", "object"]);
+const OBJECT_KEYS = new Set(["name", "pose", "truncated", "difficult", "occluded", "bndbox"]);
+
+// Entities are never expanded and DOCTYPEs are refused outright: VOC files have no use for
+// them, and they are how billion-laughs and XXE payloads arrive.
+const parser = new XMLParser({
+  processEntities: false,
+  htmlEntities: false,
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  isArray: (_name, jpath) => jpath === "annotation.object",
+});
+
+export function parseVoc(xml: string): VocParseResult {
+  const text = xml.replace(/^\uFEFF/, "").trimStart();
+  if (text.length === 0) return { ok: false, error: new VocParseError("the file is empty") };
+  const doctype = /<!DOCTYPE/i.exec(text);
+  if (doctype) {
+    const line = text.slice(0, doctype.index).split("\n").length;
+    return { ok: false, error: new VocParseError("DOCTYPE declarations are not allowed", line) };
+  }
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    return { ok: false, error: new VocParseError(`malformed XML: ${valid.err.msg}`, valid.err.line) };
+  }
+  const root = parser.parse(text) as Record<string, unknown>;
+  const annotation = root.annotation;
+  if (!isRecord(annotation)) {
+    return { ok: false, error: new VocParseError("the root element must be <annotation>") };
+  }
+
+  const problems: VocProblem[] = [];
+  const objects: VocObject[] = [];
+  const rawObjects = Array.isArray(annotation.object) ? annotation.object : [];
+  rawObjects.forEach((raw, objectIndex) => {
+    const parsed = parseObject(raw);
+    if (typeof parsed === "string") problems.push({ objectIndex, message: `object ${objectIndex + 1}: ${parsed}` });
+    else objects.push(parsed);
+  });
+
+  let size: VocSize | undefined;
+  if (annotation.size !== undefined) {
+    const parsedSize = parseSize(annotation.size);
+    if (typeof parsedSize === "string") problems.push({ message: parsedSize });
+    else size = parsedSize;
+  }
+
+  return {
+    ok: true,
+    annotation: {
+      folder: optionalText(annotation.folder),
+      filename: optionalText(annotation.filename),
+      path: optionalText(annotation.path),
+      size,
+      objects,
+      extra: pickExtra(annotation, ANNOTATION_KEYS),
+    },
+    problems,
+  };
+}
+
+function parseObject(raw: unknown): VocObject | string {
+  if (!isRecord(raw)) return "<object> has no content";
+  const name = optionalText(raw.name);
+  if (!name) return "<name> is missing";
+  if (!isRecord(raw.bndbox)) return `<bndbox> is missing for "${name}"`;
+  const box: Partial<VocBox> = {};
+  for (const key of ["xmin", "ymin", "xmax", "ymax"] as const) {
+    const value = parseNumber(raw.bndbox[key]);
+    if (value === undefined) return `<${key}> ${describe(raw.bndbox[key])} is not a number`;
+    box[key] = value;
+  }
+  return {
+    name,
+    box: box as VocBox,
+    difficult: parseFlag(raw.difficult),
+    truncated: parseFlag(raw.truncated),
+    occluded: parseFlag(raw.occluded),
+    pose: optionalText(raw.pose),
+    extra: pickExtra(raw, OBJECT_KEYS),
+  };
+}
+
+function parseSize(raw: unknown): VocSize | string {
+  if (!isRecord(raw)) return "<size> has no content";
+  const width = parseNumber(raw.width);
+  const height = parseNumber(raw.height);
+  if (width === undefined || height === undefined || width <= 0 || height <= 0) {
+    return `<size> ${describe(raw.width)}x${describe(raw.height)} is not a valid image size`;
+  }
+  const depth = parseNumber(raw.depth);
+  return depth === undefined ? { width, height } : { width, height, depth };
+}
+
+function parseNumber(raw: unknown): number | undefined {
+  if (typeof raw !== "string" || raw.trim() === "") return undefined;
+  const value = Number(raw.trim());
+  return Number.isFinite(value) ? value : undefined;
+}
+
+function parseFlag(raw: unknown): boolean {
+  if (typeof raw !== "string") return false;
+  const v = raw.trim().toLowerCase();
+  return v === "1" || v === "true" || v === "yes";
+}
+
+function optionalText(raw: unknown): string | undefined {
+  if (typeof raw === "number") return String(raw);
+  return typeof raw === "string" && raw.length > 0 ? raw : undefined;
+}
+
+function describe(raw: unknown): string {
+  return raw === undefined ? "(missing)" : JSON.stringify(raw);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function pickExtra(record: Record<string, unknown>, known: Set<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !known.has(key)));
+}
+
+const builder = new XMLBuilder({ format: true, indentBy: "\t", suppressEmptyNode: false });
+
+export function serializeVoc(annotation: VocAnnotation): string {
+  const body: Record<string, unknown> = {};
+  if (annotation.folder !== undefined) body.folder = annotation.folder;
+  if (annotation.filename !== undefined) body.filename = annotation.filename;
+  if (annotation.path !== undefined) body.path = annotation.path;
+  Object.assign(body, annotation.extra);
+  if (annotation.size) {
+    body.size = {
+      width: annotation.size.width,
+      height: annotation.size.height,
+      ...(annotation.size.depth !== undefined ? { depth: annotation.size.depth } : {}),
+    };
+  }
+  body.object = annotation.objects.map((o) => ({
+    name: o.name,
+    ...(o.pose !== undefined ? { pose: o.pose } : {}),
+    truncated: o.truncated ? 1 : 0,
+    occluded: o.occluded ? 1 : 0,
+    difficult: o.difficult ? 1 : 0,
+    ...o.extra,
+    bndbox: { xmin: o.box.xmin, ymin: o.box.ymin, xmax: o.box.xmax, ymax: o.box.ymax },
+  }));
+  return builder.build({ annotation: body }) as string;
+}
+
+/** VOC (1-based, inclusive) → Masklab pixels (0-based, max exclusive). */
+export function vocToPixelBox(box: VocBox): PixelBox {
+  return { xmin: box.xmin - 1, ymin: box.ymin - 1, xmax: box.xmax, ymax: box.ymax };
+}
+
+/** Masklab pixels → VOC integers, rounding to the nearest pixel edge. */
+export function pixelBoxToVoc(box: PixelBox): VocBox {
+  return {
+    xmin: Math.round(box.xmin) + 1,
+    ymin: Math.round(box.ymin) + 1,
+    xmax: Math.round(box.xmax),
+    ymax: Math.round(box.ymax),
+  };
+}

@@ -1,0 +1,45 @@
+import { spawn } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { databaseUrl, dataDir } from "./config";
+import { createDb } from "./db";
+
+const PRISMA_CLI = path.resolve("workers/cli/prisma.mjs");
+
+/**
+ * Creates the data directory and applies committed migrations (`prisma migrate deploy`, the
+ * same command a PostgreSQL deployment runs). Safe to call on every start.
+ */
+export async function migrateDatabase(url: string = databaseUrl()): Promise<void> {
+  await mkdir(dataDir(), { recursive: true });
+  const file = url.startsWith("file:") ? url.slice(5) : null;
+  if (file) await mkdir(path.dirname(file), { recursive: true });
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [PRISMA_CLI, "migrate", "deploy"], {
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`database migration failed (exit ${code}):\n${output.trim()}`)),
+    );
+  });
+  if (file) await enableWriteAheadLog(url);
+}
+
+/**
+ * The web server and the worker share one SQLite file; WAL lets readers proceed while one
+ * writes. The setting is stored in the file, so once is enough.
+ */
+async function enableWriteAheadLog(url: string): Promise<void> {
+  const client = createDb(url);
+  try {
+    await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  } finally {
+    await client.$disconnect();
+  }
+}
+

@@ -1,0 +1,50 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+/** What the production build depends on; a change to any of these triggers a rebuild. */
+const BUILD_INPUTS = ["app", "components", "lib", "public", "generated", "next.config.js", "tsconfig.json", "package-lock.json"];
+const STAMP = ".next/masklab-build-fingerprint";
+
+export const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
+
+/** A cheap fingerprint of the build inputs (paths, sizes, modification times). */
+export async function buildFingerprint(root = process.cwd()): Promise<string> {
+  const hash = createHash("sha256");
+  for (const input of BUILD_INPUTS) {
+    const full = path.join(root, input);
+    const info = await stat(full).catch(() => null);
+    if (!info) continue;
+    const files = info.isDirectory()
+      ? (await readdir(full, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name))
+      : [full];
+    for (const file of files.sort()) {
+      const s = await stat(file);
+      hash.update(`${path.relative(root, file)}\0${s.size}\0${s.mtimeMs}\n`);
+    }
+  }
+  return hash.digest("hex");
+}
+
+/** Runs `next build` when the inputs changed since the last build; returns whether it built. */
+export async function ensureWebBuild(log: (line: string) => void): Promise<boolean> {
+  const fingerprint = await buildFingerprint();
+  const previous = await readFile(STAMP, "utf8").catch(() => null);
+  const hasBuild = await stat(".next/BUILD_ID").then(() => true, () => false);
+  if (hasBuild && previous === fingerprint) return false;
+  log(hasBuild ? "sources changed: rebuilding the web app …" : "building the web app (first start only, about a minute) …");
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [NEXT_BIN, "build"], {
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code}):\n${output}`))));
+  });
+  await writeFile(STAMP, fingerprint);
+  return true;
+}
