@@ -102,6 +102,7 @@ export async function importVocFolder(dir: string, options: ImportOptions): Prom
         seenHashes.set(image.contentHash, image.fileName);
         image.split = folder.splits.get(path.parse(image.fileName).name) ?? "unassigned";
         prepared.push(image);
+        if (!pair.annotation) report(image.fileName, { severity: "info", code: "image-unlabeled", message: "no annotation file; imported as unlabeled" });
       }
     }
     options.onProgress?.(++done, pairs.length);
@@ -160,12 +161,12 @@ async function pairAnnotationsWithImages(
     pairs.set(imageFile, { imageFile, annotationFile, annotation: parsed.annotation });
   }
   for (const imageFile of imageFiles) {
-    if (!pairs.has(imageFile)) {
-      report(imageFile, { severity: "info", code: "image-unlabeled", message: "no annotation file; imported as unlabeled" });
-      pairs.set(imageFile, { imageFile, annotationFile: null, annotation: null });
-    }
+    if (!pairs.has(imageFile)) pairs.set(imageFile, { imageFile, annotationFile: null, annotation: null });
   }
-  return [...pairs.values()].sort((a, b) => a.imageFile.localeCompare(b.imageFile));
+  // Labelled images first: when two files hold the same picture, the one with labels is kept.
+  return [...pairs.values()].sort(
+    (a, b) => Number(a.annotation === null) - Number(b.annotation === null) || a.imageFile.localeCompare(b.imageFile),
+  );
 }
 
 async function prepareImage(

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { parseVoc, pixelBoxToVoc, serializeVoc, vocToPixelBox } from "./voc";
+
+// Shaped like the Kaggle face-mask files: no XML declaration, a leading newline, a box at xmax == width + 1.
+const KAGGLE_LIKE = `
+<annotation>
+    <folder>images</folder>
+    <filename>maksssksksss0.png</filename>
+    <size><width>512</width><height>366</height><depth>3</depth></size>
+    <segmented>0</segmented>
+    <object>
+        <name>without_mask</name>
+        <pose>Unspecified</pose>
+        <truncated>0</truncated>
+        <occluded>0</occluded>
+        <difficult>0</difficult>
+        <bndbox><xmin>79</xmin><ymin>105</ymin><xmax>109</xmax><ymax>142</ymax></bndbox>
+    </object>
+    <object>
+        <name>with_mask</name>
+        <pose>Unspecified</pose>
+        <truncated>1</truncated>
+        <occluded>0</occluded>
+        <difficult>1</difficult>
+        <bndbox><xmin>480</xmin><ymin>100</ymin><xmax>513</xmax><ymax>150</ymax></bndbox>
+        <attributes><attribute><name>glasses</name><value>yes</value></attribute></attributes>
+    </object>
+</annotation>`;
+
+describe("parseVoc", () => {
+  it("reads a real-world annotation with its quirks", () => {
+    const result = parseVoc(KAGGLE_LIKE);
+    if (!result.ok) throw result.error;
+    const { annotation, problems } = result;
+    expect(problems).toEqual([]);
+    expect(annotation.filename).toBe("maksssksksss0.png");
+    expect(annotation.size).toEqual({ width: 512, height: 366, depth: 3 });
+    expect(annotation.objects).toHaveLength(2);
+    expect(annotation.objects[0]).toMatchObject({ name: "without_mask", box: { xmin: 79, ymin: 105, xmax: 109, ymax: 142 }, difficult: false });
+    expect(annotation.objects[1]).toMatchObject({ name: "with_mask", truncated: true, difficult: true, pose: "Unspecified" });
+    expect(annotation.objects[1]!.extra).toEqual({ attributes: { attribute: { name: "glasses", value: "yes" } } });
+    expect(annotation.extra).toEqual({ segmented: "0" });
+  });
+
+  it("reads a single object, float coordinates and a UTF-8 BOM", () => {
+    const result = parseVoc("\uFEFF<?xml version='1.0'?><annotation><filename>a b é.jpg</filename><object><name>with_mask</name><bndbox><xmin>1.5</xmin><ymin>2</ymin><xmax>10.25</xmax><ymax>20</ymax></bndbox></object></annotation>");
+    if (!result.ok) throw result.error;
+    expect(result.annotation.filename).toBe("a b é.jpg");
+    expect(result.annotation.objects[0]!.box).toEqual({ xmin: 1.5, ymin: 2, xmax: 10.25, ymax: 20 });
+    expect(result.annotation.size).toBeUndefined();
+  });
+
+  it("reports malformed and truncated XML with the line", () => {
+    const truncated = parseVoc("<annotation>\n<object>\n<name>with_mask</name>\n");
+    expect(truncated.ok).toBe(false);
+    if (!truncated.ok) expect(truncated.error.message).toMatch(/malformed XML/);
+    const mismatched = parseVoc("<annotation>\n  <filename>x.jpg</file>\n</annotation>");
+    expect(mismatched.ok).toBe(false);
+    if (!mismatched.ok) expect(mismatched.error.line).toBe(2);
+    expect(parseVoc("").ok).toBe(false);
+    expect(parseVoc("<root><a>1</a></root>")).toMatchObject({ ok: false });
+  });
+
+  it("refuses entity bombs and external entities without expanding them", () => {
+    const laughs = `<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<annotation><filename>&lol2;</filename></annotation>`;
+    const xxe = `<?xml version="1.0"?><!DOCTYPE a [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><annotation><filename>&xxe;</filename></annotation>`;
+    for (const xml of [laughs, xxe]) {
+      const result = parseVoc(xml);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.message).toMatch(/DOCTYPE declarations are not allowed/);
+    }
+  });
+
+  it("skips an unreadable object and says which", () => {
+    const result = parseVoc(
+      "<annotation><object><name>with_mask</name><bndbox><xmin>abc</xmin><ymin>1</ymin><xmax>5</xmax><ymax>5</ymax></bndbox></object><object><bndbox/></object><object><name>with_mask</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>5</xmax><ymax>5</ymax></bndbox></object></annotation>",
+    );
+    if (!result.ok) throw result.error;
+    expect(result.annotation.objects).toHaveLength(1);
+    expect(result.problems.map((p) => p.message)).toEqual(['object 1: <xmin> "abc" is not a number', "object 2: <name> is missing"]);
+  });
+});
+
+describe("serializeVoc", () => {
+  it("round-trips everything it parsed, extra tags included", () => {
+    const first = parseVoc(KAGGLE_LIKE);
+    if (!first.ok) throw first.error;
+    const again = parseVoc(serializeVoc(first.annotation));
+    if (!again.ok) throw again.error;
+    expect(again.annotation).toEqual(first.annotation);
+  });
+});
+
+describe("VOC ↔ pixel coordinates", () => {
+  it("maps 1-based inclusive to 0-based max-exclusive and back", () => {
+    expect(vocToPixelBox({ xmin: 1, ymin: 1, xmax: 10, ymax: 20 })).toEqual({ xmin: 0, ymin: 0, xmax: 10, ymax: 20 });
+    expect(pixelBoxToVoc({ xmin: 0, ymin: 0, xmax: 10, ymax: 20 })).toEqual({ xmin: 1, ymin: 1, xmax: 10, ymax: 20 });
+    expect(pixelBoxToVoc({ xmin: 3.4, ymin: 7.6, xmax: 10.5, ymax: 20.49 })).toEqual({ xmin: 4, ymin: 9, xmax: 11, ymax: 20 });
+  });
+});

@@ -1,0 +1,30 @@
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { inject } from "vitest";
+import { createDb, type Db } from "../db";
+import { LocalBlobStore } from "../storage";
+
+export interface TestEnv {
+  dir: string;
+  db: Db;
+  store: LocalBlobStore;
+  cleanup: () => Promise<void>;
+}
+
+/** A fresh data directory with a migrated SQLite database and a blob store inside it. */
+export async function createTestEnv(): Promise<TestEnv> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "masklab-test-"));
+  const file = path.join(dir, "masklab.db");
+  await copyFile(inject("templateDatabase"), file);
+  const db = createDb(`file:${file}`);
+  return {
+    dir,
+    db,
+    store: new LocalBlobStore(path.join(dir, "blobs")),
+    cleanup: async () => {
+      await db.$disconnect();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
