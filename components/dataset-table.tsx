@@ -1,7 +1,16 @@
 import type { DatasetSummary } from "@/lib/api-contracts";
+import { LABEL_STATUSES, SPLITS } from "@/lib/domain/states";
 import { ClassSwatch } from "./class-swatch";
 
 const number = new Intl.NumberFormat("en");
+
+/** "train 207 · val 40 · test 53", in the vocabulary's order, leaving out zeros. */
+function countsInOrder(order: readonly string[], counts: Record<string, number>): string {
+  return order
+    .filter((key) => (counts[key] ?? 0) > 0)
+    .map((key) => `${key.replace("_", " ")} ${counts[key]}`)
+    .join(" · ");
+}
 
 export function DatasetTable({ datasets }: { datasets: DatasetSummary[] }) {
   return (
@@ -47,14 +56,8 @@ export function DatasetTable({ datasets }: { datasets: DatasetSummary[] }) {
             </tbody>
           </table>
           <p className="muted small">
-            Splits:{" "}
-            {Object.entries(d.imagesPerSplit)
-              .map(([split, n]) => `${split} ${n}`)
-              .join(" · ")}
-            {"  ·  "}Status:{" "}
-            {Object.entries(d.imagesPerLabelStatus)
-              .map(([status, n]) => `${status} ${n}`)
-              .join(" · ")}
+            Splits: {countsInOrder(SPLITS, d.imagesPerSplit)}
+            {"  ·  "}Status: {countsInOrder(LABEL_STATUSES, d.imagesPerLabelStatus)}
           </p>
         </section>
       ))}

@@ -1,0 +1,27 @@
+/**
+ * npm run bench: speed figures of each capability, printed as one table. Figures depend on the
+ * machine; the row notes say what was measured. Targets live here, never in timed tests.
+ */
+import os from "node:os";
+import type { BenchRow } from "../bench/bench-row";
+import { datasetBenchmarks } from "../bench/dataset-bench";
+
+const suites: Array<[string, () => Promise<BenchRow[]>]> = [["datasets", datasetBenchmarks]];
+
+console.log(`Masklab benchmarks on ${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, node ${process.version}`);
+const rows: BenchRow[] = [];
+for (const [name, suite] of suites) {
+  process.stdout.write(`running ${name} …\n`);
+  rows.push(...(await suite()));
+}
+printTable(rows);
+
+function printTable(table: BenchRow[]): void {
+  const header: BenchRow = { benchmark: "benchmark", value: "value", unit: "unit", notes: "notes" };
+  const all = [header, ...table].map((r) => [r.benchmark, String(r.value), r.unit, r.notes]);
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...all.map((r) => r[c]!.length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c === 1 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("  ");
+  console.log(line(all[0]!));
+  console.log(widths.map((w) => "─".repeat(w)).join("  "));
+  for (const r of all.slice(1)) console.log(line(r));
+}

@@ -1,0 +1,99 @@
+/**
+ * npm run import -- <dir> [--name NAME] [--verbose]
+ * Imports a Pascal VOC folder from this machine into the database in DATA_DIR / DATABASE_URL.
+ * Exit code 0 when anything was imported (warnings included), 1 when nothing could be, 2 on usage errors.
+ */
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { db } from "@/lib/server/db";
+import { migrateDatabase } from "@/lib/server/migrate";
+import { NotAVocFolderError } from "@/lib/server/voc-folder";
+import { ImportFailedError, importVocFolder, type ImportIssueRecord } from "@/lib/server/voc-import";
+
+const USAGE = "usage: npm run import -- <folder> [--name dataset-name] [--verbose]";
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ allowPositionals: true, options: { name: { type: "string" }, verbose: { type: "boolean", default: false } } });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [dir] = args.positionals;
+  if (!dir || args.positionals.length > 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  const folder = path.resolve(dir);
+  const name = (args.values.name ?? path.basename(folder)).trim();
+  if (!/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,99}$/u.test(name)) {
+    console.error(`dataset name "${name}" must be 1–100 letters, digits, spaces, dots, dashes or underscores`);
+    return 2;
+  }
+
+  await migrateDatabase();
+  console.log(`importing ${folder} into dataset "${name}" …`);
+  let shown = 0;
+  try {
+    const summary = await importVocFolder(folder, {
+      name,
+      source: folder,
+      onProgress: (done, total) => {
+        if (done === total || done - shown >= 50) {
+          shown = done;
+          process.stdout.write(`  ${done}/${total} files\n`);
+        }
+      },
+    });
+    console.log(
+      `done: ${summary.imagesAdded} images added (${summary.unlabeledAdded} unlabeled), ${summary.boxesAdded} boxes; ` +
+        `${summary.imagesUnchanged} unchanged, ${summary.imagesChanged} differ from stored labels (kept), ${summary.imagesSkipped} skipped`,
+    );
+    printIssues(summary.issues, args.values.verbose);
+    console.log(`import run ${summary.importRunId}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ImportFailedError) {
+      console.error(`import failed: ${error.message}; the database was not changed`);
+      printIssues(error.issues, args.values.verbose);
+      return 1;
+    }
+    if (error instanceof NotAVocFolderError) {
+      console.error(`import failed: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await db().$disconnect();
+  }
+}
+
+/** Groups issues by kind with a few examples each; --verbose lists every one. */
+function printIssues(issues: ImportIssueRecord[], verbose: boolean): void {
+  if (issues.length === 0) {
+    console.log("verification: no issues");
+    return;
+  }
+  const groups = new Map<string, ImportIssueRecord[]>();
+  for (const issue of issues) {
+    const key = `${issue.severity} ${issue.code}`;
+    groups.set(key, [...(groups.get(key) ?? []), issue]);
+  }
+  console.log(`verification: ${issues.length} issue(s)`);
+  const order = { error: 0, warning: 1, info: 2 };
+  const sorted = [...groups.entries()].sort((a, b) => order[a[1][0]!.severity] - order[b[1][0]!.severity]);
+  for (const [key, group] of sorted) {
+    console.log(`  ${key} × ${group.length}`);
+    for (const issue of verbose ? group : group.slice(0, 3)) console.log(`    ${issue.file}: ${issue.message}`);
+    if (!verbose && group.length > 3) console.log(`    … ${group.length - 3} more (--verbose lists all)`);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`import failed: ${error.message}`);
+    process.exit(1);
+  },
+);
