@@ -1,6 +1,7 @@
+import { DataTable } from "@/components/data-table";
 import { EmptyState } from "@/components/empty-state";
-import { listDatasetSummaries } from "@/lib/server/datasets";
 import { LABEL_STATUSES } from "@/lib/domain/states";
+import { listDatasetSummaries } from "@/lib/server/datasets";
 
 export const dynamic = "force-dynamic";
 
@@ -13,30 +14,19 @@ export default async function LabelPage() {
       {datasets.length === 0 ? (
         <EmptyState title="No datasets to label" />
       ) : (
-        <table className="table" aria-label="Labeling queues">
-          <thead>
-            <tr>
-              <th scope="col">Dataset</th>
-              {LABEL_STATUSES.map((s) => (
-                <th key={s} scope="col" className="num">
-                  {s.replace("_", " ")}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {datasets.map((d) => (
-              <tr key={d.id}>
-                <th scope="row">{d.name}</th>
-                {LABEL_STATUSES.map((s) => (
-                  <td key={s} className="num">
-                    {d.imagesPerLabelStatus[s] ?? 0}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Labeling queues"
+          rows={datasets}
+          rowKey={(d) => d.id}
+          columns={[
+            { header: "Dataset", cell: (d) => d.name },
+            ...LABEL_STATUSES.map((status) => ({
+              header: status.replace("_", " "),
+              numeric: true,
+              cell: (d: (typeof datasets)[number]) => d.imagesPerLabelStatus[status] ?? 0,
+            })),
+          ]}
+        />
       )}
     </>
   );

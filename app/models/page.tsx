@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/data-table";
 import { EmptyState } from "@/components/empty-state";
 import { listModelVersions } from "@/lib/server/model-registry";
 
@@ -11,30 +12,18 @@ export default async function ModelsPage() {
       {models.length === 0 ? (
         <EmptyState title="No model versions yet">Trained models appear here with their test-split benchmarks.</EmptyState>
       ) : (
-        <table className="table" aria-label="Model versions">
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Dataset</th>
-              <th scope="col" className="num">Input</th>
-              <th scope="col">Stage</th>
-            </tr>
-          </thead>
-          <tbody>
-            {models.map((m) => (
-              <tr key={m.id}>
-                <td>
-                  {m.name} v{m.version}
-                </td>
-                <td>{m.kind}</td>
-                <td>{m.dataset.name}</td>
-                <td className="num">{m.inputSize} px</td>
-                <td>{m.stage}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Model versions"
+          rows={models}
+          rowKey={(m) => m.id}
+          columns={[
+            { header: "Model", cell: (m) => `${m.name} v${m.version}` },
+            { header: "Kind", cell: (m) => m.kind },
+            { header: "Dataset", cell: (m) => m.dataset.name },
+            { header: "Input", numeric: true, cell: (m) => `${m.inputSize} px` },
+            { header: "Stage", cell: (m) => m.stage },
+          ]}
+        />
       )}
     </>
   );

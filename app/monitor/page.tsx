@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/data-table";
 import { EmptyState } from "@/components/empty-state";
 import { listOpenAlerts } from "@/lib/server/alerts";
 
@@ -11,32 +12,19 @@ export default async function MonitorPage() {
       {alerts.length === 0 ? (
         <EmptyState title="No open drift alerts">Alerts appear once a model serves predictions and has a baseline.</EmptyState>
       ) : (
-        <table className="table" aria-label="Open drift alerts">
-          <thead>
-            <tr>
-              <th scope="col">Raised</th>
-              <th scope="col">Feature</th>
-              <th scope="col">Metric</th>
-              <th scope="col" className="num">Value / threshold</th>
-              <th scope="col">Severity</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {alerts.map((a) => (
-              <tr key={a.id}>
-                <td>{a.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
-                <td>{a.feature}</td>
-                <td>{a.metric}</td>
-                <td className="num">
-                  {a.value.toFixed(3)} / {a.threshold.toFixed(3)}
-                </td>
-                <td>{a.severity}</td>
-                <td>{a.status}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Open drift alerts"
+          rows={alerts}
+          rowKey={(a) => a.id}
+          columns={[
+            { header: "Raised", cell: (a) => a.createdAt.toISOString().slice(0, 16).replace("T", " ") },
+            { header: "Feature", cell: (a) => a.feature },
+            { header: "Metric", cell: (a) => a.metric },
+            { header: "Value / threshold", numeric: true, cell: (a) => `${a.value.toFixed(3)} / ${a.threshold.toFixed(3)}` },
+            { header: "Severity", cell: (a) => a.severity },
+            { header: "Status", cell: (a) => a.status },
+          ]}
+        />
       )}
     </>
   );

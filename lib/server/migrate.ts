@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { databaseUrl, dataDir } from "./config";
 import { createDb } from "./db";
+import { runNodeScript } from "./run-process";
 
 const PRISMA_CLI = path.resolve("workers/cli/prisma.mjs");
 
@@ -14,19 +14,7 @@ export async function migrateDatabase(url: string = databaseUrl()): Promise<void
   await mkdir(dataDir(), { recursive: true });
   const file = url.startsWith("file:") ? url.slice(5) : null;
   if (file) await mkdir(path.dirname(file), { recursive: true });
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [PRISMA_CLI, "migrate", "deploy"], {
-      env: { ...process.env, DATABASE_URL: url },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`database migration failed (exit ${code}):\n${output.trim()}`)),
-    );
-  });
+  await runNodeScript(PRISMA_CLI, ["migrate", "deploy"], { ...process.env, DATABASE_URL: url }, "database migration");
   if (file) await enableWriteAheadLog(url);
 }
 

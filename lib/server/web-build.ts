@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { runNodeScript } from "./run-process";
 
 /** What the production build depends on; a change to any of these triggers a rebuild. */
 const BUILD_INPUTS = ["app", "components", "lib", "public", "generated", "next.config.js", "tsconfig.json", "package-lock.json"];
@@ -33,18 +33,8 @@ export async function ensureWebBuild(log: (line: string) => void): Promise<boole
   const previous = await readFile(STAMP, "utf8").catch(() => null);
   const hasBuild = await stat(".next/BUILD_ID").then(() => true, () => false);
   if (hasBuild && previous === fingerprint) return false;
-  log(hasBuild ? "sources changed: rebuilding the web app …" : "building the web app (first start only, about a minute) …");
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [NEXT_BIN, "build"], {
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code}):\n${output}`))));
-  });
+  log(hasBuild ? "sources changed: rebuilding the web app …" : "building the web app (first start only, usually under a minute) …");
+  await runNodeScript(NEXT_BIN, ["build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, "next build");
   await writeFile(STAMP, fingerprint);
   return true;
 }
