@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boxArea, clipBox, intersectionArea, iou, isInside } from "./box";
+import { boxArea, clipBox, intersectionArea, iou, isInside, roundBox } from "./box";
 
 describe("box geometry", () => {
   it("measures area with max exclusive", () => {
@@ -24,5 +24,10 @@ describe("box geometry", () => {
     expect(clipBox({ xmin: -3, ymin: 10, xmax: 101, ymax: 60 }, size)).toEqual({ xmin: 0, ymin: 10, xmax: 100, ymax: 50 });
     expect(isInside({ xmin: 0, ymin: 0, xmax: 100, ymax: 50 }, size)).toBe(true);
     expect(isInside({ xmin: 0, ymin: 0, xmax: 100.5, ymax: 50 }, size)).toBe(false);
+  });
+
+  it("snaps to whole pixels without collapsing a box", () => {
+    expect(roundBox({ xmin: 1.4, ymin: 2.6, xmax: 10.5, ymax: 20.2 })).toEqual({ xmin: 1, ymin: 3, xmax: 11, ymax: 20 });
+    expect(roundBox({ xmin: 5.2, ymin: 5.2, xmax: 5.3, ymax: 5.4 })).toEqual({ xmin: 5, ymin: 5, xmax: 6, ymax: 6 });
   });
 });

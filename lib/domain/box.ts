@@ -53,3 +53,10 @@ export function clipBox(box: PixelBox, size: ImageSize): PixelBox {
 export function isInside(box: PixelBox, size: ImageSize): boolean {
   return box.xmin >= 0 && box.ymin >= 0 && box.xmax <= size.width && box.ymax <= size.height;
 }
+
+/** Snaps a box to whole pixel edges (never collapsing it below one pixel). */
+export function roundBox(box: PixelBox): PixelBox {
+  const xmin = Math.round(box.xmin);
+  const ymin = Math.round(box.ymin);
+  return { xmin, ymin, xmax: Math.max(xmin + 1, Math.round(box.xmax)), ymax: Math.max(ymin + 1, Math.round(box.ymax)) };
+}

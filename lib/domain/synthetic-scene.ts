@@ -1,4 +1,4 @@
-import { clipBox, intersectionArea, boxArea, type PixelBox } from "./box";
+import { boxArea, clipBox, intersectionArea, roundBox, type PixelBox } from "./box";
 import type { FacemaskClass } from "./classes";
 import { SeededRandom, deriveSeed } from "./random";
 
@@ -126,7 +126,8 @@ function randomFace(rng: SeededRandom, width: number, height: number): Synthetic
   const halfW = Math.sqrt((rx * Math.cos(t)) ** 2 + (ry * Math.sin(t)) ** 2);
   const halfH = Math.sqrt((rx * Math.sin(t)) ** 2 + (ry * Math.cos(t)) ** 2);
   const full = { xmin: cx - halfW, ymin: cy - halfH, xmax: cx + halfW, ymax: cy + halfH };
-  const box = clipBox(full, { width, height });
+  // Ground truth on whole pixels, as annotation tools write it.
+  const box = roundBox(clipBox(full, { width, height }));
   if (box.xmax - box.xmin < MIN_FACE_WIDTH * 0.6 || box.ymax - box.ymin < MIN_FACE_WIDTH * 0.6) return null;
 
   const className = rng.weighted(CLASS_WEIGHTS);
@@ -142,7 +143,7 @@ function randomFace(rng: SeededRandom, width: number, height: number): Synthetic
     maskColor: rng.pick(MASK_COLORS),
     maskTop: className === "mask_weared_incorrect" ? rng.range(0.3, 0.42) : rng.range(-0.02, 0.08),
     box,
-    truncated: boxArea(box) < boxArea(full) * 0.98,
+    truncated: boxArea(clipBox(full, { width, height })) < boxArea(full) * 0.98,
   };
 }
 

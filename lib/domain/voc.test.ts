@@ -97,6 +97,8 @@ describe("VOC ↔ pixel coordinates", () => {
   it("maps 1-based inclusive to 0-based max-exclusive and back", () => {
     expect(vocToPixelBox({ xmin: 1, ymin: 1, xmax: 10, ymax: 20 })).toEqual({ xmin: 0, ymin: 0, xmax: 10, ymax: 20 });
     expect(pixelBoxToVoc({ xmin: 0, ymin: 0, xmax: 10, ymax: 20 })).toEqual({ xmin: 1, ymin: 1, xmax: 10, ymax: 20 });
-    expect(pixelBoxToVoc({ xmin: 3.4, ymin: 7.6, xmax: 10.5, ymax: 20.49 })).toEqual({ xmin: 4, ymin: 9, xmax: 11, ymax: 20 });
+    const fractional = { xmin: 3.25, ymin: 7.5, xmax: 10.5, ymax: 20.75 };
+    expect(pixelBoxToVoc(fractional)).toEqual({ xmin: 4.25, ymin: 8.5, xmax: 10.5, ymax: 20.75 });
+    expect(vocToPixelBox(pixelBoxToVoc(fractional))).toEqual(fractional);
   });
 });

@@ -216,12 +216,10 @@ export function vocToPixelBox(box: VocBox): PixelBox {
   return { xmin: box.xmin - 1, ymin: box.ymin - 1, xmax: box.xmax, ymax: box.ymax };
 }
 
-/** Masklab pixels → VOC integers, rounding to the nearest pixel edge. */
+/**
+ * Masklab pixels → VOC, exactly (no rounding), so an export re-imports to identical boxes.
+ * Boxes on whole pixel edges (everything imported from integer VOC files) give integers.
+ */
 export function pixelBoxToVoc(box: PixelBox): VocBox {
-  return {
-    xmin: Math.round(box.xmin) + 1,
-    ymin: Math.round(box.ymin) + 1,
-    xmax: Math.round(box.xmax),
-    ymax: Math.round(box.ymax),
-  };
+  return { xmin: box.xmin + 1, ymin: box.ymin + 1, xmax: box.xmax, ymax: box.ymax };
 }

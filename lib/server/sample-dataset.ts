@@ -21,7 +21,7 @@ interface SampleManifest {
 }
 
 // Bump when the generator's output changes, so an old folder is regenerated instead of reused.
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const MANIFEST = "masklab-sample.json";
 
 export function sampleImageName(index: number): string {
