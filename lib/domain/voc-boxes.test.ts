@@ -14,6 +14,12 @@ describe("matchClassName", () => {
     expect(matchClassName(" mask-weared-incorrect", FACEMASK_CLASSES)).toBe("mask_weared_incorrect");
     expect(matchClassName("mask", FACEMASK_CLASSES)).toBeNull();
   });
+
+  it("applies the user's mapping, but only onto known classes", () => {
+    expect(matchClassName("mask", FACEMASK_CLASSES, { mask: "with_mask" })).toBe("with_mask");
+    expect(matchClassName("mask", FACEMASK_CLASSES, { mask: "helmet" })).toBeNull();
+    expect(matchClassName("toString", FACEMASK_CLASSES, {})).toBeNull();
+  });
 });
 
 describe("vocObjectToBox", () => {

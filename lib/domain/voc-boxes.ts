@@ -14,12 +14,17 @@ export interface ImportFinding {
 /** Boxes narrower or shorter than this many pixels are kept but flagged: often slips of the mouse. */
 export const TINY_BOX_PX = 4;
 
+/** A user's mapping of class names found in files onto the catalogue, e.g. {"mask": "with_mask"}. */
+export type ClassMap = Readonly<Record<string, string>>;
+
 /**
- * Maps a class name from a file onto the catalogue: exact match, else a case/spacing/hyphen
- * variant ("With Mask", "with-mask"), else null.
+ * Maps a class name from a file onto the catalogue: exact match, else the user's mapping, else
+ * a case/spacing/hyphen variant ("With Mask", "with-mask"), else null.
  */
-export function matchClassName(name: string, classes: readonly string[]): string | null {
+export function matchClassName(name: string, classes: readonly string[], classMap: ClassMap = {}): string | null {
   if (classes.includes(name)) return name;
+  const mapped = Object.hasOwn(classMap, name) ? classMap[name] : undefined;
+  if (mapped !== undefined && classes.includes(mapped)) return mapped;
   const normalise = (s: string) => s.trim().toLowerCase().replace(/[\s-]+/g, "_");
   return classes.find((c) => normalise(c) === normalise(name)) ?? null;
 }
@@ -33,14 +38,15 @@ export function vocObjectToBox(
   image: ImageSize,
   classes: readonly string[],
   label: string,
+  classMap: ClassMap = {},
 ): { box: AnnotatedBox | null; findings: ImportFinding[] } {
   const findings: ImportFinding[] = [];
-  const className = matchClassName(object.name, classes);
+  const className = matchClassName(object.name, classes, classMap);
   if (className === null) {
     findings.push({
       severity: "error",
       code: "unknown-class",
-      message: `${label}: class "${object.name}" is not one of ${classes.join(", ")}; box skipped`,
+      message: `${label}: class "${object.name}" is not one of ${classes.join(", ")}; box skipped (map it to import it)`,
     });
     return { box: null, findings };
   }

@@ -103,6 +103,8 @@ describe("importVocFolder", () => {
         "empty.jpg:image-empty",
         "text.jpg:image-unreadable",
         "copy of good.png:duplicate-image",
+        "lying.png:image-extension-mismatch",
+        "good one.png:image-normalised",
       ]),
     );
     expect(summary).toMatchObject({ imagesAdded: 3, boxesAdded: 1, unlabeledAdded: 2 });
