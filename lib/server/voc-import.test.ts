@@ -63,18 +63,34 @@ describe("importVocFolder", () => {
     expect(await env.db.importRun.count()).toBe(2);
   });
 
-  it("reports changed labels on re-import instead of overwriting them", async () => {
+  it("on re-import, follows the file where nobody edited since import, and never overwrites edits", async () => {
     const dir = path.join(work, "voc");
     await writeSampleDataset(dir, { count: 3, seed: 5 });
     await importVocFolder(dir, { name: "s", db: env.db, store: env.store });
-    const before = await env.db.box.findMany({ orderBy: { id: "asc" } });
-    const file = path.join(dir, "Annotations/sample_0001.xml");
-    await writeFile(file, (await readFile(file, "utf8")).replace(/<name>[a-z_]+<\/name>/, "<name>without_mask</name>").replace(/<xmin>\d+<\/xmin>/, "<xmin>2</xmin>"));
+    const editFile = async (stem: string) => {
+      const file = path.join(dir, `Annotations/${stem}.xml`);
+      await writeFile(file, (await readFile(file, "utf8")).replace(/<xmin>\d+<\/xmin>/, "<xmin>2</xmin>"));
+    };
+    // sample_0001 gets a human edit in Masklab (a revision that is not an import).
+    const edited = await env.db.image.findFirstOrThrow({ where: { fileName: "JPEGImages/sample_0001.jpg" }, include: { boxes: true } });
+    await env.db.image.update({
+      where: { id: edited.id },
+      data: { annotationVersion: 2, revisions: { create: { version: 2, action: "edit", after: {} } } },
+    });
+    const editedBoxes = await env.db.box.findMany({ where: { imageId: edited.id }, orderBy: { id: "asc" } });
+    await editFile("sample_0001");
+    await editFile("sample_0002");
 
     const again = await importVocFolder(dir, { name: "s", db: env.db, store: env.store });
-    expect(again).toMatchObject({ imagesAdded: 0, imagesUnchanged: 2, imagesChanged: 1 });
+    expect(again).toMatchObject({ imagesAdded: 0, imagesUnchanged: 1, imagesUpdated: 1, imagesChanged: 1 });
     expect(again.issues).toContainEqual(expect.objectContaining({ file: "JPEGImages/sample_0001.jpg", code: "differs-from-stored" }));
-    expect(await env.db.box.findMany({ orderBy: { id: "asc" } })).toEqual(before);
+    expect(await env.db.box.findMany({ where: { imageId: edited.id }, orderBy: { id: "asc" } })).toEqual(editedBoxes);
+
+    const updated = await env.db.image.findFirstOrThrow({ where: { fileName: "JPEGImages/sample_0002.jpg" }, include: { boxes: true, revisions: { orderBy: { version: "asc" } } } });
+    expect(updated.boxes.some((b) => b.xmin === 1)).toBe(true);
+    expect(updated.annotationVersion).toBe(2);
+    expect(updated.revisions.map((r) => r.action)).toEqual(["import", "import"]);
+    expect(updated.revisions[1]!.before).toEqual(updated.revisions[0]!.after);
   });
 
   it("imports what it can from a messy flat folder and records every problem", async () => {

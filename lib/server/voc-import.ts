@@ -37,6 +37,8 @@ export interface ImportOptions {
   db?: Db;
   store?: BlobStore;
   onProgress?: (done: number, total: number) => void;
+  /** findings from before the folder existed (e.g. zip entries refused during upload) */
+  priorFindings?: ImportIssueRecord[];
 }
 
 export interface ImportIssueRecord extends ImportFinding {
@@ -51,7 +53,9 @@ export interface ImportSummary {
   importRunId: string;
   imagesAdded: number;
   imagesUnchanged: number;
-  /** already stored with different labels: reported, never overwritten */
+  /** stored labels nobody had edited since their import, replaced by the file's (as a new revision) */
+  imagesUpdated: number;
+  /** stored with labels edited since import that differ from the file's: reported, never overwritten */
   imagesChanged: number;
   imagesSkipped: number;
   unlabeledAdded: number;
@@ -101,14 +105,14 @@ type Report = (file: string, finding: ImportFinding, imageFile?: string) => void
  * Imports a Pascal VOC folder into a dataset (created when new). Files are verified and stored
  * first, one at a time (memory stays flat however large the folder); the database is then
  * changed in one transaction, so a failed import leaves it as it was. Re-importing is
- * idempotent: unchanged images are skipped, and images whose stored labels differ are reported
- * instead of overwritten (they may hold human edits).
+ * idempotent: unchanged images are skipped; labels nobody edited since import follow the file (as
+ * a new revision); labels edited since are reported, never overwritten.
  */
 export async function importVocFolder(dir: string, options: ImportOptions): Promise<ImportSummary> {
   const database = options.db ?? defaultDb();
   const store = options.store ?? blobStore();
   const folder = await readVocFolder(dir);
-  const issues: ImportIssueRecord[] = [];
+  const issues: ImportIssueRecord[] = [...(options.priorFindings ?? [])];
   const report: Report = (file, finding, imageFile) => issues.push({ file, ...finding, ...(imageFile ? { imageFile } : {}) });
 
   const existingDataset = await database.dataset.findUnique({ where: { name: options.name } });
@@ -281,7 +285,7 @@ async function writeImport(
   options: ImportOptions,
   dir: string,
 ): Promise<ImportSummary> {
-  const summary = { imagesAdded: 0, imagesUnchanged: 0, imagesChanged: 0, imagesSkipped: 0, unlabeledAdded: 0, boxesAdded: 0 };
+  const summary = { imagesAdded: 0, imagesUnchanged: 0, imagesUpdated: 0, imagesChanged: 0, imagesSkipped: 0, unlabeledAdded: 0, boxesAdded: 0 };
   const result = await database.$transaction(
     async (tx) => {
       const dataset = await tx.dataset.upsert({
@@ -289,7 +293,10 @@ async function writeImport(
         create: { name: options.name, description: options.description ?? "", classes },
         update: {},
       });
-      const existing = await tx.image.findMany({ where: { datasetId: dataset.id }, include: { boxes: true } });
+      const existing = await tx.image.findMany({
+        where: { datasetId: dataset.id },
+        include: { boxes: true, revisions: { orderBy: { version: "desc" }, take: 1, select: { action: true } } },
+      });
       const byFile = new Map(existing.map((image) => [image.fileName, image]));
       const byHash = new Map(existing.map((image) => [image.contentHash, image.fileName]));
       const imageIds = new Map<string, string>();
@@ -307,6 +314,29 @@ async function writeImport(
           const storedSet: AnnotationSet = { labelStatus: stored.labelStatus as LabelStatus, boxes: stored.boxes.map(toAnnotatedBox) };
           if (stored.contentHash === image.contentHash && sameAnnotationSet(storedSet, image.annotation)) {
             summary.imagesUnchanged++;
+          } else if (stored.contentHash === image.contentHash && stored.revisions[0]?.action === "import") {
+            // Nobody has edited these labels since they were imported: take the new file's
+            // labels, as a new revision (the old ones stay restorable).
+            await tx.box.deleteMany({ where: { imageId: stored.id } });
+            await tx.image.update({
+              where: { id: stored.id },
+              data: {
+                labelStatus: image.annotation.labelStatus,
+                boxCount: image.annotation.boxes.length,
+                annotationVersion: stored.annotationVersion + 1,
+                boxes: { create: image.annotation.boxes.map((b) => toBoxCreate(b, "import")) },
+                revisions: {
+                  create: {
+                    version: stored.annotationVersion + 1,
+                    action: "import",
+                    before: storedSet as unknown as Prisma.InputJsonObject,
+                    after: image.annotation as unknown as Prisma.InputJsonObject,
+                  },
+                },
+              },
+            });
+            summary.imagesUpdated++;
+            summary.boxesAdded += image.annotation.boxes.length;
           } else {
             summary.imagesChanged++;
             issues.push({
@@ -316,7 +346,7 @@ async function writeImport(
               code: "differs-from-stored",
               message:
                 stored.contentHash === image.contentHash
-                  ? "labels differ from the stored ones; kept the stored labels (they may hold edits)"
+                  ? "labels differ from the stored ones, which were edited after import; kept the stored labels"
                   : "image content differs from the stored file of this name; kept the stored one",
             });
           }

@@ -5,17 +5,18 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { datasetNameSchema, parseClassMap } from "@/lib/domain/dataset-name";
 import { db } from "@/lib/server/db";
 import { migrateDatabase } from "@/lib/server/migrate";
 import { NotAVocFolderError } from "@/lib/server/voc-folder";
 import { ImportFailedError, importVocFolder, type ImportIssueRecord } from "@/lib/server/voc-import";
 
-const USAGE = "usage: npm run import -- <folder> [--name dataset-name] [--verbose]";
+const USAGE = 'usage: npm run import -- <folder> [--name dataset-name] [--map "found=class" ...] [--verbose]';
 
 async function main(): Promise<number> {
   let args;
   try {
-    args = parseArgs({ allowPositionals: true, options: { name: { type: "string" }, verbose: { type: "boolean", default: false } } });
+    args = parseArgs({ allowPositionals: true, options: { name: { type: "string" }, map: { type: "string", multiple: true }, verbose: { type: "boolean", default: false } } });
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -26,18 +27,24 @@ async function main(): Promise<number> {
     return 2;
   }
   const folder = path.resolve(dir);
-  const name = (args.values.name ?? path.basename(folder)).trim();
-  if (!/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,99}$/u.test(name)) {
-    console.error(`dataset name "${name}" must be 1–100 letters, digits, spaces, dots, dashes or underscores`);
+  const name = datasetNameSchema.safeParse(args.values.name ?? path.basename(folder));
+  if (!name.success) {
+    console.error(`dataset name "${args.values.name ?? path.basename(folder)}": ${name.error.issues[0]!.message}`);
+    return 2;
+  }
+  const classMap = parseClassMap((args.values.map ?? []).join("\n"));
+  if (!classMap.ok) {
+    console.error(`--map ${classMap.error}`);
     return 2;
   }
 
   await migrateDatabase();
-  console.log(`importing ${folder} into dataset "${name}" …`);
+  console.log(`importing ${folder} into dataset "${name.data}" …`);
   let shown = 0;
   try {
     const summary = await importVocFolder(folder, {
-      name,
+      name: name.data,
+      classMap: classMap.map,
       source: folder,
       onProgress: (done, total) => {
         if (done === total || done - shown >= 50) {
@@ -51,6 +58,11 @@ async function main(): Promise<number> {
         `${summary.imagesUnchanged} unchanged, ${summary.imagesChanged} differ from stored labels (kept), ${summary.imagesSkipped} skipped`,
     );
     printIssues(summary.issues, args.values.verbose);
+    const unknown = Object.entries(summary.unknownClasses);
+    if (unknown.length > 0) {
+      console.log(`unknown classes (boxes skipped): ${unknown.map(([c, n]) => `"${c}" × ${n}`).join(", ")}`);
+      console.log(`  to import them, run again with e.g. --map "${unknown[0]![0]}=with_mask"`);
+    }
     console.log(`import run ${summary.importRunId}`);
     return 0;
   } catch (error) {

@@ -1,0 +1,157 @@
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import busboy from "busboy";
+import { isArchiveClutter, safeRelativePath } from "@/lib/domain/safe-path";
+import { dataDir } from "./config";
+import type { Db } from "./db";
+import type { BlobStore } from "./storage";
+import { importVocFolder, type ImportIssueRecord, type ImportSummary } from "./voc-import";
+import { extractZip } from "./zip-extract";
+
+export const UPLOAD_LIMITS = {
+  /** whole request */
+  maxBytes: Number(process.env.MASKLAB_MAX_UPLOAD_BYTES ?? 2 * 1024 * 1024 * 1024),
+  /** one loose file (a zip may be as large as the whole request) */
+  maxFileBytes: 60 * 1024 * 1024,
+  maxFiles: 100_000,
+} as const;
+
+export class UploadRejectedError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 413 | 415,
+  ) {
+    super(message);
+    this.name = "UploadRejectedError";
+  }
+}
+
+export interface ReceivedUpload {
+  dir: string;
+  fields: Record<string, string>;
+  findings: ImportIssueRecord[];
+  fileCount: number;
+}
+
+/**
+ * Streams a multipart upload to a private folder under DATA_DIR/uploads: loose files land at
+ * their (sanitised) relative paths, zip files are extracted there. Nothing is held in memory.
+ */
+export async function receiveUpload(body: ReadableStream<Uint8Array>, contentType: string, contentLength: number | null): Promise<ReceivedUpload> {
+  if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
+    throw new UploadRejectedError("send the dataset as multipart/form-data (a .zip, or the files of a folder)", 415);
+  }
+  if (contentLength !== null && contentLength > UPLOAD_LIMITS.maxBytes) {
+    throw new UploadRejectedError(`the upload is ${contentLength} bytes; the limit is ${UPLOAD_LIMITS.maxBytes}`, 413);
+  }
+  const dir = path.join(dataDir(), "uploads", randomUUID());
+  const filesDir = path.join(dir, "files");
+  await mkdir(filesDir, { recursive: true });
+  try {
+    const { fields, findings, zips, fileCount } = await streamParts(body, contentType, dir, filesDir);
+    for (const zip of zips) findings.push(...(await extractZip(zip, filesDir)));
+    await Promise.all(zips.map((zip) => rm(zip, { force: true })));
+    return { dir, fields, findings, fileCount };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function streamParts(body: ReadableStream<Uint8Array>, contentType: string, dir: string, filesDir: string) {
+  const fields: Record<string, string> = {};
+  const findings: ImportIssueRecord[] = [];
+  const zips: string[] = [];
+  const writes: Promise<void>[] = [];
+  let fileCount = 0;
+  let received = 0;
+
+  const parser = busboy({
+    headers: { "content-type": contentType },
+    limits: { files: UPLOAD_LIMITS.maxFiles, fields: 20, fieldSize: 64 * 1024, fileSize: UPLOAD_LIMITS.maxBytes },
+    preservePath: true,
+    defParamCharset: "utf8",
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    parser.on("field", (name, value) => {
+      fields[name] = value;
+    });
+    parser.on("file", (_field, stream, info) => {
+      fileCount++;
+      const safe = safeRelativePath(info.filename ?? "");
+      if (!safe.ok || isArchiveClutter(safe.ok ? safe.path : "")) {
+        if (!safe.ok) findings.push({ file: info.filename ?? "(unnamed)", severity: "error", code: "unsafe-path", message: `file skipped: ${safe.reason}` });
+        stream.resume();
+        return;
+      }
+      const isZip = safe.path.toLowerCase().endsWith(".zip");
+      const target = isZip ? path.join(dir, `${randomUUID()}.zip`) : path.join(filesDir, safe.path);
+      if (isZip) zips.push(target);
+      writes.push(
+        mkdir(path.dirname(target), { recursive: true })
+          .then(() => pipeline(stream, createWriteStream(target, { flags: "wx" })))
+          .then(async () => {
+            // Checked once written: cutting a part off mid-stream would stall the parser.
+            if (!isZip && (await stat(target)).size > UPLOAD_LIMITS.maxFileBytes) {
+              await rm(target);
+              findings.push({ file: safe.path, severity: "error", code: "file-too-large", message: `over the ${UPLOAD_LIMITS.maxFileBytes}-byte limit for one file; skipped` });
+            }
+          })
+          .catch((error: NodeJS.ErrnoException) => {
+            if (error.code === "EEXIST") {
+              findings.push({ file: safe.path, severity: "error", code: "duplicate-file", message: "uploaded twice; kept the first" });
+              stream.resume();
+              return;
+            }
+            throw error;
+          }),
+      );
+    });
+    parser.on("filesLimit", () => reject(new UploadRejectedError(`more than ${UPLOAD_LIMITS.maxFiles} files in one upload`, 413)));
+    parser.on("error", reject);
+    parser.on("close", resolve);
+  });
+
+  const source = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
+  source.on("data", (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > UPLOAD_LIMITS.maxBytes) source.destroy(new UploadRejectedError(`the upload is over the ${UPLOAD_LIMITS.maxBytes}-byte limit`, 413));
+  });
+  await Promise.all([pipeline(source, parser), done]);
+  await Promise.all(writes);
+  if (fileCount === 0) throw new UploadRejectedError("no files in the upload: choose a .zip or the files of a VOC folder", 400);
+  return { fields, findings, zips, fileCount };
+}
+
+/** Zips and picked folders usually wrap the dataset in one top folder: look inside it. */
+export async function findDatasetRoot(dir: string): Promise<string> {
+  let current = dir;
+  for (let depth = 0; depth < 5; depth++) {
+    const entries = (await readdir(current, { withFileTypes: true })).filter((e) => !isArchiveClutter(e.name));
+    const only = entries[0];
+    if (entries.length !== 1 || !only?.isDirectory() || /^(annotations|jpegimages|images|imagesets)$/i.test(only.name)) return current;
+    current = path.join(current, only.name);
+  }
+  return current;
+}
+
+/** Receives an upload and imports it, always removing the upload folder afterwards. */
+export async function importUpload(
+  upload: ReceivedUpload,
+  options: { name: string; classMap?: Record<string, string>; db?: Db; store?: BlobStore },
+): Promise<ImportSummary> {
+  try {
+    const root = await findDatasetRoot(path.join(upload.dir, "files"));
+    return await importVocFolder(root, { ...options, source: "browser upload", priorFindings: upload.findings });
+  } finally {
+    await discardUpload(upload);
+  }
+}
+
+export async function discardUpload(upload: ReceivedUpload): Promise<void> {
+  await rm(upload.dir, { recursive: true, force: true });
+}
