@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { DatasetSummary } from "@/lib/api-contracts";
 import { LABEL_STATUSES, SPLITS } from "@/lib/domain/states";
 import { ClassSwatch } from "./class-swatch";
@@ -17,7 +18,9 @@ export function DatasetTable({ datasets }: { datasets: DatasetSummary[] }) {
     <div className="cards">
       {datasets.map((d) => (
         <section key={d.id} className="card" aria-labelledby={`dataset-${d.id}`} data-testid="dataset-card">
-          <h2 id={`dataset-${d.id}`}>{d.name}</h2>
+          <h2 id={`dataset-${d.id}`}>
+            <Link href={`/datasets/${d.id}`}>{d.name}</Link>
+          </h2>
           {d.description ? <p className="muted">{d.description}</p> : null}
           <dl className="stats">
             <div>
@@ -56,7 +59,7 @@ export function DatasetTable({ datasets }: { datasets: DatasetSummary[] }) {
             </tbody>
           </table>
           <p className="muted small">
-            Splits: {countsInOrder(SPLITS, d.imagesPerSplit)}
+            <Link href={`/datasets/${d.id}/stats`}>Statistics</Link> · Splits: {countsInOrder(SPLITS, d.imagesPerSplit)}
             {"  ·  "}Status: {countsInOrder(LABEL_STATUSES, d.imagesPerLabelStatus)}
           </p>
         </section>

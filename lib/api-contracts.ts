@@ -34,3 +34,43 @@ export interface HealthReport {
   workers: { alive: number; list: WorkerView[] };
   checkedAt: string;
 }
+
+export interface ImageListItem {
+  id: string;
+  fileName: string;
+  width: number;
+  height: number;
+  split: string;
+  labelStatus: string;
+  boxCount: number;
+}
+
+export interface ImagePage {
+  items: ImageListItem[];
+  /** pass back as `after` for the next page; null on the last page */
+  nextCursor: string | null;
+  /** images matching the filter (first page only; null on later pages) */
+  total: number | null;
+}
+
+export interface ApiError {
+  error: string;
+}
+
+export interface ChartBin {
+  label: string;
+  count: number;
+}
+
+export interface DatasetStatistics {
+  classes: string[];
+  /** one row per split present: split name, image count, and box counts per class */
+  splits: Array<{ split: string; images: number; boxesPerClass: Record<string, number> }>;
+  boxesPerImage: ChartBin[];
+  /** box size as sqrt(area) in pixels, with COCO's small/medium/large cut-offs at 32 and 96 */
+  boxSizes: ChartBin[];
+  cocoAreaRanges: { small: number; medium: number; large: number };
+  imageWidths: ChartBin[];
+  imageHeights: ChartBin[];
+  issues: Array<{ code: string; severity: string; count: number }>;
+}

@@ -56,12 +56,7 @@ export async function probeImage(bytes: Buffer): Promise<ImageProbe> {
   }
   let thumbnail: Buffer;
   try {
-    thumbnail = await sharp(bytes, { failOn: "truncated", limitInputPixels: IMAGE_LIMITS.maxPixels })
-      .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: "inside", withoutEnlargement: true })
-      .flatten({ background: "#ffffff" })
-      .toColourspace("srgb")
-      .jpeg({ quality: 78 })
-      .toBuffer();
+    thumbnail = await makeThumbnail(bytes);
   } catch (error) {
     const message = (error as Error).message;
     const truncated = /premature|truncat|end of (file|stream)|corrupt|incomplete/i.test(message);
@@ -77,4 +72,14 @@ export async function probeImage(bytes: Buffer): Promise<ImageProbe> {
     hasAlpha: meta.hasAlpha ?? false,
     thumbnail,
   };
+}
+
+/** JPEG, at most THUMBNAIL_SIZE on its longer side, RGB on white; fails on truncated input. */
+export function makeThumbnail(bytes: Buffer): Promise<Buffer> {
+  return sharp(bytes, { failOn: "truncated", limitInputPixels: IMAGE_LIMITS.maxPixels })
+    .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: "inside", withoutEnlargement: true })
+    .flatten({ background: "#ffffff" })
+    .toColourspace("srgb")
+    .jpeg({ quality: 78 })
+    .toBuffer();
 }

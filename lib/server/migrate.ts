@@ -1,10 +1,11 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import { databaseUrl, dataDir } from "./config";
 import { createDb } from "./db";
 import { runNodeScript } from "./run-process";
 
 const PRISMA_CLI = path.resolve("workers/cli/prisma.mjs");
+const MIGRATIONS_DIR = path.resolve("prisma/migrations");
 
 /**
  * Creates the data directory and applies committed migrations (`prisma migrate deploy`, the
@@ -14,8 +15,28 @@ export async function migrateDatabase(url: string = databaseUrl()): Promise<void
   await mkdir(dataDir(), { recursive: true });
   const file = url.startsWith("file:") ? url.slice(5) : null;
   if (file) await mkdir(path.dirname(file), { recursive: true });
+  // Skipping the CLI when nothing is pending keeps starts fast and lets tools (npm run import)
+  // run beside a live app, whose open connections would make the migration engine time out.
+  if ((await pendingMigrations(url)).length === 0) return;
   await runNodeScript(PRISMA_CLI, ["migrate", "deploy"], { ...process.env, DATABASE_URL: url }, "database migration");
   if (file) await enableWriteAheadLog(url);
+}
+
+/** Committed migrations the database has not applied yet (all of them for a new database). */
+export async function pendingMigrations(url: string = databaseUrl()): Promise<string[]> {
+  const committed = (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  const client = createDb(url);
+  try {
+    const rows = await client.$queryRawUnsafe<{ migration_name: string }[]>(
+      'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    const applied = new Set(rows.map((r) => r.migration_name));
+    return committed.filter((name) => !applied.has(name)).sort();
+  } catch {
+    return committed.sort();
+  } finally {
+    await client.$disconnect();
+  }
 }
 
 /**

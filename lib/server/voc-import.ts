@@ -128,7 +128,7 @@ export async function importVocFolder(dir: string, options: ImportOptions): Prom
     if (image) {
       const firstFile = seenHashes.get(image.contentHash);
       if (firstFile) {
-        report(image.fileName, { severity: "warning", code: "duplicate-image", message: `same content as ${firstFile}; skipped` });
+        report(image.fileName, { severity: "warning", code: "duplicate-image", message: `same content as ${firstFile}; skipped` }, firstFile);
       } else {
         seenHashes.set(image.contentHash, image.fileName);
         const stem = path.parse(image.fileName).name;

@@ -1,0 +1,118 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { DatasetTabs } from "@/components/dataset-tabs";
+import { recordIdSchema } from "@/lib/domain/record-id";
+import { getImportReport } from "@/lib/server/import-runs";
+
+export const dynamic = "force-dynamic";
+
+const PAGE_SIZE = 200;
+const querySchema = z.object({
+  severity: z.enum(["error", "warning", "info"]).optional().catch(undefined),
+  code: z.string().regex(/^[a-z][a-z-]{0,39}$/).optional().catch(undefined),
+  q: z.string().trim().max(200).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+
+/** The verification report of one import: per-file rows, filterable without any client code. */
+export default async function ImportReportPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string; runId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { runId } = await params;
+  const id = recordIdSchema.safeParse(runId);
+  const raw = await searchParams;
+  const query = querySchema.parse({ severity: raw.severity || undefined, code: raw.code || undefined, q: raw.q || undefined, page: raw.page ?? 1 });
+  const report = id.success ? await getImportReport(id.data, { ...query, pageSize: PAGE_SIZE }) : null;
+  if (!report) notFound();
+  const { run, issues, matching, codes } = report;
+  const pages = Math.max(1, Math.ceil(matching / PAGE_SIZE));
+  const link = (page: number) => {
+    const p = new URLSearchParams(Object.entries({ severity: query.severity, code: query.code, q: query.q, page: String(page) }).filter((e): e is [string, string] => Boolean(e[1])));
+    return `?${p}`;
+  };
+  const summary = run.summary as Record<string, number> | null;
+
+  return (
+    <>
+      <h1>{run.dataset.name}</h1>
+      <DatasetTabs datasetId={run.dataset.id} active="imports" />
+      <h2>Verification report</h2>
+      <p className="muted">
+        {run.source} · {run.startedAt.toISOString().slice(0, 19).replace("T", " ")} · {summary?.imagesAdded ?? 0} images added, {summary?.boxesAdded ?? 0} boxes,{" "}
+        {summary?.imagesUnchanged ?? 0} unchanged, {summary?.imagesChanged ?? 0} kept with edits
+      </p>
+      <ul className="chips" aria-label="Findings by kind">
+        {codes.map((c) => (
+          <li key={`${c.severity}-${c.code}`}>
+            <Link href={`?code=${c.code}`} className={`sev sev-${c.severity}`}>
+              {c.code} × {c.count}
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <form className="filters" method="get" aria-label="Filter findings">
+        <label>
+          Severity
+          <select name="severity" defaultValue={query.severity ?? ""}>
+            <option value="">any</option>
+            <option value="error">error</option>
+            <option value="warning">warning</option>
+            <option value="info">info</option>
+          </select>
+        </label>
+        <label>
+          Finding
+          <select name="code" defaultValue={query.code ?? ""}>
+            <option value="">any</option>
+            {[...new Set(codes.map((c) => c.code))].sort().map((code) => (
+              <option key={code} value={code}>
+                {code}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="grow">
+          File
+          <input type="search" name="q" defaultValue={query.q ?? ""} placeholder="part of a file name" />
+        </label>
+        <button type="submit">Filter</button>
+      </form>
+      <p role="status" data-testid="finding-count">
+        {matching} finding{matching === 1 ? "" : "s"}
+        {pages > 1 ? ` · page ${query.page} of ${pages}` : ""}
+      </p>
+      <table className="table" aria-label="Findings">
+        <thead>
+          <tr>
+            <th scope="col">File</th>
+            <th scope="col">Severity</th>
+            <th scope="col">Finding</th>
+            <th scope="col">Detail</th>
+          </tr>
+        </thead>
+        <tbody>
+          {issues.map((issue) => (
+            <tr key={issue.id}>
+              <td className="file">{issue.imageId ? <Link href={`/label/${issue.imageId}`}>{issue.file}</Link> : issue.file}</td>
+              <td>
+                <span className={`sev sev-${issue.severity}`}>{issue.severity}</span>
+              </td>
+              <td>{issue.code}</td>
+              <td>{issue.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {pages > 1 ? (
+        <p className="pager">
+          {query.page > 1 ? <Link href={link(query.page - 1)}>← previous</Link> : null} {query.page < pages ? <Link href={link(query.page + 1)}>next →</Link> : null}
+        </p>
+      ) : null}
+    </>
+  );
+}

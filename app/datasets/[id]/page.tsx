@@ -1,0 +1,25 @@
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
+import { DatasetBrowser } from "@/components/dataset-browser/dataset-browser";
+import { DatasetTabs } from "@/components/dataset-tabs";
+import { recordIdSchema } from "@/lib/domain/record-id";
+import { db } from "@/lib/server/db";
+import { issueCodesOfDataset } from "@/lib/server/import-runs";
+
+export const dynamic = "force-dynamic";
+
+export default async function DatasetPage({ params }: { params: Promise<{ id: string }> }) {
+  const id = recordIdSchema.safeParse((await params).id);
+  const dataset = id.success ? await db().dataset.findUnique({ where: { id: id.data }, select: { id: true, name: true, classes: true } }) : null;
+  if (!dataset) notFound();
+  const issueCodes = await issueCodesOfDataset(dataset.id);
+  return (
+    <>
+      <h1>{dataset.name}</h1>
+      <DatasetTabs datasetId={dataset.id} active="images" />
+      <Suspense>
+        <DatasetBrowser datasetId={dataset.id} classes={dataset.classes as string[]} issueCodes={issueCodes} />
+      </Suspense>
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+import { notFound } from "next/navigation";
+import { DatasetStatsCharts } from "@/components/dataset-stats-charts";
+import { DatasetTabs } from "@/components/dataset-tabs";
+import { recordIdSchema } from "@/lib/domain/record-id";
+import { db } from "@/lib/server/db";
+import { datasetStatistics } from "@/lib/server/dataset-stats";
+
+export const dynamic = "force-dynamic";
+
+export default async function DatasetStatsPage({ params }: { params: Promise<{ id: string }> }) {
+  const id = recordIdSchema.safeParse((await params).id);
+  const dataset = id.success ? await db().dataset.findUnique({ where: { id: id.data }, select: { id: true, name: true } }) : null;
+  const stats = dataset ? await datasetStatistics(dataset.id) : null;
+  if (!dataset || !stats) notFound();
+  return (
+    <>
+      <h1>{dataset.name}</h1>
+      <DatasetTabs datasetId={dataset.id} active="stats" />
+      <DatasetStatsCharts datasetId={dataset.id} stats={stats} />
+    </>
+  );
+}

@@ -1,0 +1,78 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { ImportRejected, useImportDataset } from "./api-hooks";
+
+type Picked = Array<{ file: File; path: string }>;
+
+/** Upload a VOC dataset as a .zip, or pick its folder (files keep their relative paths). */
+export function ImportForm() {
+  const router = useRouter();
+  const mutation = useImportDataset();
+  const [name, setName] = useState("");
+  const [classMap, setClassMap] = useState("");
+  const [picked, setPicked] = useState<Picked>([]);
+
+  const pickZip = (files: FileList | null) => setPicked(files ? [...files].map((file) => ({ file, path: file.name })) : []);
+  const pickFolder = (files: FileList | null) => {
+    const list = files ? [...files].map((file) => ({ file, path: file.webkitRelativePath || file.name })) : [];
+    setPicked(list);
+    const top = list[0]?.path.split("/")[0];
+    if (top && !name) setName(top);
+  };
+
+  const submit = (event: React.FormEvent) => {
+    event.preventDefault();
+    mutation.mutate(
+      { name, classMap, files: picked },
+      { onSuccess: (result) => router.push(`/datasets/${result.datasetId}/imports/${result.importRunId}`) },
+    );
+  };
+
+  const bytes = picked.reduce((sum, p) => sum + p.file.size, 0);
+  const error = mutation.error;
+  return (
+    <form className="import-form" onSubmit={submit} aria-label="Import a dataset">
+      <label>
+        Dataset name
+        <input required value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. face-mask-2026" maxLength={100} />
+      </label>
+      <fieldset>
+        <legend>Files</legend>
+        <label>
+          A .zip of a Pascal VOC folder
+          <input type="file" accept=".zip,application/zip" onChange={(e) => pickZip(e.target.files)} data-testid="zip-input" />
+        </label>
+        <label>
+          or a VOC folder
+          <input type="file" multiple onChange={(e) => pickFolder(e.target.files)} {...{ webkitdirectory: "", directory: "" }} />
+        </label>
+        <p className="muted small">
+          {picked.length === 0 ? "Nothing chosen yet." : `${picked.length} file${picked.length === 1 ? "" : "s"}, ${(bytes / 1024 / 1024).toFixed(1)} MB`}
+        </p>
+      </fieldset>
+      <label>
+        Class mapping (optional)
+        <textarea value={classMap} onChange={(e) => setClassMap(e.target.value)} rows={2} placeholder={"mask=with_mask\nno_mask=without_mask"} />
+      </label>
+      <button type="submit" disabled={picked.length === 0 || !name.trim() || mutation.isPending}>
+        {mutation.isPending ? "Uploading and verifying…" : "Import"}
+      </button>
+      {error ? (
+        <div className="error" role="alert">
+          <p>Import failed: {error.message}</p>
+          {error instanceof ImportRejected && error.issues.length > 0 ? (
+            <ul>
+              {error.issues.slice(0, 20).map((issue, i) => (
+                <li key={i}>
+                  {issue.file}: {issue.message} ({issue.code})
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+    </form>
+  );
+}
