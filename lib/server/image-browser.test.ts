@@ -1,0 +1,111 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { datasetStatistics } from "./dataset-stats";
+import { imageNeighbours, listImages } from "./image-browser";
+import { readThumbnail } from "./image-files";
+import { getImportReport, issueCodesOfDataset } from "./import-runs";
+import { writeSampleDataset } from "./sample-dataset";
+import { createTestEnv, type TestEnv } from "./testing/test-env";
+import { importVocFolder } from "./voc-import";
+
+let env: TestEnv;
+let work: string;
+let datasetId: string;
+let runId: string;
+beforeAll(async () => {
+  env = await createTestEnv();
+  work = await mkdtemp(path.join(os.tmpdir(), "masklab-browse-"));
+  await writeSampleDataset(work, { count: 30, seed: 11 });
+  // Two findings to report and filter by: a box far beyond the border, and a fractional coordinate.
+  const xml = path.join(work, "Annotations/sample_0000.xml");
+  await writeFile(xml, (await readFile(xml, "utf8")).replace(/<xmax>\d+<\/xmax>/, "<xmax>9999</xmax>").replace(/<ymin>(\d+)<\/ymin>/, "<ymin>$1.5</ymin>"));
+  const summary = await importVocFolder(work, { name: "browse", db: env.db, store: env.store });
+  datasetId = summary.datasetId;
+  runId = summary.importRunId;
+});
+afterAll(async () => {
+  await env.cleanup();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe("image browser", () => {
+  it("pages through every image once, in file-name order, with the total on the first page", async () => {
+    const seen: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    do {
+      const page = await listImages(datasetId, {}, { after, limit: 7 }, env.db);
+      if (pages === 0) expect(page.total).toBe(30);
+      else expect(page.total).toBeNull();
+      seen.push(...page.items.map((i) => i.fileName));
+      after = page.nextCursor ?? undefined;
+      pages++;
+    } while (after);
+    expect(pages).toBe(5);
+    expect(seen).toEqual([...seen].sort());
+    expect(new Set(seen).size).toBe(30);
+  });
+
+  it("filters by class, split, box count and file name, matching the database's own counts", async () => {
+    const withIncorrect = await env.db.image.count({ where: { datasetId, boxes: { some: { className: "mask_weared_incorrect" } } } });
+    expect((await listImages(datasetId, { className: "mask_weared_incorrect" }, { limit: 100 }, env.db)).total).toBe(withIncorrect);
+    const test = await listImages(datasetId, { split: "test" }, { limit: 100 }, env.db);
+    expect(test.items.every((i) => i.split === "test")).toBe(true);
+    const crowded = await listImages(datasetId, { minBoxes: 5, maxBoxes: 6 }, { limit: 100 }, env.db);
+    expect(crowded.items.every((i) => i.boxCount >= 5 && i.boxCount <= 6)).toBe(true);
+    expect(crowded.total).toBe(await env.db.image.count({ where: { datasetId, boxCount: { gte: 5, lte: 6 } } }));
+    expect((await listImages(datasetId, { q: "sample_001" }, { limit: 100 }, env.db)).items.map((i) => i.fileName)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `JPEGImages/sample_001${i}.jpg`),
+    );
+  });
+
+  it("tells the neighbours of an image within a filter", async () => {
+    const all = (await listImages(datasetId, { split: "train" }, { limit: 100 }, env.db)).items;
+    const middle = all[3]!;
+    const around = await imageNeighbours(datasetId, { split: "train" }, middle.fileName, env.db);
+    expect(around).toEqual({ previous: all[2]!.id, next: all[4]!.id, position: 4, total: all.length });
+    const first = await imageNeighbours(datasetId, { split: "train" }, all[0]!.fileName, env.db);
+    expect(first.previous).toBeNull();
+  });
+
+  it("serves the stored thumbnail, and makes a missing one once", async () => {
+    const image = await env.db.image.findFirstOrThrow({ where: { datasetId } });
+    const stored = await readThumbnail(image.id, env.db, env.store);
+    expect(stored.etag).toBe(image.thumbnailKey);
+    await env.db.image.update({ where: { id: image.id }, data: { thumbnailKey: null } });
+    const made = await readThumbnail(image.id, env.db, env.store);
+    expect((await env.db.image.findUniqueOrThrow({ where: { id: image.id } })).thumbnailKey).toBe(made.etag);
+  });
+});
+
+describe("dataset statistics and import reports", () => {
+  it("adds up to the dataset's own counts", async () => {
+    const stats = (await datasetStatistics(datasetId, env.db))!;
+    const boxes = await env.db.box.count({ where: { image: { datasetId } } });
+    expect(stats.splits.reduce((sum, s) => sum + s.images, 0)).toBe(30);
+    expect(stats.splits.reduce((sum, s) => sum + Object.values(s.boxesPerClass).reduce((a, b) => a + b, 0), 0)).toBe(boxes);
+    expect(stats.boxesPerImage.reduce((sum, b) => sum + b.count, 0)).toBe(30);
+    expect(stats.boxSizes.reduce((sum, b) => sum + b.count, 0)).toBe(boxes);
+    expect(stats.cocoAreaRanges.small + stats.cocoAreaRanges.medium + stats.cocoAreaRanges.large).toBe(boxes);
+    expect(stats.imageWidths.reduce((sum, b) => sum + b.count, 0)).toBe(30);
+    expect(await datasetStatistics("nope", env.db)).toBeNull();
+  });
+
+  it("pages and filters an import's findings", async () => {
+    const all = (await getImportReport(runId, { page: 1, pageSize: 1000 }, env.db))!;
+    expect(all.matching).toBe(all.issues.length);
+    expect(all.codes).toEqual(expect.arrayContaining([{ severity: "warning", code: "box-clipped", count: 1 }, { severity: "info", code: "box-float", count: 1 }]));
+    const firstPage = (await getImportReport(runId, { page: 1, pageSize: 1 }, env.db))!;
+    expect(firstPage.issues).toHaveLength(1);
+    expect(firstPage.matching).toBe(all.matching);
+    const clipped = all.issues.filter((i) => i.code === "box-clipped").length;
+    const filtered = (await getImportReport(runId, { code: "box-clipped", page: 1, pageSize: 1000 }, env.db))!;
+    expect(filtered.matching).toBe(clipped);
+    expect(clipped).toBe(1);
+    const hits = await listImages(datasetId, { issue: "box-clipped" }, { limit: 10 }, env.db);
+    expect(hits.items.map((i) => i.fileName)).toEqual(["JPEGImages/sample_0000.jpg"]);
+    expect(await issueCodesOfDataset(datasetId, env.db)).toEqual([...new Set(all.issues.filter((i) => i.imageId).map((i) => i.code))].sort());
+  });
+});
