@@ -45,6 +45,14 @@ export function useImagePages(datasetId: string, filter: ImageFilter) {
   });
 }
 
+export function useImageCount(datasetId: string, filter: ImageFilter) {
+  const params = imageFilterToParams(filter).toString();
+  return useQuery({
+    queryKey: ["image-count", datasetId, params],
+    queryFn: async () => (await getJson<{ total: number }>(`/api/datasets/${encodeURIComponent(datasetId)}/images/count?${params}`)).total,
+  });
+}
+
 export interface ImportResult {
   datasetId: string;
   importRunId: string;

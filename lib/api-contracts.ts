@@ -49,8 +49,6 @@ export interface ImagePage {
   items: ImageListItem[];
   /** pass back as `after` for the next page; null on the last page */
   nextCursor: string | null;
-  /** images matching the filter (first page only; null on later pages) */
-  total: number | null;
 }
 
 export interface ApiError {

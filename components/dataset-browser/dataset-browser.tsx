@@ -3,7 +3,7 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 import { imageFilterToParams, parseImageFilter, type ImageFilter } from "@/lib/domain/image-filter";
-import { useImagePages } from "../api-hooks";
+import { useImageCount, useImagePages } from "../api-hooks";
 import { FilterBar } from "./filter-bar";
 import { ImageGrid } from "./image-grid";
 
@@ -33,7 +33,8 @@ export function DatasetBrowser({ datasetId, classes, issueCodes }: { datasetId: 
 
   const pages = useImagePages(datasetId, filter);
   const items = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);
-  const total = pages.data?.pages[0]?.total ?? null;
+  const count = useImageCount(datasetId, filter);
+  const total = count.data;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
   const loadMore = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
@@ -45,7 +46,7 @@ export function DatasetBrowser({ datasetId, classes, issueCodes }: { datasetId: 
       {!parsed.success ? <p className="error">This link has an invalid filter ({parsed.error.issues[0]!.message}); showing all images.</p> : null}
       <div className="grid-toolbar">
         <span role="status" data-testid="match-count">
-          {pages.isPending ? "loading…" : pages.isError ? `could not load images: ${pages.error.message}` : `${total?.toLocaleString("en")} image${total === 1 ? "" : "s"}`}
+          {pages.isError ? `could not load images: ${pages.error.message}` : total === undefined ? "counting…" : `${total.toLocaleString("en")} image${total === 1 ? "" : "s"}`}
         </span>
         <span className="export">
           <label>

@@ -93,6 +93,20 @@ describe("serializeVoc", () => {
   });
 });
 
+describe("character references", () => {
+  it("reads predefined and numeric references and writes them back escaped exactly once", () => {
+    const xml = "<annotation><filename>caf&#233; &amp; co &lt;1&gt;.jpg</filename><owner>A &amp; B</owner></annotation>";
+    const first = parseVoc(xml);
+    if (!first.ok) throw first.error;
+    expect(first.annotation.filename).toBe("café & co <1>.jpg");
+    const written = serializeVoc(first.annotation);
+    expect(written).toContain("café &amp; co &lt;1&gt;.jpg");
+    const again = parseVoc(written);
+    if (!again.ok) throw again.error;
+    expect(again.annotation).toEqual(first.annotation);
+  });
+});
+
 describe("VOC ↔ pixel coordinates", () => {
   it("maps 1-based inclusive to 0-based max-exclusive and back", () => {
     expect(vocToPixelBox({ xmin: 1, ymin: 1, xmax: 10, ymax: 20 })).toEqual({ xmin: 0, ymin: 0, xmax: 10, ymax: 20 });

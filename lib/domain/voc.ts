@@ -63,11 +63,12 @@ export class VocParseError extends Error {
 const ANNOTATION_KEYS = new Set(["folder", "filename", "path", "size", "object"]);
 const OBJECT_KEYS = new Set(["name", "pose", "truncated", "difficult", "occluded", "bndbox"]);
 
-// Entities are never expanded and DOCTYPEs are refused outright: VOC files have no use for
-// them, and they are how billion-laughs and XXE payloads arrive.
+// DOCTYPEs are refused before parsing (they are how billion-laughs and XXE payloads arrive), so
+// no entity can be declared: only XML's predefined and numeric references remain, and those are
+// decoded so "&amp;" reads as "&" and is written back once, not escaped again on every export.
 const parser = new XMLParser({
-  processEntities: false,
-  htmlEntities: false,
+  processEntities: true,
+  htmlEntities: true,
   ignoreAttributes: true,
   parseTagValue: false,
   trimValues: true,

@@ -30,11 +30,15 @@ export async function listImages(
     select: LIST_FIELDS,
   });
   const items: ImageListItem[] = rows.slice(0, limit);
-  return {
-    items,
-    nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!.fileName) : null,
-    total: page.after ? null : await database.image.count({ where }),
-  };
+  return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!.fileName) : null };
+}
+
+/**
+ * How many images match. Kept apart from the pages: counting visits every match, while a page
+ * stops after 100, so the grid shows images first and the count a moment later.
+ */
+export async function countImages(datasetId: string, filter: ImageFilter, database: Db = defaultDb()): Promise<number> {
+  return database.image.count({ where: imageWhere(datasetId, filter) });
 }
 
 export interface ImageNeighbours {

@@ -79,8 +79,9 @@ async function readSplits(root: string, imageSetsDir: string | undefined): Promi
     const text = await readFile(path.join(mainDir, file), "utf8").catch(() => null);
     if (text === null) continue;
     for (const line of text.split(/\r?\n/)) {
-      // Class-specific lists ("name  1") share the format; the first column is the image stem.
-      const stem = line.trim().split(/\s+/)[0];
+      // These are the plain lists (class-specific ones are named <class>_<split>.txt and not
+      // read), so the whole line is the stem, spaces included.
+      const stem = line.trim();
       if (stem) splits.set(stem, split);
     }
   }

@@ -137,6 +137,22 @@ describe("importVocFolder", () => {
     expect(run.issues).toHaveLength(summary.issues.length);
   });
 
+  it("reads ImageSets lists whose stems contain spaces and unicode", async () => {
+    const dir = path.join(work, "spaced");
+    await mkdir(path.join(dir, "JPEGImages"), { recursive: true });
+    await mkdir(path.join(dir, "ImageSets/Main"), { recursive: true });
+    await writeFile(path.join(dir, "JPEGImages/café mask 1.png"), await png(30, 30));
+    await writeFile(path.join(dir, "JPEGImages/plain.png"), await png(31, 30));
+    await writeFile(path.join(dir, "ImageSets/Main/test.txt"), "café mask 1\r\n");
+    await writeFile(path.join(dir, "ImageSets/Main/train.txt"), "plain\n");
+    await importVocFolder(dir, { name: "spaced", db: env.db, store: env.store });
+    const images = await env.db.image.findMany({ orderBy: { fileName: "asc" } });
+    expect(images.map((i) => [i.fileName, i.split])).toEqual([
+      ["JPEGImages/café mask 1.png", "test"],
+      ["JPEGImages/plain.png", "train"],
+    ]);
+  });
+
   it("fails cleanly and leaves the database untouched when nothing can be imported", async () => {
     const dir = path.join(work, "bad");
     await mkdir(path.join(dir, "Annotations"), { recursive: true });

@@ -4,9 +4,13 @@
  */
 import os from "node:os";
 import type { BenchRow } from "../bench/bench-row";
+import { browseBenchmarks } from "../bench/browse-bench";
 import { datasetBenchmarks } from "../bench/dataset-bench";
 
-const suites: Array<[string, () => Promise<BenchRow[]>]> = [["datasets", datasetBenchmarks]];
+const suites: Array<[string, () => Promise<BenchRow[]>]> = [
+  ["datasets", datasetBenchmarks],
+  ["import and browse at scale", browseBenchmarks],
+];
 
 console.log(`Masklab benchmarks on ${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, node ${process.version}`);
 const rows: BenchRow[] = [];
