@@ -6,7 +6,7 @@ import { ImportRejected, useImportDataset } from "./api-hooks";
 
 type Picked = Array<{ file: File; path: string }>;
 
-/** Upload a VOC dataset as a .zip, or pick its folder (files keep their relative paths). */
+/** Upload a VOC dataset as a .zip or loose files, or pick its folder (files keep their relative paths). */
 export function ImportForm() {
   const router = useRouter();
   const mutation = useImportDataset();
@@ -14,7 +14,7 @@ export function ImportForm() {
   const [classMap, setClassMap] = useState("");
   const [picked, setPicked] = useState<Picked>([]);
 
-  const pickZip = (files: FileList | null) => setPicked(files ? [...files].map((file) => ({ file, path: file.name })) : []);
+  const pickFiles = (files: FileList | null) => setPicked(files ? [...files].map((file) => ({ file, path: file.name })) : []);
   const pickFolder = (files: FileList | null) => {
     const list = files ? [...files].map((file) => ({ file, path: file.webkitRelativePath || file.name })) : [];
     setPicked(list);
@@ -41,8 +41,8 @@ export function ImportForm() {
       <fieldset>
         <legend>Files</legend>
         <label>
-          A .zip of a Pascal VOC folder
-          <input type="file" accept=".zip,application/zip" onChange={(e) => pickZip(e.target.files)} data-testid="zip-input" />
+          A .zip of a Pascal VOC folder, or image and .xml files
+          <input type="file" multiple accept=".zip,application/zip,.xml,image/*" onChange={(e) => pickFiles(e.target.files)} data-testid="zip-input" />
         </label>
         <label>
           or a VOC folder

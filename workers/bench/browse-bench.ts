@@ -108,6 +108,8 @@ export async function browseBenchmarks(): Promise<BenchRow[]> {
     ];
     for (const [label, filter, deep] of cases) {
       const after = deep ? Buffer.from("images/img_040000.png").toString("base64url") : undefined;
+      const sample = await listImages(datasetId, filter, { after, limit: 100 }, db);
+      if (sample.items.length !== 100) throw new Error(`bench "${label}" returned ${sample.items.length} images, not a full page`);
       const times = await timeRuns(async () => JSON.stringify(await listImages(datasetId, filter, { after, limit: 100 }, db)), 30);
       rows.push({ benchmark: `image page, 50k images: ${label}`, value: round(percentile(times, 95), 1), unit: "ms p95", notes: `p50 ${round(percentile(times, 50), 1)} ms, 100 per page, target p95 < 100 ms` });
       if (deep) continue;
