@@ -1,7 +1,7 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { imageFilterToParams, parseImageFilter, type ImageFilter } from "@/lib/domain/image-filter";
 import { useImageCount, useImagePages } from "../api-hooks";
 import { FilterBar } from "./filter-bar";
@@ -18,18 +18,24 @@ export function DatasetBrowser({ datasetId, classes, issueCodes }: { datasetId: 
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
-  const parsed = useMemo(() => parseImageFilter(new URLSearchParams(searchParams.toString())), [searchParams]);
-  const filter: ImageFilter = parsed.success ? parsed.data : {};
+  const urlQuery = searchParams.toString();
+  const parsed = useMemo(() => parseImageFilter(new URLSearchParams(urlQuery)), [urlQuery]);
+  // The filter is state first and URL second: quick successive changes each build on the
+  // previous one instead of on a URL that has not caught up yet.
+  const [filter, setFilter] = useState<ImageFilter>(() => (parsed.success ? parsed.data : {}));
   const filterQuery = imageFilterToParams(filter).toString();
   const [exportFormat, setExportFormat] = useState<string>("voc");
 
-  const onChange = useCallback(
-    (next: ImageFilter) => {
-      const query = imageFilterToParams(next).toString();
-      router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
-    },
-    [router, pathname],
-  );
+  const onChange = useCallback((patch: Partial<ImageFilter>) => setFilter((previous) => ({ ...previous, ...patch })), []);
+  useEffect(() => {
+    const current = parseImageFilter(new URLSearchParams(window.location.search));
+    if (current.success && imageFilterToParams(current.data).toString() === filterQuery) return;
+    router.replace(filterQuery ? `${pathname}?${filterQuery}` : pathname, { scroll: false });
+  }, [filterQuery, pathname, router]);
+  // Back/forward (or an edited URL) moves the state to what the URL now says.
+  useEffect(() => {
+    if (parsed.success) setFilter((previous) => (imageFilterToParams(previous).toString() === imageFilterToParams(parsed.data).toString() ? previous : parsed.data));
+  }, [parsed]);
 
   const pages = useImagePages(datasetId, filter);
   const items = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? [], [pages.data]);

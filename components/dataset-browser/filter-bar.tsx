@@ -8,7 +8,7 @@ interface Props {
   filter: ImageFilter;
   classes: string[];
   issueCodes: string[];
-  onChange: (next: ImageFilter) => void;
+  onChange: (patch: Partial<ImageFilter>) => void;
 }
 
 /** Filters of the image grid. Every change goes straight to the URL (see DatasetBrowser). */
@@ -18,11 +18,11 @@ export function FilterBar({ filter, classes, issueCodes, onChange }: Props) {
   useEffect(() => {
     // Typing waits for a pause before it filters, so the list does not refetch per keystroke.
     if ((filter.q ?? "") === q.trim()) return;
-    const timer = setTimeout(() => onChange({ ...filter, q: q.trim() || undefined }), 300);
+    const timer = setTimeout(() => onChange({ q: q.trim() || undefined }), 300);
     return () => clearTimeout(timer);
-  }, [q, filter, onChange]);
+  }, [q, filter.q, onChange]);
 
-  const set = <K extends keyof ImageFilter>(key: K, value: ImageFilter[K] | "") => onChange({ ...filter, [key]: value === "" ? undefined : value });
+  const set = <K extends keyof ImageFilter>(key: K, value: ImageFilter[K] | "") => onChange({ [key]: value === "" ? undefined : value });
   const numberOrEmpty = (value: string) => (value === "" ? "" : Math.max(0, Math.floor(Number(value))));
 
   return (
