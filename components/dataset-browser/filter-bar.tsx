@@ -27,50 +27,10 @@ export function FilterBar({ filter, classes, issueCodes, onChange }: Props) {
 
   return (
     <form className="filters" role="search" aria-label="Filter images" onSubmit={(e) => e.preventDefault()}>
-      <label>
-        Class
-        <select value={filter.className ?? ""} onChange={(e) => set("className", e.target.value)}>
-          <option value="">any</option>
-          {classes.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Split
-        <select value={filter.split ?? ""} onChange={(e) => set("split", e.target.value as ImageFilter["split"] | "")}>
-          <option value="">any</option>
-          {SPLITS.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Status
-        <select value={filter.labelStatus ?? ""} onChange={(e) => set("labelStatus", e.target.value as ImageFilter["labelStatus"] | "")}>
-          <option value="">any</option>
-          {LABEL_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s.replace("_", " ")}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Finding
-        <select value={filter.issue ?? ""} onChange={(e) => set("issue", e.target.value)}>
-          <option value="">any</option>
-          {issueCodes.map((code) => (
-            <option key={code} value={code}>
-              {code}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect label="Class" value={filter.className} options={classes} onChange={(v) => set("className", v)} />
+      <FilterSelect label="Split" value={filter.split} options={SPLITS} onChange={(v) => set("split", v as ImageFilter["split"] | "")} />
+      <FilterSelect label="Status" value={filter.labelStatus} options={LABEL_STATUSES} onChange={(v) => set("labelStatus", v as ImageFilter["labelStatus"] | "")} />
+      <FilterSelect label="Finding" value={filter.issue} options={issueCodes} onChange={(v) => set("issue", v)} />
       <label>
         Boxes ≥
         <input type="number" min={0} inputMode="numeric" value={filter.minBoxes ?? ""} onChange={(e) => set("minBoxes", numberOrEmpty(e.target.value))} className="narrow" />
@@ -84,5 +44,22 @@ export function FilterBar({ filter, classes, issueCodes, onChange }: Props) {
         <input type="search" placeholder="search…" value={q} onChange={(e) => setQ(e.target.value)} />
       </label>
     </form>
+  );
+}
+
+/** A labelled select whose first option, "any", clears the filter. */
+function FilterSelect({ label, value, options, onChange }: { label: string; value: string | undefined; options: readonly string[]; onChange: (value: string) => void }) {
+  return (
+    <label>
+      {label}
+      <select value={value ?? ""} onChange={(e) => onChange(e.target.value)}>
+        <option value="">any</option>
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

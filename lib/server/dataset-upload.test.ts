@@ -9,10 +9,8 @@ import { createTestEnv, type TestEnv } from "./testing/test-env";
 let env: TestEnv;
 beforeEach(async () => {
   env = await createTestEnv();
-  process.env.DATA_DIR = env.dir;
 });
 afterEach(async () => {
-  delete process.env.DATA_DIR;
   await env.cleanup();
 });
 

@@ -47,10 +47,8 @@ describe("ensureSampleDataset", () => {
   let env: TestEnv;
   beforeEach(async () => {
     env = await createTestEnv();
-    process.env.DATA_DIR = env.dir;
   });
   afterEach(async () => {
-    delete process.env.DATA_DIR;
     await env.cleanup();
   });
 

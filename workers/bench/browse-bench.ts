@@ -1,17 +1,14 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
 import { generateScene, sceneToSvg } from "@/lib/domain/synthetic-scene";
 import { pixelBoxToVoc, serializeVoc } from "@/lib/domain/voc";
-import { createDb, type Db } from "@/lib/server/db";
 import { datasetStatistics } from "@/lib/server/dataset-stats";
 import { countImages, listImages } from "@/lib/server/image-browser";
-import { migrateDatabase } from "@/lib/server/migrate";
-import { LocalBlobStore } from "@/lib/server/storage";
+import type { Db } from "@/lib/server/db";
 import { importVocFolder } from "@/lib/server/voc-import";
-import { percentile, round, timeRuns, type BenchRow } from "./bench-row";
+import { percentile, round, timeRuns, withBenchEnv, type BenchRow } from "./bench-row";
 
 const PNG_COUNT = 1_000;
 const BIG_DATASET = 50_000;
@@ -79,13 +76,7 @@ async function seedBigDataset(db: Db): Promise<string> {
 
 export async function browseBenchmarks(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const work = await mkdtemp(path.join(os.tmpdir(), "masklab-bench-browse-"));
-  const url = `file:${path.join(work, "bench.db")}`;
-  process.env.DATA_DIR = work;
-  try {
-    await migrateDatabase(url);
-    const db = createDb(url);
-    const store = new LocalBlobStore(path.join(work, "blobs"));
+  await withBenchEnv("browse", async ({ work, db, store }) => {
 
     await writePngFolder(path.join(work, "pngs"));
     const rssBefore = process.memoryUsage().rss;
@@ -119,9 +110,6 @@ export async function browseBenchmarks(): Promise<BenchRow[]> {
     const stats = await timeRuns(() => datasetStatistics(datasetId, db), 3, 1);
     const boxes = await db.box.count({ where: { image: { datasetId } } });
     rows.push({ benchmark: "statistics page data, 50k images", value: round(percentile(stats, 50)), unit: "ms", notes: `${boxes} boxes, median of 3` });
-    await db.$disconnect();
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  });
   return rows;
 }

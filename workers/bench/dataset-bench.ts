@@ -1,15 +1,10 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { listDatasetSummaries } from "@/lib/server/datasets";
-import { createDb } from "@/lib/server/db";
 import { checkHealth } from "@/lib/server/health";
-import { migrateDatabase } from "@/lib/server/migrate";
 import { writeSampleDataset } from "@/lib/server/sample-dataset";
-import { LocalBlobStore } from "@/lib/server/storage";
 import { importVocFolder } from "@/lib/server/voc-import";
-import { percentile, round, timeRuns, type BenchRow } from "./bench-row";
+import { percentile, round, timeRuns, withBenchEnv, type BenchRow } from "./bench-row";
 
 /** The real dataset, when this machine has it: never part of `npm test`. */
 function realDatasetDir(): string | null {
@@ -19,13 +14,7 @@ function realDatasetDir(): string | null {
 
 export async function datasetBenchmarks(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const work = await mkdtemp(path.join(os.tmpdir(), "masklab-bench-"));
-  const url = `file:${path.join(work, "bench.db")}`;
-  process.env.DATA_DIR = work;
-  try {
-    await migrateDatabase(url);
-    const db = createDb(url);
-    const store = new LocalBlobStore(path.join(work, "blobs"));
+  await withBenchEnv("datasets", async ({ work, db, store }) => {
 
     const count = 200;
     let t = performance.now();
@@ -61,9 +50,6 @@ export async function datasetBenchmarks(): Promise<BenchRow[]> {
     rows.push({ benchmark: "dataset list with counts (p50)", value: round(percentile(summaries, 50), 2), unit: "ms", notes: `p95 ${round(percentile(summaries, 95), 2)} ms, ${real ? 2 : 1} datasets` });
     const health = await timeRuns(() => checkHealth(db), 50);
     rows.push({ benchmark: "health check (p50)", value: round(percentile(health, 50), 2), unit: "ms", notes: `p95 ${round(percentile(health, 95), 2)} ms` });
-    await db.$disconnect();
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  });
   return rows;
 }

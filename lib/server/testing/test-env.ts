@@ -12,17 +12,24 @@ export interface TestEnv {
   cleanup: () => Promise<void>;
 }
 
-/** A fresh data directory with a migrated SQLite database and a blob store inside it. */
+/**
+ * A fresh data directory with a migrated SQLite database and a blob store inside it. DATA_DIR
+ * points at it until cleanup, so code that finds its folders through config lands there too.
+ */
 export async function createTestEnv(): Promise<TestEnv> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "masklab-test-"));
   const file = path.join(dir, "masklab.db");
   await copyFile(inject("templateDatabase"), file);
   const db = createDb(`file:${file}`);
+  const previousDataDir = process.env.DATA_DIR;
+  process.env.DATA_DIR = dir;
   return {
     dir,
     db,
     store: new LocalBlobStore(path.join(dir, "blobs")),
     cleanup: async () => {
+      if (previousDataDir === undefined) delete process.env.DATA_DIR;
+      else process.env.DATA_DIR = previousDataDir;
       await db.$disconnect();
       await rm(dir, { recursive: true, force: true });
     },
