@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { DataTable } from "@/components/data-table";
 import { EmptyState } from "@/components/empty-state";
 import { LABEL_STATUSES } from "@/lib/domain/states";
@@ -10,7 +11,7 @@ export default async function LabelPage() {
   return (
     <>
       <h1>Label</h1>
-      <p className="muted">Labeling queues per dataset. The box editor is not built yet: it is the next step after dataset import.</p>
+      <p className="muted">Labeling queues per dataset: a count opens those images, and each image walks the queue with A/D. The box editor is not built yet (images open read-only).</p>
       {datasets.length === 0 ? (
         <EmptyState title="No datasets to label" />
       ) : (
@@ -23,7 +24,7 @@ export default async function LabelPage() {
             ...LABEL_STATUSES.map((status) => ({
               header: status.replace("_", " "),
               numeric: true,
-              cell: (d: (typeof datasets)[number]) => d.imagesPerLabelStatus[status] ?? 0,
+              cell: (d: (typeof datasets)[number]) => <Link href={`/datasets/${d.id}?labelStatus=${status}`}>{d.imagesPerLabelStatus[status] ?? 0}</Link>,
             })),
           ]}
         />
