@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { BOX_SOURCES, LABEL_STATUSES } from "./states";
+
+/** An edited box as the editor sends it: validated at the API boundary before anything else. */
+export const boxInputSchema = z
+  .object({
+    className: z.string().min(1).max(100),
+    xmin: z.number().finite(),
+    ymin: z.number().finite(),
+    xmax: z.number().finite(),
+    ymax: z.number().finite(),
+    difficult: z.boolean().default(false),
+    truncated: z.boolean().default(false),
+    occluded: z.boolean().default(false),
+    pose: z.string().max(100).nullish(),
+    attributes: z.record(z.string(), z.unknown()).nullish(),
+    source: z.enum(BOX_SOURCES).default("human"),
+  })
+  .refine((b) => b.xmax > b.xmin && b.ymax > b.ymin, { message: "a box needs xmax > xmin and ymax > ymin" });
+
+export const MAX_BOXES_PER_IMAGE = 5_000;
+
+export const saveAnnotationsSchema = z.object({
+  /** the annotationVersion the editor started from: a stale one is refused (409) */
+  expectedVersion: z.number().int().min(0),
+  labelStatus: z.enum(LABEL_STATUSES).optional(),
+  boxes: z.array(boxInputSchema).max(MAX_BOXES_PER_IMAGE),
+  note: z.string().max(2_000).optional(),
+});
+
+export type BoxInput = z.infer<typeof boxInputSchema>;
+export type SaveAnnotationsInput = z.infer<typeof saveAnnotationsSchema>;
