@@ -1,4 +1,4 @@
-import type { AnnotationSet } from "@/lib/domain/annotation-set";
+import type { AnnotatedBox, AnnotationSet } from "@/lib/domain/annotation-set";
 import type { BoxInput, SaveAnnotationsInput } from "@/lib/domain/annotation-schema";
 import { isInside } from "@/lib/domain/box";
 import type { LabelStatus } from "@/lib/domain/states";
@@ -30,7 +30,7 @@ export class AnnotationConflictError extends Error {
 
 export interface StoredAnnotations {
   version: number;
-  set: AnnotationSet & { boxes: Array<AnnotationSet["boxes"][number] & { id: string; source: string }> };
+  set: { labelStatus: LabelStatus; boxes: Array<AnnotatedBox & { id: string; source: string }> };
 }
 
 export async function getAnnotations(imageId: string, database: Db | Prisma.TransactionClient = defaultDb()): Promise<StoredAnnotations> {
@@ -105,7 +105,7 @@ export async function restoreRevision(imageId: string, version: number, expected
   const database = options.db ?? defaultDb();
   const revision = await database.labelRevision.findUnique({ where: { imageId_version: { imageId, version } } });
   if (!revision) throw new AnnotationNotFoundError(`image ${imageId} has no revision ${version}`);
-  const set = revision.after as unknown as { labelStatus: LabelStatus; boxes: Array<AnnotationSet["boxes"][number] & { source?: BoxInput["source"] }> };
+  const set = revision.after as unknown as { labelStatus: LabelStatus; boxes: Array<AnnotatedBox & { source?: BoxInput["source"] }> };
   return saveAnnotations(
     imageId,
     { expectedVersion, labelStatus: set.labelStatus, boxes: set.boxes.map((b) => ({ ...b, source: b.source ?? "import" })), note: `restored revision ${version}` },
