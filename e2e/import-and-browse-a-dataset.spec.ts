@@ -74,7 +74,7 @@ test("an annotator uploads a messy zip, reads the report and filters the grid", 
     await page.getByTestId("image-tile").click();
     await expect(page.getByRole("heading", { name: "JPEGImages/crowd 1.png" })).toBeVisible();
     await expect(page.getByText("image 1 of 1 (filtered)")).toBeVisible();
-    await expect(page.getByTestId("image-view").locator("rect")).toHaveCount(2);
+    await expect(page.getByTestId("box-list").getByRole("listitem")).toHaveCount(2);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 import type { AnnotatedBox, AnnotationSet } from "@/lib/domain/annotation-set";
 import type { BoxInput, SaveAnnotationsInput } from "@/lib/domain/annotation-schema";
 import { isInside } from "@/lib/domain/box";
-import type { LabelStatus } from "@/lib/domain/states";
+import type { BoxSource, LabelStatus } from "@/lib/domain/states";
 import type { Prisma } from "@/generated/prisma/client";
 import { toAnnotatedBox, toBoxCreate } from "./box-rows";
 import { db as defaultDb, type Db } from "./db";
@@ -30,7 +30,7 @@ export class AnnotationConflictError extends Error {
 
 export interface StoredAnnotations {
   version: number;
-  set: { labelStatus: LabelStatus; boxes: Array<AnnotatedBox & { id: string; source: string }> };
+  set: { labelStatus: LabelStatus; boxes: Array<AnnotatedBox & { id: string; source: BoxSource }> };
 }
 
 export async function getAnnotations(imageId: string, database: Db | Prisma.TransactionClient = defaultDb()): Promise<StoredAnnotations> {
@@ -38,7 +38,7 @@ export async function getAnnotations(imageId: string, database: Db | Prisma.Tran
   if (!image) throw new AnnotationNotFoundError(`no image ${imageId}`);
   return {
     version: image.annotationVersion,
-    set: { labelStatus: image.labelStatus as LabelStatus, boxes: image.boxes.map((b) => ({ ...toAnnotatedBox(b), id: b.id, source: b.source })) },
+    set: { labelStatus: image.labelStatus as LabelStatus, boxes: image.boxes.map((b) => ({ ...toAnnotatedBox(b), id: b.id, source: b.source as BoxSource })) },
   };
 }
 

@@ -1,14 +1,14 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ClassSwatch } from "@/components/class-swatch";
-import { ImageViewer } from "@/components/image-viewer";
+import { LabelEditor } from "@/components/label-editor/label-editor";
 import { imageFilterToParams, parseImageFilter } from "@/lib/domain/image-filter";
 import { recordIdSchema } from "@/lib/domain/record-id";
+import { getAnnotations } from "@/lib/server/annotations";
 import { getImageWithBoxes, imageNeighbours } from "@/lib/server/image-browser";
 
 export const dynamic = "force-dynamic";
 
-/** One image of a (filtered) list. The box editor replaces the read-only view in the labeling work. */
+/** One image of a (filtered) list, in the box editor; next/previous walk the same list. */
 export default async function LabelImagePage({
   params,
   searchParams,
@@ -25,7 +25,6 @@ export default async function LabelImagePage({
   const query = imageFilterToParams(filter).toString();
   const suffix = query ? `?${query}` : "";
   const around = await imageNeighbours(image.datasetId, filter, image.fileName);
-  const counts = image.boxes.reduce<Record<string, number>>((acc, b) => ({ ...acc, [b.className]: (acc[b.className] ?? 0) + 1 }), {});
 
   return (
     <>
@@ -37,58 +36,33 @@ export default async function LabelImagePage({
           {query ? " (filtered)" : ""}
         </span>
       </p>
-      <h1 className="file-title">{image.fileName}</h1>
-      <div className="viewer-layout">
-        <ImageViewer
-          imageId={image.id}
-          width={image.width}
-          height={image.height}
-          boxes={image.boxes}
-          previousHref={around.previous ? `/label/${around.previous}${suffix}` : null}
-          nextHref={around.next ? `/label/${around.next}${suffix}` : null}
-        />
-        <aside className="viewer-side">
-          <nav className="prev-next" aria-label="Image navigation">
-            {around.previous ? <Link href={`/label/${around.previous}${suffix}`}>← previous (A)</Link> : <span className="muted">← previous</span>}
-            {around.next ? <Link href={`/label/${around.next}${suffix}`}>next (D) →</Link> : <span className="muted">next →</span>}
-          </nav>
-          <dl className="facts">
-            <dt>Size</dt>
-            <dd>
-              {image.width} × {image.height} px, {image.format}
-              {image.hasAlpha ? ", alpha" : ""}
-              {image.colorSpace !== "srgb" ? `, ${image.colorSpace}` : ""}
-            </dd>
-            <dt>Split</dt>
-            <dd>{image.split}</dd>
-            <dt>Status</dt>
-            <dd>{image.labelStatus.replace("_", " ")}</dd>
-            <dt>Boxes</dt>
-            <dd>
-              {image.boxes.length === 0 ? "none" : null}
-              <ul className="plain">
-                {Object.entries(counts).map(([c, n]) => (
-                  <li key={c}>
-                    <ClassSwatch name={c} /> × {n}
-                  </li>
-                ))}
-              </ul>
-            </dd>
-          </dl>
-          {image.importIssues.length > 0 ? (
-            <>
-              <h2>Import findings</h2>
-              <ul className="plain findings">
-                {image.importIssues.map((issue, i) => (
-                  <li key={i}>
-                    <span className={`sev sev-${issue.severity}`}>{issue.code}</span> {issue.message}
-                  </li>
-                ))}
-              </ul>
-            </>
-          ) : null}
-        </aside>
-      </div>
+      <h1 className="file-title">
+        {image.fileName} <span className="muted small">{image.width} × {image.height} px · {image.split}</span>
+      </h1>
+      <LabelEditor
+        key={image.id}
+        imageId={image.id}
+        width={image.width}
+        height={image.height}
+        classes={image.dataset.classes as string[]}
+        initial={await getAnnotations(image.id)}
+        previousHref={around.previous ? `/label/${around.previous}${suffix}` : null}
+        nextHref={around.next ? `/label/${around.next}${suffix}` : null}
+        previousImageId={around.previous}
+        nextImageId={around.next}
+      />
+      {image.importIssues.length > 0 ? (
+        <details className="findings">
+          <summary>Import findings ({image.importIssues.length})</summary>
+          <ul className="plain">
+            {image.importIssues.map((issue, i) => (
+              <li key={i}>
+                <span className={`sev sev-${issue.severity}`}>{issue.code}</span> {issue.message}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
     </>
   );
 }

@@ -1,0 +1,198 @@
+"use client";
+
+import type Konva from "konva";
+import { useEffect, useRef, useState } from "react";
+import { Group, Image as KonvaImage, Layer, Line, Rect, Stage, Text, Transformer } from "react-konva";
+import { CLASS_COLORS, isFacemaskClass } from "@/lib/domain/classes";
+import type { EditorBox } from "@/lib/domain/editor-commands";
+import {
+  boxFromCorners,
+  fitToScreen,
+  imagePoint,
+  moveBox,
+  pan,
+  screenPoint,
+  screenToImage,
+  zoomAt,
+  type ImagePoint,
+  type Viewport,
+} from "@/lib/domain/editor-geometry";
+import type { PixelBox } from "@/lib/domain/box";
+
+interface Props {
+  imageUrl: string;
+  width: number;
+  height: number;
+  boxes: EditorBox[];
+  hiddenClasses: ReadonlySet<string>;
+  selectedId: string | null;
+  /** bumps to re-fit the image (the F key) */
+  fitSignal: number;
+  onSelect: (id: string | null) => void;
+  onCreate: (box: PixelBox) => void;
+  onChange: (id: string, box: PixelBox) => void;
+}
+
+const colorOf = (className: string) => (isFacemaskClass(className) ? CLASS_COLORS[className] : "#999999");
+
+/**
+ * The Konva canvas: the image, its boxes (in image pixels inside a scaled group), a crosshair,
+ * drag-to-draw, move/resize of the selected box, wheel zoom around the cursor, and panning with
+ * Space+drag or the middle button. It only reports edits; the document lives in the editor.
+ */
+export default function EditorCanvas({ imageUrl, width, height, boxes, hiddenClasses, selectedId, fitSignal, onSelect, onCreate, onChange }: Props) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const transformerRef = useRef<Konva.Transformer>(null);
+  const selectedRef = useRef<Konva.Rect>(null);
+  const [size, setSize] = useState({ width: 800, height: 600 });
+  const [viewport, setViewport] = useState<Viewport>({ scale: 1, offsetX: 0, offsetY: 0 });
+  const [image, setImage] = useState<HTMLImageElement | null>(null);
+  const [cursor, setCursor] = useState<ImagePoint | null>(null);
+  const [drawFrom, setDrawFrom] = useState<ImagePoint | null>(null);
+  const panning = useRef<{ x: number; y: number } | null>(null);
+  const spaceDown = useRef(false);
+
+  useEffect(() => {
+    const element = containerRef.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => setSize({ width: entry!.contentRect.width, height: entry!.contentRect.height }));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const img = new window.Image();
+    img.onload = () => setImage(img);
+    img.src = imageUrl;
+  }, [imageUrl]);
+
+  useEffect(() => setViewport(fitToScreen({ width, height }, size)), [width, height, size, fitSignal]);
+
+  useEffect(() => {
+    const down = (e: KeyboardEvent) => {
+      if (e.code === "Space" && !(e.target as HTMLElement | null)?.closest("input, textarea, select")) spaceDown.current = e.type === "keydown";
+    };
+    window.addEventListener("keydown", down);
+    window.addEventListener("keyup", down);
+    return () => {
+      window.removeEventListener("keydown", down);
+      window.removeEventListener("keyup", down);
+    };
+  }, []);
+
+  useEffect(() => {
+    const transformer = transformerRef.current;
+    if (!transformer) return;
+    transformer.nodes(selectedRef.current ? [selectedRef.current] : []);
+    transformer.getLayer()?.batchDraw();
+  }, [selectedId, boxes]);
+
+  const toImage = (stage: Konva.Stage | null): ImagePoint | null => {
+    const p = stage?.getPointerPosition();
+    return p ? screenToImage(screenPoint(p.x, p.y), viewport) : null;
+  };
+  const clampToImage = (p: ImagePoint) => imagePoint(Math.min(Math.max(p.x, 0), width), Math.min(Math.max(p.y, 0), height));
+
+  const onMouseDown = (e: Konva.KonvaEventObject<MouseEvent>) => {
+    const stage = e.target.getStage();
+    if (e.evt.button === 1 || spaceDown.current) {
+      panning.current = { x: e.evt.clientX, y: e.evt.clientY };
+      return;
+    }
+    if (e.evt.button !== 0) return;
+    const onEmpty = e.target === stage || e.target.name() === "image";
+    if (!onEmpty) return;
+    onSelect(null);
+    const p = toImage(stage);
+    if (p) setDrawFrom(clampToImage(p));
+  };
+  const onMouseMove = (e: Konva.KonvaEventObject<MouseEvent>) => {
+    if (panning.current) {
+      const dx = e.evt.clientX - panning.current.x;
+      const dy = e.evt.clientY - panning.current.y;
+      panning.current = { x: e.evt.clientX, y: e.evt.clientY };
+      setViewport((v) => pan(v, dx, dy));
+      return;
+    }
+    setCursor(toImage(e.target.getStage()));
+  };
+  const onMouseUp = (e: Konva.KonvaEventObject<MouseEvent>) => {
+    panning.current = null;
+    if (!drawFrom) return;
+    const p = toImage(e.target.getStage());
+    const box = p ? boxFromCorners(drawFrom, p, { width, height }) : null;
+    setDrawFrom(null);
+    if (box) onCreate(box);
+  };
+  const onWheel = (e: Konva.KonvaEventObject<WheelEvent>) => {
+    e.evt.preventDefault();
+    const p = e.target.getStage()?.getPointerPosition();
+    if (p) setViewport((v) => zoomAt(v, screenPoint(p.x, p.y), Math.pow(1.0015, -e.evt.deltaY)));
+  };
+
+  const draft = drawFrom && cursor ? boxFromCorners(drawFrom, clampToImage(cursor), { width, height }) : null;
+  const stroke = 2 / viewport.scale;
+  return (
+    <div ref={containerRef} className="editor-canvas" data-testid="editor-canvas" style={{ cursor: drawFrom ? "crosshair" : "default" }}>
+      <Stage width={size.width} height={size.height} onMouseDown={onMouseDown} onMouseMove={onMouseMove} onMouseUp={onMouseUp} onMouseLeave={() => setCursor(null)} onWheel={onWheel}>
+        <Layer>
+          <Group x={viewport.offsetX} y={viewport.offsetY} scaleX={viewport.scale} scaleY={viewport.scale}>
+            {image ? <KonvaImage image={image} width={width} height={height} name="image" /> : <Rect width={width} height={height} fill="#2a3038" name="image" />}
+            {boxes
+              .filter((b) => !hiddenClasses.has(b.className))
+              .map((b) => {
+                const selected = b.id === selectedId;
+                return (
+                  <Group key={b.id}>
+                    <Rect
+                      ref={selected ? selectedRef : undefined}
+                      x={b.xmin}
+                      y={b.ymin}
+                      width={b.xmax - b.xmin}
+                      height={b.ymax - b.ymin}
+                      stroke={colorOf(b.className)}
+                      strokeWidth={selected ? stroke * 1.5 : stroke}
+                      dash={b.source === "model" ? [6 / viewport.scale, 4 / viewport.scale] : undefined}
+                      fill={selected ? "rgba(255,255,255,0.12)" : undefined}
+                      draggable={selected}
+                      onMouseDown={(e) => {
+                        if (e.evt.button === 0 && !spaceDown.current) {
+                          e.cancelBubble = true;
+                          onSelect(b.id);
+                        }
+                      }}
+                      onDragEnd={(e) => {
+                        const node = e.target;
+                        onChange(b.id, moveBox(b, node.x() - b.xmin, node.y() - b.ymin, { width, height }));
+                        node.position({ x: b.xmin, y: b.ymin });
+                      }}
+                      onTransformEnd={(e) => {
+                        const node = e.target;
+                        const next = {
+                          xmin: Math.max(0, node.x()),
+                          ymin: Math.max(0, node.y()),
+                          xmax: Math.min(width, node.x() + node.width() * node.scaleX()),
+                          ymax: Math.min(height, node.y() + node.height() * node.scaleY()),
+                        };
+                        node.scale({ x: 1, y: 1 });
+                        if (next.xmax - next.xmin >= 2 && next.ymax - next.ymin >= 2) onChange(b.id, next);
+                      }}
+                    />
+                    <Text x={b.xmin} y={b.ymin - 14 / viewport.scale} text={b.className + (b.difficult ? " · difficult" : "")} fontSize={12 / viewport.scale} fill={colorOf(b.className)} listening={false} />
+                  </Group>
+                );
+              })}
+            {draft ? <Rect x={draft.xmin} y={draft.ymin} width={draft.xmax - draft.xmin} height={draft.ymax - draft.ymin} stroke="#ffffff" dash={[4 / viewport.scale, 3 / viewport.scale]} strokeWidth={stroke} listening={false} /> : null}
+            {cursor && !panning.current ? (
+              <>
+                <Line points={[cursor.x, 0, cursor.x, height]} stroke="rgba(255,255,255,0.5)" strokeWidth={1 / viewport.scale} listening={false} />
+                <Line points={[0, cursor.y, width, cursor.y]} stroke="rgba(255,255,255,0.5)" strokeWidth={1 / viewport.scale} listening={false} />
+              </>
+            ) : null}
+          </Group>
+          <Transformer ref={transformerRef} rotateEnabled={false} keepRatio={false} ignoreStroke flipEnabled={false} boundBoxFunc={(oldBox, newBox) => (newBox.width < 4 || newBox.height < 4 ? oldBox : newBox)} />
+        </Layer>
+      </Stage>
+    </div>
+  );
+}

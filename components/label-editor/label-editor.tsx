@@ -1,0 +1,302 @@
+"use client";
+
+import dynamic from "next/dynamic";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { PixelBox } from "@/lib/domain/box";
+import { CLASS_COLORS, isFacemaskClass } from "@/lib/domain/classes";
+import { addBox, batch, deleteBox, updateBox, type EditorBox } from "@/lib/domain/editor-commands";
+import { actionFor, describeKeys, SHORTCUTS } from "@/lib/domain/editor-shortcuts";
+import { HistoryPanel } from "./history-panel";
+import { useLabelEditor, type StoredLabels } from "./use-label-editor";
+
+// Konva needs a real canvas: the canvas renders in the browser only.
+const EditorCanvas = dynamic(() => import("./editor-canvas"), { ssr: false, loading: () => <div className="editor-canvas">loading the canvas…</div> });
+
+interface Props {
+  imageId: string;
+  width: number;
+  height: number;
+  classes: string[];
+  initial: StoredLabels;
+  previousHref: string | null;
+  nextHref: string | null;
+  previousImageId: string | null;
+  nextImageId: string | null;
+}
+
+const newId = () => crypto.randomUUID();
+
+/** The keyboard-first box editor: canvas, box list, shortcuts, saving, history and review. */
+export function LabelEditor({ imageId, width, height, classes, initial, previousHref, nextHref, previousImageId, nextImageId }: Props) {
+  const router = useRouter();
+  const editor = useLabelEditor(imageId, initial);
+  const { state, run } = editor;
+  const boxes = state.doc.boxes;
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [activeClass, setActiveClass] = useState(classes[0] ?? "");
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [fitSignal, setFitSignal] = useState(0);
+  const [help, setHelp] = useState(false);
+  const selected = boxes.find((b) => b.id === selectedId) ?? null;
+
+  // The next image's page and pixels load while this one is edited.
+  useEffect(() => {
+    if (nextHref) router.prefetch(nextHref);
+    if (nextImageId) new window.Image().src = `/api/images/${nextImageId}/file`;
+  }, [router, nextHref, nextImageId]);
+
+  const go = useCallback(
+    async (href: string | null) => {
+      if (!href) return;
+      if (state.status !== "saved" && !(await editor.save())) return;
+      router.push(href);
+    },
+    [editor, router, state.status],
+  );
+
+  const create = useCallback(
+    (box: PixelBox) => {
+      const id = newId();
+      run(addBox(state.doc, { id, ...box, className: activeClass, difficult: false, truncated: false, occluded: false, source: "human" }, "Draw box"));
+      setSelectedId(id);
+    },
+    [run, state.doc, activeClass],
+  );
+
+  const copyPrevious = useCallback(async () => {
+    if (!previousImageId) return;
+    const response = await fetch(`/api/images/${previousImageId}/annotations`);
+    if (!response.ok) return;
+    const previous = (await response.json()) as StoredLabels;
+    const copies = previous.set.boxes
+      .map((b) => ({ ...b, id: newId(), source: "human" as const, xmin: Math.min(b.xmin, width - 2), ymin: Math.min(b.ymin, height - 2), xmax: Math.min(b.xmax, width), ymax: Math.min(b.ymax, height) }))
+      .filter((b) => b.xmax - b.xmin >= 2 && b.ymax - b.ymin >= 2);
+    let doc = state.doc;
+    const commands = copies.map((b) => {
+      const command = addBox(doc, b, "Copy box");
+      doc = { boxes: [...doc.boxes, b] };
+      return command;
+    });
+    if (commands.length > 0) run(batch(`Copy ${commands.length} boxes from the previous image`, commands));
+  }, [previousImageId, width, height, state.doc, run]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.target as HTMLElement | null)?.closest("input, textarea, select, [contenteditable]")) return;
+      const action = actionFor(event);
+      if (!action) return;
+      event.preventDefault();
+      const classIndex = { class1: 0, class2: 1, class3: 2 }[action as "class1"];
+      if (classIndex !== undefined) {
+        const className = classes[classIndex];
+        if (!className) return;
+        setActiveClass(className);
+        if (selected && selected.className !== className) run(updateBox(state.doc, selected.id, { className }, `Class ${className}`));
+        return;
+      }
+      switch (action) {
+        case "delete":
+          if (selected) {
+            run(deleteBox(state.doc, selected.id));
+            setSelectedId(null);
+          }
+          return;
+        case "undo":
+          return editor.undo();
+        case "redo":
+        case "redoAlt":
+          return editor.redo();
+        case "save":
+          return void editor.save();
+        case "next":
+        case "nextArrow":
+          return void go(nextHref);
+        case "previous":
+        case "previousArrow":
+          return void go(previousHref);
+        case "duplicate":
+          if (selected) {
+            const id = newId();
+            const offset = Math.min(10, width - selected.xmax, height - selected.ymax);
+            run(addBox(state.doc, { ...selected, id, source: "human", xmin: selected.xmin + offset, ymin: selected.ymin + offset, xmax: selected.xmax + offset, ymax: selected.ymax + offset }, "Duplicate box"));
+            setSelectedId(id);
+          }
+          return;
+        case "copyPrevious":
+          return void copyPrevious();
+        case "toggleDifficult":
+        case "toggleOccluded":
+        case "toggleTruncated": {
+          const flag = ({ toggleDifficult: "difficult", toggleOccluded: "occluded", toggleTruncated: "truncated" } as const)[action];
+          if (selected) run(updateBox(state.doc, selected.id, { [flag]: !selected[flag] }, `Toggle ${flag}`));
+          return;
+        }
+        case "selectNext": {
+          const visible = boxes.filter((b) => !hidden.has(b.className));
+          if (visible.length === 0) return;
+          const at = visible.findIndex((b) => b.id === selectedId);
+          const step = event.shiftKey ? -1 : 1;
+          setSelectedId(visible[(at + step + visible.length) % visible.length]!.id);
+          return;
+        }
+        case "deselect":
+          setHelp(false);
+          return setSelectedId(null);
+        case "fit":
+          return setFitSignal((n) => n + 1);
+        case "help":
+          return setHelp((open) => !open);
+        case "approve":
+          return void editor.save("reviewed");
+        case "reject":
+          return void editor.save("needs_fix");
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [boxes, classes, copyPrevious, editor, go, height, hidden, nextHref, previousHref, run, selected, selectedId, state.doc, width]);
+
+  const counts = useMemo(() => boxes.reduce<Record<string, number>>((acc, b) => ({ ...acc, [b.className]: (acc[b.className] ?? 0) + 1 }), {}), [boxes]);
+  const statusText = { saved: "All changes saved", dirty: "Unsaved changes", saving: "Saving…", error: state.error ?? "Saving failed", conflict: "Conflict: someone else saved" }[state.status];
+
+  return (
+    <div className="editor-layout">
+      <div className="editor-main">
+        <div className="editor-toolbar" role="toolbar" aria-label="Editor">
+          <span className={`save-status save-${state.status}`} role="status" data-testid="save-status">
+            {statusText} · v{state.version}
+          </span>
+          <button type="button" onClick={() => editor.undo()} disabled={state.history.past.length === 0} title="Undo (Ctrl+Z)">
+            Undo
+          </button>
+          <button type="button" onClick={() => editor.redo()} disabled={state.history.future.length === 0} title="Redo (Ctrl+Shift+Z)">
+            Redo
+          </button>
+          <button type="button" onClick={() => void editor.save()} disabled={state.status === "saved"} title="Save (Ctrl+S)">
+            Save
+          </button>
+          <button type="button" onClick={() => setFitSignal((n) => n + 1)} title="Fit (F)">
+            Fit
+          </button>
+          <button type="button" onClick={() => setHelp(true)} title="Shortcuts (?)">
+            ?
+          </button>
+          <span className="spacer" />
+          <span className="muted small">status: {state.labelStatus.replace("_", " ")}</span>
+          <button type="button" onClick={() => void editor.save("reviewed")} title="Approve (Ctrl+Enter)">
+            Approve
+          </button>
+          <button type="button" className="secondary" onClick={() => void editor.save("needs_fix")} title="Needs fix (Shift+R)">
+            Needs fix
+          </button>
+        </div>
+        <EditorCanvas
+          imageUrl={`/api/images/${imageId}/file`}
+          width={width}
+          height={height}
+          boxes={boxes}
+          hiddenClasses={hidden}
+          selectedId={selectedId}
+          fitSignal={fitSignal}
+          onSelect={setSelectedId}
+          onCreate={create}
+          onChange={(id, box) => run(updateBox(state.doc, id, box, "Move or resize box"))}
+        />
+      </div>
+      <aside className="editor-side">
+        <fieldset className="class-picker">
+          <legend>Class for the selected or next box</legend>
+          {classes.map((c, i) => (
+            <label key={c} className="class-choice">
+              <input
+                type="radio"
+                name="active-class"
+                checked={(selected?.className ?? activeClass) === c}
+                onChange={() => {
+                  setActiveClass(c);
+                  if (selected) run(updateBox(state.doc, selected.id, { className: c }, `Class ${c}`));
+                }}
+              />
+              <span className="dot" style={{ background: isFacemaskClass(c) ? CLASS_COLORS[c] : "#888" }} /> {i + 1} {c} ({counts[c] ?? 0})
+              <button
+                type="button"
+                className="link"
+                onClick={() => setHidden((h) => (h.has(c) ? new Set([...h].filter((x) => x !== c)) : new Set([...h, c])))}
+                aria-pressed={hidden.has(c)}
+              >
+                {hidden.has(c) ? "show" : "hide"}
+              </button>
+            </label>
+          ))}
+        </fieldset>
+        <h2>Boxes ({boxes.length})</h2>
+        <ol className="box-list" data-testid="box-list">
+          {boxes.map((b) => (
+            <li key={b.id} className={b.id === selectedId ? "selected" : undefined} data-class={b.className}>
+              <button type="button" className="link" onClick={() => setSelectedId(b.id)}>
+                {b.className} [{Math.round(b.xmin)}, {Math.round(b.ymin)}, {Math.round(b.xmax)}, {Math.round(b.ymax)}]
+                {b.difficult ? " difficult" : ""}
+                {b.occluded ? " occluded" : ""}
+                {b.truncated ? " truncated" : ""}
+              </button>
+            </li>
+          ))}
+        </ol>
+        <HistoryPanel imageId={imageId} version={state.version} onRestored={editor.load} />
+      </aside>
+      {state.status === "conflict" && state.conflict ? (
+        <div className="dialog" role="dialog" aria-label="Conflict">
+          <h2>Someone else saved this image</h2>
+          <p>
+            Their version {state.conflict.version} has {state.conflict.set.boxes.length} boxes; yours has {boxes.length}. Nothing is lost whichever you choose: every saved version stays in the
+            history.
+          </p>
+          <div className="dialog-actions">
+            <button type="button" onClick={() => editor.resolveConflict("both")}>
+              Merge (theirs + my new boxes)
+            </button>
+            <button type="button" onClick={() => editor.resolveConflict("mine")}>
+              Keep mine
+            </button>
+            <button type="button" className="secondary" onClick={() => editor.resolveConflict("theirs")}>
+              Take theirs
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {help ? (
+        <div className="dialog" role="dialog" aria-label="Keyboard shortcuts">
+          <h2>Keyboard shortcuts</h2>
+          <table className="table">
+            <tbody>
+              {SHORTCUTS.map((s) => (
+                <tr key={s.action}>
+                  <td>
+                    <kbd>{describeKeys(s)}</kbd>
+                  </td>
+                  <td>{s.description}</td>
+                </tr>
+              ))}
+              <tr>
+                <td>
+                  <kbd>Drag</kbd>
+                </td>
+                <td>Draw a box on empty image; drag a selected box to move it, its handles to resize</td>
+              </tr>
+              <tr>
+                <td>
+                  <kbd>Wheel</kbd> / <kbd>Space+drag</kbd>
+                </td>
+                <td>Zoom around the cursor / pan (the middle button pans too)</td>
+              </tr>
+            </tbody>
+          </table>
+          <button type="button" onClick={() => setHelp(false)}>
+            Close
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

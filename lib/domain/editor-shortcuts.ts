@@ -1,0 +1,89 @@
+/**
+ * The box editor's keyboard map: one table that the key handler, the toolbar titles and the
+ * help overlay (?) all read, so they cannot disagree. Keys are matched on KeyboardEvent.key
+ * (lower-cased) plus modifiers.
+ */
+export type EditorAction =
+  | "class1"
+  | "class2"
+  | "class3"
+  | "delete"
+  | "undo"
+  | "redo"
+  | "redoAlt"
+  | "save"
+  | "next"
+  | "nextArrow"
+  | "previous"
+  | "previousArrow"
+  | "duplicate"
+  | "copyPrevious"
+  | "toggleDifficult"
+  | "toggleOccluded"
+  | "toggleTruncated"
+  | "selectNext"
+  | "deselect"
+  | "fit"
+  | "help"
+  | "approve"
+  | "reject";
+
+export interface Shortcut {
+  action: EditorAction;
+  key: string;
+  ctrl?: boolean;
+  shift?: boolean;
+  description: string;
+}
+
+export const SHORTCUTS: readonly Shortcut[] = [
+  { action: "class1", key: "1", description: "Class 1 (with_mask) for the selected box, or the next one" },
+  { action: "class2", key: "2", description: "Class 2 (without_mask)" },
+  { action: "class3", key: "3", description: "Class 3 (mask_weared_incorrect)" },
+  { action: "delete", key: "delete", description: "Delete the selected box (Backspace too)" },
+  { action: "undo", key: "z", ctrl: true, description: "Undo" },
+  { action: "redo", key: "z", ctrl: true, shift: true, description: "Redo" },
+  { action: "redoAlt", key: "y", ctrl: true, description: "Redo" },
+  { action: "save", key: "s", ctrl: true, description: "Save now (edits also save by themselves)" },
+  { action: "next", key: "d", description: "Next image of the list" },
+  { action: "nextArrow", key: "arrowright", description: "Next image" },
+  { action: "previous", key: "a", description: "Previous image of the list" },
+  { action: "previousArrow", key: "arrowleft", description: "Previous image" },
+  { action: "duplicate", key: "d", ctrl: true, description: "Duplicate the selected box" },
+  { action: "copyPrevious", key: "c", shift: true, description: "Copy the boxes of the previous image" },
+  { action: "toggleDifficult", key: "x", description: "Toggle difficult on the selected box" },
+  { action: "toggleOccluded", key: "o", description: "Toggle occluded" },
+  { action: "toggleTruncated", key: "t", description: "Toggle truncated" },
+  { action: "selectNext", key: "tab", description: "Select the next box (Shift+Tab: previous)" },
+  { action: "deselect", key: "escape", description: "Deselect / cancel drawing" },
+  { action: "fit", key: "f", description: "Fit the image to the screen" },
+  { action: "help", key: "?", shift: true, description: "Show this help" },
+  { action: "approve", key: "enter", ctrl: true, description: "Review: approve the image" },
+  { action: "reject", key: "r", shift: true, description: "Review: reject (needs fix) with a comment" },
+];
+
+export interface KeyPress {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+}
+
+/** The action for a key press, or null. Backspace deletes too; Shift+Tab goes backwards. */
+export function actionFor(event: KeyPress): EditorAction | null {
+  if (event.altKey) return null;
+  const key = event.key.toLowerCase() === "backspace" ? "delete" : event.key.toLowerCase();
+  const ctrl = event.ctrlKey || event.metaKey;
+  // "?" arrives already shifted on most layouts; Tab keeps its action with or without Shift.
+  const shiftMatters = key !== "?" && key !== "tab";
+  const match = SHORTCUTS.find((s) => s.key === key && Boolean(s.ctrl) === ctrl && (!shiftMatters || Boolean(s.shift) === event.shiftKey));
+  return match?.action ?? null;
+}
+
+/** "Ctrl+Shift+Z" for the help overlay and tooltips. */
+export function describeKeys(shortcut: Shortcut): string {
+  const name = shortcut.key.length === 1 ? shortcut.key.toUpperCase() : shortcut.key[0]!.toUpperCase() + shortcut.key.slice(1);
+  const shift = shortcut.shift && shortcut.key !== "?" ? "Shift+" : "";
+  return `${shortcut.ctrl ? "Ctrl+" : ""}${shift}${name.replace("Arrowright", "→").replace("Arrowleft", "←")}`;
+}
