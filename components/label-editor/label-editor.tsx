@@ -8,6 +8,7 @@ import { CLASS_COLORS, isFacemaskClass } from "@/lib/domain/classes";
 import { addBox, batch, deleteBox, updateBox, type EditorBox } from "@/lib/domain/editor-commands";
 import { actionFor, describeKeys, SHORTCUTS } from "@/lib/domain/editor-shortcuts";
 import { HistoryPanel } from "./history-panel";
+import { RejectDialog, ReviewComments } from "./review-panel";
 import { useLabelEditor, type StoredLabels } from "./use-label-editor";
 
 // Konva needs a real canvas: the canvas renders in the browser only.
@@ -38,6 +39,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [fitSignal, setFitSignal] = useState(0);
   const [help, setHelp] = useState(false);
+  const [rejecting, setRejecting] = useState(false);
   const selected = boxes.find((b) => b.id === selectedId) ?? null;
 
   // The next image's page and pixels load while this one is edited.
@@ -80,6 +82,10 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
     });
     if (commands.length > 0) run(batch(`Copy ${commands.length} boxes from the previous image`, commands));
   }, [previousImageId, width, height, state.doc, run]);
+
+  const approve = useCallback(async () => {
+    if (await editor.save("reviewed")) await go(nextHref);
+  }, [editor, go, nextHref]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -148,14 +154,14 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
         case "help":
           return setHelp((open) => !open);
         case "approve":
-          return void editor.save("reviewed");
+          return void approve();
         case "reject":
-          return void editor.save("needs_fix");
+          return setRejecting(true);
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [boxes, classes, copyPrevious, editor, go, height, hidden, nextHref, previousHref, run, selected, selectedId, state.doc, width]);
+  }, [approve, boxes, classes, copyPrevious, editor, go, height, hidden, nextHref, previousHref, run, selected, selectedId, state.doc, width]);
 
   const counts = useMemo(() => boxes.reduce<Record<string, number>>((acc, b) => ({ ...acc, [b.className]: (acc[b.className] ?? 0) + 1 }), {}), [boxes]);
   const statusText = { saved: "All changes saved", dirty: "Unsaved changes", saving: "Saving…", error: state.error ?? "Saving failed", conflict: "Conflict: someone else saved" }[state.status];
@@ -184,10 +190,10 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
           </button>
           <span className="spacer" />
           <span className="muted small">status: {state.labelStatus.replace("_", " ")}</span>
-          <button type="button" onClick={() => void editor.save("reviewed")} title="Approve (Ctrl+Enter)">
+          <button type="button" onClick={() => void approve()} title="Approve and open the next image (Ctrl+Enter)">
             Approve
           </button>
-          <button type="button" className="secondary" onClick={() => void editor.save("needs_fix")} title="Needs fix (Shift+R)">
+          <button type="button" className="secondary" onClick={() => setRejecting(true)} title="Needs fix, with a comment (Shift+R)">
             Needs fix
           </button>
         </div>
@@ -243,6 +249,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
             </li>
           ))}
         </ol>
+        <ReviewComments imageId={imageId} onSelectBox={setSelectedId} />
         <HistoryPanel imageId={imageId} version={state.version} onRestored={editor.load} />
       </aside>
       {state.status === "conflict" && state.conflict ? (
@@ -265,6 +272,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
           </div>
         </div>
       ) : null}
+      {rejecting ? <RejectDialog imageId={imageId} boxId={selectedId} onReject={() => editor.save("needs_fix")} onClose={() => setRejecting(false)} /> : null}
       {help ? (
         <div className="dialog" role="dialog" aria-label="Keyboard shortcuts">
           <h2>Keyboard shortcuts</h2>

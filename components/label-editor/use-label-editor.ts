@@ -87,7 +87,7 @@ export function useLabelEditor(imageId: string, initial: StoredLabels) {
       const response = await fetch(`/api/images/${imageId}/annotations`, {
         method: "PUT",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ expectedVersion: current.version, labelStatus, boxes: doc.boxes.map(({ id: _id, ...box }) => box) }),
+        body: JSON.stringify({ expectedVersion: current.version, labelStatus, boxes: doc.boxes }),
       }).catch(() => null);
       if (!response) {
         dispatch({ type: "failed", error: "the server cannot be reached; your edits are kept here" });

@@ -4,6 +4,8 @@ import { BOX_SOURCES, LABEL_STATUSES } from "./states";
 /** An edited box as the editor sends it: validated at the API boundary before anything else. */
 export const boxInputSchema = z
   .object({
+    /** kept across saves so review comments stay attached to their box; new boxes bring a fresh id */
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
     className: z.string().min(1).max(100),
     xmin: z.number().finite(),
     ymin: z.number().finite(),

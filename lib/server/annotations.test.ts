@@ -56,6 +56,19 @@ describe("saving annotations", () => {
     expect((stored.before as { boxes: unknown[] }).boxes).toHaveLength(start.set.boxes.length);
   });
 
+  it("keeps the ids of kept boxes, so what is attached to them survives a save", async () => {
+    await saveAnnotations(imageId, { expectedVersion: 1, boxes: [{ ...box(5), id: "keep-me" }, { ...box(50), id: "drop-me" }] }, { db: env.db });
+    const comment = await env.db.reviewComment.create({ data: { imageId, boxId: "keep-me", body: "too wide" } });
+    await saveAnnotations(imageId, { expectedVersion: 2, boxes: [{ ...box(6), id: "keep-me" }, box(90)] }, { db: env.db });
+    const now = await getAnnotations(imageId, env.db);
+    expect(now.set.boxes.map((b) => [b.id === "keep-me", b.xmin])).toEqual([
+      [true, 6],
+      [false, 90],
+    ]);
+    expect(await env.db.box.findUnique({ where: { id: "drop-me" } })).toBeNull();
+    expect((await env.db.reviewComment.findUniqueOrThrow({ where: { id: comment.id } })).boxId).toBe("keep-me");
+  });
+
   it("refuses a stale version with the current labels, so nobody overwrites anybody", async () => {
     await saveAnnotations(imageId, { expectedVersion: 1, boxes: [box(5)] }, { db: env.db });
     const stale = await saveAnnotations(imageId, { expectedVersion: 1, boxes: [box(99)] }, { db: env.db }).catch((e: unknown) => e);
@@ -88,7 +101,8 @@ describe("saving annotations", () => {
     const restored = await restoreRevision(imageId, 1, 2, { db: env.db });
     expect(restored.version).toBe(3);
     const now = await getAnnotations(imageId, env.db);
-    expect(now.set.boxes.map((b) => [b.className, b.xmin, b.xmax, b.source])).toEqual(imported.set.boxes.map((b) => [b.className, b.xmin, b.xmax, "import"]));
+    const rows = (boxes: typeof now.set.boxes, source?: string) => boxes.map((b) => [b.className, b.xmin, b.xmax, source ?? b.source].join()).sort();
+    expect(rows(now.set.boxes)).toEqual(rows(imported.set.boxes, "import"));
     expect((await listRevisions(imageId, env.db)).map((r) => r.action)).toEqual(["restore", "edit", "import"]);
   });
 });

@@ -34,7 +34,7 @@ export interface StoredAnnotations {
 }
 
 export async function getAnnotations(imageId: string, database: Db | Prisma.TransactionClient = defaultDb()): Promise<StoredAnnotations> {
-  const image = await database.image.findUnique({ where: { id: imageId }, include: { boxes: { orderBy: { createdAt: "asc" } } } });
+  const image = await database.image.findUnique({ where: { id: imageId }, include: { boxes: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] } } });
   if (!image) throw new AnnotationNotFoundError(`no image ${imageId}`);
   return {
     version: image.annotationVersion,
@@ -68,8 +68,18 @@ export async function saveAnnotations(
     const before: AnnotationSet = { labelStatus: image.labelStatus as LabelStatus, boxes: image.boxes.map(toAnnotatedBox) };
     // Boxes keep their source in the revision, so a restore brings back where each box came from.
     const after = { labelStatus, boxes: input.boxes };
-    await tx.box.deleteMany({ where: { imageId } });
-    await tx.box.createMany({ data: input.boxes.map((b) => ({ ...toBoxCreate(b, b.source), imageId })) });
+    // Boxes are matched by id: kept ones are updated in place (their review comments stay
+    // attached), missing ones deleted, new ones created with the editor's id when it is free.
+    const existing = new Set(image.boxes.map((b) => b.id));
+    const incoming = input.boxes.filter((b) => b.id && existing.has(b.id)).map((b) => b.id!);
+    await tx.box.deleteMany({ where: { imageId, id: { notIn: incoming } } });
+    const wanted = input.boxes.filter((b) => b.id && !existing.has(b.id)).map((b) => b.id!);
+    const taken = new Set((await tx.box.findMany({ where: { id: { in: wanted } }, select: { id: true } })).map((b) => b.id));
+    for (const { id, ...box } of input.boxes) {
+      const data = toBoxCreate(box, box.source);
+      if (id && existing.has(id)) await tx.box.update({ where: { id }, data });
+      else await tx.box.create({ data: { ...data, ...(id && !taken.has(id) ? { id } : {}), image: { connect: { id: imageId } } } });
+    }
     await tx.labelRevision.create({
       data: {
         imageId,

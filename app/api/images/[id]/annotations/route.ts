@@ -29,7 +29,9 @@ export async function PUT(request: Request, { params }: { params: Promise<{ id: 
     return Response.json({ error: `${issue.path.join(".") || "body"}: ${issue.message}` }, { status: 400 });
   }
   try {
-    return Response.json(await saveAnnotations(id.data, body.data));
+    // A save that sets reviewed/needs-fix is a review decision, and the history says so.
+    const review = body.data.labelStatus === "reviewed" || body.data.labelStatus === "needs_fix";
+    return Response.json(await saveAnnotations(id.data, body.data, { action: review ? "review" : "edit" }));
   } catch (error) {
     if (error instanceof AnnotationConflictError) return Response.json({ error: error.message, current: error.current }, { status: 409 });
     if (error instanceof InvalidAnnotationError) return Response.json({ error: error.message }, { status: 400 });

@@ -1,0 +1,94 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+
+interface Comment {
+  id: string;
+  body: string;
+  boxId: string | null;
+  createdAt: string;
+  resolvedAt: string | null;
+  author: { name: string } | null;
+}
+
+export function useComments(imageId: string) {
+  return useQuery({
+    queryKey: ["comments", imageId],
+    queryFn: async () => ((await (await fetch(`/api/images/${imageId}/comments`)).json()) as { comments: Comment[] }).comments,
+  });
+}
+
+/** Reviewer comments on the image or on one of its boxes; a click selects the box. */
+export function ReviewComments({ imageId, onSelectBox }: { imageId: string; onSelectBox: (boxId: string) => void }) {
+  const comments = useComments(imageId);
+  if (!comments.data || comments.data.length === 0) return null;
+  return (
+    <section aria-label="Review comments">
+      <h2>Review comments</h2>
+      <ul className="plain comments" data-testid="comments">
+        {comments.data.map((c) => (
+          <li key={c.id}>
+            {c.boxId ? (
+              <button type="button" className="link" onClick={() => onSelectBox(c.boxId!)}>
+                on a box:
+              </button>
+            ) : (
+              <span className="muted">on the image:</span>
+            )}{" "}
+            {c.body}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** "Needs fix": the reviewer says what is wrong, on the selected box or the whole image. */
+export function RejectDialog({ imageId, boxId, onReject, onClose }: { imageId: string; boxId: string | null; onReject: () => Promise<boolean>; onClose: () => void }) {
+  const client = useQueryClient();
+  const [body, setBody] = useState("");
+  const [onBox, setOnBox] = useState(boxId !== null);
+  const submit = useMutation({
+    mutationFn: async () => {
+      if (!(await onReject())) throw new Error("the labels could not be saved; resolve that first");
+      const response = await fetch(`/api/images/${imageId}/comments`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ body, ...(onBox && boxId ? { boxId } : {}) }),
+      });
+      if (!response.ok) throw new Error(((await response.json()) as { error?: string }).error ?? "the comment was not saved");
+    },
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ["comments", imageId] });
+      onClose();
+    },
+  });
+  return (
+    <div className="dialog" role="dialog" aria-label="Needs fix">
+      <h2>What needs fixing?</h2>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit.mutate();
+        }}
+      >
+        <textarea autoFocus required rows={3} value={body} onChange={(e) => setBody(e.target.value)} aria-label="Comment" style={{ width: "100%" }} />
+        {boxId ? (
+          <label>
+            <input type="checkbox" checked={onBox} onChange={(e) => setOnBox(e.target.checked)} /> on the selected box
+          </label>
+        ) : null}
+        {submit.error ? <p className="error">{submit.error.message}</p> : null}
+        <div className="dialog-actions">
+          <button type="submit" disabled={submit.isPending || !body.trim()}>
+            Send back to labeling
+          </button>
+          <button type="button" className="secondary" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
