@@ -70,6 +70,14 @@ test("an annotator draws, resizes, reclassifies, undoes and finds it all saved",
   await expect(boxItems(page)).toHaveCount(1);
   await expect(boxItems(page).first()).toContainText("without_mask");
   expect(await coordinates(page)).toEqual(resized);
+
+  // The other way to draw: one click per corner.
+  await page.getByRole("combobox", { name: "Draw boxes by" }).selectOption("clicks");
+  await page.mouse.click(c.x - 120, c.y - 80);
+  await page.mouse.move(c.x - 80, c.y - 50, { steps: 4 });
+  await expect(boxItems(page)).toHaveCount(1);
+  await page.mouse.click(c.x - 80, c.y - 50);
+  await expect(boxItems(page)).toHaveCount(2);
 });
 
 test("two annotators editing one image get a conflict, never a lost update; old revisions restore", async ({ browser, page }) => {

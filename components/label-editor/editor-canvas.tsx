@@ -28,6 +28,8 @@ interface Props {
   selectedId: string | null;
   /** bumps to re-fit the image (the F key) */
   fitSignal: number;
+  /** "drag": press, drag, release; "clicks": click one corner, then the other */
+  drawMode: "drag" | "clicks";
   onSelect: (id: string | null) => void;
   onCreate: (box: PixelBox) => void;
   onChange: (id: string, box: PixelBox) => void;
@@ -40,7 +42,7 @@ const colorOf = (className: string) => (isFacemaskClass(className) ? CLASS_COLOR
  * drag-to-draw, move/resize of the selected box, wheel zoom around the cursor, and panning with
  * Space+drag or the middle button. It only reports edits; the document lives in the editor.
  */
-export default function EditorCanvas({ imageUrl, width, height, boxes, hiddenClasses, selectedId, fitSignal, onSelect, onCreate, onChange }: Props) {
+export default function EditorCanvas({ imageUrl, width, height, boxes, hiddenClasses, selectedId, fitSignal, drawMode, onSelect, onCreate, onChange }: Props) {
   const containerRef = useRef<HTMLDivElement>(null);
   const transformerRef = useRef<Konva.Transformer>(null);
   const selectedRef = useRef<Konva.Rect>(null);
@@ -104,7 +106,17 @@ export default function EditorCanvas({ imageUrl, width, height, boxes, hiddenCla
     if (!onEmpty) return;
     onSelect(null);
     const p = toImage(stage);
-    if (p) setDrawFrom(clampToImage(p));
+    if (!p) return;
+    if (drawMode === "clicks" && drawFrom) {
+      finishDrawing(p);
+      return;
+    }
+    setDrawFrom(clampToImage(p));
+  };
+  const finishDrawing = (p: ImagePoint) => {
+    const box = drawFrom ? boxFromCorners(drawFrom, p, { width, height }) : null;
+    setDrawFrom(null);
+    if (box) onCreate(box);
   };
   const onMouseMove = (e: Konva.KonvaEventObject<MouseEvent>) => {
     if (panning.current) {
@@ -118,11 +130,10 @@ export default function EditorCanvas({ imageUrl, width, height, boxes, hiddenCla
   };
   const onMouseUp = (e: Konva.KonvaEventObject<MouseEvent>) => {
     panning.current = null;
-    if (!drawFrom) return;
+    if (!drawFrom || drawMode === "clicks") return;
     const p = toImage(e.target.getStage());
-    const box = p ? boxFromCorners(drawFrom, p, { width, height }) : null;
-    setDrawFrom(null);
-    if (box) onCreate(box);
+    if (p) finishDrawing(p);
+    else setDrawFrom(null);
   };
   const onWheel = (e: Konva.KonvaEventObject<WheelEvent>) => {
     e.evt.preventDefault();

@@ -40,6 +40,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
   const [fitSignal, setFitSignal] = useState(0);
   const [help, setHelp] = useState(false);
   const [rejecting, setRejecting] = useState(false);
+  const [drawMode, setDrawMode] = useState<"drag" | "clicks">("drag");
   const selected = boxes.find((b) => b.id === selectedId) ?? null;
 
   // The next image's page and pixels load while this one is edited.
@@ -185,6 +186,13 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
           <button type="button" onClick={() => setFitSignal((n) => n + 1)} title="Fit (F)">
             Fit
           </button>
+          <label className="small">
+            draw by{" "}
+            <select value={drawMode} onChange={(e) => setDrawMode(e.target.value as "drag" | "clicks")} aria-label="Draw boxes by">
+              <option value="drag">dragging</option>
+              <option value="clicks">two clicks</option>
+            </select>
+          </label>
           <button type="button" onClick={() => setHelp(true)} title="Shortcuts (?)">
             ?
           </button>
@@ -205,6 +213,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
           hiddenClasses={hidden}
           selectedId={selectedId}
           fitSignal={fitSignal}
+          drawMode={drawMode}
           onSelect={setSelectedId}
           onCreate={create}
           onChange={(id, box) => run(updateBox(state.doc, id, box, "Move or resize box"))}
@@ -255,10 +264,26 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
       {state.status === "conflict" && state.conflict ? (
         <div className="dialog" role="dialog" aria-label="Conflict">
           <h2>Someone else saved this image</h2>
-          <p>
-            Their version {state.conflict.version} has {state.conflict.set.boxes.length} boxes; yours has {boxes.length}. Nothing is lost whichever you choose: every saved version stays in the
-            history.
-          </p>
+          <p>Nothing is lost whichever you choose: every saved version stays in the history.</p>
+          <div className="versions">
+            {[
+              { title: `Theirs (v${state.conflict.version})`, list: state.conflict.set.boxes },
+              { title: "Yours (unsaved)", list: boxes },
+            ].map((side) => (
+              <div key={side.title}>
+                <h3>
+                  {side.title}: {side.list.length} boxes
+                </h3>
+                <ul className="plain small">
+                  {side.list.map((b) => (
+                    <li key={b.id}>
+                      {b.className} [{Math.round(b.xmin)}, {Math.round(b.ymin)}, {Math.round(b.xmax)}, {Math.round(b.ymax)}]{b.difficult ? " difficult" : ""}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ))}
+          </div>
           <div className="dialog-actions">
             <button type="button" onClick={() => editor.resolveConflict("both")}>
               Merge (theirs + my new boxes)

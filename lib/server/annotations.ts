@@ -2,7 +2,7 @@ import type { AnnotatedBox, AnnotationSet } from "@/lib/domain/annotation-set";
 import type { BoxInput, SaveAnnotationsInput } from "@/lib/domain/annotation-schema";
 import { isInside } from "@/lib/domain/box";
 import type { BoxSource, LabelStatus } from "@/lib/domain/states";
-import type { Prisma } from "@/generated/prisma/client";
+import type { Box, Prisma } from "@/generated/prisma/client";
 import { toAnnotatedBox, toBoxCreate } from "./box-rows";
 import { db as defaultDb, type Db } from "./db";
 
@@ -33,9 +33,17 @@ export interface StoredAnnotations {
   set: { labelStatus: LabelStatus; boxes: Array<AnnotatedBox & { id: string; source: BoxSource }> };
 }
 
+/** Boxes in the order they were drawn (ties broken by id, so every reader sees one order). */
+export const BOX_ORDER = [{ createdAt: "asc" }, { id: "asc" }] satisfies Prisma.BoxOrderByWithRelationInput[];
+
 export async function getAnnotations(imageId: string, database: Db | Prisma.TransactionClient = defaultDb()): Promise<StoredAnnotations> {
-  const image = await database.image.findUnique({ where: { id: imageId }, include: { boxes: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] } } });
+  const image = await database.image.findUnique({ where: { id: imageId }, include: { boxes: { orderBy: BOX_ORDER } } });
   if (!image) throw new AnnotationNotFoundError(`no image ${imageId}`);
+  return storedAnnotationsOf(image);
+}
+
+/** An image row with its boxes (in BOX_ORDER) as the editor's starting point. */
+export function storedAnnotationsOf(image: { annotationVersion: number; labelStatus: string; boxes: Box[] }): StoredAnnotations {
   return {
     version: image.annotationVersion,
     set: { labelStatus: image.labelStatus as LabelStatus, boxes: image.boxes.map((b) => ({ ...toAnnotatedBox(b), id: b.id, source: b.source as BoxSource })) },
@@ -75,11 +83,15 @@ export async function saveAnnotations(
     await tx.box.deleteMany({ where: { imageId, id: { notIn: incoming } } });
     const wanted = input.boxes.filter((b) => b.id && !existing.has(b.id)).map((b) => b.id!);
     const taken = new Set((await tx.box.findMany({ where: { id: { in: wanted } }, select: { id: true } })).map((b) => b.id));
+    const stored = new Map(image.boxes.map((b) => [b.id, b]));
+    const fresh: Prisma.BoxCreateManyInput[] = [];
     for (const { id, ...box } of input.boxes) {
       const data = toBoxCreate(box, box.source);
-      if (id && existing.has(id)) await tx.box.update({ where: { id }, data });
-      else await tx.box.create({ data: { ...data, ...(id && !taken.has(id) ? { id } : {}), image: { connect: { id: imageId } } } });
+      const old = id ? stored.get(id) : undefined;
+      if (!old) fresh.push({ ...(data as Prisma.BoxCreateManyInput), imageId, ...(id && !taken.has(id) ? { id } : {}) });
+      else if (!sameBox(old, data)) await tx.box.update({ where: { id: old.id }, data });
     }
+    await tx.box.createMany({ data: fresh });
     await tx.labelRevision.create({
       data: {
         imageId,
@@ -120,5 +132,21 @@ export async function restoreRevision(imageId: string, version: number, expected
     imageId,
     { expectedVersion, labelStatus: set.labelStatus, boxes: set.boxes.map((b) => ({ ...b, source: b.source ?? "import" })), note: `restored revision ${version}` },
     { ...options, action: "restore", db: database },
+  );
+}
+
+function sameBox(row: Box, data: Prisma.BoxCreateWithoutImageInput): boolean {
+  return (
+    row.className === data.className &&
+    row.xmin === data.xmin &&
+    row.ymin === data.ymin &&
+    row.xmax === data.xmax &&
+    row.ymax === data.ymax &&
+    row.difficult === data.difficult &&
+    row.truncated === data.truncated &&
+    row.occluded === data.occluded &&
+    row.pose === (data.pose ?? null) &&
+    row.source === data.source &&
+    JSON.stringify(row.attributes ?? null) === JSON.stringify(data.attributes ?? null)
   );
 }

@@ -1,5 +1,6 @@
 import type { ImageListItem, ImagePage } from "@/lib/api-contracts";
 import type { ImageFilter } from "@/lib/domain/image-filter";
+import { BOX_ORDER } from "./annotations";
 import { db as defaultDb, type Db } from "./db";
 import { imageWhere } from "./image-query";
 
@@ -65,7 +66,7 @@ export async function getImageWithBoxes(id: string, database: Db = defaultDb()) 
   return database.image.findUnique({
     where: { id },
     include: {
-      boxes: { orderBy: { createdAt: "asc" } },
+      boxes: { orderBy: BOX_ORDER },
       dataset: { select: { id: true, name: true, classes: true } },
       importIssues: { select: { code: true, severity: true, message: true, file: true } },
     },

@@ -6,10 +6,12 @@ import os from "node:os";
 import type { BenchRow } from "../bench/bench-row";
 import { browseBenchmarks } from "../bench/browse-bench";
 import { datasetBenchmarks } from "../bench/dataset-bench";
+import { editorBenchmarks } from "../bench/editor-bench";
 
 const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["datasets", datasetBenchmarks],
   ["import and browse at scale", browseBenchmarks],
+  ["the editor in Chromium", editorBenchmarks],
 ];
 
 console.log(`Masklab benchmarks on ${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, node ${process.version}`);

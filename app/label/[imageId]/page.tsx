@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { LabelEditor } from "@/components/label-editor/label-editor";
 import { imageFilterToParams, parseImageFilter } from "@/lib/domain/image-filter";
 import { recordIdSchema } from "@/lib/domain/record-id";
-import { getAnnotations } from "@/lib/server/annotations";
+import { storedAnnotationsOf } from "@/lib/server/annotations";
 import { getImageWithBoxes, imageNeighbours } from "@/lib/server/image-browser";
 
 export const dynamic = "force-dynamic";
@@ -45,7 +45,7 @@ export default async function LabelImagePage({
         width={image.width}
         height={image.height}
         classes={image.dataset.classes as string[]}
-        initial={await getAnnotations(image.id)}
+        initial={storedAnnotationsOf(image)}
         previousHref={around.previous ? `/label/${around.previous}${suffix}` : null}
         nextHref={around.next ? `/label/${around.next}${suffix}` : null}
         previousImageId={around.previous}
