@@ -73,6 +73,7 @@ export default function EditorCanvas({ imageUrl, width, height, boxes, hiddenCla
   useEffect(() => {
     const down = (e: KeyboardEvent) => {
       if (e.code === "Space" && !(e.target as HTMLElement | null)?.closest("input, textarea, select")) spaceDown.current = e.type === "keydown";
+      if (e.key === "Escape") setDrawFrom(null);
     };
     window.addEventListener("keydown", down);
     window.addEventListener("keyup", down);

@@ -9,7 +9,8 @@ import { addBox, batch, deleteBox, updateBox, type EditorBox } from "@/lib/domai
 import { actionFor, describeKeys, SHORTCUTS } from "@/lib/domain/editor-shortcuts";
 import { HistoryPanel } from "./history-panel";
 import { RejectDialog, ReviewComments } from "./review-panel";
-import { useLabelEditor, type StoredLabels } from "./use-label-editor";
+import { fetchLabels, type StoredLabels } from "../api-hooks";
+import { useLabelEditor } from "./use-label-editor";
 
 // Konva needs a real canvas: the canvas renders in the browser only.
 const EditorCanvas = dynamic(() => import("./editor-canvas"), { ssr: false, loading: () => <div className="editor-canvas">loading the canvas…</div> });
@@ -69,9 +70,8 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
 
   const copyPrevious = useCallback(async () => {
     if (!previousImageId) return;
-    const response = await fetch(`/api/images/${previousImageId}/annotations`);
-    if (!response.ok) return;
-    const previous = (await response.json()) as StoredLabels;
+    const previous = await fetchLabels(previousImageId).catch(() => null);
+    if (!previous) return;
     const copies = previous.set.boxes
       .map((b) => ({ ...b, id: newId(), source: "human" as const, xmin: Math.min(b.xmin, width - 2), ymin: Math.min(b.ymin, height - 2), xmax: Math.min(b.xmax, width), ymax: Math.min(b.ymax, height) }))
       .filter((b) => b.xmax - b.xmin >= 2 && b.ymax - b.ymin >= 2);

@@ -1,23 +1,8 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-
-interface Comment {
-  id: string;
-  body: string;
-  boxId: string | null;
-  createdAt: string;
-  resolvedAt: string | null;
-  author: { name: string } | null;
-}
-
-export function useComments(imageId: string) {
-  return useQuery({
-    queryKey: ["comments", imageId],
-    queryFn: async () => ((await (await fetch(`/api/images/${imageId}/comments`)).json()) as { comments: Comment[] }).comments,
-  });
-}
+import { useAddComment, useComments } from "../api-hooks";
 
 /** Reviewer comments on the image or on one of its boxes; a click selects the box. */
 export function ReviewComments({ imageId, onSelectBox }: { imageId: string; onSelectBox: (boxId: string) => void }) {
@@ -46,23 +31,15 @@ export function ReviewComments({ imageId, onSelectBox }: { imageId: string; onSe
 
 /** "Needs fix": the reviewer says what is wrong, on the selected box or the whole image. */
 export function RejectDialog({ imageId, boxId, onReject, onClose }: { imageId: string; boxId: string | null; onReject: () => Promise<boolean>; onClose: () => void }) {
-  const client = useQueryClient();
   const [body, setBody] = useState("");
   const [onBox, setOnBox] = useState(boxId !== null);
+  const addComment = useAddComment(imageId);
   const submit = useMutation({
     mutationFn: async () => {
       if (!(await onReject())) throw new Error("the labels could not be saved; resolve that first");
-      const response = await fetch(`/api/images/${imageId}/comments`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ body, ...(onBox && boxId ? { boxId } : {}) }),
-      });
-      if (!response.ok) throw new Error(((await response.json()) as { error?: string }).error ?? "the comment was not saved");
+      await addComment.mutateAsync({ body, ...(onBox && boxId ? { boxId } : {}) });
     },
-    onSuccess: () => {
-      void client.invalidateQueries({ queryKey: ["comments", imageId] });
-      onClose();
-    },
+    onSuccess: onClose,
   });
   return (
     <div className="dialog" role="dialog" aria-label="Needs fix">

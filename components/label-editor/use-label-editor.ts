@@ -2,13 +2,10 @@
 
 import { useCallback, useEffect, useReducer, useRef } from "react";
 import { iou } from "@/lib/domain/box";
-import { emptyHistory, execute, redo, undo, type Command, type EditorBox, type EditorState, type History } from "@/lib/domain/editor-commands";
+import { emptyHistory, execute, redo, undo, type Command, type EditorState, type History } from "@/lib/domain/editor-commands";
 import type { LabelStatus } from "@/lib/domain/states";
+import { saveLabels, type StoredLabels } from "../api-hooks";
 
-export interface StoredLabels {
-  version: number;
-  set: { labelStatus: LabelStatus; boxes: EditorBox[] };
-}
 
 type SaveStatus = "saved" | "dirty" | "saving" | "error" | "conflict";
 
@@ -32,7 +29,7 @@ type Action =
   | { type: "saved"; version: number; doc: EditorState; labelStatus: LabelStatus }
   | { type: "failed"; error: string }
   | { type: "conflict"; current: StoredLabels }
-  | { type: "load"; labels: StoredLabels; keepHistory?: false }
+  | { type: "load"; labels: StoredLabels }
   | { type: "rebase"; version: number; doc: EditorState };
 
 const AUTOSAVE_DELAY_MS = 1_200;
@@ -84,26 +81,11 @@ export function useLabelEditor(imageId: string, initial: StoredLabels) {
     async (current: State, labelStatus?: LabelStatus): Promise<boolean> => {
       dispatch({ type: "saving" });
       const doc = current.doc;
-      const response = await fetch(`/api/images/${imageId}/annotations`, {
-        method: "PUT",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ expectedVersion: current.version, labelStatus, boxes: doc.boxes }),
-      }).catch(() => null);
-      if (!response) {
-        dispatch({ type: "failed", error: "the server cannot be reached; your edits are kept here" });
-        return false;
-      }
-      const body = (await response.json().catch(() => ({}))) as { version?: number; error?: string; current?: StoredLabels };
-      if (response.status === 409 && body.current) {
-        dispatch({ type: "conflict", current: body.current });
-        return false;
-      }
-      if (!response.ok || body.version === undefined) {
-        dispatch({ type: "failed", error: body.error ?? `saving failed (${response.status})` });
-        return false;
-      }
-      dispatch({ type: "saved", version: body.version, doc, labelStatus: labelStatus ?? (current.labelStatus === "unlabeled" ? "labeled" : current.labelStatus) });
-      return true;
+      const result = await saveLabels(imageId, { expectedVersion: current.version, labelStatus, boxes: doc.boxes });
+      if (result.kind === "conflict") dispatch({ type: "conflict", current: result.current });
+      else if (result.kind === "failed") dispatch({ type: "failed", error: result.error });
+      else dispatch({ type: "saved", version: result.version, doc, labelStatus: labelStatus ?? (current.labelStatus === "unlabeled" ? "labeled" : current.labelStatus) });
+      return result.kind === "saved";
     },
     [imageId],
   );
