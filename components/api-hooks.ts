@@ -1,7 +1,7 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ApiError, DatasetSummary, HealthReport, ImagePage } from "@/lib/api-contracts";
+import type { ApiError, HealthReport, ImagePage } from "@/lib/api-contracts";
 import type { SaveAnnotationsInput } from "@/lib/domain/annotation-schema";
 import type { EditorBox } from "@/lib/domain/editor-commands";
 import { imageFilterToParams, type ImageFilter } from "@/lib/domain/image-filter";
@@ -21,13 +21,6 @@ async function errorMessage(response: Response): Promise<string> {
 
 export function useHealth() {
   return useQuery({ queryKey: ["health"], queryFn: () => getJson<HealthReport>("/api/health"), refetchInterval: 5_000 });
-}
-
-export function useDatasets() {
-  return useQuery({
-    queryKey: ["datasets"],
-    queryFn: async () => (await getJson<{ datasets: DatasetSummary[] }>("/api/datasets")).datasets,
-  });
 }
 
 export const IMAGE_PAGE_SIZE = 100;
@@ -181,6 +174,18 @@ export function useAddComment(imageId: string) {
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify(input),
       });
+      if (!response.ok) throw new Error(await errorMessage(response));
+    },
+    onSuccess: () => void client.invalidateQueries({ queryKey: ["comments", imageId] }),
+  });
+}
+
+/** The annotator's "fixed": every open comment of the image is marked resolved. */
+export function useResolveComments(imageId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async () => {
+      const response = await fetch(`/api/images/${encodeURIComponent(imageId)}/comments/resolve`, { method: "POST" });
       if (!response.ok) throw new Error(await errorMessage(response));
     },
     onSuccess: () => void client.invalidateQueries({ queryKey: ["comments", imageId] }),

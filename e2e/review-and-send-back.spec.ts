@@ -34,4 +34,15 @@ test("a reviewer rejects a box with a comment and the annotator finds it in the 
   await page.getByTestId("image-tile").click();
   await expect(page.getByTestId("comments")).toContainText("on a box: the box misses the chin");
   await expect(page.getByTestId("history").getByRole("listitem").first()).toContainText("review");
+
+  // The annotator fixes the box and sends it back to review; the comment is resolved.
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("x");
+  await page.getByRole("button", { name: "Mark fixed" }).click();
+  await expect(page.getByText("status: labeled")).toBeVisible();
+  await expect(page.getByTestId("comments")).toContainText("(resolved)");
+  await page.goto("/label");
+  const after = page.getByRole("table", { name: "Labeling queues" }).getByRole("row", { name: /review-e2e/ });
+  await expect(after.getByRole("link").nth(3)).toHaveText("0");
+  await expect(after.getByRole("link").nth(1)).toHaveText("1");
 });

@@ -9,7 +9,7 @@ import { addBox, batch, deleteBox, updateBox, type EditorBox } from "@/lib/domai
 import { actionFor, describeKeys, SHORTCUTS } from "@/lib/domain/editor-shortcuts";
 import { HistoryPanel } from "./history-panel";
 import { RejectDialog, ReviewComments } from "./review-panel";
-import { fetchLabels, type StoredLabels } from "../api-hooks";
+import { fetchLabels, useResolveComments, type StoredLabels } from "../api-hooks";
 import { useLabelEditor } from "./use-label-editor";
 
 // Konva needs a real canvas: the canvas renders in the browser only.
@@ -42,6 +42,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
   const [help, setHelp] = useState(false);
   const [rejecting, setRejecting] = useState(false);
   const [drawMode, setDrawMode] = useState<"drag" | "clicks">("drag");
+  const resolveComments = useResolveComments(imageId);
   const selected = boxes.find((b) => b.id === selectedId) ?? null;
 
   // The next image's page and pixels load while this one is edited.
@@ -198,6 +199,17 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
           </button>
           <span className="spacer" />
           <span className="muted small">status: {state.labelStatus.replace("_", " ")}</span>
+          {state.labelStatus === "needs_fix" ? (
+            <button
+              type="button"
+              onClick={async () => {
+                if (await editor.save("labeled")) resolveComments.mutate();
+              }}
+              title="Back to the review queue, comments resolved"
+            >
+              Mark fixed
+            </button>
+          ) : null}
           <button type="button" onClick={() => void approve()} title="Approve and open the next image (Ctrl+Enter)">
             Approve
           </button>

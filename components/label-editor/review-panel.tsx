@@ -13,7 +13,7 @@ export function ReviewComments({ imageId, onSelectBox }: { imageId: string; onSe
       <h2>Review comments</h2>
       <ul className="plain comments" data-testid="comments">
         {comments.data.map((c) => (
-          <li key={c.id}>
+          <li key={c.id} className={c.resolvedAt ? "resolved" : undefined}>
             {c.boxId ? (
               <button type="button" className="link" onClick={() => onSelectBox(c.boxId!)}>
                 on a box:
@@ -22,6 +22,7 @@ export function ReviewComments({ imageId, onSelectBox }: { imageId: string; onSe
               <span className="muted">on the image:</span>
             )}{" "}
             {c.body}
+            {c.resolvedAt ? <span className="muted small"> (resolved)</span> : null}
           </li>
         ))}
       </ul>

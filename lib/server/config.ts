@@ -18,11 +18,6 @@ export function databaseUrl(): string {
   return url;
 }
 
-export function databaseFile(): string | null {
-  const url = databaseUrl();
-  return url.startsWith("file:") ? url.slice(5) : null;
-}
-
 export function port(): number {
   const raw = process.env.PORT ?? "3000";
   const value = Number(raw);

@@ -28,6 +28,8 @@ export async function listComments(imageId: string, database: Db = defaultDb()) 
   return database.reviewComment.findMany({ where: { imageId }, orderBy: { createdAt: "desc" }, include: { author: { select: { name: true } } } });
 }
 
-export async function resolveComment(id: string, database: Db = defaultDb()) {
-  return database.reviewComment.update({ where: { id }, data: { resolvedAt: new Date() } });
+/** Marks every open comment of the image resolved; returns how many there were. */
+export async function resolveComments(imageId: string, database: Db = defaultDb()): Promise<number> {
+  const { count } = await database.reviewComment.updateMany({ where: { imageId, resolvedAt: null }, data: { resolvedAt: new Date() } });
+  return count;
 }
