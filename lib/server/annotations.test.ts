@@ -1,27 +1,15 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BoxInput } from "@/lib/domain/annotation-schema";
 import { AnnotationConflictError, getAnnotations, InvalidAnnotationError, listRevisions, restoreRevision, saveAnnotations } from "./annotations";
-import { writeSampleDataset } from "./sample-dataset";
-import { createTestEnv, type TestEnv } from "./testing/test-env";
-import { importVocFolder } from "./voc-import";
+import { createSampleTestEnv, type SampleTestEnv } from "./testing/test-env";
 
-let env: TestEnv;
-let work: string;
+let env: SampleTestEnv;
 let imageId: string;
 beforeEach(async () => {
-  env = await createTestEnv();
-  work = await mkdtemp(path.join(os.tmpdir(), "masklab-annot-"));
-  await writeSampleDataset(work, { count: 2, seed: 4 });
-  await importVocFolder(work, { name: "a", db: env.db, store: env.store });
+  env = await createSampleTestEnv({ count: 2, seed: 4 });
   imageId = (await env.db.image.findFirstOrThrow({ where: { fileName: "JPEGImages/sample_0000.jpg" } })).id;
 });
-afterEach(async () => {
-  await env.cleanup();
-  await rm(work, { recursive: true, force: true });
-});
+afterEach(() => env.cleanup());
 
 const box = (xmin: number, className = "with_mask"): BoxInput => ({
   className,

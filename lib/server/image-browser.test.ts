@@ -1,34 +1,25 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { datasetStatistics } from "./dataset-stats";
 import { countImages, imageNeighbours, listImages } from "./image-browser";
 import { readThumbnail } from "./image-files";
 import { getImportReport, issueCodesOfDataset } from "./import-runs";
-import { writeSampleDataset } from "./sample-dataset";
-import { createTestEnv, type TestEnv } from "./testing/test-env";
-import { importVocFolder } from "./voc-import";
+import { createSampleTestEnv, type SampleTestEnv } from "./testing/test-env";
 
-let env: TestEnv;
-let work: string;
+let env: SampleTestEnv;
 let datasetId: string;
 let runId: string;
 beforeAll(async () => {
-  env = await createTestEnv();
-  work = await mkdtemp(path.join(os.tmpdir(), "masklab-browse-"));
-  await writeSampleDataset(work, { count: 30, seed: 11 });
-  // Two findings to report and filter by: a box far beyond the border, and a fractional coordinate.
-  const xml = path.join(work, "Annotations/sample_0000.xml");
-  await writeFile(xml, (await readFile(xml, "utf8")).replace(/<xmax>\d+<\/xmax>/, "<xmax>9999</xmax>").replace(/<ymin>(\d+)<\/ymin>/, "<ymin>$1.5</ymin>"));
-  const summary = await importVocFolder(work, { name: "browse", db: env.db, store: env.store });
-  datasetId = summary.datasetId;
-  runId = summary.importRunId;
+  env = await createSampleTestEnv({ count: 30, seed: 11 }, async (folder) => {
+    // Two findings to report and filter by: a box far beyond the border, and a fractional coordinate.
+    const xml = path.join(folder, "Annotations/sample_0000.xml");
+    await writeFile(xml, (await readFile(xml, "utf8")).replace(/<xmax>\d+<\/xmax>/, "<xmax>9999</xmax>").replace(/<ymin>(\d+)<\/ymin>/, "<ymin>$1.5</ymin>"));
+  });
+  datasetId = env.summary.datasetId;
+  runId = env.summary.importRunId;
 });
-afterAll(async () => {
-  await env.cleanup();
-  await rm(work, { recursive: true, force: true });
-});
+afterAll(() => env.cleanup());
 
 describe("image browser", () => {
   it("pages through every image once, in file-name order", async () => {

@@ -1,24 +1,12 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { addComment, CommentTargetError, listComments, resolveComments } from "./review-comments";
-import { writeSampleDataset } from "./sample-dataset";
-import { createTestEnv, type TestEnv } from "./testing/test-env";
-import { importVocFolder } from "./voc-import";
+import { createSampleTestEnv, type SampleTestEnv } from "./testing/test-env";
 
-let env: TestEnv;
-let work: string;
+let env: SampleTestEnv;
 beforeEach(async () => {
-  env = await createTestEnv();
-  work = await mkdtemp(path.join(os.tmpdir(), "masklab-comments-"));
-  await writeSampleDataset(work, { count: 2, seed: 8 });
-  await importVocFolder(work, { name: "c", db: env.db, store: env.store });
+  env = await createSampleTestEnv({ count: 2, seed: 8 });
 });
-afterEach(async () => {
-  await env.cleanup();
-  await rm(work, { recursive: true, force: true });
-});
+afterEach(() => env.cleanup());
 
 describe("review comments", () => {
   it("attach to the image or to one of its boxes, never to another image's box", async () => {

@@ -3,7 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { inject } from "vitest";
 import { createDb, type Db } from "../db";
+import { writeSampleDataset } from "../sample-dataset";
 import { LocalBlobStore } from "../storage";
+import { importVocFolder, type ImportSummary } from "../voc-import";
 
 export interface TestEnv {
   dir: string;
@@ -34,4 +36,23 @@ export async function createTestEnv(): Promise<TestEnv> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface SampleTestEnv extends TestEnv {
+  /** the generated VOC folder (inside dir, removed with it) */
+  folder: string;
+  summary: ImportSummary;
+}
+
+/**
+ * A test env whose database already holds an imported synthetic sample; `prepare` may change
+ * the generated files before the import.
+ */
+export async function createSampleTestEnv(sample: { count: number; seed: number }, prepare?: (folder: string) => Promise<void>): Promise<SampleTestEnv> {
+  const env = await createTestEnv();
+  const folder = path.join(env.dir, "sample-voc");
+  await writeSampleDataset(folder, sample);
+  await prepare?.(folder);
+  const summary = await importVocFolder(folder, { name: "sample", db: env.db, store: env.store });
+  return { ...env, folder, summary };
 }
