@@ -1,10 +1,11 @@
 import type { DatasetStatistics } from "@/lib/api-contracts";
-import { binIndex, binLabels, histogram } from "@/lib/domain/histogram";
+import { binIndex, binLabels } from "@/lib/domain/histogram";
 import { SPLITS } from "@/lib/domain/states";
+import { Prisma } from "@/generated/prisma/client";
 import { db as defaultDb, type Db } from "./db";
 
 const BOXES_PER_IMAGE_EDGES = [0, 1, 2, 3, 4, 5, 6, 8, 11, 21, 51, Infinity];
-const BOX_SIZE_EDGES = [0, 8, 16, 24, 32, 48, 64, 96, 128, 256, Infinity];
+export const BOX_SIZE_EDGES = [0, 8, 16, 24, 32, 48, 64, 96, 128, 256, Infinity];
 const IMAGE_SIDE_EDGES = [0, 200, 300, 400, 500, 600, 800, 1000, 1500, 2000, Infinity];
 
 /** Everything the statistics page charts, computed in the database where it can be. */
@@ -30,31 +31,17 @@ export async function datasetStatistics(datasetId: string, database: Db = defaul
     }),
   );
 
-  // Box sizes need each box; coordinates only, read in pages so large datasets stay in bounds.
-  const sizes: number[] = [];
-  for (let cursor: string | undefined; ; ) {
-    const page = await database.box.findMany({
-      where: { image: { datasetId } },
-      select: { id: true, xmin: true, ymin: true, xmax: true, ymax: true },
-      orderBy: { id: "asc" },
-      take: 20_000,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-    });
-    for (const b of page) sizes.push(Math.sqrt(Math.max(0, b.xmax - b.xmin) * Math.max(0, b.ymax - b.ymin)));
-    if (page.length < 20_000) break;
-    cursor = page[page.length - 1]!.id;
-  }
+  const sizeCounts = await boxSizeCounts(database, datasetId);
+  const total = sizeCounts.reduce((a, b) => a + b, 0);
+  // COCO's cut-offs (32², 96²) are bin edges, so its ranges are sums of bins.
+  const below = (edge: number) => sizeCounts.slice(0, BOX_SIZE_EDGES.indexOf(edge)).reduce((a, b) => a + b, 0);
 
   return {
     classes,
     splits,
     boxesPerImage: weightedBins(boxCountGroups.map((g) => ({ value: g.boxCount, count: g._count._all })), BOXES_PER_IMAGE_EDGES),
-    boxSizes: toBins(BOX_SIZE_EDGES, histogram(sizes, BOX_SIZE_EDGES).counts, " px"),
-    cocoAreaRanges: {
-      small: sizes.filter((s) => s < 32).length,
-      medium: sizes.filter((s) => s >= 32 && s < 96).length,
-      large: sizes.filter((s) => s >= 96).length,
-    },
+    boxSizes: toBins(BOX_SIZE_EDGES, sizeCounts, " px"),
+    cocoAreaRanges: { small: below(32), medium: below(96) - below(32), large: total - below(96) },
     imageWidths: weightedBins(sizeGroups.map((g) => ({ value: g.width, count: g._count._all })), IMAGE_SIDE_EDGES, " px"),
     imageHeights: weightedBins(sizeGroups.map((g) => ({ value: g.height, count: g._count._all })), IMAGE_SIDE_EDGES, " px"),
     issues: issues
@@ -68,6 +55,30 @@ function weightedBins(groups: Array<{ value: number; count: number }>, edges: re
   const counts = new Array<number>(edges.length - 1).fill(0);
   for (const g of groups) counts[binIndex(g.value, edges)]! += g.count;
   return toBins(edges, counts, unit);
+}
+
+/**
+ * Boxes per √area bin, counted by the database: each bin compares the area with the squared edges,
+ * in plain SQL that SQLite and PostgreSQL both run, so no box is loaded into Node.
+ */
+async function boxSizeCounts(database: Db, datasetId: string): Promise<number[]> {
+  const inner = BOX_SIZE_EDGES.slice(1, -1);
+  const columns = Prisma.join(
+    BOX_SIZE_EDGES.slice(0, -1).map((_, i) => {
+      const lo = i === 0 ? null : inner[i - 1]! ** 2;
+      const hi = i < inner.length ? inner[i]! ** 2 : null;
+      const condition =
+        lo === null ? Prisma.sql`area < ${hi}` : hi === null ? Prisma.sql`area >= ${lo}` : Prisma.sql`area >= ${lo} AND area < ${hi}`;
+      return Prisma.sql`SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END) AS ${Prisma.raw(`bin${i}`)}`;
+    }),
+  );
+  const [row] = await database.$queryRaw<Record<string, bigint | number | null>[]>`
+    SELECT ${columns} FROM (
+      SELECT (b."xmax" - b."xmin") * (b."ymax" - b."ymin") AS area
+      FROM "Box" b JOIN "Image" i ON i."id" = b."imageId"
+      WHERE i."datasetId" = ${datasetId}
+    ) AS boxes`;
+  return BOX_SIZE_EDGES.slice(0, -1).map((_, i) => Number(row?.[`bin${i}`] ?? 0));
 }
 
 function toBins(edges: readonly number[], counts: number[], unit = "") {

@@ -1,7 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { datasetStatistics } from "./dataset-stats";
+import { histogram } from "@/lib/domain/histogram";
+import { BOX_SIZE_EDGES, datasetStatistics } from "./dataset-stats";
 import { countImages, imageNeighbours, listImages } from "./image-browser";
 import { readThumbnail } from "./image-files";
 import { getImportReport, issueCodesOfDataset } from "./import-runs";
@@ -79,6 +80,11 @@ describe("dataset statistics and import reports", () => {
     expect(stats.splits.reduce((sum, s) => sum + Object.values(s.boxesPerClass).reduce((a, b) => a + b, 0), 0)).toBe(boxes);
     expect(stats.boxesPerImage.reduce((sum, b) => sum + b.count, 0)).toBe(30);
     expect(stats.boxSizes.reduce((sum, b) => sum + b.count, 0)).toBe(boxes);
+    // The database's bins agree with a histogram of √area computed here from the rows.
+    const rows = await env.db.box.findMany({ where: { image: { datasetId } } });
+    const sizes = rows.map((b) => Math.sqrt((b.xmax - b.xmin) * (b.ymax - b.ymin)));
+    expect(stats.boxSizes.map((b) => b.count)).toEqual(histogram(sizes, BOX_SIZE_EDGES).counts);
+    expect(stats.cocoAreaRanges.small).toBe(sizes.filter((s) => s < 32).length);
     expect(stats.cocoAreaRanges.small + stats.cocoAreaRanges.medium + stats.cocoAreaRanges.large).toBe(boxes);
     expect(stats.imageWidths.reduce((sum, b) => sum + b.count, 0)).toBe(30);
     expect(await datasetStatistics("nope", env.db)).toBeNull();
