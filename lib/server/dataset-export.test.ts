@@ -20,6 +20,7 @@ import {
   InvalidExportError,
   openDatasetExport,
 } from "./dataset-export";
+import { BOX_ORDER } from "./annotations";
 import { writeSampleDataset } from "./sample-dataset";
 import { createTestEnv, type TestEnv } from "./testing/test-env";
 import { importVocFolder } from "./voc-import";
@@ -321,7 +322,7 @@ describe("COCO export", () => {
     const datasetId = await importSample();
     const output = path.join(work, "train.json");
     const result = await exportDataset({ db: env.db, store: env.store, datasetId, format: "coco", filter: { split: "train" }, output, exportedAt });
-    const rows = await env.db.image.findMany({ where: { datasetId, split: "train" }, include: { boxes: { orderBy: { id: "asc" } } }, orderBy: { fileName: "asc" } });
+    const rows = await env.db.image.findMany({ where: { datasetId, split: "train" }, include: { boxes: { orderBy: BOX_ORDER } }, orderBy: { fileName: "asc" } });
     expect(rows.length).toBeGreaterThan(0);
     expect(result).toMatchObject({ images: rows.length, boxes: rows.reduce((sum, row) => sum + row.boxes.length, 0) });
 

@@ -13,6 +13,7 @@ import type { Split } from "@/lib/domain/states";
 import { pixelBoxToVoc, serializeVoc, type VocAnnotation } from "@/lib/domain/voc";
 import { yoloClassesTxt, yoloDataYaml, yoloLabelFile } from "@/lib/domain/yolo";
 import type { Prisma } from "@/generated/prisma/client";
+import { BOX_ORDER } from "./annotations";
 import { toAnnotatedBox } from "./box-rows";
 import { db as defaultDb, type Db } from "./db";
 import { imageWhere } from "./image-query";
@@ -211,7 +212,7 @@ const IMAGE_SELECT = {
   split: true,
   labelStatus: true,
   vocExtra: true,
-  boxes: { orderBy: { id: "asc" } },
+  boxes: { orderBy: BOX_ORDER },
 } as const satisfies Prisma.ImageSelect;
 
 type ExportRow = Prisma.ImageGetPayload<{ select: typeof IMAGE_SELECT }>;

@@ -1,4 +1,5 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
+import { immutableBytesResponse } from "@/lib/server/immutable-response";
 import { ImageNotFoundError, readOriginal } from "@/lib/server/image-files";
 
 /** The original image file, byte for byte. */
@@ -6,10 +7,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const id = recordIdSchema.safeParse((await params).id);
   if (!id.success) return new Response("not found", { status: 404 });
   try {
-    const { bytes, contentType, etag } = await readOriginal(id.data);
-    const headers = { "Cache-Control": "private, max-age=31536000, immutable", ETag: `"${etag}"` };
-    if (request.headers.get("if-none-match") === `"${etag}"`) return new Response(null, { status: 304, headers });
-    return new Response(new Uint8Array(bytes), { headers: { ...headers, "Content-Type": contentType } });
+    return immutableBytesResponse(request, await readOriginal(id.data), "private");
   } catch (error) {
     if (error instanceof ImageNotFoundError) return new Response("not found", { status: 404 });
     throw error;

@@ -1,4 +1,5 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
+import { immutableBytesResponse } from "@/lib/server/immutable-response";
 import { ImageNotFoundError, readThumbnail } from "@/lib/server/image-files";
 
 /** Thumbnails never change for an image id: cached by the browser for a year. */
@@ -6,10 +7,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const id = recordIdSchema.safeParse((await params).id);
   if (!id.success) return new Response("not found", { status: 404 });
   try {
-    const { bytes, etag } = await readThumbnail(id.data);
-    const headers = { "Cache-Control": "public, max-age=31536000, immutable", ETag: `"${etag}"` };
-    if (request.headers.get("if-none-match") === `"${etag}"`) return new Response(null, { status: 304, headers });
-    return new Response(new Uint8Array(bytes), { headers: { ...headers, "Content-Type": "image/jpeg" } });
+    return immutableBytesResponse(request, { ...(await readThumbnail(id.data)), contentType: "image/jpeg" }, "public");
   } catch (error) {
     if (error instanceof ImageNotFoundError) return new Response("not found", { status: 404 });
     throw error;
