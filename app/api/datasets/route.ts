@@ -1,7 +1,6 @@
+import { guarded } from "@/lib/server/auth/guard";
 import { listDatasetSummaries } from "@/lib/server/datasets";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(): Promise<Response> {
-  return Response.json({ datasets: await listDatasetSummaries() }, { headers: { "Cache-Control": "no-store" } });
-}
+export const GET = guarded("data.view", async () => Response.json({ datasets: await listDatasetSummaries() }, { headers: { "Cache-Control": "no-store" } }));

@@ -25,6 +25,10 @@ export async function createTestEnv(): Promise<TestEnv> {
   const db = createDb(`file:${file}`);
   const previousDataDir = process.env.DATA_DIR;
   process.env.DATA_DIR = dir;
+  // Code that uses the process-wide client (route handlers) talks to this database too.
+  const globalForDb = globalThis as unknown as { masklabDb?: Db };
+  const previousDb = globalForDb.masklabDb;
+  globalForDb.masklabDb = db;
   return {
     dir,
     db,
@@ -32,6 +36,7 @@ export async function createTestEnv(): Promise<TestEnv> {
     cleanup: async () => {
       if (previousDataDir === undefined) delete process.env.DATA_DIR;
       else process.env.DATA_DIR = previousDataDir;
+      globalForDb.masklabDb = previousDb;
       await db.$disconnect();
       await rm(dir, { recursive: true, force: true });
     },

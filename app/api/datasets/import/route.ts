@@ -1,6 +1,8 @@
 import { datasetNameSchema, parseClassMap } from "@/lib/domain/dataset-name";
 import { discardUpload, importUpload, receiveUpload, UploadRejectedError } from "@/lib/server/dataset-upload";
 import { ImportFailedError } from "@/lib/server/voc-import";
+import { audit } from "@/lib/server/auth/audit";
+import { actorUserId, guarded } from "@/lib/server/auth/guard";
 import { ZipRejectedError } from "@/lib/server/zip-extract";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +12,7 @@ export const maxDuration = 900;
  * Upload a Pascal VOC dataset (one .zip, or the files of a folder with their relative paths as
  * file names) and import it. 200: the import summary; 422: nothing importable, with the findings.
  */
-export async function POST(request: Request): Promise<Response> {
+export const POST = guarded("datasets.import", async (request, { actor, ip }) => {
   if (!request.body) return Response.json({ error: "the request has no body" }, { status: 400 });
   let upload;
   try {
@@ -29,6 +31,7 @@ export async function POST(request: Request): Promise<Response> {
   try {
     const summary = await importUpload(upload, { name: name.data, classMap: classMap.map });
     const { issues, ...rest } = summary;
+    await audit("dataset.imported", { actorId: actorUserId(actor), target: name.data, detail: { datasetId: summary.datasetId, imagesAdded: summary.imagesAdded }, ip });
     return Response.json({ ...rest, issueCount: issues.length });
   } catch (error) {
     if (error instanceof ImportFailedError) {
@@ -36,7 +39,7 @@ export async function POST(request: Request): Promise<Response> {
     }
     throw error;
   }
-}
+});
 
 function numberOrNull(value: string | null): number | null {
   const n = Number(value);

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { parseImageFilter } from "@/lib/domain/image-filter";
 import { recordIdSchema } from "@/lib/domain/record-id";
+import { guarded } from "@/lib/server/auth/guard";
+import { HttpError, parseOrThrow } from "@/lib/server/http";
 import { listImages, MAX_PAGE_SIZE } from "@/lib/server/image-browser";
+import { firstIssue } from "@/lib/domain/validation-message";
 
 export const dynamic = "force-dynamic";
 
@@ -11,13 +14,12 @@ const pageSchema = z.object({
 });
 
 /** GET /api/datasets/:id/images?<filter>&after=<cursor>&limit=100 → one page of the grid. */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  const id = recordIdSchema.safeParse((await params).id);
-  if (!id.success) return Response.json({ error: "unknown dataset" }, { status: 404 });
+export const GET = guarded<{ id: string }>("data.view", async (request, { params }) => {
+  const id = recordIdSchema.safeParse(params.id);
+  if (!id.success) throw new HttpError(404, "unknown dataset");
   const search = new URL(request.url).searchParams;
   const filter = parseImageFilter(search);
-  const page = pageSchema.safeParse({ after: search.get("after") ?? undefined, limit: search.get("limit") ?? undefined });
-  if (!filter.success) return Response.json({ error: `filter: ${filter.error.issues[0]!.path.join(".")} ${filter.error.issues[0]!.message}` }, { status: 400 });
-  if (!page.success) return Response.json({ error: `page: ${page.error.issues[0]!.path.join(".")} ${page.error.issues[0]!.message}` }, { status: 400 });
-  return Response.json(await listImages(id.data, filter.data, page.data), { headers: { "Cache-Control": "no-store" } });
-}
+  if (!filter.success) throw new HttpError(400, firstIssue(filter.error, "filter"));
+  const page = parseOrThrow(pageSchema, { after: search.get("after") ?? undefined, limit: search.get("limit") ?? undefined }, "page");
+  return Response.json(await listImages(id.data, filter.data, page), { headers: { "Cache-Control": "no-store" } });
+});

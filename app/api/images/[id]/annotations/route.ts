@@ -1,41 +1,42 @@
 import { saveAnnotationsSchema } from "@/lib/domain/annotation-schema";
+import { can } from "@/lib/domain/permissions";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { AnnotationConflictError, AnnotationNotFoundError, getAnnotations, InvalidAnnotationError, saveAnnotations } from "@/lib/server/annotations";
+import { actorUserId, guarded } from "@/lib/server/auth/guard";
+import { HttpError, readJson } from "@/lib/server/http";
 
 export const dynamic = "force-dynamic";
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /** GET → { version, set }: the labels and the version an editor must send back when saving. */
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  const id = recordIdSchema.safeParse((await params).id);
-  if (!id.success) return Response.json({ error: "unknown image" }, { status: 404 });
+export const GET = guarded<{ id: string }>("data.view", async (_request, { params }) => {
+  const id = recordIdSchema.safeParse(params.id);
+  if (!id.success) throw new HttpError(404, "unknown image");
   try {
     return Response.json(await getAnnotations(id.data), { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
-    if (error instanceof AnnotationNotFoundError) return Response.json({ error: error.message }, { status: 404 });
+    if (error instanceof AnnotationNotFoundError) throw new HttpError(404, error.message);
     throw error;
   }
-}
+});
 
-/** PUT { expectedVersion, boxes, labelStatus? } → 200 { version } | 409 { error, current } | 400 | 404 */
-export async function PUT(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  const id = recordIdSchema.safeParse((await params).id);
-  if (!id.success) return Response.json({ error: "unknown image" }, { status: 404 });
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return Response.json({ error: "the request is too large" }, { status: 413 });
-  const body = saveAnnotationsSchema.safeParse(await request.json().catch(() => null));
-  if (!body.success) {
-    const issue = body.error.issues[0]!;
-    return Response.json({ error: `${issue.path.join(".") || "body"}: ${issue.message}` }, { status: 400 });
+/** PUT { expectedVersion, boxes, labelStatus? } → 200 { version } | 409 { error, current } | 400 | 403 | 404 */
+export const PUT = guarded<{ id: string }>("labels.edit", async (request, { params, actor }) => {
+  const id = recordIdSchema.safeParse(params.id);
+  if (!id.success) throw new HttpError(404, "unknown image");
+  const body = await readJson(request, saveAnnotationsSchema, MAX_BODY_BYTES);
+  // A save that sets reviewed/needs-fix is a review decision: reviewers only, and the history says so.
+  const review = body.labelStatus === "reviewed" || body.labelStatus === "needs_fix";
+  if (review && (actor.kind !== "user" || !can(actor.user.role, "labels.review"))) {
+    throw new HttpError(403, "only reviewers may mark labels reviewed or needing a fix");
   }
   try {
-    // A save that sets reviewed/needs-fix is a review decision, and the history says so.
-    const review = body.data.labelStatus === "reviewed" || body.data.labelStatus === "needs_fix";
-    return Response.json(await saveAnnotations(id.data, body.data, { action: review ? "review" : "edit" }));
+    return Response.json(await saveAnnotations(id.data, body, { action: review ? "review" : "edit", authorId: actorUserId(actor) }));
   } catch (error) {
-    if (error instanceof AnnotationConflictError) return Response.json({ error: error.message, current: error.current }, { status: 409 });
-    if (error instanceof InvalidAnnotationError) return Response.json({ error: error.message }, { status: 400 });
-    if (error instanceof AnnotationNotFoundError) return Response.json({ error: error.message }, { status: 404 });
+    if (error instanceof AnnotationConflictError) throw new HttpError(409, error.message, { current: error.current });
+    if (error instanceof InvalidAnnotationError) throw new HttpError(400, error.message);
+    if (error instanceof AnnotationNotFoundError) throw new HttpError(404, error.message);
     throw error;
   }
-}
+});

@@ -1,10 +1,11 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
+import { guarded } from "@/lib/server/auth/guard";
 import { immutableBytesResponse } from "@/lib/server/immutable-response";
 import { ImageNotFoundError, readOriginal } from "@/lib/server/image-files";
 
-/** The original image file, byte for byte. */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  const id = recordIdSchema.safeParse((await params).id);
+/** The original image file, byte for byte; cached by the browser only (private). */
+export const GET = guarded<{ id: string }>("data.view", async (request, { params }) => {
+  const id = recordIdSchema.safeParse(params.id);
   if (!id.success) return new Response("not found", { status: 404 });
   try {
     return immutableBytesResponse(request, await readOriginal(id.data), "private");
@@ -12,4 +13,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     if (error instanceof ImageNotFoundError) return new Response("not found", { status: 404 });
     throw error;
   }
-}
+});

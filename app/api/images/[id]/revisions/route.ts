@@ -1,11 +1,13 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
+import { guarded } from "@/lib/server/auth/guard";
+import { HttpError } from "@/lib/server/http";
 import { listRevisions } from "@/lib/server/annotations";
 
 export const dynamic = "force-dynamic";
 
 /** GET → the image's label revisions, newest first. */
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  const id = recordIdSchema.safeParse((await params).id);
-  if (!id.success) return Response.json({ error: "unknown image" }, { status: 404 });
+export const GET = guarded<{ id: string }>("data.view", async (_request, { params }) => {
+  const id = recordIdSchema.safeParse(params.id);
+  if (!id.success) throw new HttpError(404, "unknown image");
   return Response.json({ revisions: await listRevisions(id.data) }, { headers: { "Cache-Control": "no-store" } });
-}
+});

@@ -1,14 +1,17 @@
 import { parseImageFilter } from "@/lib/domain/image-filter";
 import { recordIdSchema } from "@/lib/domain/record-id";
+import { firstIssue } from "@/lib/domain/validation-message";
+import { guarded } from "@/lib/server/auth/guard";
+import { HttpError } from "@/lib/server/http";
 import { countImages } from "@/lib/server/image-browser";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/datasets/:id/images/count?<filter> → { total } */
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  const id = recordIdSchema.safeParse((await params).id);
-  if (!id.success) return Response.json({ error: "unknown dataset" }, { status: 404 });
+export const GET = guarded<{ id: string }>("data.view", async (request, { params }) => {
+  const id = recordIdSchema.safeParse(params.id);
+  if (!id.success) throw new HttpError(404, "unknown dataset");
   const filter = parseImageFilter(new URL(request.url).searchParams);
-  if (!filter.success) return Response.json({ error: `filter: ${filter.error.issues[0]!.path.join(".")} ${filter.error.issues[0]!.message}` }, { status: 400 });
+  if (!filter.success) throw new HttpError(400, firstIssue(filter.error, "filter"));
   return Response.json({ total: await countImages(id.data, filter.data) }, { headers: { "Cache-Control": "no-store" } });
-}
+});

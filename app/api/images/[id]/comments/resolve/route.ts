@@ -1,11 +1,13 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
+import { guarded } from "@/lib/server/auth/guard";
+import { HttpError } from "@/lib/server/http";
 import { resolveComments } from "@/lib/server/review-comments";
 
 export const dynamic = "force-dynamic";
 
-/** POST → marks the image's open review comments resolved: { resolved: n } */
-export async function POST(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  const id = recordIdSchema.safeParse((await params).id);
-  if (!id.success) return Response.json({ error: "unknown image" }, { status: 404 });
+/** POST → marks the image's open review comments resolved (the annotator's "fixed"): { resolved: n } */
+export const POST = guarded<{ id: string }>("comments.write", async (_request, { params }) => {
+  const id = recordIdSchema.safeParse(params.id);
+  if (!id.success) throw new HttpError(404, "unknown image");
   return Response.json({ resolved: await resolveComments(id.data) });
-}
+});

@@ -1,24 +1,30 @@
 import { z } from "zod";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { AnnotationConflictError, AnnotationNotFoundError, restoreRevision } from "@/lib/server/annotations";
+import { audit } from "@/lib/server/auth/audit";
+import { actorUserId, guarded } from "@/lib/server/auth/guard";
+import { HttpError, readJson } from "@/lib/server/http";
 
 export const dynamic = "force-dynamic";
 
 const bodySchema = z.object({ expectedVersion: z.number().int().min(0) });
 
 /** POST { expectedVersion } → restores revision :version as a new revision. */
-export async function POST(request: Request, { params }: { params: Promise<{ id: string; version: string }> }): Promise<Response> {
-  const { id: rawId, version: rawVersion } = await params;
-  const id = recordIdSchema.safeParse(rawId);
-  const version = z.coerce.number().int().min(1).safeParse(rawVersion);
-  if (!id.success || !version.success) return Response.json({ error: "unknown revision" }, { status: 404 });
-  const body = bodySchema.safeParse(await request.json().catch(() => null));
-  if (!body.success) return Response.json({ error: "expectedVersion: send the version the editor shows" }, { status: 400 });
+export const POST = guarded<{ id: string; version: string }>("labels.edit", async (request, { params, actor, ip }) => {
+  const id = recordIdSchema.safeParse(params.id);
+  const version = z.coerce.number().int().min(1).safeParse(params.version);
+  if (!id.success || !version.success) throw new HttpError(404, "unknown revision");
+  const body = await readJson(request, bodySchema, 1024).catch((error: unknown) => {
+    if (error instanceof HttpError && error.status === 400) throw new HttpError(400, "expectedVersion: send the version the editor shows");
+    throw error;
+  });
   try {
-    return Response.json(await restoreRevision(id.data, version.data, body.data.expectedVersion));
+    const restored = await restoreRevision(id.data, version.data, body.expectedVersion, { authorId: actorUserId(actor) });
+    await audit("label.restored", { actorId: actorUserId(actor), target: id.data, detail: { restoredVersion: version.data }, ip });
+    return Response.json(restored);
   } catch (error) {
-    if (error instanceof AnnotationConflictError) return Response.json({ error: error.message, current: error.current }, { status: 409 });
-    if (error instanceof AnnotationNotFoundError) return Response.json({ error: error.message }, { status: 404 });
+    if (error instanceof AnnotationConflictError) throw new HttpError(409, error.message, { current: error.current });
+    if (error instanceof AnnotationNotFoundError) throw new HttpError(404, error.message);
     throw error;
   }
-}
+});

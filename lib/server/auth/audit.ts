@@ -1,0 +1,46 @@
+import type { Prisma } from "@/generated/prisma/client";
+import { db as defaultDb, type Db } from "../db";
+
+/** Security-relevant and destructive actions, kept for admins to review. */
+export const AUDIT_ACTIONS = [
+  "setup.admin_created",
+  "login.succeeded",
+  "login.failed",
+  "login.rate_limited",
+  "logout",
+  "password.changed",
+  "user.created",
+  "user.role_changed",
+  "user.disabled",
+  "user.enabled",
+  "user.password_reset",
+  "apikey.created",
+  "apikey.revoked",
+  "dataset.imported",
+  "dataset.exported",
+  "label.restored",
+  "model.promoted",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEntry {
+  actorId?: string | null;
+  target?: string | null;
+  detail?: Prisma.InputJsonValue;
+  ip?: string | null;
+}
+
+export async function audit(action: AuditAction, entry: AuditEntry = {}, database: Db = defaultDb()): Promise<void> {
+  await database.auditLog.create({
+    data: { action, actorId: entry.actorId ?? null, target: entry.target ?? null, detail: entry.detail ?? undefined, ip: entry.ip ?? null },
+  });
+}
+
+export async function listAudit(options: { action?: string; before?: Date; take?: number } = {}, database: Db = defaultDb()) {
+  return database.auditLog.findMany({
+    where: { action: options.action, at: options.before ? { lt: options.before } : undefined },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    take: Math.min(options.take ?? 200, 500),
+    include: { actor: { select: { email: true, name: true } } },
+  });
+}

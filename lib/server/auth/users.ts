@@ -1,0 +1,80 @@
+import type { Role } from "@/lib/domain/permissions";
+import { db as defaultDb, type Db } from "../db";
+import { decoyPasswordHash, hashPassword, verifyPassword } from "./passwords";
+import { deleteSessionsOf } from "./sessions";
+
+export class AccountError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 404 | 409 = 400,
+  ) {
+    super(message);
+  }
+}
+
+const PUBLIC_USER = { id: true, email: true, name: true, role: true, disabledAt: true, lastLoginAt: true, createdAt: true } as const;
+
+export async function listUsers(database: Db = defaultDb()) {
+  return database.user.findMany({ orderBy: [{ disabledAt: "asc" }, { email: "asc" }], select: PUBLIC_USER });
+}
+
+export async function countUsers(database: Db = defaultDb()): Promise<number> {
+  return database.user.count();
+}
+
+export async function createUser(input: { email: string; name: string; role: Role; password: string }, database: Db = defaultDb()) {
+  const existing = await database.user.findUnique({ where: { email: input.email }, select: { id: true } });
+  if (existing) throw new AccountError(`an account for ${input.email} already exists`, 409);
+  const passwordHash = await hashPassword(input.password);
+  return database.user.create({ data: { email: input.email, name: input.name, role: input.role, passwordHash }, select: PUBLIC_USER });
+}
+
+/**
+ * The user whose email and password match, or null. Unknown emails still cost one argon2
+ * verification, so response time does not tell which accounts exist.
+ */
+export async function verifyLogin(email: string, password: string, database: Db = defaultDb()) {
+  const user = await database.user.findUnique({ where: { email } });
+  if (!user) {
+    await verifyPassword(await decoyPasswordHash(), password);
+    return null;
+  }
+  const ok = await verifyPassword(user.passwordHash, password);
+  if (!ok || user.disabledAt) return null;
+  await database.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+  return user;
+}
+
+export interface UserChange {
+  role?: Role;
+  disabled?: boolean;
+  password?: string;
+}
+
+/**
+ * Changes a user's role, enabled state or password. The last enabled admin can neither be
+ * demoted nor disabled (nobody could manage users after that). Any change signs the user out
+ * everywhere, so a new role or a reset password takes effect at once.
+ */
+export async function updateUser(id: string, change: UserChange, database: Db = defaultDb()) {
+  const user = await database.user.findUnique({ where: { id } });
+  if (!user) throw new AccountError("unknown user", 404);
+  const losesAdmin = user.role === "admin" && !user.disabledAt && ((change.role !== undefined && change.role !== "admin") || change.disabled === true);
+  if (losesAdmin) {
+    const otherAdmins = await database.user.count({ where: { role: "admin", disabledAt: null, id: { not: id } } });
+    if (otherAdmins === 0) throw new AccountError("this is the last admin: make another admin first", 409);
+  }
+  const passwordHash = change.password !== undefined ? await hashPassword(change.password) : undefined;
+  const disabledAt = change.disabled === undefined ? undefined : change.disabled ? (user.disabledAt ?? new Date()) : null;
+  const updated = await database.user.update({ where: { id }, data: { role: change.role, disabledAt, passwordHash }, select: PUBLIC_USER });
+  await deleteSessionsOf(id, database);
+  return { before: user, after: updated };
+}
+
+export async function changeOwnPassword(userId: string, currentPassword: string, newPassword: string, keepSessionId: string, database: Db = defaultDb()) {
+  const user = await database.user.findUnique({ where: { id: userId } });
+  if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) throw new AccountError("the current password is wrong");
+  await database.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(newPassword) } });
+  // Other devices are signed out; this one stays.
+  await deleteSessionsOf(userId, database, keepSessionId);
+}

@@ -1,0 +1,59 @@
+import type { z } from "zod";
+import { firstIssue } from "@/lib/domain/validation-message";
+
+/** An expected failure with the status and message the client should see. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const DEFAULT_JSON_LIMIT = 64 * 1024;
+
+/**
+ * Reads a JSON body of at most maxBytes (counted as it streams, whatever Content-Length says)
+ * and validates it; 413 / 400 otherwise.
+ */
+export async function readJson<T>(request: Request, schema: z.ZodType<T>, maxBytes = DEFAULT_JSON_LIMIT): Promise<T> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > maxBytes) throw new HttpError(413, `the request is too large (limit ${maxBytes} bytes)`);
+  let text = "";
+  if (request.body) {
+    const reader = request.body.getReader();
+    const decoder = new TextDecoder();
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw new HttpError(413, `the request is too large (limit ${maxBytes} bytes)`);
+      }
+      text += decoder.decode(value, { stream: true });
+    }
+    text += decoder.decode();
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "the request body is not valid JSON");
+  }
+  return parseOrThrow(schema, json);
+}
+
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, label?: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new HttpError(400, firstIssue(parsed.error, label));
+  return parsed.data;
+}
+
+export function jsonError(status: number, error: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+  return Response.json({ error, ...extra }, { status, headers: { "Cache-Control": "no-store", ...headers } });
+}
