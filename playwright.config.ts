@@ -1,6 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_BASE_URL, E2E_PORT, E2E_SETUP_TOKEN, stateFile } from "./e2e/support/accounts";
 
-const port = Number(process.env.E2E_PORT ?? 3217);
 export const E2E_DATA_DIR = ".e2e-data";
 
 /**
@@ -18,38 +18,38 @@ export default defineConfig({
   timeout: 60_000,
   reporter: [["list"]],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    baseURL: E2E_BASE_URL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
   projects: [
+    // First run and accounts: the other specs start signed in with the states it saves.
+    { name: "accounts", testMatch: /accounts\.setup\.ts/, use: { ...devices["Desktop Chrome"], launchOptions: chromiumLaunch() } },
     {
       name: "chromium",
+      dependencies: ["accounts"],
       use: {
         ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: executablePath || undefined,
-          args: [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-          ],
-        },
+        // Most journeys are an ML lead's; specs about another role say so with test.use().
+        storageState: stateFile("ml_lead"),
+        launchOptions: chromiumLaunch(),
       },
     },
   ],
   webServer: {
     command: `rm -rf ${E2E_DATA_DIR} && node --import tsx workers/start.ts`,
-    url: `http://127.0.0.1:${port}/api/health`,
-    env: { DATA_DIR: E2E_DATA_DIR, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: "" },
+    url: `${E2E_BASE_URL}/api/health`,
+    env: { DATA_DIR: E2E_DATA_DIR, PORT: String(E2E_PORT), HOST: "127.0.0.1", DATABASE_URL: "", MASKLAB_SETUP_TOKEN: E2E_SETUP_TOKEN },
     timeout: 300_000,
     reuseExistingServer: false,
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     stdout: "pipe",
   },
 });
+
+function chromiumLaunch() {
+  return {
+    executablePath: executablePath || undefined,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  };
+}

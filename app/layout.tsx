@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { UserMenu } from "@/components/accounts/user-menu";
 import { AppNav } from "@/components/app-nav";
 import { HealthBadge } from "@/components/health-badge";
+import { sectionsFor } from "@/lib/navigation";
+import { currentUser } from "@/lib/server/auth/page-auth";
 import { Providers } from "./providers";
 import "./globals.css";
 
@@ -10,7 +13,8 @@ export const metadata: Metadata = {
   description: "Detection datasets and models, starting with face-mask detection",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
   return (
     <html lang="en">
       <body>
@@ -19,8 +23,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <a className="brand" href="/datasets">
               Masklab
             </a>
-            <AppNav />
+            {user ? <AppNav sections={sectionsFor(user.role)} /> : null}
             <HealthBadge />
+            {user ? <UserMenu name={user.name} role={user.role} /> : null}
           </header>
           <main className="page">{children}</main>
         </Providers>

@@ -5,13 +5,53 @@ import type { ApiError, HealthReport, ImagePage } from "@/lib/api-contracts";
 import type { SaveAnnotationsInput } from "@/lib/domain/annotation-schema";
 import type { EditorBox } from "@/lib/domain/editor-commands";
 import { imageFilterToParams, type ImageFilter } from "@/lib/domain/image-filter";
+import type { ApiKeyScope, Role } from "@/lib/domain/permissions";
 import type { LabelStatus } from "@/lib/domain/states";
 
-/** Every client-side call to our API goes through a hook in this file. */
+/**
+ * Every client-side call to our API goes through this file. State-changing requests echo the
+ * CSRF cookie in X-CSRF-Token (the server refuses them otherwise); a 401 means the session
+ * ended, so the browser goes to the sign-in page and comes back here afterwards.
+ */
+async function apiFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set("Accept", "application/json");
+  const method = (init.method ?? "GET").toUpperCase();
+  if (method !== "GET" && method !== "HEAD") headers.set("X-CSRF-Token", readCookie("masklab_csrf") ?? "");
+  const response = await fetch(url, { ...init, headers, credentials: "same-origin" });
+  if (response.status === 401 && !url.startsWith("/api/auth/")) {
+    window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
+  return response;
+}
+
+function readCookie(name: string): string | undefined {
+  for (const part of document.cookie.split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(value.join("="));
+  }
+  return undefined;
+}
+
+function sendJson(url: string, method: "POST" | "PUT" | "PATCH" | "DELETE", body?: unknown): Promise<Response> {
+  return apiFetch(url, {
+    method,
+    headers: body === undefined ? undefined : { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
 async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  const response = await apiFetch(url);
   if (!response.ok && response.status !== 503) throw new Error(await errorMessage(response));
   return (await response.json()) as T;
+}
+
+/** Sends JSON and returns the parsed answer, or throws the server's error message. */
+async function mutateJson<T>(url: string, method: "POST" | "PUT" | "PATCH" | "DELETE", body?: unknown): Promise<T> {
+  const response = await sendJson(url, method, body);
+  if (!response.ok) throw new Error(await errorMessage(response));
+  return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
 async function errorMessage(response: Response): Promise<string> {
@@ -75,7 +115,7 @@ export function useImportDataset() {
       form.append("name", input.name);
       form.append("classMap", input.classMap);
       for (const { file, path } of input.files) form.append("files", file, path);
-      const response = await fetch("/api/datasets/import", { method: "POST", body: form });
+      const response = await apiFetch("/api/datasets/import", { method: "POST", body: form });
       const body = (await response.json().catch(() => ({ error: `the server answered ${response.status}` }))) as ImportResult & ApiError & { issues?: ImportRejected["issues"] };
       if (!response.ok) throw new ImportRejected(body.error, body.issues ?? []);
       return body;
@@ -101,11 +141,7 @@ export function fetchLabels(imageId: string): Promise<StoredLabels> {
 
 /** One compare-and-set save; a 409 comes back as a value, not an exception: it is expected. */
 export async function saveLabels(imageId: string, body: Omit<SaveAnnotationsInput, "boxes"> & { boxes: EditorBox[] }): Promise<SaveLabelsResult> {
-  const response = await fetch(`/api/images/${encodeURIComponent(imageId)}/annotations`, {
-    method: "PUT",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  }).catch(() => null);
+  const response = await sendJson(`/api/images/${encodeURIComponent(imageId)}/annotations`, "PUT", body).catch(() => null);
   if (!response) return { kind: "failed", error: "the server cannot be reached; your edits are kept here" };
   const result = (await response.json().catch(() => ({}))) as { version?: number; error?: string; current?: StoredLabels };
   if (response.status === 409 && result.current) return { kind: "conflict", current: result.current };
@@ -134,12 +170,7 @@ export function useRestoreRevision(imageId: string, onRestored: (labels: StoredL
   const client = useQueryClient();
   return useMutation({
     mutationFn: async ({ target, expectedVersion }: { target: number; expectedVersion: number }) => {
-      const response = await fetch(`/api/images/${encodeURIComponent(imageId)}/revisions/${target}/restore`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ expectedVersion }),
-      });
-      if (!response.ok) throw new Error(await errorMessage(response));
+      await mutateJson(`/api/images/${encodeURIComponent(imageId)}/revisions/${target}/restore`, "POST", { expectedVersion });
       return fetchLabels(imageId);
     },
     onSuccess: (labels) => {
@@ -169,12 +200,7 @@ export function useAddComment(imageId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async (input: { body: string; boxId?: string }) => {
-      const response = await fetch(`/api/images/${encodeURIComponent(imageId)}/comments`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(input),
-      });
-      if (!response.ok) throw new Error(await errorMessage(response));
+      await mutateJson(`/api/images/${encodeURIComponent(imageId)}/comments`, "POST", input);
     },
     onSuccess: () => void client.invalidateQueries({ queryKey: ["comments", imageId] }),
   });
@@ -185,9 +211,95 @@ export function useResolveComments(imageId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async () => {
-      const response = await fetch(`/api/images/${encodeURIComponent(imageId)}/comments/resolve`, { method: "POST" });
-      if (!response.ok) throw new Error(await errorMessage(response));
+      await mutateJson(`/api/images/${encodeURIComponent(imageId)}/comments/resolve`, "POST");
     },
     onSuccess: () => void client.invalidateQueries({ queryKey: ["comments", imageId] }),
   });
+}
+
+// ── Accounts, API keys and the audit log ──────────────────────────────────────────────────────
+
+export interface SignedInUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export function signIn(input: { email: string; password: string }) {
+  return mutateJson<{ user: SignedInUser }>("/api/auth/login", "POST", input);
+}
+
+export function completeSetup(input: { token: string; email: string; name: string; password: string }) {
+  return mutateJson<{ user: SignedInUser }>("/api/auth/setup", "POST", input);
+}
+
+export function signOut() {
+  return mutateJson<void>("/api/auth/logout", "POST");
+}
+
+export function changePassword(input: { currentPassword: string; newPassword: string }) {
+  return mutateJson<void>("/api/account/password", "POST", input);
+}
+
+export interface UserRow extends SignedInUser {
+  disabledAt: string | null;
+  lastLoginAt: string | null;
+  createdAt: string;
+}
+
+export function useUsers() {
+  return useQuery({ queryKey: ["users"], queryFn: async () => (await getJson<{ users: UserRow[] }>("/api/users")).users });
+}
+
+export function useCreateUser() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { email: string; name: string; role: Role; password: string }) => mutateJson<{ user: UserRow }>("/api/users", "POST", input),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ["users"] }),
+  });
+}
+
+export function useUpdateUser() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...change }: { id: string; role?: Role; disabled?: boolean; password?: string }) =>
+      mutateJson<{ user: UserRow }>(`/api/users/${encodeURIComponent(id)}`, "PATCH", change),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ["users"] }),
+  });
+}
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdBy: { email: string };
+}
+
+export function useApiKeys() {
+  return useQuery({ queryKey: ["api-keys"], queryFn: async () => (await getJson<{ keys: ApiKeyRow[] }>("/api/api-keys")).keys });
+}
+
+export function useCreateApiKey() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { name: string; scopes: ApiKeyScope[] }) => mutateJson<{ key: string; id: string; prefix: string }>("/api/api-keys", "POST", input),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ["api-keys"] }),
+  });
+}
+
+export function useRevokeApiKey() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => mutateJson<void>(`/api/api-keys/${encodeURIComponent(id)}`, "DELETE"),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ["api-keys"] }),
+  });
+}
+
+export function promoteModel(id: string) {
+  return mutateJson<{ id: string; stage: string; previousId: string | null }>(`/api/models/${encodeURIComponent(id)}/promote`, "POST");
 }

@@ -3,20 +3,18 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-const SECTIONS = [
-  { href: "/datasets", label: "Datasets" },
-  { href: "/label", label: "Label" },
-  { href: "/train", label: "Train" },
-  { href: "/models", label: "Models" },
-  { href: "/monitor", label: "Monitor" },
-] as const;
+export interface NavSection {
+  href: string;
+  label: string;
+}
 
-export function AppNav() {
+/** The sections the signed-in role may open (chosen on the server, which also guards each page). */
+export function AppNav({ sections }: { sections: NavSection[] }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main">
       <ul className="nav">
-        {SECTIONS.map((section) => {
+        {sections.map((section) => {
           const active = pathname === section.href || pathname.startsWith(`${section.href}/`);
           return (
             <li key={section.href}>

@@ -1,10 +1,14 @@
 import { expect, test, type Page } from "@playwright/test";
 import sharp from "sharp";
+import { apiAs, stateFile } from "./support/accounts";
 
-/** A dataset of two empty 400x300 images, uploaded through the API, so the canvas is clean. */
+test.use({ storageState: stateFile("annotator") });
+
+/** A dataset of two empty 400x300 images, uploaded by an ML lead through the API, so the canvas is clean. */
 async function createBlankDataset(page: Page, name: string): Promise<string[]> {
   const blank = (color: string) => sharp({ create: { width: 400, height: 300, channels: 3, background: color } }).png().toBuffer();
-  const response = await page.request.post("/api/datasets/import", {
+  const lead = await apiAs("ml_lead");
+  const response = await lead.post("/api/datasets/import", {
     multipart: {
       name,
       a: { name: "a.png", mimeType: "image/png", buffer: await blank("#70808c") },
@@ -13,7 +17,8 @@ async function createBlankDataset(page: Page, name: string): Promise<string[]> {
   });
   expect(response.status()).toBe(200);
   const { datasetId } = await response.json();
-  const list = await (await page.request.get(`/api/datasets/${datasetId}/images`)).json();
+  const list = await (await lead.get(`/api/datasets/${datasetId}/images`)).json();
+  await lead.dispose();
   return list.items.map((i: { id: string }) => i.id);
 }
 
@@ -92,7 +97,7 @@ test("two annotators editing one image get a conflict, never a lost update; old 
   await expect(page.getByTestId("save-status")).toHaveText(/All changes saved · v2/);
 
   // A second annotator opens the same version.
-  const other = await (await browser.newContext()).newPage();
+  const other = await (await browser.newContext({ storageState: stateFile("annotator") })).newPage();
   await other.goto(`/label/${imageId}`);
   await expect(other.getByTestId("save-status")).toHaveText(/v2/);
 

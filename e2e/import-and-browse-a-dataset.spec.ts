@@ -29,7 +29,7 @@ async function messyZip(dir: string): Promise<string> {
   return file;
 }
 
-test("an annotator uploads a messy zip, reads the report and filters the grid", async ({ page }) => {
+test("an ML lead uploads a messy zip, reads the report and filters the grid", async ({ page }) => {
   const dir = await mkdtemp(path.join(os.tmpdir(), "masklab-e2e-"));
   try {
     const zipPath = await messyZip(dir);
@@ -80,13 +80,13 @@ test("an annotator uploads a messy zip, reads the report and filters the grid", 
   }
 });
 
-test("a bad upload gets a clear error and changes nothing", async ({ page, request }) => {
+test("a bad upload gets a clear error and changes nothing", async ({ page }) => {
   await page.goto("/datasets/import");
   await page.getByLabel("Dataset name").fill("junk");
   await page.getByTestId("zip-input").setInputFiles({ name: "junk.zip", mimeType: "application/zip", buffer: Buffer.from("this is not a zip") });
   await page.getByRole("button", { name: "Import" }).click();
   await expect(page.getByRole("form", { name: "Import a dataset" }).getByRole("alert")).toContainText("not a readable zip file");
-  const { datasets } = await (await request.get("/api/datasets")).json();
+  const { datasets } = await (await page.request.get("/api/datasets")).json();
   expect(datasets.map((d: { name: string }) => d.name)).not.toContain("junk");
 });
 

@@ -1,14 +1,20 @@
 import { expect, test } from "@playwright/test";
 import sharp from "sharp";
+import { apiAs, stateFile } from "./support/accounts";
 
-test("a reviewer rejects a box with a comment and the annotator finds it in the needs-fix queue", async ({ page }) => {
+test.use({ storageState: stateFile("reviewer") });
+
+test("a reviewer rejects a box with a comment and the annotator finds it in the needs-fix queue", async ({ page: reviewer, browser }) => {
+  let page = reviewer;
   const image = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#808890" } }).png().toBuffer();
   const xml = `<annotation><filename>door.png</filename><object><name>with_mask</name><bndbox><xmin>20</xmin><ymin>20</ymin><xmax>80</xmax><ymax>90</ymax></bndbox></object></annotation>`;
-  const upload = await page.request.post("/api/datasets/import", {
+  const lead = await apiAs("ml_lead");
+  const upload = await lead.post("/api/datasets/import", {
     multipart: { name: "review-e2e", img: { name: "door.png", mimeType: "image/png", buffer: image }, ann: { name: "door.xml", mimeType: "text/xml", buffer: Buffer.from(xml) } },
   });
   expect(upload.status()).toBe(200);
   const { datasetId } = await upload.json();
+  await lead.dispose();
 
   // The reviewer walks the "to review" queue (labeled images) and rejects the box.
   await page.goto("/label");
@@ -26,6 +32,7 @@ test("a reviewer rejects a box with a comment and the annotator finds it in the 
   await expect(page.getByText("status: needs fix")).toBeVisible();
 
   // The annotator's needs-fix queue holds it, with the comment on the box.
+  page = await (await browser.newContext({ storageState: stateFile("annotator") })).newPage();
   await page.goto("/label");
   const row = page.getByRole("table", { name: "Labeling queues" }).getByRole("row", { name: /review-e2e/ });
   await expect(row.getByRole("link").nth(3)).toHaveText("1");

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { databaseUrl, dataDir, port } from "@/lib/server/config";
 import { db } from "@/lib/server/db";
 import { migrateDatabase } from "@/lib/server/migrate";
+import { issueSetupToken } from "@/lib/server/auth/setup";
 import { ensureSampleDataset } from "@/lib/server/sample-bootstrap";
 import { ensureWebBuild, NEXT_BIN } from "@/lib/server/web-build";
 
@@ -15,7 +16,7 @@ const log = (line: string) => console.log(`[masklab] ${line}`);
 
 async function main(): Promise<void> {
   const listenPort = port();
-  // Loopback by default: there are no accounts yet, so nothing is exposed unless asked (HOST=0.0.0.0).
+  // Loopback by default: nothing is exposed to the network unless asked (HOST=0.0.0.0).
   const host = process.env.HOST ?? "127.0.0.1";
   const url = databaseUrl();
   log(`data directory: ${dataDir()}`);
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
   } else {
     log("sample dataset already imported");
   }
+  // First run: no account exists, so a one-time link (never a default password) creates the admin.
+  const setupToken = await issueSetupToken();
   await db().$disconnect();
 
   if (!dev) {
@@ -77,6 +80,10 @@ async function main(): Promise<void> {
   const appUrl = `http://${shownHost}:${listenPort}`;
   await waitForHealth(`${appUrl}/api/health`);
   log(`Masklab is running at ${appUrl}  (Ctrl+C to stop)`);
+  if (setupToken) {
+    log("No account exists yet. Create the admin account with this one-time link (valid 24 h; restarting prints a new one):");
+    log(`  ${appUrl}/setup?token=${setupToken}`);
+  }
 }
 
 function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {

@@ -2,22 +2,28 @@ import Link from "next/link";
 import { DatasetTable } from "@/components/dataset-table";
 import { EmptyState } from "@/components/empty-state";
 import { listDatasetSummaries } from "@/lib/server/datasets";
+import { can } from "@/lib/domain/permissions";
+import { requirePageUser } from "@/lib/server/auth/page-auth";
 
 export const dynamic = "force-dynamic";
 
 export default async function DatasetsPage() {
+  const user = await requirePageUser();
   const datasets = await listDatasetSummaries();
   return (
     <>
       <div className="page-head">
         <h1>Datasets</h1>
-        <Link className="button" href="/datasets/import">
-          Import a dataset
-        </Link>
+        {can(user.role, "datasets.import") ? (
+          <Link className="button" href="/datasets/import">
+            Import a dataset
+          </Link>
+        ) : null}
       </div>
       {datasets.length === 0 ? (
         <EmptyState title="No datasets yet">
-          <Link href="/datasets/import">Import a Pascal VOC dataset</Link>, or from a terminal <code>npm run import -- path/to/voc --name my-dataset</code>.
+          {can(user.role, "datasets.import") ? <Link href="/datasets/import">Import a Pascal VOC dataset</Link> : "An ML lead can import a Pascal VOC dataset"}, or from a terminal{" "}
+          <code>npm run import -- path/to/voc --name my-dataset</code>.
         </EmptyState>
       ) : (
         <DatasetTable datasets={datasets} />

@@ -3,15 +3,17 @@ import { DataTable } from "@/components/data-table";
 import { EmptyState } from "@/components/empty-state";
 import { LABEL_STATUSES } from "@/lib/domain/states";
 import { listDatasetSummaries } from "@/lib/server/datasets";
+import { requirePageUser } from "@/lib/server/auth/page-auth";
 
 export const dynamic = "force-dynamic";
 
 export default async function LabelPage() {
+  await requirePageUser("data.view");
   const datasets = await listDatasetSummaries();
   return (
     <>
       <h1>Label</h1>
-      <p className="muted">Labeling queues per dataset: a count opens those images, and each image walks the queue with A/D. The box editor is not built yet (images open read-only).</p>
+      <p className="muted">Labeling queues per dataset: a count opens those images, and each image walks the queue with A/D. Open an image to fix its boxes in the editor.</p>
       {datasets.length === 0 ? (
         <EmptyState title="No datasets to label" />
       ) : (

@@ -1,10 +1,14 @@
 import { DataTable } from "@/components/data-table";
 import { EmptyState } from "@/components/empty-state";
+import { PromoteButton } from "@/components/promote-button";
+import { can } from "@/lib/domain/permissions";
 import { listModelVersions } from "@/lib/server/model-registry";
+import { requirePageUser } from "@/lib/server/auth/page-auth";
 
 export const dynamic = "force-dynamic";
 
 export default async function ModelsPage() {
+  const user = await requirePageUser();
   const models = await listModelVersions();
   return (
     <>
@@ -22,6 +26,9 @@ export default async function ModelsPage() {
             { header: "Dataset", cell: (m) => m.dataset.name },
             { header: "Input", numeric: true, cell: (m) => `${m.inputSize} px` },
             { header: "Stage", cell: (m) => m.stage },
+            ...(can(user.role, "models.promote")
+              ? [{ header: "", cell: (m: (typeof models)[number]) => (m.stage === "production" ? null : <PromoteButton modelId={m.id} label={`${m.name} v${m.version}`} />) }]
+              : []),
           ]}
         />
       )}

@@ -1,10 +1,12 @@
 import { DataTable } from "@/components/data-table";
 import { EmptyState } from "@/components/empty-state";
 import { listOpenAlerts } from "@/lib/server/alerts";
+import { requirePageUser } from "@/lib/server/auth/page-auth";
 
 export const dynamic = "force-dynamic";
 
 export default async function MonitorPage() {
+  await requirePageUser("data.view");
   const alerts = await listOpenAlerts();
   return (
     <>

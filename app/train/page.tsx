@@ -2,10 +2,12 @@ import { DataTable } from "@/components/data-table";
 import { EmptyState } from "@/components/empty-state";
 import { listTrainingJobs } from "@/lib/server/training-jobs";
 import { listWorkers } from "@/lib/server/worker-registry";
+import { requirePageUser } from "@/lib/server/auth/page-auth";
 
 export const dynamic = "force-dynamic";
 
 export default async function TrainPage() {
+  await requirePageUser("data.view");
   const [workers, jobs] = await Promise.all([listWorkers(), listTrainingJobs()]);
   return (
     <>

@@ -14,7 +14,7 @@ const EXPORT_FORMATS = [
 ] as const;
 
 /** The dataset's image grid with its filters; the filter lives in the URL, so links keep it. */
-export function DatasetBrowser({ datasetId, classes, issueCodes }: { datasetId: string; classes: string[]; issueCodes: string[] }) {
+export function DatasetBrowser({ datasetId, classes, issueCodes, canExport }: { datasetId: string; classes: string[]; issueCodes: string[]; canExport: boolean }) {
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
@@ -54,6 +54,7 @@ export function DatasetBrowser({ datasetId, classes, issueCodes }: { datasetId: 
         <span role="status" data-testid="match-count">
           {pages.isError ? `could not load images: ${pages.error.message}` : total === undefined ? "counting…" : `${total.toLocaleString("en")} image${total === 1 ? "" : "s"}`}
         </span>
+        {canExport ? (
         <span className="export">
           <label>
             Export {filterQuery ? "these images" : "all images"} as{" "}
@@ -69,6 +70,7 @@ export function DatasetBrowser({ datasetId, classes, issueCodes }: { datasetId: 
             Export
           </a>
         </span>
+        ) : null}
       </div>
       {items.length === 0 && !pages.isPending ? <p className="muted">No image matches these filters.</p> : null}
       <ImageGrid items={items} hasMore={Boolean(hasNextPage)} loadMore={loadMore} filterQuery={filterQuery} />

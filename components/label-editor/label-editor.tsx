@@ -25,12 +25,14 @@ interface Props {
   nextHref: string | null;
   previousImageId: string | null;
   nextImageId: string | null;
+  /** reviewers and up may approve or send back; annotators see neither (the server refuses them too) */
+  canReview: boolean;
 }
 
 const newId = () => crypto.randomUUID();
 
 /** The keyboard-first box editor: canvas, box list, shortcuts, saving, history and review. */
-export function LabelEditor({ imageId, width, height, classes, initial, previousHref, nextHref, previousImageId, nextImageId }: Props) {
+export function LabelEditor({ imageId, width, height, classes, initial, previousHref, nextHref, previousImageId, nextImageId, canReview }: Props) {
   const router = useRouter();
   const editor = useLabelEditor(imageId, initial);
   const { state, run } = editor;
@@ -156,14 +158,15 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
         case "help":
           return setHelp((open) => !open);
         case "approve":
-          return void approve();
+          return canReview ? void approve() : undefined;
         case "reject":
+          if (!canReview) return;
           return setRejecting(true);
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [approve, boxes, classes, copyPrevious, editor, go, height, hidden, nextHref, previousHref, run, selected, selectedId, state.doc, width]);
+  }, [approve, boxes, canReview, classes, copyPrevious, editor, go, height, hidden, nextHref, previousHref, run, selected, selectedId, state.doc, width]);
 
   const counts = useMemo(() => boxes.reduce<Record<string, number>>((acc, b) => ({ ...acc, [b.className]: (acc[b.className] ?? 0) + 1 }), {}), [boxes]);
   const statusText = { saved: "All changes saved", dirty: "Unsaved changes", saving: "Saving…", error: state.error ?? "Saving failed", conflict: "Conflict: someone else saved" }[state.status];
@@ -210,12 +213,16 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
               Mark fixed
             </button>
           ) : null}
-          <button type="button" onClick={() => void approve()} title="Approve and open the next image (Ctrl+Enter)">
-            Approve
-          </button>
-          <button type="button" className="secondary" onClick={() => setRejecting(true)} title="Needs fix, with a comment (Shift+R)">
-            Needs fix
-          </button>
+          {canReview ? (
+            <>
+              <button type="button" onClick={() => void approve()} title="Approve and open the next image (Ctrl+Enter)">
+                Approve
+              </button>
+              <button type="button" className="secondary" onClick={() => setRejecting(true)} title="Needs fix, with a comment (Shift+R)">
+                Needs fix
+              </button>
+            </>
+          ) : null}
         </div>
         <EditorCanvas
           imageUrl={`/api/images/${imageId}/file`}

@@ -5,10 +5,13 @@ import { DatasetTabs } from "@/components/dataset-tabs";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { db } from "@/lib/server/db";
 import { issueCodesOfDataset } from "@/lib/server/import-runs";
+import { can } from "@/lib/domain/permissions";
+import { requirePageUser } from "@/lib/server/auth/page-auth";
 
 export const dynamic = "force-dynamic";
 
 export default async function DatasetPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requirePageUser();
   const id = recordIdSchema.safeParse((await params).id);
   const dataset = id.success ? await db().dataset.findUnique({ where: { id: id.data }, select: { id: true, name: true, classes: true } }) : null;
   if (!dataset) notFound();
@@ -18,7 +21,7 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
       <h1>{dataset.name}</h1>
       <DatasetTabs datasetId={dataset.id} active="images" />
       <Suspense>
-        <DatasetBrowser datasetId={dataset.id} classes={dataset.classes as string[]} issueCodes={issueCodes} />
+        <DatasetBrowser datasetId={dataset.id} classes={dataset.classes as string[]} issueCodes={issueCodes} canExport={can(user.role, "datasets.export")} />
       </Suspense>
     </>
   );

@@ -1,6 +1,8 @@
 import { ImportForm } from "@/components/import-form";
+import { requirePageUser } from "@/lib/server/auth/page-auth";
 
-export default function ImportPage() {
+export default async function ImportPage() {
+  await requirePageUser("datasets.import");
   return (
     <>
       <h1>Import a dataset</h1>

@@ -5,6 +5,8 @@ import { imageFilterToParams, parseImageFilter } from "@/lib/domain/image-filter
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { storedAnnotationsOf } from "@/lib/server/annotations";
 import { getImageWithBoxes, imageNeighbours } from "@/lib/server/image-browser";
+import { can } from "@/lib/domain/permissions";
+import { requirePageUser } from "@/lib/server/auth/page-auth";
 
 export const dynamic = "force-dynamic";
 
@@ -16,6 +18,7 @@ export default async function LabelImagePage({
   params: Promise<{ imageId: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
+  const user = await requirePageUser();
   const id = recordIdSchema.safeParse((await params).imageId);
   const image = id.success ? await getImageWithBoxes(id.data) : null;
   if (!image) notFound();
@@ -50,6 +53,7 @@ export default async function LabelImagePage({
         nextHref={around.next ? `/label/${around.next}${suffix}` : null}
         previousImageId={around.previous}
         nextImageId={around.next}
+        canReview={can(user.role, "labels.review")}
       />
       {image.importIssues.length > 0 ? (
         <details className="findings">

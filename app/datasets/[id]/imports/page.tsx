@@ -5,6 +5,7 @@ import { DatasetTabs } from "@/components/dataset-tabs";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { db } from "@/lib/server/db";
 import { listImportRuns } from "@/lib/server/import-runs";
+import { requirePageUser } from "@/lib/server/auth/page-auth";
 
 export const dynamic = "force-dynamic";
 
@@ -18,6 +19,7 @@ interface RunSummary {
 }
 
 export default async function ImportsPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageUser("data.view");
   const id = recordIdSchema.safeParse((await params).id);
   const dataset = id.success ? await db().dataset.findUnique({ where: { id: id.data }, select: { id: true, name: true } }) : null;
   if (!dataset) notFound();

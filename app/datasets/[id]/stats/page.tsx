@@ -4,10 +4,12 @@ import { DatasetTabs } from "@/components/dataset-tabs";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { db } from "@/lib/server/db";
 import { datasetStatistics } from "@/lib/server/dataset-stats";
+import { requirePageUser } from "@/lib/server/auth/page-auth";
 
 export const dynamic = "force-dynamic";
 
 export default async function DatasetStatsPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageUser("data.view");
   const id = recordIdSchema.safeParse((await params).id);
   const dataset = id.success ? await db().dataset.findUnique({ where: { id: id.data }, select: { id: true, name: true } }) : null;
   const stats = dataset ? await datasetStatistics(dataset.id) : null;

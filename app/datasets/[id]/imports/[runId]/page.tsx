@@ -4,6 +4,7 @@ import { z } from "zod";
 import { DatasetTabs } from "@/components/dataset-tabs";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { getImportReport } from "@/lib/server/import-runs";
+import { requirePageUser } from "@/lib/server/auth/page-auth";
 
 export const dynamic = "force-dynamic";
 
@@ -23,6 +24,7 @@ export default async function ImportReportPage({
   params: Promise<{ id: string; runId: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
+  await requirePageUser("data.view");
   const { runId } = await params;
   const id = recordIdSchema.safeParse(runId);
   const raw = await searchParams;

@@ -1,0 +1,15 @@
+import { ApiKeysAdmin } from "@/components/accounts/api-keys-admin";
+import { requirePageUser } from "@/lib/server/auth/page-auth";
+
+export const dynamic = "force-dynamic";
+
+export default async function ApiKeysPage() {
+  await requirePageUser("apikeys.manage");
+  return (
+    <>
+      <h1>API keys</h1>
+      <p className="muted">Machine clients (cameras, pipelines) use a key instead of an account. A key only does what its scopes say, and stops working when revoked or when its creator may no longer do that.</p>
+      <ApiKeysAdmin />
+    </>
+  );
+}

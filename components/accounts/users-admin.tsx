@@ -1,0 +1,151 @@
+"use client";
+
+import { useState } from "react";
+import { PASSWORD_MIN_LENGTH } from "@/lib/domain/account-schema";
+import { ROLE_LABELS, ROLES, type Role } from "@/lib/domain/permissions";
+import { useCreateUser, useUpdateUser, useUsers } from "../api-hooks";
+
+/** Admins create accounts, change roles, disable people and reset passwords. */
+export function UsersAdmin({ selfId }: { selfId: string }) {
+  const users = useUsers();
+  const update = useUpdateUser();
+  const [resetting, setResetting] = useState<string | null>(null);
+  const [newPassword, setNewPassword] = useState("");
+
+  return (
+    <>
+      <CreateUserForm />
+      <h2>Accounts</h2>
+      {update.error ? (
+        <p className="error" role="alert">
+          {update.error.message}
+        </p>
+      ) : null}
+      {users.isLoading ? <p className="muted">loading…</p> : null}
+      <table className="table" aria-label="Accounts">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Email</th>
+            <th>Role</th>
+            <th>Last sign-in</th>
+            <th>State</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {(users.data ?? []).map((user) => (
+            <tr key={user.id}>
+              <td>
+                {user.name}
+                {user.id === selfId ? <span className="muted small"> (you)</span> : null}
+              </td>
+              <td>{user.email}</td>
+              <td>
+                <select aria-label={`Role of ${user.email}`} value={user.role} onChange={(e) => update.mutate({ id: user.id, role: e.target.value as Role })}>
+                  {ROLES.map((role) => (
+                    <option key={role} value={role}>
+                      {ROLE_LABELS[role]}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td className="small">{user.lastLoginAt ? new Date(user.lastLoginAt).toLocaleString() : "never"}</td>
+              <td>{user.disabledAt ? "disabled" : "active"}</td>
+              <td>
+                <button type="button" className="link" onClick={() => update.mutate({ id: user.id, disabled: !user.disabledAt })}>
+                  {user.disabledAt ? "Enable" : "Disable"}
+                </button>
+                <button type="button" className="link" onClick={() => setResetting(resetting === user.id ? null : user.id)}>
+                  Reset password
+                </button>
+                {resetting === user.id ? (
+                  <form
+                    onSubmit={(event) => {
+                      event.preventDefault();
+                      update.mutate({ id: user.id, password: newPassword }, { onSuccess: () => setResetting(null) });
+                      setNewPassword("");
+                    }}
+                  >
+                    <input
+                      type="password"
+                      aria-label={`New password for ${user.email}`}
+                      autoComplete="new-password"
+                      minLength={PASSWORD_MIN_LENGTH}
+                      required
+                      value={newPassword}
+                      onChange={(e) => setNewPassword(e.target.value)}
+                    />
+                    <button type="submit">Set</button>
+                  </form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted small">Any change signs the person out everywhere, so a new role or password applies at once. The last admin can be neither demoted nor disabled.</p>
+    </>
+  );
+}
+
+function CreateUserForm() {
+  const create = useCreateUser();
+  const [email, setEmail] = useState("");
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<Role>("annotator");
+  const [password, setPassword] = useState("");
+
+  return (
+    <form
+      className="import-form"
+      aria-label="Create an account"
+      onSubmit={(event) => {
+        event.preventDefault();
+        create.mutate(
+          { email, name, role, password },
+          {
+            onSuccess: () => {
+              setEmail("");
+              setName("");
+              setPassword("");
+            },
+          },
+        );
+      }}
+    >
+      <h2>New account</h2>
+      <label>
+        Name
+        <input required value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
+      </label>
+      <label>
+        Email
+        <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+      </label>
+      <label>
+        Role
+        <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {ROLE_LABELS[r]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Initial password (tell it to the person; they can change it under their name)
+        <input type="password" autoComplete="new-password" required minLength={PASSWORD_MIN_LENGTH} value={password} onChange={(e) => setPassword(e.target.value)} />
+      </label>
+      <button type="submit" disabled={create.isPending}>
+        Create account
+      </button>
+      {create.error ? (
+        <p className="error" role="alert">
+          {create.error.message}
+        </p>
+      ) : null}
+      {create.isSuccess ? <p role="status">Account created.</p> : null}
+    </form>
+  );
+}
