@@ -10,23 +10,57 @@ import { percentile, round, type BenchRow } from "./bench-row";
 const PORT = 3411;
 const BASE = `http://127.0.0.1:${PORT}`;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SETUP_TOKEN = "bench-setup-token-0123456789-abcdefghijkl";
+
+/** Cookies of the bench's admin session, sent with every API call (plus the CSRF header on writes). */
+const session = { cookie: "", csrf: "" };
+function api(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set("Cookie", session.cookie);
+  if (init.method && init.method !== "GET") {
+    headers.set("Origin", BASE);
+    headers.set("X-CSRF-Token", session.csrf);
+  }
+  return fetch(`${BASE}${url}`, { ...init, headers });
+}
+
+/** The first-run flow, as an operator does it: the setup link creates the admin, who is then signed in. */
+async function signInAsFirstAdmin(): Promise<Array<{ name: string; value: string }>> {
+  const response = await fetch(`${BASE}/api/auth/setup`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: BASE },
+    body: JSON.stringify({ token: SETUP_TOKEN, email: "bench@masklab.test", name: "Bench", password: "bench password, long enough" }),
+  });
+  if (response.status !== 201) throw new Error(`setup failed: ${response.status} ${await response.text()}`);
+  const cookies = response.headers.getSetCookie().map((c) => {
+    const [pair] = c.split(";");
+    const [name, ...value] = pair!.split("=");
+    return { name: name!, value: value.join("=") };
+  });
+  session.cookie = cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+  session.csrf = cookies.find((c) => c.name === "masklab_csrf")?.value ?? "";
+  return cookies;
+}
 
 /** The editor measured the way annotators meet it: the real app, in headless Chromium. */
 export async function editorBenchmarks(): Promise<BenchRow[]> {
   if (!existsSync(CHROMIUM)) return [{ benchmark: "editor in Chromium", value: "–", unit: "", notes: `skipped: no Chromium at ${CHROMIUM}` }];
   const work = await mkdtemp(path.join(os.tmpdir(), "masklab-bench-editor-"));
   const app = spawn(process.execPath, ["--import", "tsx", "workers/start.ts"], {
-    env: { ...process.env, DATA_DIR: work, PORT: String(PORT), HOST: "127.0.0.1", DATABASE_URL: "" },
+    env: { ...process.env, DATA_DIR: work, PORT: String(PORT), HOST: "127.0.0.1", DATABASE_URL: "", MASKLAB_SETUP_TOKEN: SETUP_TOKEN },
     stdio: "ignore",
   });
   const browser = await waitForApp().then(() => chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"] }));
   try {
     const rows: BenchRow[] = [];
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const cookies = await signInAsFirstAdmin();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.addCookies(cookies.map((c) => ({ ...c, url: BASE })));
+    const page = await context.newPage();
 
     // Next image, prefetched: from the D key to the next image's boxes on screen.
-    const sample = (await (await fetch(`${BASE}/api/datasets`)).json()) as { datasets: Array<{ id: string }> };
-    const first = (await (await fetch(`${BASE}/api/datasets/${sample.datasets[0]!.id}/images?limit=1`)).json()) as { items: Array<{ id: string }> };
+    const sample = (await (await api("/api/datasets")).json()) as { datasets: Array<{ id: string }> };
+    const first = (await (await api(`/api/datasets/${sample.datasets[0]!.id}/images?limit=1`)).json()) as { items: Array<{ id: string }> };
     await page.goto(`${BASE}/label/${first.items[0]!.id}`);
     const openTimes: number[] = [];
     // Measured inside the page, from the key press to the next image's boxes in the DOM, so
@@ -96,11 +130,11 @@ export async function editorBenchmarks(): Promise<BenchRow[]> {
 
     // Saving 50 boxes: the API round trip, as autosave does it.
     const saveTimes: number[] = [];
-    let version = ((await (await fetch(`${BASE}/api/images/${crowdedId}/annotations`)).json()) as { version: number }).version;
+    let version = ((await (await api(`/api/images/${crowdedId}/annotations`)).json()) as { version: number }).version;
     const boxes = Array.from({ length: 50 }, (_, i) => ({ className: "with_mask", xmin: (i % 10) * 70 + 5, ymin: Math.floor(i / 10) * 100 + 5, xmax: (i % 10) * 70 + 60, ymax: Math.floor(i / 10) * 100 + 80 }));
     for (let i = 0; i < 30; i++) {
       const t = performance.now();
-      const response = await fetch(`${BASE}/api/images/${crowdedId}/annotations`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ expectedVersion: version, boxes }) });
+      const response = await api(`/api/images/${crowdedId}/annotations`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ expectedVersion: version, boxes }) });
       version = ((await response.json()) as { version: number }).version;
       saveTimes.push(performance.now() - t);
     }
@@ -136,7 +170,7 @@ async function uploadCrowdedImage(): Promise<string> {
   form.append("name", "bench-crowd");
   form.append("files", new Blob([new Uint8Array(image)]), "crowd.png");
   form.append("files", new Blob([`<annotation><filename>crowd.png</filename>${objects}</annotation>`]), "crowd.xml");
-  const result = (await (await fetch(`${BASE}/api/datasets/import`, { method: "POST", body: form })).json()) as { datasetId: string };
-  const list = (await (await fetch(`${BASE}/api/datasets/${result.datasetId}/images`)).json()) as { items: Array<{ id: string }> };
+  const result = (await (await api("/api/datasets/import", { method: "POST", body: form })).json()) as { datasetId: string };
+  const list = (await (await api(`/api/datasets/${result.datasetId}/images`)).json()) as { items: Array<{ id: string }> };
   return list.items[0]!.id;
 }

@@ -4,6 +4,7 @@
  */
 import os from "node:os";
 import type { BenchRow } from "../bench/bench-row";
+import { accountsBenchmarks } from "../bench/accounts-bench";
 import { browseBenchmarks } from "../bench/browse-bench";
 import { datasetBenchmarks } from "../bench/dataset-bench";
 import { editorBenchmarks } from "../bench/editor-bench";
@@ -12,6 +13,7 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["datasets", datasetBenchmarks],
   ["import and browse at scale", browseBenchmarks],
   ["the editor in Chromium", editorBenchmarks],
+  ["accounts", accountsBenchmarks],
 ];
 
 console.log(`Masklab benchmarks on ${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, node ${process.version}`);
