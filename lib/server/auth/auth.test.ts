@@ -3,7 +3,9 @@ import { POST as loginRoute } from "@/app/api/auth/login/route";
 import { GET as exportRoute } from "@/app/api/datasets/[id]/export/route";
 import { GET as datasetsRoute } from "@/app/api/datasets/route";
 import { PUT as saveLabelsRoute } from "@/app/api/images/[id]/annotations/route";
+import { GET as healthRoute } from "@/app/api/health/route";
 import { POST as predictRoute } from "@/app/api/predict/route";
+import { registerWorker } from "../worker-registry";
 import { createTestEnv, type TestEnv } from "../testing/test-env";
 import { createApiKey, revokeApiKey } from "./api-keys";
 import { guarded } from "./guard";
@@ -277,5 +279,18 @@ describe("errors", () => {
     const broken = await loginRoute(new Request("http://localhost/api/auth/login", { method: "POST", headers: { Origin: "http://localhost" }, body: "{not json" }), noParams);
     expect(broken.status).toBe(400);
     expect(await broken.json()).toEqual({ error: "the request body is not valid JSON" });
+  });
+});
+
+describe("the public health check", () => {
+  it("tells anyone whether the service is up, and only signed-in people which workers run where", async () => {
+    const workerId = await registerWorker("training", { backend: "wasm" }, env.db);
+    const anonymous = await (await healthRoute(new Request("http://localhost/api/health"), noParams)).json();
+    expect(anonymous.database.ok).toBe(true);
+    expect(anonymous.workers).toEqual({ alive: 1, list: [] });
+    const user = await newUser();
+    const { token } = await createSession(user.id, env.db);
+    const signedIn = await (await healthRoute(new Request("http://localhost/api/health", { headers: { Cookie: `${SESSION_COOKIE}=${token}` } }), noParams)).json();
+    expect(JSON.stringify(signedIn.workers.list)).toContain(workerId);
   });
 });
