@@ -8,12 +8,14 @@ import { accountsBenchmarks } from "../bench/accounts-bench";
 import { browseBenchmarks } from "../bench/browse-bench";
 import { datasetBenchmarks } from "../bench/dataset-bench";
 import { editorBenchmarks } from "../bench/editor-bench";
+import { evaluateBenchmarks } from "../bench/evaluate-bench";
 
 const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["datasets", datasetBenchmarks],
   ["import and browse at scale", browseBenchmarks],
   ["the editor in Chromium", editorBenchmarks],
   ["accounts", accountsBenchmarks],
+  ["evaluation metrics", evaluateBenchmarks],
 ];
 
 console.log(`Masklab benchmarks on ${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, node ${process.version}`);
