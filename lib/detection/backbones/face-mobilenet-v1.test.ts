@@ -22,7 +22,8 @@ function faceApiReference(x: tf.Tensor4D): { conv11: tf.Tensor4D; out: tf.Tensor
     const strides = [2, 4, 6, 12].includes(i) ? 2 : 1;
     const p = `Conv2d_${i}`;
     let d = tf.depthwiseConv2d(out, w(`${p}_depthwise/depthwise_weights`) as tf.Tensor4D, strides, "same");
-    d = tf.batchNorm<tf.Rank.R4>(d, w(`${p}_depthwise/BatchNorm/moving_mean`), w(`${p}_depthwise/BatchNorm/moving_variance`), w(`${p}_depthwise/BatchNorm/beta`), w(`${p}_depthwise/BatchNorm/gamma`), 0.0010000000474974513);
+    const bn = (name: string) => w(`${p}_depthwise/BatchNorm/${name}`) as tf.Tensor1D;
+    d = tf.batchNorm(d, bn("moving_mean"), bn("moving_variance"), bn("beta"), bn("gamma"), 0.0010000000474974513) as tf.Tensor4D;
     d = tf.clipByValue(d, 0, 6);
     out = tf.clipByValue(tf.add(tf.conv2d(d, w(`${p}_pointwise/weights`) as tf.Tensor4D, 1, "same"), w(`${p}_pointwise/convolution_bn_offset`)), 0, 6) as tf.Tensor4D;
     if (i === 11) conv11 = out;
