@@ -1,0 +1,67 @@
+import * as tf from "@tensorflow/tfjs";
+import sharp from "sharp";
+import { beforeAll, describe, expect, it } from "vitest";
+import { FACEMASK_CLASSES } from "@/lib/domain/classes";
+import { generateScene, sceneToSvg } from "@/lib/domain/synthetic-scene";
+import { loadFaceSsdMobileNetWeights } from "@/lib/server/pretrained-weights";
+import { faceMobileNetV1, normalizeForFaceMobileNet } from "../backbones/face-mobilenet-v1";
+import { toInputSpace } from "../letterbox";
+import { letterboxPixels } from "../preprocess";
+import { useNodeBackend } from "../tf/node-backend";
+import type { GroundTruth } from "./assigner";
+import { gridTensors } from "./loss";
+import { buildOneStageDetector, buildOneStageHead, ONE_STAGE_STRIDES } from "./model";
+import { pointGrid } from "./points";
+import { oneStageTrainStep } from "./train-step";
+
+const SIZE = 128;
+const CLASSES = FACEMASK_CLASSES.length;
+let images: tf.Tensor4D;
+let truths: GroundTruth[][];
+let weights: Record<string, tf.Tensor>;
+
+/** Four synthetic sample scenes, letterboxed to 128 px, with their boxes in input pixels. */
+beforeAll(async () => {
+  await useNodeBackend("wasm");
+  weights = await loadFaceSsdMobileNetWeights();
+  const inputs: tf.Tensor3D[] = [];
+  truths = [];
+  for (let i = 0; i < 4; i++) {
+    const scene = generateScene(11, i);
+    const { data, info } = await sharp(Buffer.from(sceneToSvg(scene))).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const pixels = tf.tensor3d(new Uint8Array(data), [info.height, info.width, 3], "int32");
+    const { input, letterbox } = letterboxPixels(pixels, SIZE);
+    inputs.push(input);
+    truths.push(scene.faces.map((f) => ({ box: toInputSpace(f.box, letterbox), classIndex: FACEMASK_CLASSES.indexOf(f.className) })));
+  }
+  images = normalizeForFaceMobileNet(tf.stack(inputs) as tf.Tensor4D);
+});
+
+describe("training the one-stage detector on wasm", () => {
+  it("the head learns on frozen, cached backbone features: the loss falls", async () => {
+    const input = tf.input({ shape: [SIZE, SIZE, 3] });
+    const backbone = tf.model({ inputs: input, outputs: faceMobileNetV1(input, weights) });
+    const features = backbone.predict(images) as tf.Tensor[];
+    const head = buildOneStageHead(SIZE, CLASSES, "n");
+    const grid = pointGrid(SIZE, ONE_STAGE_STRIDES);
+    const constants = gridTensors(grid);
+    const optimizer = tf.train.adam(2e-3);
+    const losses: number[] = [];
+    for (let step = 0; step < 40; step++) losses.push(oneStageTrainStep(head, optimizer, features, truths, grid, constants, CLASSES).total);
+    const first = (losses[0]! + losses[1]!) / 2;
+    const last = (losses.at(-1)! + losses.at(-2)!) / 2;
+    expect(last).toBeLessThan(first * 0.6);
+    expect(losses.every(Number.isFinite)).toBe(true);
+  });
+
+  it("the whole detector trains end to end: gradients reach the backbone", async () => {
+    const detector = buildOneStageDetector(SIZE, CLASSES, "n", weights);
+    const grid = pointGrid(SIZE, ONE_STAGE_STRIDES);
+    const stem = detector.getLayer("backbone_conv_0").getWeights()[0]!;
+    const before = await stem.data();
+    const step = oneStageTrainStep(detector, tf.train.adam(1e-3), images.slice(0, 2), truths.slice(0, 2), grid, gridTensors(grid), CLASSES);
+    expect(step.positives).toBeGreaterThan(0);
+    const after = await detector.getLayer("backbone_conv_0").getWeights()[0]!.data();
+    expect(after.some((v, i) => v !== before[i])).toBe(true);
+  });
+});

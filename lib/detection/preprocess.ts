@@ -1,0 +1,22 @@
+import * as tf from "@tensorflow/tfjs";
+import { letterboxFor, type Letterbox } from "./letterbox";
+
+/** Grey of the padding, as YOLO-style letterboxing uses (a neutral value after normalisation). */
+export const LETTERBOX_FILL = 114;
+
+/**
+ * Decoded RGB pixels [H, W, 3] (0..255) → the letterboxed model input [S, S, 3] (still 0..255),
+ * with the geometry to map boxes back. The same tensor code runs in Node and in the browser, so
+ * both see identical inputs.
+ */
+export function letterboxPixels(pixels: tf.Tensor3D, inputSize: number): { input: tf.Tensor3D; letterbox: Letterbox } {
+  const [height, width] = pixels.shape;
+  const letterbox = letterboxFor({ width, height }, inputSize);
+  const input = tf.tidy(() => {
+    const resized = tf.image.resizeBilinear(tf.cast(pixels, "float32"), [letterbox.scaledHeight, letterbox.scaledWidth], false, true);
+    const padBottom = inputSize - letterbox.scaledHeight - letterbox.padY;
+    const padRight = inputSize - letterbox.scaledWidth - letterbox.padX;
+    return tf.pad(resized, [[letterbox.padY, padBottom], [letterbox.padX, padRight], [0, 0]], LETTERBOX_FILL) as tf.Tensor3D;
+  });
+  return { input, letterbox };
+}
