@@ -216,4 +216,21 @@ describe("runJobLoop", () => {
     expect(await getJob(twoStage.id, env.db)).toMatchObject({ status: "queued" });
     expect(statuses).toEqual(["busy", "idle", "busy", "idle"]);
   });
+
+  it("on shutdown, stops the job in hand, re-queues it and returns without claiming more", async () => {
+    const job = await enqueueJob({ datasetId, kind: "one_stage", config: {} }, { db: env.db });
+    await enqueueJob({ datasetId, kind: "one_stage", config: {} }, { db: env.db });
+    await env.db.worker.create({ data: { id: "looper", kind: "training", hostname: "test", pid: 1, status: "idle" } });
+    const { runner, running, seen } = untilStopped();
+    const shutdown = new AbortController();
+    const loop = runJobLoop({ workerId: "looper", runners: { one_stage: runner }, leaseMs: LEASE_MS, heartbeatMs: HEARTBEAT_MS, pollMs: 20, signal: shutdown.signal, db: env.db, store: env.store });
+    await running;
+    shutdown.abort(new WorkerShutdownError());
+    await loop;
+
+    expect(seen.reason).toBeInstanceOf(WorkerShutdownError);
+    expect(await getJob(job.id, env.db)).toMatchObject({ status: "queued", workerId: null, attempts: 0 });
+    expect(await env.db.trainingJob.count({ where: { status: "queued" } })).toBe(2);
+    expect((await logLines(job.id)).at(-1)).toBe("info: cancelled by worker shutdown (looper) → re-queued");
+  });
 });
