@@ -1,28 +1,73 @@
 /**
- * The training worker: registers itself, keeps a heartbeat in the shared database, and (from the
- * training issue on) claims jobs. Any number can run, on any machine that reaches the database.
+ * The training worker: registers itself, keeps a heartbeat in the shared database, and runs the
+ * job loop (re-queue jobs of dead workers, claim the next job it has a runner for, run it). Any
+ * number can run, on any machine that reaches the database. SIGTERM/SIGINT stop it gracefully:
+ * it claims nothing more and gives the job in hand back to the queue, to resume elsewhere.
  */
+import type { WorkerStatus } from "@/lib/domain/states";
 import { db } from "@/lib/server/db";
+import { DEFAULT_LEASE_MS, runJobLoop, runnableKinds, WorkerShutdownError, type JobRunnerRegistry } from "@/lib/server/job-runner";
 import { HEARTBEAT_INTERVAL_MS, heartbeat, markWorkerStopped, registerWorker } from "@/lib/server/worker-registry";
+
+/** How often an idle worker looks at the queue. */
+const POLL_MS = 2_000;
+/** start.ts sends SIGKILL after 10 s; exit before that even if a runner ignores its signal. */
+const SHUTDOWN_GRACE_MS = 8_000;
+
+/** Job kind → trainer. Empty until the TF.js trainers land; with none, no job is claimed. */
+const runners: JobRunnerRegistry = {};
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
-const id = await registerWorker("training", { runtime: `node ${process.version}`, jobKinds: [] });
-log(`training worker ${id} started; heartbeat every ${HEARTBEAT_INTERVAL_MS / 1000} s`);
+const kinds = runnableKinds(runners);
+const id = await registerWorker("training", { runtime: `node ${process.version}`, jobKinds: kinds });
+log(
+  `training worker ${id} started; heartbeat every ${HEARTBEAT_INTERVAL_MS / 1000} s; ` +
+    (kinds.length > 0 ? `runs ${kinds.join(", ")} jobs` : "no trainers registered yet, so it claims no jobs (it still re-queues jobs of workers that stopped answering)"),
+);
 
-const timer = setInterval(() => {
-  heartbeat(id, "idle").catch((error: Error) => log(`heartbeat failed: ${error.message}`));
-}, HEARTBEAT_INTERVAL_MS);
+let status: WorkerStatus = "idle";
+let beating: Promise<void> = Promise.resolve();
+const beat = () => (beating = heartbeat(id, status).catch((error: Error) => log(`heartbeat failed: ${error.message}`)));
+const timer = setInterval(beat, HEARTBEAT_INTERVAL_MS);
+
+const shutdown = new AbortController();
+const loop = runJobLoop({
+  workerId: id,
+  runners,
+  leaseMs: DEFAULT_LEASE_MS,
+  heartbeatMs: HEARTBEAT_INTERVAL_MS,
+  pollMs: POLL_MS,
+  signal: shutdown.signal,
+  report: log,
+  onStatus: (next) => {
+    status = next;
+    void beat(); // show busy/idle at once rather than at the next beat
+  },
+});
+loop.catch((error: Error) => {
+  log(`job loop stopped unexpectedly: ${error.stack ?? error.message}`);
+  void stop("job loop failure", 1);
+});
 
 let stopping = false;
-async function stop(signal: string): Promise<void> {
+async function stop(reason: string, code = 0): Promise<void> {
   if (stopping) return;
   stopping = true;
+  log(`${reason}: stopping (a running job goes back to the queue)`);
+  shutdown.abort(new WorkerShutdownError());
+  const forced = setTimeout(() => {
+    log(`a job did not stop within ${SHUTDOWN_GRACE_MS / 1000} s; exiting anyway (its lease will expire and it will be re-queued)`);
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS);
+  await loop.catch(() => undefined);
+  clearTimeout(forced);
   clearInterval(timer);
-  log(`${signal}: stopping`);
+  await beating; // a late heartbeat must not mark the worker idle again after "stopped"
   await markWorkerStopped(id).catch(() => undefined);
   await db().$disconnect();
-  process.exit(0);
+  log("stopped");
+  process.exit(code);
 }
 process.on("SIGINT", () => void stop("SIGINT"));
 process.on("SIGTERM", () => void stop("SIGTERM"));

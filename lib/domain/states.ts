@@ -20,8 +20,24 @@ export type WorkerStatus = (typeof WORKER_STATUSES)[number];
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
+/** What a training job trains; a worker claims only the kinds it has a runner for. */
+export const JOB_KINDS = ["one_stage", "two_stage"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export const JOB_LOG_LEVELS = ["info", "warn", "error", "metric"] as const;
+export type JobLogLevel = (typeof JOB_LOG_LEVELS)[number];
+
+/** TF.js backends a job can run on (recorded per job, since speed and results differ). */
+export const COMPUTE_BACKENDS = ["cpu", "wasm", "webgl", "webgpu"] as const;
+export type ComputeBackend = (typeof COMPUTE_BACKENDS)[number];
+
 export const MODEL_STAGES = ["candidate", "production", "archived"] as const;
 export type ModelStage = (typeof MODEL_STAGES)[number];
 
 export const ALERT_STATUSES = ["open", "acknowledged", "sent_to_labeling", "dismissed"] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** Narrows a stored or received string to a vocabulary, for the values TypeScript cannot check. */
+export function isOneOf<const T extends readonly string[]>(vocabulary: T, value: unknown): value is T[number] {
+  return typeof value === "string" && (vocabulary as readonly string[]).includes(value);
+}

@@ -1,0 +1,56 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { claimNextJob, enqueueJob, getJob } from "@/lib/server/job-queue";
+import { createTestEnv, type TestEnv } from "@/lib/server/testing/test-env";
+
+let env: TestEnv;
+beforeEach(async () => {
+  env = await createTestEnv();
+});
+afterEach(() => env.cleanup());
+
+async function waitFor(condition: () => Promise<boolean> | boolean, what: string, ms = 20_000): Promise<void> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; await sleep(50)) if (await condition()) return;
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe("the training worker process", () => {
+  it("registers, re-queues a dead worker's job, claims nothing without trainers, and stops cleanly on SIGTERM", { timeout: 60_000 }, async () => {
+    const datasetId = (await env.db.dataset.create({ data: { name: "masks", classes: ["with_mask"] } })).id;
+    const queued = await enqueueJob({ datasetId, kind: "one_stage", config: {} }, { db: env.db });
+    await env.db.worker.create({ data: { id: "dead", kind: "training", hostname: "gone", pid: 1, status: "busy" } });
+    const orphan = (await claimNextJob("dead", { kinds: ["one_stage"], leaseMs: 1, db: env.db }))!;
+    const other = await enqueueJob({ datasetId, kind: "two_stage", config: {} }, { db: env.db });
+    expect(orphan.id).toBe(queued.id);
+
+    const child = spawn(process.execPath, ["--import", "tsx", "workers/training-worker.ts"], {
+      env: { ...process.env, DATA_DIR: env.dir, DATABASE_URL: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = once(child, "exit");
+    try {
+      await waitFor(() => output.includes("started"), "the worker to start");
+      expect(output).toMatch(/training worker \S+ started; heartbeat every 5 s; no trainers registered yet, so it claims no jobs/);
+      const [worker] = await env.db.worker.findMany({ where: { id: { not: "dead" } } });
+      expect(worker).toMatchObject({ kind: "training", status: "idle", pid: child.pid, capabilities: expect.objectContaining({ jobKinds: [] }) });
+
+      await waitFor(async () => (await getJob(orphan.id, env.db)).status === "queued", "the dead worker's job to be re-queued");
+      await sleep(500); // a few loop turns: nothing gets claimed
+      expect(await getJob(orphan.id, env.db)).toMatchObject({ status: "queued", workerId: null });
+      expect(await getJob(other.id, env.db)).toMatchObject({ status: "queued", attempts: 0 });
+
+      child.kill("SIGTERM");
+      const [code] = await exited;
+      expect({ code, output }).toMatchObject({ code: 0 });
+      expect(output).toContain("SIGTERM: stopping");
+      expect(await env.db.worker.findUnique({ where: { id: worker!.id } })).toMatchObject({ status: "stopped" });
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
+  });
+});
