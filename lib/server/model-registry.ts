@@ -1,3 +1,4 @@
+import type { BlobStore } from "./storage";
 import { db as defaultDb, type Db } from "./db";
 
 export async function listModelVersions(database: Db = defaultDb()) {
@@ -27,4 +28,63 @@ export async function promoteModelVersion(id: string, database: Db = defaultDb()
 
 export async function productionModel(database: Db = defaultDb()) {
   return database.modelVersion.findFirst({ where: { stage: "production" }, orderBy: { promotedAt: "desc" } });
+}
+
+/** The artifact index stored for a model version: file name → blob key. */
+export interface ArtifactIndex {
+  files: Record<string, string>;
+}
+
+/**
+ * Registers a trained model: its files go to the blob store, an index of them becomes the
+ * artifact key, and a new immutable version of `name` is created (version numbers count up per name).
+ */
+export async function registerModelVersion(
+  input: {
+    name: string;
+    kind: "one_stage" | "two_stage";
+    datasetId: string;
+    trainingJobId: string | null;
+    files: Record<string, Uint8Array>;
+    classes: string[];
+    inputSize: number;
+    parameterCount: number;
+    trainingMetrics: object;
+  },
+  store: BlobStore,
+  database: Db = defaultDb(),
+) {
+  const index: ArtifactIndex = { files: {} };
+  let sizeBytes = 0;
+  for (const [file, bytes] of Object.entries(input.files)) {
+    index.files[file] = await store.put(bytes);
+    sizeBytes += bytes.byteLength;
+  }
+  const artifactKey = await store.put(new TextEncoder().encode(JSON.stringify(index)));
+  return database.$transaction(async (tx) => {
+    const latest = await tx.modelVersion.findFirst({ where: { name: input.name }, orderBy: { version: "desc" }, select: { version: true } });
+    return tx.modelVersion.create({
+      data: {
+        name: input.name,
+        version: (latest?.version ?? 0) + 1,
+        kind: input.kind,
+        datasetId: input.datasetId,
+        trainingJobId: input.trainingJobId,
+        artifactKey,
+        classes: input.classes,
+        inputSize: input.inputSize,
+        parameterCount: input.parameterCount,
+        sizeBytes,
+        trainingMetrics: input.trainingMetrics,
+      },
+    });
+  });
+}
+
+/** The files of a registered model version, read back from the blob store. */
+export async function readModelFiles(artifactKey: string, store: BlobStore): Promise<Record<string, Buffer>> {
+  const index = JSON.parse((await store.get(artifactKey)).toString("utf8")) as ArtifactIndex;
+  const files: Record<string, Buffer> = {};
+  for (const [file, key] of Object.entries(index.files)) files[file] = await store.get(key);
+  return files;
 }

@@ -1,0 +1,243 @@
+import { createHash } from "node:crypto";
+import * as tf from "@tensorflow/tfjs";
+import { modelFromFiles, modelToFiles, type ArtifactFiles, type ModelMetadata } from "@/lib/detection/artifact";
+import { faceMobileNetV1 } from "@/lib/detection/backbones/face-mobilenet-v1";
+import { gridTensors } from "@/lib/detection/one-stage/loss";
+import { buildOneStageDetector, buildOneStageHead, ONE_STAGE_STRIDES } from "@/lib/detection/one-stage/model";
+import { pointGrid } from "@/lib/detection/one-stage/points";
+import { oneStageTrainStep } from "@/lib/detection/one-stage/train-step";
+import { LETTERBOX_FILL } from "@/lib/detection/preprocess";
+import { SeededRandom } from "@/lib/domain/random";
+import { db as defaultDb, type Db } from "../db";
+import type { JobRunner } from "../job-runner";
+import { registerModelVersion } from "../model-registry";
+import { loadFaceSsdMobileNetWeights } from "../pretrained-weights";
+import type { BlobStore } from "../storage";
+import { EVALUATION_POSTPROCESS, metricsFromRaw, type SplitMetrics } from "./evaluate-split";
+import { cacheFeatures, featureBatch, prepareInput, type CachedSample } from "./feature-cache";
+import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
+import { loadSplit, type TrainingImage } from "./training-data";
+
+/** Lets lease renewals and cancel checks run between the (synchronous, seconds-long) training steps. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A fingerprint of the labels as they were read: image ids with their annotation versions. */
+function labelSnapshot(images: readonly TrainingImage[]): string {
+  const hash = createHash("sha256");
+  for (const image of images) hash.update(`${image.imageId}:${image.annotationVersion};`);
+  return hash.digest("hex").slice(0, 16);
+}
+
+/**
+ * Trains the one-stage detector (MLD-1S) on a dataset's train split, selects the epoch with the
+ * best val mAP50 (the test split is never read), and registers the model version. With a frozen
+ * backbone the backbone features are cached once and only the head trains (the CPU path);
+ * otherwise the whole network trains on images. Checkpoints after every epoch let a re-queued job
+ * resume (the optimiser's moments restart).
+ */
+export function oneStageRunner(deps: { store: BlobStore; db?: Db; backend: string }): JobRunner {
+  return async (context) => {
+    const database = deps.db ?? defaultDb();
+    const config = resolveTrainingConfig(context.job.config);
+    await context.setBackend(deps.backend as "wasm");
+    const dataset = await database.dataset.findUniqueOrThrow({ where: { id: context.job.datasetId } });
+    const classes = dataset.classes as string[];
+    const train = await loadSplit(dataset.id, "train", classes, database);
+    const val = await loadSplit(dataset.id, "val", classes, database);
+    if (train.length === 0 || val.length === 0) throw new Error(`dataset "${dataset.name}" needs labelled images in both the train and val splits (has ${train.length} train, ${val.length} val)`);
+    await context.log("info", `dataset "${dataset.name}": ${train.length} train, ${val.length} val images; labels snapshot ${labelSnapshot([...train, ...val])}; ${config.preset}: ${config.width} width, ${config.inputSize} px, ${config.epochs} epochs, backbone ${config.backbone}${config.freezeBackbone ? " (frozen, features cached)" : " (trained)"}`);
+
+    const weights = config.backbone === "face-mobilenet-v1" ? await loadFaceSsdMobileNetWeights() : undefined;
+    const head = buildOneStageHead(config.inputSize, classes.length, config.width, config.seed);
+    // What the optimiser updates: the head alone on cached features, or backbone + head.
+    const trainable = config.freezeBackbone ? head : buildOneStageDetector(config.inputSize, classes.length, config.width, weights, head);
+    const resumed = await context.loadCheckpoint();
+    let startEpoch = 1;
+    if (resumed) {
+      const { model } = await modelFromFiles(decodeCheckpoint(resumed.bytes));
+      trainable.setWeights(model.getWeights());
+      startEpoch = resumed.epoch + 1;
+      await context.log("info", `resuming after epoch ${resumed.epoch} (the optimiser's moments restart)`);
+    }
+    const grid = pointGrid(config.inputSize, ONE_STAGE_STRIDES);
+    const constants = gridTensors(grid);
+    const random = new SeededRandom(config.seed);
+
+    // Frozen backbone: every (image, flip) through the backbone once.
+    let trainCache: CachedSample[] = [];
+    let valCache: CachedSample[] = [];
+    if (config.freezeBackbone) {
+      const input = tf.input({ shape: [config.inputSize, config.inputSize, 3] });
+      const backbone = tf.model({ inputs: input, outputs: faceMobileNetV1(input, weights) });
+      const started = performance.now();
+      const variants = config.flip ? [false, true] : [false];
+      const total = train.length * variants.length + val.length;
+      for (const flipped of variants) {
+        for (const image of train) {
+          trainCache.push(await cacheFeatures(backbone, deps.store, image, config.inputSize, flipped));
+          context.setProgress((0.15 * (trainCache.length + valCache.length)) / total);
+          context.signal.throwIfAborted();
+        }
+      }
+      for (const image of val) valCache.push(await cacheFeatures(backbone, deps.store, image, config.inputSize, false));
+      await context.log("info", `cached backbone features of ${trainCache.length} training and ${valCache.length} validation inputs in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
+
+    const samplesPerEpoch = train.length * (config.flip ? 2 : 1);
+    const stepsPerEpoch = Math.ceil(samplesPerEpoch / config.batchSize);
+    const totalSteps = stepsPerEpoch * config.epochs;
+    const optimizer = tf.train.adam(config.learningRate);
+    const deadline = config.minutes ? Date.now() + config.minutes * 60_000 : Infinity;
+    let best: { epoch: number; metrics: SplitMetrics; weights: tf.Tensor[] } | null = null;
+    const trainingStarted = performance.now();
+
+    for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
+      const epochStarted = performance.now();
+      const order = shuffled(samplesPerEpoch, random);
+      const sums = { total: 0, classification: 0, box: 0 };
+      for (let step = 0; step < stepsPerEpoch; step++) {
+        context.signal.throwIfAborted();
+        const picks = order.slice(step * config.batchSize, (step + 1) * config.batchSize);
+        (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt((epoch - 1) * stepsPerEpoch + step, totalSteps, config.learningRate);
+        const batch = config.freezeBackbone ? cachedBatch(trainCache, picks, config) : await imageBatch(deps.store, train, picks, config);
+        const result = oneStageTrainStep(trainable, optimizer, batch.inputs, batch.truths, grid, constants, classes.length);
+        tf.dispose(batch.inputs);
+        sums.total += result.total;
+        sums.classification += result.classification;
+        sums.box += result.box;
+        context.setProgress(0.15 + (0.85 * ((epoch - 1) * stepsPerEpoch + step + 1)) / totalSteps);
+        await yieldToEventLoop();
+      }
+      const seconds = (performance.now() - epochStarted) / 1000;
+      const metrics = await validate(trainable, config, grid, classes, valCache, val, deps.store);
+      const epochsLeft = config.epochs - epoch;
+      await context.log("metric", `epoch ${epoch}/${config.epochs}: loss ${(sums.total / stepsPerEpoch).toFixed(3)}, val mAP50 ${metrics.mAP50.toFixed(3)}, mAP50-95 ${metrics.mAP50to95.toFixed(3)}`, {
+        epoch,
+        loss: sums.total / stepsPerEpoch,
+        classificationLoss: sums.classification / stepsPerEpoch,
+        boxLoss: sums.box / stepsPerEpoch,
+        valMAP50: metrics.mAP50,
+        valMAP50to95: metrics.mAP50to95,
+        valPerClassAP50: metrics.perClassAP50,
+        imagesPerSecond: samplesPerEpoch / seconds,
+        etaSeconds: Math.round(epochsLeft * seconds),
+      });
+      if (!best || metrics.mAP50 > best.metrics.mAP50) {
+        tf.dispose(best?.weights ?? []);
+        best = { epoch, metrics, weights: trainable.getWeights().map((w) => tf.keep(w.clone())) };
+      }
+      await context.saveCheckpoint(epoch, encodeCheckpoint(await modelToFiles(trainable, metadataOf(config, classes))));
+      if (Date.now() > deadline && epoch < config.epochs) {
+        await context.log("info", `time budget of ${config.minutes} min reached after epoch ${epoch}`);
+        break;
+      }
+    }
+    if (!best) throw new Error("no epoch was trained");
+
+    trainable.setWeights(best.weights);
+    const detector = config.freezeBackbone ? buildOneStageDetector(config.inputSize, classes.length, config.width, weights, head) : trainable;
+    const files = await modelToFiles(detector, metadataOf(config, classes));
+    const version = await registerModelVersion(
+      {
+        name: `${dataset.name}-mld1s-${config.width}`,
+        kind: "one_stage",
+        datasetId: dataset.id,
+        trainingJobId: context.job.id,
+        files: { ...files },
+        classes,
+        inputSize: config.inputSize,
+        parameterCount: detector.countParams(),
+        trainingMetrics: {
+          selectedEpoch: best.epoch,
+          selectedBy: "val mAP50",
+          val: best.metrics,
+          trainImages: train.length,
+          valImages: val.length,
+          labelSnapshot: labelSnapshot([...train, ...val]),
+          config,
+          backend: deps.backend,
+          trainingSeconds: Math.round((performance.now() - trainingStarted) / 1000),
+          gitCommit: process.env.MASKLAB_GIT_COMMIT ?? null,
+        },
+      },
+      deps.store,
+      database,
+    );
+    tf.dispose(best.weights);
+    await context.log("info", `registered model ${version.name} v${version.version} (epoch ${best.epoch}: val mAP50 ${best.metrics.mAP50.toFixed(3)})`, { modelVersionId: version.id });
+  };
+}
+
+/** A checkpoint is the trainable model's artifact files, base64 in one JSON document. */
+function encodeCheckpoint(files: ArtifactFiles): Uint8Array {
+  const encoded = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, Buffer.from(bytes).toString("base64")]));
+  return new TextEncoder().encode(JSON.stringify(encoded));
+}
+
+function decodeCheckpoint(bytes: Buffer): ArtifactFiles {
+  const encoded = JSON.parse(bytes.toString("utf8")) as Record<keyof ArtifactFiles, string>;
+  return Object.fromEntries(Object.entries(encoded).map(([name, base64]) => [name, Uint8Array.from(Buffer.from(base64, "base64"))])) as unknown as ArtifactFiles;
+}
+
+function metadataOf(config: ResolvedTrainingConfig, classes: string[]): ModelMetadata {
+  return {
+    format: "masklab-detector/1",
+    architecture: "mld1s",
+    width: config.width,
+    backbone: config.backbone,
+    classes,
+    inputSize: config.inputSize,
+    strides: [...ONE_STAGE_STRIDES],
+    preprocessing: { letterboxFill: LETTERBOX_FILL, normalize: "pixels/127.5-1" },
+    postprocessing: { scoreThreshold: 0.25, iouThreshold: EVALUATION_POSTPROCESS.iouThreshold, maxDetections: 100 },
+  };
+}
+
+function shuffled(count: number, random: SeededRandom): number[] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = random.int(0, i);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+function cachedBatch(cache: CachedSample[], picks: number[], config: ResolvedTrainingConfig) {
+  const samples = picks.map((i) => cache[i]!);
+  return { inputs: featureBatch(samples, config.inputSize) as tf.Tensor[], truths: samples.map((s) => s.truths) };
+}
+
+/** Sample i < n is image i as is; i ≥ n is image i − n mirrored. */
+async function imageBatch(store: BlobStore, images: TrainingImage[], picks: number[], config: ResolvedTrainingConfig) {
+  const prepared = await Promise.all(picks.map((i) => prepareInput(store, images[i % images.length]!, config.inputSize, i >= images.length)));
+  const inputs = [tf.concat(prepared.map((p) => p.batch))];
+  tf.dispose(prepared.map((p) => p.batch));
+  return { inputs: inputs as tf.Tensor[], truths: prepared.map((p) => p.truths) };
+}
+
+async function validate(model: tf.LayersModel, config: ResolvedTrainingConfig, grid: ReturnType<typeof pointGrid>, classes: string[], cache: CachedSample[], val: TrainingImage[], store: BlobStore): Promise<SplitMetrics> {
+  const outputs: Parameters<typeof metricsFromRaw>[0] = [];
+  const perImage = grid.count * (4 + classes.length);
+  const chunk = 8;
+  for (let i = 0; i < val.length; i += chunk) {
+    const indices = Array.from({ length: Math.min(chunk, val.length - i) }, (_, k) => i + k);
+    let inputs: tf.Tensor[];
+    let letterboxes;
+    if (config.freezeBackbone) {
+      const samples = indices.map((k) => cache[k]!);
+      inputs = featureBatch(samples, config.inputSize);
+      letterboxes = samples.map((s) => s.letterbox);
+    } else {
+      const prepared = await Promise.all(indices.map((k) => prepareInput(store, val[k]!, config.inputSize, false)));
+      inputs = [tf.concat(prepared.map((p) => p.batch))];
+      tf.dispose(prepared.map((p) => p.batch));
+      letterboxes = prepared.map((p) => p.letterbox);
+    }
+    const raw = model.predict(inputs) as tf.Tensor;
+    const values = (await raw.data()) as Float32Array;
+    tf.dispose([...inputs, raw]);
+    indices.forEach((k, j) => outputs.push({ image: val[k]!, letterbox: letterboxes[j]!, raw: values.slice(j * perImage, (j + 1) * perImage) }));
+    await yieldToEventLoop();
+  }
+  return metricsFromRaw(outputs, grid, classes);
+}

@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+/**
+ * A training job's settings, validated when the job is queued and again when a worker runs it.
+ * Presets are starting points; every field can be overridden per job.
+ */
+export const TRAINING_PRESETS = {
+  /** a laptop or this 2-core box: the face-trained backbone frozen, its features cached, the head trained */
+  "quick-cpu": { width: "n", backbone: "face-mobilenet-v1", freezeBackbone: true, inputSize: 416, epochs: 12, batchSize: 8, learningRate: 2e-3, flip: true },
+  /** a GPU worker: the whole network fine-tuned end to end */
+  "full-gpu": { width: "s", backbone: "face-mobilenet-v1", freezeBackbone: false, inputSize: 512, epochs: 60, batchSize: 16, learningRate: 1e-3, flip: true },
+} as const;
+export type TrainingPreset = keyof typeof TRAINING_PRESETS;
+
+export const trainingConfigSchema = z.object({
+  preset: z.enum(["quick-cpu", "full-gpu"]).default("quick-cpu"),
+  width: z.enum(["n", "s"]).optional(),
+  backbone: z.enum(["face-mobilenet-v1", "scratch"]).optional(),
+  freezeBackbone: z.boolean().optional(),
+  inputSize: z.number().int().min(128).max(1024).multipleOf(32).optional(),
+  epochs: z.number().int().min(1).max(500).optional(),
+  /** stop after this many minutes of training, keeping the best epoch so far */
+  minutes: z.number().positive().max(24 * 60).optional(),
+  batchSize: z.number().int().min(1).max(128).optional(),
+  learningRate: z.number().positive().max(1).optional(),
+  flip: z.boolean().optional(),
+  seed: z.number().int().min(0).default(1),
+  backend: z.enum(["auto", "wasm", "cpu", "webgpu"]).default("auto"),
+});
+export type TrainingConfigInput = z.input<typeof trainingConfigSchema>;
+
+export type ResolvedTrainingConfig = Required<Omit<z.infer<typeof trainingConfigSchema>, "minutes">> & { minutes?: number };
+
+/** The preset's values under the job's overrides. */
+export function resolveTrainingConfig(input: unknown): ResolvedTrainingConfig {
+  const parsed = trainingConfigSchema.parse(input);
+  const preset = TRAINING_PRESETS[parsed.preset];
+  const resolved = {
+    preset: parsed.preset,
+    width: parsed.width ?? preset.width,
+    backbone: parsed.backbone ?? preset.backbone,
+    freezeBackbone: parsed.freezeBackbone ?? preset.freezeBackbone,
+    inputSize: parsed.inputSize ?? preset.inputSize,
+    epochs: parsed.epochs ?? preset.epochs,
+    batchSize: parsed.batchSize ?? preset.batchSize,
+    learningRate: parsed.learningRate ?? preset.learningRate,
+    flip: parsed.flip ?? preset.flip,
+    seed: parsed.seed,
+    backend: parsed.backend,
+    minutes: parsed.minutes,
+  };
+  if (resolved.freezeBackbone && resolved.backbone === "scratch") throw new z.ZodError([{ code: "custom", path: ["freezeBackbone"], message: "a backbone trained from scratch cannot be frozen", input: true }]);
+  return resolved;
+}
+
+/** Warm-up then cosine decay to 5 % of the peak, per optimisation step. */
+export function learningRateAt(step: number, totalSteps: number, peak: number, warmupSteps = 50): number {
+  const warm = Math.min(1, (step + 1) / warmupSteps);
+  const progress = Math.min(1, step / Math.max(1, totalSteps));
+  return peak * warm * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * progress)));
+}
