@@ -17,7 +17,7 @@ async function waitFor(condition: () => Promise<boolean> | boolean, what: string
 }
 
 describe("the training worker process", () => {
-  it("registers, re-queues a dead worker's job, claims nothing without trainers, and stops cleanly on SIGTERM", { timeout: 60_000 }, async () => {
+  it("registers, re-queues a dead worker's job and runs it, leaves kinds it has no trainer for, and stops cleanly on SIGTERM", { timeout: 60_000 }, async () => {
     const datasetId = (await env.db.dataset.create({ data: { name: "masks", classes: ["with_mask"] } })).id;
     const queued = await enqueueJob({ datasetId, kind: "one_stage", config: {} }, { db: env.db });
     await env.db.worker.create({ data: { id: "dead", kind: "training", hostname: "gone", pid: 1, status: "busy" } });
@@ -35,13 +35,15 @@ describe("the training worker process", () => {
     const exited = once(child, "exit");
     try {
       await waitFor(() => output.includes("started"), "the worker to start");
-      expect(output).toMatch(/training worker \S+ started; heartbeat every 5 s; no trainers registered yet, so it claims no jobs/);
+      expect(output).toMatch(/training worker \S+ started; heartbeat every 5 s; runs one_stage jobs on wasm/);
       const [worker] = await env.db.worker.findMany({ where: { id: { not: "dead" } } });
-      expect(worker).toMatchObject({ kind: "training", status: "idle", pid: child.pid, capabilities: expect.objectContaining({ jobKinds: [] }) });
+      expect(worker).toMatchObject({ kind: "training", pid: child.pid, capabilities: expect.objectContaining({ jobKinds: ["one_stage"], backend: "wasm" }) });
 
-      await waitFor(async () => (await getJob(orphan.id, env.db)).status === "queued", "the dead worker's job to be re-queued");
-      await sleep(500); // a few loop turns: nothing gets claimed
-      expect(await getJob(orphan.id, env.db)).toMatchObject({ status: "queued", workerId: null });
+      // The dead worker's job is re-queued, claimed and run: this dataset has no images, which
+      // the trainer says plainly.
+      await waitFor(async () => (await getJob(orphan.id, env.db)).status === "failed", "the dead worker's job to be re-queued and run");
+      expect((await getJob(orphan.id, env.db)).error).toMatch(/needs labelled images in both the train and val splits/);
+      await sleep(500); // a few loop turns: the two-stage job is not claimed
       expect(await getJob(other.id, env.db)).toMatchObject({ status: "queued", attempts: 0 });
 
       child.kill("SIGTERM");

@@ -8,22 +8,28 @@ import type { WorkerStatus } from "@/lib/domain/states";
 import { db } from "@/lib/server/db";
 import { DEFAULT_LEASE_MS, runJobLoop, runnableKinds, WorkerShutdownError, type JobRunnerRegistry } from "@/lib/server/job-runner";
 import { HEARTBEAT_INTERVAL_MS, heartbeat, markWorkerStopped, registerWorker } from "@/lib/server/worker-registry";
+import { useNodeBackend } from "@/lib/detection/tf/node-backend";
+import { blobStore } from "@/lib/server/storage";
+import { oneStageRunner } from "@/lib/server/training/one-stage-runner";
 
 /** How often an idle worker looks at the queue. */
 const POLL_MS = 2_000;
 /** start.ts sends SIGKILL after 10 s; exit before that even if a runner ignores its signal. */
 const SHUTDOWN_GRACE_MS = 8_000;
 
-/** Job kind → trainer. Empty until the TF.js trainers land; with none, no job is claimed. */
-const runners: JobRunnerRegistry = {};
+// TF.js on wasm (one core per worker). WebGPU selection for GPU machines is still to come.
+const backend = await useNodeBackend("wasm");
+
+/** Job kind → trainer; a worker claims only the kinds listed here (two-stage is not built yet). */
+const runners: JobRunnerRegistry = { one_stage: oneStageRunner({ store: blobStore(), backend }) };
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
 const kinds = runnableKinds(runners);
-const id = await registerWorker("training", { runtime: `node ${process.version}`, jobKinds: kinds });
+const id = await registerWorker("training", { runtime: `node ${process.version}`, backend, jobKinds: kinds });
 log(
   `training worker ${id} started; heartbeat every ${HEARTBEAT_INTERVAL_MS / 1000} s; ` +
-    (kinds.length > 0 ? `runs ${kinds.join(", ")} jobs` : "no trainers registered yet, so it claims no jobs (it still re-queues jobs of workers that stopped answering)"),
+    (kinds.length > 0 ? `runs ${kinds.join(", ")} jobs on ${backend}` : "no trainers registered yet, so it claims no jobs (it still re-queues jobs of workers that stopped answering)"),
 );
 
 let status: WorkerStatus = "idle";
