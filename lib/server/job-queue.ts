@@ -93,6 +93,13 @@ export async function claimNextJob(
   }
 }
 
+/** Claims one particular queued job (the command line runs the job it queued when no worker is up). */
+export async function claimJob(jobId: string, workerId: string, options: { leaseMs: number } & QueueOptions): Promise<TrainingJob | null> {
+  const database = options.db ?? defaultDb();
+  const now = options.now ?? new Date();
+  return (await tryClaim(jobId, workerId, options.leaseMs, now, database)) ? markStarted(jobId, now, database) : null;
+}
+
 async function tryClaim(jobId: string, workerId: string, leaseMs: number, now: Date, database: Db): Promise<boolean> {
   const claimed = await database.trainingJob.updateMany({
     where: { id: jobId, status: "queued" },

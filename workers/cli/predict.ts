@@ -1,0 +1,106 @@
+/**
+ * npm run predict -- --model ID|NAME|NAME@VERSION|production --out results.json [--score 0.001] <images or folders>
+ * Runs a registered model version on any images and writes COCO detection results (image_id = the
+ * image's file name, category_id = the class's position in the model's classes + 1, as Masklab's
+ * COCO export numbers them, bbox = [x, y, width, height] in pixels), for `npm run evaluate` or
+ * any other tool. Exit code 0 on success, 1 on failure, 2 on usage errors.
+ */
+import { readdir, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import * as tf from "@tensorflow/tfjs";
+import sharp from "sharp";
+import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
+import { normalizeForFaceMobileNet } from "@/lib/detection/backbones/face-mobilenet-v1";
+import { detectionsFromRaw } from "@/lib/detection/one-stage/decode";
+import { pointGrid } from "@/lib/detection/one-stage/points";
+import { letterboxPixels } from "@/lib/detection/preprocess";
+import { useNodeBackend } from "@/lib/detection/tf/node-backend";
+import { db } from "@/lib/server/db";
+import { migrateDatabase } from "@/lib/server/migrate";
+import { readModelFiles } from "@/lib/server/model-registry";
+import { blobStore } from "@/lib/server/storage";
+
+const USAGE = "usage: npm run predict -- --model ID|NAME|NAME@VERSION|production --out results.json [--score 0.001] <images or folders>";
+const IMAGE_EXTENSIONS = new Set([".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"]);
+
+function usage(message: string): number {
+  console.error(`${message}\n${USAGE}`);
+  return 2;
+}
+
+async function imageFiles(inputs: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const input of inputs) {
+    const info = await stat(input);
+    if (info.isDirectory()) {
+      for (const entry of (await readdir(input, { recursive: true })).sort()) {
+        if (IMAGE_EXTENSIONS.has(path.extname(entry).toLowerCase())) files.push(path.join(input, entry));
+      }
+    } else files.push(input);
+  }
+  return files;
+}
+
+async function findModel(reference: string) {
+  if (reference === "production") return db().modelVersion.findFirst({ where: { stage: "production" }, orderBy: { promotedAt: "desc" } });
+  const [name, version] = reference.split("@");
+  if (version !== undefined) return db().modelVersion.findFirst({ where: { name, version: Number(version) } });
+  return (await db().modelVersion.findUnique({ where: { id: reference } })) ?? db().modelVersion.findFirst({ where: { name: reference }, orderBy: { version: "desc" } });
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { model: { type: "string" }, out: { type: "string" }, score: { type: "string", default: "0.001" } } });
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  const { model: reference, out } = parsed.values;
+  const scoreThreshold = Number(parsed.values.score);
+  if (!reference) return usage("--model is required");
+  if (!out) return usage("--out is required");
+  if (!(scoreThreshold >= 0 && scoreThreshold <= 1)) return usage("--score must be between 0 and 1");
+  if (parsed.positionals.length === 0) return usage("name at least one image or folder");
+
+  await migrateDatabase();
+  try {
+    const version = await findModel(reference);
+    if (!version) {
+      console.error(`no model version "${reference}"`);
+      return 1;
+    }
+    const files = await imageFiles(parsed.positionals);
+    const backend = await useNodeBackend("wasm");
+    const { model, metadata } = await modelFromFiles((await readModelFiles(version.artifactKey, blobStore())) as unknown as ArtifactFiles);
+    const grid = pointGrid(metadata.inputSize, metadata.strides);
+    console.log(`${version.name} v${version.version} (${metadata.architecture}, ${metadata.inputSize} px) on ${files.length} images, ${backend}`);
+    const results: Array<{ image_id: string; category_id: number; bbox: number[]; score: number }> = [];
+    const started = performance.now();
+    for (const file of files) {
+      const { data, info } = await sharp(file).removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
+      const pixels = tf.tensor3d(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), [info.height, info.width, 3], "int32");
+      const { input, letterbox } = letterboxPixels(pixels, metadata.inputSize);
+      const batch = normalizeForFaceMobileNet(tf.expandDims(input, 0) as tf.Tensor4D);
+      const raw = model.predict(batch) as tf.Tensor;
+      const values = (await raw.data()) as Float32Array;
+      tf.dispose([pixels, input, batch, raw]);
+      for (const d of detectionsFromRaw(values, grid, metadata.classes.length, letterbox, { ...metadata.postprocessing, scoreThreshold })) {
+        results.push({ image_id: path.basename(file), category_id: d.classIndex + 1, bbox: [d.box.xmin, d.box.ymin, d.box.xmax - d.box.xmin, d.box.ymax - d.box.ymin], score: d.score });
+      }
+    }
+    await writeFile(out, JSON.stringify(results));
+    console.log(`${results.length} detections written to ${out} (${((performance.now() - started) / files.length).toFixed(0)} ms per image)`);
+    return 0;
+  } finally {
+    await db().$disconnect();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`predict failed: ${error.message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,50 @@
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSampleTestEnv, type SampleTestEnv } from "@/lib/server/testing/test-env";
+
+const run = promisify(execFile);
+let env: SampleTestEnv;
+beforeAll(async () => {
+  env = await createSampleTestEnv({ count: 30, seed: 9 });
+});
+afterAll(async () => env.cleanup());
+
+async function cli(script: string, args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", `workers/cli/${script}.ts`, ...args], { env: { ...process.env, DATA_DIR: env.dir, DATABASE_URL: "" } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("npm run train and npm run predict", () => {
+  it("train queues a job, runs it here when no worker is up, follows its log and prints the model; predict writes COCO results", async () => {
+    const trained = await cli("train", ["--dataset", "sample", "--kind", "one-stage", "--epochs", "1", "--input-size", "128"]);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stdout).toContain("no training worker is running: training in this process");
+    expect(trained.stdout).toMatch(/metric +epoch 1\/1: loss [\d.]+, val mAP50 [\d.]+/);
+    expect(trained.stdout).toMatch(/model version: sample-mld1s-n v1/);
+
+    const out = path.join(env.dir, "results.json");
+    const predicted = await cli("predict", ["--model", "sample-mld1s-n@1", "--out", out, "--score", "0.01", path.join(env.folder, "JPEGImages")]);
+    expect(predicted.code, predicted.stderr).toBe(0);
+    const results = JSON.parse(await readFile(out, "utf8")) as Array<{ image_id: string; category_id: number; bbox: number[]; score: number }>;
+    for (const r of results) {
+      expect(r.image_id).toMatch(/\.(png|jpe?g)$/);
+      expect([1, 2, 3]).toContain(r.category_id);
+      expect(r.bbox).toHaveLength(4);
+      expect(r.score).toBeGreaterThanOrEqual(0.01);
+    }
+  }, 120_000);
+
+  it("usage errors exit 2", async () => {
+    expect((await cli("train", ["--dataset", "sample", "--kind", "two-stage"])).code).toBe(2);
+    expect((await cli("train", ["--dataset", "sample", "--kind", "one-stage", "--input-size", "100"])).code).toBe(2);
+    expect((await cli("predict", ["--model", "x"])).code).toBe(2);
+  }, 60_000);
+});

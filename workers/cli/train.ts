@@ -1,0 +1,117 @@
+/**
+ * npm run train -- --dataset NAME --kind one-stage [--preset quick-cpu|full-gpu] [--minutes N]
+ *                  [--epochs N] [--input-size N] [--width n|s]
+ * Queues a training job through the same queue the UI uses and follows its log here. When no live
+ * worker can run it, this process becomes the worker for that job. Prints the new model version.
+ * Exit code 0 when a model was registered, 1 when the job failed or was cancelled, 2 on usage errors.
+ */
+import { parseArgs } from "node:util";
+import { db } from "@/lib/server/db";
+import { claimJob, enqueueJob, getJob, listJobLogs } from "@/lib/server/job-queue";
+import { DEFAULT_LEASE_MS, runClaimedJob } from "@/lib/server/job-runner";
+import { migrateDatabase } from "@/lib/server/migrate";
+import { blobStore } from "@/lib/server/storage";
+import { trainingConfigSchema } from "@/lib/server/training/training-config";
+import { listWorkers, markWorkerStopped, registerWorker } from "@/lib/server/worker-registry";
+
+const USAGE = [
+  "usage: npm run train -- --dataset NAME --kind one-stage [--preset quick-cpu|full-gpu] [--minutes N]",
+  "                        [--epochs N] [--input-size N] [--width n|s]",
+  "  two-stage training is not built yet.",
+].join("\n");
+
+function usage(message: string): number {
+  console.error(`${message}\n${USAGE}`);
+  return 2;
+}
+
+const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: { dataset: { type: "string" }, kind: { type: "string" }, preset: { type: "string" }, minutes: { type: "string" }, epochs: { type: "string" }, "input-size": { type: "string" }, width: { type: "string" } },
+    }));
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  if (!values.dataset) return usage("--dataset is required");
+  if (values.kind !== "one-stage") return usage(values.kind === "two-stage" ? "two-stage training is not built yet" : "--kind one-stage is required");
+  const config = trainingConfigSchema.safeParse({
+    preset: values.preset,
+    minutes: number(values.minutes),
+    epochs: number(values.epochs),
+    inputSize: number(values["input-size"]),
+    width: values.width,
+  });
+  if (!config.success) return usage(config.error.issues.map((i) => `--${String(i.path[0]).replace("inputSize", "input-size")}: ${i.message}`).join("\n"));
+
+  await migrateDatabase();
+  try {
+    const dataset = await db().dataset.findUnique({ where: { name: values.dataset } });
+    if (!dataset) {
+      console.error(`no dataset named "${values.dataset}"`);
+      return 1;
+    }
+    const job = await enqueueJob({ datasetId: dataset.id, kind: "one_stage", config: config.data });
+    console.log(`queued job ${job.id}: one-stage on "${dataset.name}" (${config.data.preset})`);
+    const workers = (await listWorkers()).filter((w) => w.alive && w.kind === "training");
+    const follow = followLog(job.id);
+    if (workers.length === 0) {
+      console.log("no training worker is running: training in this process");
+      await runHere(job.id);
+    }
+    const finished = await follow;
+    if (finished.status !== "succeeded") {
+      console.error(`job ${finished.status}${finished.error ? `: ${finished.error}` : ""}`);
+      return 1;
+    }
+    const model = await db().modelVersion.findUnique({ where: { trainingJobId: job.id } });
+    console.log(model ? `model version: ${model.name} v${model.version} (${model.id})` : "the job finished without a model version");
+    return model ? 0 : 1;
+  } finally {
+    await db().$disconnect();
+  }
+}
+
+/** Prints the job's log lines as they arrive, until the job ends. */
+async function followLog(jobId: string) {
+  let after: string | undefined;
+  for (;;) {
+    for (const line of await listJobLogs(jobId, { after })) {
+      after = line.id;
+      console.log(`${line.at.toISOString().slice(11, 19)} ${line.level.padEnd(6)} ${line.message}`);
+    }
+    const job = await getJob(jobId);
+    if (["succeeded", "failed", "cancelled"].includes(job.status)) {
+      for (const line of await listJobLogs(jobId, { after })) console.log(`${line.at.toISOString().slice(11, 19)} ${line.level.padEnd(6)} ${line.message}`);
+      return job;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** This process as a one-job worker (registered, so the UI and other workers see it). */
+async function runHere(jobId: string): Promise<void> {
+  const [{ useNodeBackend }, { oneStageRunner }] = await Promise.all([import("@/lib/detection/tf/node-backend"), import("@/lib/server/training/one-stage-runner")]);
+  const backend = await useNodeBackend("wasm");
+  const workerId = await registerWorker("training", { runtime: `node ${process.version}`, backend, jobKinds: ["one_stage"], via: "npm run train" });
+  const shutdown = new AbortController();
+  process.once("SIGINT", () => shutdown.abort());
+  try {
+    const job = await claimJob(jobId, workerId, { leaseMs: DEFAULT_LEASE_MS });
+    if (!job) return; // a worker took it meanwhile; the log still follows it
+    await runClaimedJob(job, oneStageRunner({ store: blobStore(), backend }), { workerId, leaseMs: DEFAULT_LEASE_MS, heartbeatMs: 5_000, signal: shutdown.signal, store: blobStore(), report: (line) => console.error(line) });
+  } finally {
+    await markWorkerStopped(workerId).catch(() => undefined);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`train failed: ${error.message}`);
+    process.exit(1);
+  },
+);
