@@ -303,3 +303,53 @@ export function useRevokeApiKey() {
 export function promoteModel(id: string) {
   return mutateJson<{ id: string; stage: string; previousId: string | null }>(`/api/models/${encodeURIComponent(id)}/promote`, "POST");
 }
+
+// ── Training jobs ─────────────────────────────────────────────────────────────────────────────
+
+export interface TrainingLogLine {
+  id: string;
+  at: string;
+  level: "info" | "warn" | "error" | "metric";
+  message: string;
+  metrics: Record<string, unknown> | null;
+}
+
+export interface TrainingJobView {
+  id: string;
+  kind: string;
+  status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+  progress: number;
+  error: string | null;
+  backend: string | null;
+  attempts: number;
+  config: Record<string, unknown>;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  dataset: { id: string; name: string };
+  modelVersion: { id: string; name: string; version: number } | null;
+  createdBy: { email: string } | null;
+}
+
+export function launchTraining(input: { datasetId: string; kind: "one_stage"; config: Record<string, unknown> }) {
+  return mutateJson<{ id: string }>("/api/training-jobs", "POST", input);
+}
+
+export function cancelTraining(jobId: string) {
+  return mutateJson<{ result: string }>(`/api/training-jobs/${encodeURIComponent(jobId)}/cancel`, "POST");
+}
+
+/** A job and its whole log, refreshed every 2 s while it runs (fetching only new log lines). */
+export function useTrainingJob(jobId: string) {
+  const client = useQueryClient();
+  return useQuery({
+    queryKey: ["training-job", jobId],
+    queryFn: async () => {
+      const previous = client.getQueryData<{ job: TrainingJobView; logs: TrainingLogLine[] }>(["training-job", jobId]);
+      const after = previous?.logs.at(-1)?.id;
+      const next = await getJson<{ job: TrainingJobView; logs: TrainingLogLine[] }>(`/api/training-jobs/${encodeURIComponent(jobId)}${after ? `?after=${after}` : ""}`);
+      return { job: next.job, logs: [...(previous?.logs ?? []), ...next.logs] };
+    },
+    refetchInterval: (query) => (query.state.data && ["succeeded", "failed", "cancelled"].includes(query.state.data.job.status) ? false : 2_000),
+  });
+}

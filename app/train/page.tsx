@@ -1,4 +1,8 @@
+import Link from "next/link";
 import { DataTable } from "@/components/data-table";
+import { NewTrainingJobForm } from "@/components/training/new-job-form";
+import { can } from "@/lib/domain/permissions";
+import { listDatasetSummaries } from "@/lib/server/datasets";
 import { EmptyState } from "@/components/empty-state";
 import { listTrainingJobs } from "@/lib/server/training-jobs";
 import { listWorkers } from "@/lib/server/worker-registry";
@@ -7,11 +11,17 @@ import { requirePageUser } from "@/lib/server/auth/page-auth";
 export const dynamic = "force-dynamic";
 
 export default async function TrainPage() {
-  await requirePageUser("data.view");
-  const [workers, jobs] = await Promise.all([listWorkers(), listTrainingJobs()]);
+  const user = await requirePageUser("data.view");
+  const [workers, jobs, datasets] = await Promise.all([listWorkers(), listTrainingJobs(), listDatasetSummaries()]);
   return (
     <>
       <h1>Train</h1>
+      {can(user.role, "training.manage") ? (
+        <details open={jobs.length === 0}>
+          <summary>New training job</summary>
+          <NewTrainingJobForm datasets={datasets.map((d) => ({ id: d.id, name: d.name }))} />
+        </details>
+      ) : null}
       <h2>Workers</h2>
       {workers.length === 0 ? (
         <EmptyState title="No worker has reported in the last day">Start one with <code>npm run worker</code>.</EmptyState>
@@ -30,17 +40,19 @@ export default async function TrainPage() {
       )}
       <h2>Training jobs</h2>
       {jobs.length === 0 ? (
-        <EmptyState title="No training jobs yet">Launching jobs arrives with the training work.</EmptyState>
+        <EmptyState title="No training jobs yet">An ML lead starts one above, or from a terminal with <code>npm run train -- --dataset NAME --kind one-stage</code>.</EmptyState>
       ) : (
         <DataTable
           label="Training jobs"
           rows={jobs}
           rowKey={(j) => j.id}
           columns={[
+            { header: "Job", cell: (j) => <Link href={`/train/${j.id}`}>{j.createdAt.toISOString().slice(0, 16).replace("T", " ")}</Link> },
             { header: "Dataset", cell: (j) => j.dataset.name },
             { header: "Kind", cell: (j) => j.kind },
             { header: "Status", cell: (j) => j.status },
             { header: "Progress", numeric: true, cell: (j) => `${Math.round(j.progress * 100)} %` },
+            { header: "Model", cell: (j) => (j.modelVersion ? `${j.modelVersion.name} v${j.modelVersion.version}` : "") },
           ]}
         />
       )}

@@ -41,6 +41,10 @@ const MATRIX: Record<string, Permission | "public"> = {
   "GET /api/audit": "audit.view",
   "POST /api/models/[id]/promote": "models.promote",
   "POST /api/predict": "models.predict",
+  "GET /api/training-jobs": "data.view",
+  "POST /api/training-jobs": "training.manage",
+  "GET /api/training-jobs/[id]": "data.view",
+  "POST /api/training-jobs/[id]/cancel": "training.manage",
 };
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;

@@ -1,0 +1,27 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { TrainingJobMonitor } from "@/components/training/job-monitor";
+import { can } from "@/lib/domain/permissions";
+import { recordIdSchema } from "@/lib/domain/record-id";
+import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { db } from "@/lib/server/db";
+
+export const dynamic = "force-dynamic";
+
+export default async function TrainingJobPage({ params }: { params: Promise<{ jobId: string }> }) {
+  const user = await requirePageUser("data.view");
+  const id = recordIdSchema.safeParse((await params).jobId);
+  const job = id.success ? await db().trainingJob.findUnique({ where: { id: id.data }, select: { id: true, kind: true, createdAt: true, dataset: { select: { name: true } } } }) : null;
+  if (!job) notFound();
+  return (
+    <>
+      <p className="crumbs">
+        <Link href="/train">← Train</Link>
+      </p>
+      <h1>
+        Training job <span className="muted small">{job.kind.replace("_", "-")} on {job.dataset.name}, queued {job.createdAt.toISOString().slice(0, 16).replace("T", " ")}</span>
+      </h1>
+      <TrainingJobMonitor jobId={job.id} canManage={can(user.role, "training.manage")} />
+    </>
+  );
+}
