@@ -9,6 +9,7 @@ import { browseBenchmarks } from "../bench/browse-bench";
 import { datasetBenchmarks } from "../bench/dataset-bench";
 import { editorBenchmarks } from "../bench/editor-bench";
 import { evaluateBenchmarks } from "../bench/evaluate-bench";
+import { trainingBenchmarks } from "../bench/training-bench";
 
 const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["datasets", datasetBenchmarks],
@@ -16,6 +17,7 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["the editor in Chromium", editorBenchmarks],
   ["accounts", accountsBenchmarks],
   ["evaluation metrics", evaluateBenchmarks],
+  ["training and inference (TF.js)", trainingBenchmarks],
 ];
 
 console.log(`Masklab benchmarks on ${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, node ${process.version}`);
