@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/domain/permissions";
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "../api-hooks";
+import { FormError } from "../use-submit";
 
 const SCOPE_HELP: Record<ApiKeyScope, string> = {
   predict: "call the prediction API",
@@ -47,11 +48,7 @@ export function ApiKeysAdmin() {
         <button type="submit" disabled={create.isPending || scopes.length === 0}>
           Create key
         </button>
-        {create.error ? (
-          <p className="error" role="alert">
-            {create.error.message}
-          </p>
-        ) : null}
+        <FormError error={create.error?.message ?? null} />
         {create.data ? (
           <div role="status">
             <p>Copy this key now: it is shown only once.</p>

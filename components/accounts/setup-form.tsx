@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { PASSWORD_MIN_LENGTH } from "@/lib/domain/account-schema";
 import { completeSetup } from "../api-hooks";
+import { FormError, useSubmit } from "../use-submit";
 
 /** First run: the person holding the setup link creates the admin account. */
 export function SetupForm({ token }: { token: string }) {
@@ -10,22 +11,13 @@ export function SetupForm({ token }: { token: string }) {
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const [repeat, setRepeat] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    if (password !== repeat) return setError("the two passwords differ");
-    setPending(true);
-    setError(null);
-    try {
-      await completeSetup({ token, email, name, password });
-      window.location.assign("/admin/users");
-    } catch (failure) {
-      setError((failure as Error).message);
-      setPending(false);
-    }
-  };
+  const { pending, error, submit } = useSubmit(
+    async () => {
+      if (password !== repeat) throw new Error("the two passwords differ");
+      return completeSetup({ token, email, name, password });
+    },
+    () => window.location.assign("/admin/users"),
+  );
 
   return (
     <form className="import-form" onSubmit={submit} aria-label="Create the admin account">
@@ -48,11 +40,7 @@ export function SetupForm({ token }: { token: string }) {
       <button type="submit" disabled={pending}>
         {pending ? "Creating…" : "Create the admin account"}
       </button>
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
     </form>
   );
 }

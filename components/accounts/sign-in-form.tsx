@@ -2,27 +2,14 @@
 
 import { useState } from "react";
 import { signIn } from "../api-hooks";
+import { FormError, useSubmit } from "../use-submit";
 import { safeNextPath } from "@/lib/domain/safe-next-path";
 
 export function SignInForm({ next }: { next: string | null }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
-      await signIn({ email, password });
-      // A full navigation, so the server renders the app for the new session.
-      window.location.assign(safeNextPath(next));
-    } catch (failure) {
-      setError((failure as Error).message);
-      setPending(false);
-    }
-  };
+  // A full navigation after signing in, so the server renders the app for the new session.
+  const { pending, error, submit } = useSubmit(() => signIn({ email, password }), () => window.location.assign(safeNextPath(next)));
 
   return (
     <form className="import-form" onSubmit={submit} aria-label="Sign in">
@@ -37,11 +24,7 @@ export function SignInForm({ next }: { next: string | null }) {
       <button type="submit" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </button>
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { PASSWORD_MIN_LENGTH } from "@/lib/domain/account-schema";
 import { ROLE_LABELS, ROLES, type Role } from "@/lib/domain/permissions";
 import { useCreateUser, useUpdateUser, useUsers } from "../api-hooks";
+import { FormError } from "../use-submit";
 
 /** Admins create accounts, change roles, disable people and reset passwords. */
 export function UsersAdmin({ selfId }: { selfId: string }) {
@@ -16,11 +17,7 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
     <>
       <CreateUserForm />
       <h2>Accounts</h2>
-      {update.error ? (
-        <p className="error" role="alert">
-          {update.error.message}
-        </p>
-      ) : null}
+      <FormError error={update.error?.message ?? null} />
       {users.isLoading ? <p className="muted">loading…</p> : null}
       <table className="table" aria-label="Accounts">
         <thead>
@@ -140,11 +137,7 @@ function CreateUserForm() {
       <button type="submit" disabled={create.isPending}>
         Create account
       </button>
-      {create.error ? (
-        <p className="error" role="alert">
-          {create.error.message}
-        </p>
-      ) : null}
+      <FormError error={create.error?.message ?? null} />
       {create.isSuccess ? <p role="status">Account created.</p> : null}
     </form>
   );

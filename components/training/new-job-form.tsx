@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { launchTraining } from "../api-hooks";
+import { FormError, useSubmit } from "../use-submit";
 
 const PRESETS = {
   "quick-cpu": { label: "Quick CPU: face-trained backbone frozen, head trained on cached features", width: "n", inputSize: 416, epochs: 12, batchSize: 8, learningRate: 0.002 },
@@ -16,8 +17,6 @@ export function NewTrainingJobForm({ datasets }: { datasets: Array<{ id: string;
   const [datasetId, setDatasetId] = useState(datasets[0]?.id ?? "");
   const [preset, setPreset] = useState<Preset>("quick-cpu");
   const [settings, setSettings] = useState<{ width: string; inputSize: number; epochs: number; batchSize: number; learningRate: number; minutes: string; flip: boolean }>({ ...PRESETS["quick-cpu"], minutes: "", flip: true });
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
 
   const choosePreset = (next: Preset) => {
     setPreset(next);
@@ -27,19 +26,13 @@ export function NewTrainingJobForm({ datasets }: { datasets: Array<{ id: string;
   const set = (key: keyof typeof settings) => (event: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     setSettings((s) => ({ ...s, [key]: event.target.type === "number" ? Number(event.target.value) : event.target.type === "checkbox" ? (event.target as HTMLInputElement).checked : event.target.value }));
 
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    setPending(true);
-    setError(null);
-    try {
+  const { pending, error, submit } = useSubmit(
+    () => {
       const { minutes, ...rest } = settings;
-      const { id } = await launchTraining({ datasetId, kind: "one_stage", config: { preset, ...rest, ...(minutes ? { minutes: Number(minutes) } : {}) } });
-      router.push(`/train/${id}`);
-    } catch (failure) {
-      setError((failure as Error).message);
-      setPending(false);
-    }
-  };
+      return launchTraining({ datasetId, kind: "one_stage", config: { preset, ...rest, ...(minutes ? { minutes: Number(minutes) } : {}) } });
+    },
+    ({ id }) => router.push(`/train/${id}`),
+  );
 
   return (
     <form className="import-form" onSubmit={submit} aria-label="New training job">
@@ -103,11 +96,7 @@ export function NewTrainingJobForm({ datasets }: { datasets: Array<{ id: string;
       <button type="submit" disabled={pending || !datasetId}>
         {pending ? "Queuing…" : "Start training"}
       </button>
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
     </form>
   );
 }

@@ -10,6 +10,7 @@ import { LABEL_STATUSES, SPLITS } from "@/lib/domain/states";
 import { EXPORT_FORMATS, exportDataset, isExportFormat } from "@/lib/server/dataset-export";
 import { db } from "@/lib/server/db";
 import { migrateDatabase } from "@/lib/server/migrate";
+import { runCommand } from "./run-command";
 
 const USAGE = [
   `usage: npm run export -- --dataset NAME --format ${EXPORT_FORMATS.join("|")} --out FILE.zip|FILE.json`,
@@ -91,10 +92,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(`export failed: ${error.message}`);
-    process.exit(1);
-  },
-);
+runCommand("export", main);

@@ -10,6 +10,7 @@ import { db } from "@/lib/server/db";
 import { migrateDatabase } from "@/lib/server/migrate";
 import { NotAVocFolderError } from "@/lib/server/voc-folder";
 import { ImportFailedError, importVocFolder, type ImportIssueRecord } from "@/lib/server/voc-import";
+import { runCommand } from "./run-command";
 
 const USAGE = 'usage: npm run import -- <folder> [--name dataset-name] [--map "found=class" ...] [--verbose]';
 
@@ -102,10 +103,4 @@ function printIssues(issues: ImportIssueRecord[], verbose: boolean): void {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(`import failed: ${error.message}`);
-    process.exit(1);
-  },
-);
+runCommand("import", main);

@@ -20,6 +20,7 @@ import { db } from "@/lib/server/db";
 import { migrateDatabase } from "@/lib/server/migrate";
 import { readModelFiles } from "@/lib/server/model-registry";
 import { blobStore } from "@/lib/server/storage";
+import { runCommand } from "./run-command";
 
 const USAGE = "usage: npm run predict -- --model ID|NAME|NAME@VERSION|production --out results.json [--score 0.001] <images or folders>";
 const IMAGE_EXTENSIONS = new Set([".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"]);
@@ -97,10 +98,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(`predict failed: ${error.message}`);
-    process.exit(1);
-  },
-);
+runCommand("predict", main);

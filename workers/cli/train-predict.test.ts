@@ -1,26 +1,16 @@
-import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "@/lib/server/testing/run-cli";
 import { createSampleTestEnv, type SampleTestEnv } from "@/lib/server/testing/test-env";
 
-const run = promisify(execFile);
 let env: SampleTestEnv;
 beforeAll(async () => {
   env = await createSampleTestEnv({ count: 30, seed: 9 });
 });
 afterAll(async () => env.cleanup());
 
-async function cli(script: string, args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", `workers/cli/${script}.ts`, ...args], { env: { ...process.env, DATA_DIR: env.dir, DATABASE_URL: "" } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const cli = (command: string, args: string[]) => runCli(command, args, env.dir);
 
 describe("npm run train and npm run predict", () => {
   it("train queues a job, runs it here when no worker is up, follows its log and prints the model; predict writes COCO results", async () => {

@@ -13,6 +13,7 @@ import { migrateDatabase } from "@/lib/server/migrate";
 import { blobStore } from "@/lib/server/storage";
 import { trainingConfigSchema } from "@/lib/server/training/training-config";
 import { listWorkers, markWorkerStopped, registerWorker } from "@/lib/server/worker-registry";
+import { runCommand } from "./run-command";
 
 const USAGE = [
   "usage: npm run train -- --dataset NAME --kind one-stage [--preset quick-cpu|full-gpu] [--minutes N]",
@@ -108,10 +109,4 @@ async function runHere(jobId: string): Promise<void> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(`train failed: ${error.message}`);
-    process.exit(1);
-  },
-);
+runCommand("train", main);

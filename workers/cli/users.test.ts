@@ -1,10 +1,8 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/server/auth/passwords";
+import { runCli } from "@/lib/server/testing/run-cli";
 import { createTestEnv, type TestEnv } from "@/lib/server/testing/test-env";
 
-const run = promisify(execFile);
 let env: TestEnv;
 
 beforeAll(async () => {
@@ -13,17 +11,7 @@ beforeAll(async () => {
 afterAll(async () => env.cleanup());
 
 /** `npm run users -- …` against the test database, as a real process. */
-async function users(args: string[], extraEnv: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "workers/cli/users.ts", ...args], {
-      env: { ...process.env, DATA_DIR: env.dir, DATABASE_URL: "", ...extraEnv },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const users = (args: string[], extraEnv: Record<string, string> = {}) => runCli("users", args, env.dir, extraEnv);
 
 describe("npm run users", () => {
   it("creates an account with a generated password that works, and lists it", async () => {

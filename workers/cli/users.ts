@@ -16,6 +16,7 @@ import { newSecret } from "@/lib/server/auth/tokens";
 import { AccountError, createUser, listUsers, updateUser } from "@/lib/server/auth/users";
 import { db } from "@/lib/server/db";
 import { migrateDatabase } from "@/lib/server/migrate";
+import { runCommand } from "./run-command";
 
 const COMMANDS = ["list", "create", "set-role", "reset-password", "enable", "disable"] as const;
 const USAGE = [
@@ -100,10 +101,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(`users failed: ${error.message}`);
-    process.exit(1);
-  },
-);
+runCommand("users", main);
