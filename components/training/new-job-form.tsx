@@ -6,7 +6,7 @@ import { launchTraining } from "../api-hooks";
 import { FormError, useSubmit } from "../use-submit";
 
 const PRESETS = {
-  "quick-cpu": { label: "Quick CPU: face-trained backbone frozen, head trained on cached features", width: "n", inputSize: 416, epochs: 12, batchSize: 8, learningRate: 0.002 },
+  "quick-cpu": { label: "Quick CPU: face-trained backbone frozen, head trained on cached features", width: "n", inputSize: 416, epochs: 24, batchSize: 8, learningRate: 0.002 },
   "full-gpu": { label: "Full GPU: the whole network fine-tuned (needs a GPU worker to be quick)", width: "s", inputSize: 512, epochs: 60, batchSize: 16, learningRate: 0.001 },
 } as const;
 type Preset = keyof typeof PRESETS;

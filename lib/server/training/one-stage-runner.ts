@@ -7,6 +7,7 @@ import { buildOneStageDetector, buildOneStageHead, ONE_STAGE_STRIDES } from "@/l
 import { pointGrid } from "@/lib/detection/one-stage/points";
 import { oneStageTrainStep } from "@/lib/detection/one-stage/train-step";
 import { LETTERBOX_FILL } from "@/lib/detection/preprocess";
+import { epochSamples, repeatFactors } from "@/lib/detection/class-aware-sampling";
 import { SeededRandom } from "@/lib/domain/random";
 import { db as defaultDb, type Db } from "../db";
 import type { JobRunner } from "../job-runner";
@@ -83,7 +84,10 @@ export function oneStageRunner(deps: { store: BlobStore; db?: Db; backend: strin
       await context.log("info", `cached backbone features of ${trainCache.length} training and ${valCache.length} validation inputs in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
 
-    const samplesPerEpoch = train.length * (config.flip ? 2 : 1);
+    // An epoch shows every training image once, images with rare classes more often (repeat
+    // factors), each one mirrored or not at random when flips are on.
+    const factors = config.classAwareSampling ? repeatFactors(train.map((image) => new Set(image.boxes.map((b) => b.classIndex)))) : train.map(() => 1);
+    const samplesPerEpoch = Math.round(factors.reduce((sum, f) => sum + f, 0));
     const stepsPerEpoch = Math.ceil(samplesPerEpoch / config.batchSize);
     const totalSteps = stepsPerEpoch * config.epochs;
     const optimizer = tf.train.adam(config.learningRate);
@@ -93,7 +97,13 @@ export function oneStageRunner(deps: { store: BlobStore; db?: Db; backend: strin
 
     for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
       const epochStarted = performance.now();
-      const order = shuffled(samplesPerEpoch, random);
+      const order = shuffle(
+        epochSamples(factors, () => random.next()).map((i) => (config.flip && random.next() < 0.5 ? i + train.length : i)),
+        random,
+      );
+      // The drawn count varies a little by epoch; every epoch takes the same number of full batches.
+      while (order.length < stepsPerEpoch * config.batchSize) order.push(order[random.int(0, order.length - 1)]!);
+      order.length = stepsPerEpoch * config.batchSize;
       const sums = { total: 0, classification: 0, box: 0 };
       for (let step = 0; step < stepsPerEpoch; step++) {
         context.signal.throwIfAborted();
@@ -193,9 +203,9 @@ function metadataOf(config: ResolvedTrainingConfig, classes: string[]): ModelMet
   };
 }
 
-function shuffled(count: number, random: SeededRandom): number[] {
-  const order = Array.from({ length: count }, (_, i) => i);
-  for (let i = count - 1; i > 0; i--) {
+/** Fisher–Yates with the job's seeded generator. */
+function shuffle(order: number[], random: SeededRandom): number[] {
+  for (let i = order.length - 1; i > 0; i--) {
     const j = random.int(0, i);
     [order[i], order[j]] = [order[j]!, order[i]!];
   }

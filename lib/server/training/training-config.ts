@@ -6,7 +6,7 @@ import { z } from "zod";
  */
 export const TRAINING_PRESETS = {
   /** a laptop or this 2-core box: the face-trained backbone frozen, its features cached, the head trained */
-  "quick-cpu": { width: "n", backbone: "face-mobilenet-v1", freezeBackbone: true, inputSize: 416, epochs: 12, batchSize: 8, learningRate: 2e-3, flip: true },
+  "quick-cpu": { width: "n", backbone: "face-mobilenet-v1", freezeBackbone: true, inputSize: 416, epochs: 24, batchSize: 8, learningRate: 2e-3, flip: true },
   /** a GPU worker: the whole network fine-tuned end to end */
   "full-gpu": { width: "s", backbone: "face-mobilenet-v1", freezeBackbone: false, inputSize: 512, epochs: 60, batchSize: 16, learningRate: 1e-3, flip: true },
 } as const;
@@ -24,6 +24,8 @@ export const trainingConfigSchema = z.object({
   batchSize: z.number().int().min(1).max(128).optional(),
   learningRate: z.number().positive().max(1).optional(),
   flip: z.boolean().optional(),
+  /** show images holding rare classes more often (repeat-factor sampling) */
+  classAwareSampling: z.boolean().default(true),
   seed: z.number().int().min(0).default(1),
   backend: z.enum(["auto", "wasm", "cpu", "webgpu"]).default("auto"),
 });
@@ -45,6 +47,7 @@ export function resolveTrainingConfig(input: unknown): ResolvedTrainingConfig {
     batchSize: parsed.batchSize ?? preset.batchSize,
     learningRate: parsed.learningRate ?? preset.learningRate,
     flip: parsed.flip ?? preset.flip,
+    classAwareSampling: parsed.classAwareSampling,
     seed: parsed.seed,
     backend: parsed.backend,
     minutes: parsed.minutes,
