@@ -1,7 +1,7 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { imageFilterToParams, parseImageFilter, type ImageFilter } from "@/lib/domain/image-filter";
 import { useImageCount, useImagePages } from "../api-hooks";
 import { FilterBar } from "./filter-bar";
@@ -26,15 +26,30 @@ export function DatasetBrowser({ datasetId, classes, issueCodes, canExport }: { 
   const filterQuery = imageFilterToParams(filter).toString();
   const [exportFormat, setExportFormat] = useState<string>("voc");
 
+  // The query this component last asked the router for, until the URL shows it: URLs seen before
+  // then are our own earlier steps arriving late, not the user navigating.
+  const requested = useRef<string | null>(null);
   const onChange = useCallback((patch: Partial<ImageFilter>) => setFilter((previous) => ({ ...previous, ...patch })), []);
   useEffect(() => {
     const current = parseImageFilter(new URLSearchParams(window.location.search));
     if (current.success && imageFilterToParams(current.data).toString() === filterQuery) return;
+    requested.current = filterQuery;
     router.replace(filterQuery ? `${pathname}?${filterQuery}` : pathname, { scroll: false });
   }, [filterQuery, pathname, router]);
+  useEffect(() => {
+    const forget = () => (requested.current = null);
+    window.addEventListener("popstate", forget);
+    return () => window.removeEventListener("popstate", forget);
+  }, []);
   // Back/forward (or an edited URL) moves the state to what the URL now says.
   useEffect(() => {
-    if (parsed.success) setFilter((previous) => (imageFilterToParams(previous).toString() === imageFilterToParams(parsed.data).toString() ? previous : parsed.data));
+    if (!parsed.success) return;
+    const shown = imageFilterToParams(parsed.data).toString();
+    if (requested.current !== null) {
+      if (shown === requested.current) requested.current = null;
+      return;
+    }
+    setFilter((previous) => (imageFilterToParams(previous).toString() === shown ? previous : parsed.data));
   }, [parsed]);
 
   const pages = useImagePages(datasetId, filter);
