@@ -12,7 +12,7 @@ import { DEFAULT_LEASE_MS, runClaimedJob } from "@/lib/server/job-runner";
 import { migrateDatabase } from "@/lib/server/migrate";
 import { blobStore } from "@/lib/server/storage";
 import { trainingConfigSchema } from "@/lib/server/training/training-config";
-import { listWorkers, markWorkerStopped, registerWorker } from "@/lib/server/worker-registry";
+import { HEARTBEAT_INTERVAL_MS, heartbeat, listWorkers, markWorkerStopped, registerWorker } from "@/lib/server/worker-registry";
 import { runCommand } from "./run-command";
 
 const USAGE = [
@@ -98,6 +98,8 @@ async function runHere(jobId: string): Promise<void> {
   const [{ useNodeBackend }, { oneStageRunner }] = await Promise.all([import("@/lib/detection/tf/node-backend"), import("@/lib/server/training/one-stage-runner")]);
   const backend = await useNodeBackend("wasm");
   const workerId = await registerWorker("training", { runtime: `node ${process.version}`, backend, jobKinds: ["one_stage"], via: "npm run train" });
+  // Heart-beat like any worker, so the Train page shows this process as a live, busy worker.
+  const beat = setInterval(() => void heartbeat(workerId, "busy").catch(() => undefined), HEARTBEAT_INTERVAL_MS);
   const shutdown = new AbortController();
   process.once("SIGINT", () => shutdown.abort());
   try {
@@ -105,6 +107,7 @@ async function runHere(jobId: string): Promise<void> {
     if (!job) return; // a worker took it meanwhile; the log still follows it
     await runClaimedJob(job, oneStageRunner({ store: blobStore(), backend }), { workerId, leaseMs: DEFAULT_LEASE_MS, heartbeatMs: 5_000, signal: shutdown.signal, store: blobStore(), report: (line) => console.error(line) });
   } finally {
+    clearInterval(beat);
     await markWorkerStopped(workerId).catch(() => undefined);
   }
 }
