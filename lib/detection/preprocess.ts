@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { normalizeForFaceMobileNet } from "./backbones/face-mobilenet-v1";
 import { letterboxFor, type Letterbox } from "./letterbox";
 
 /** Grey of the padding, as YOLO-style letterboxing uses (a neutral value after normalisation). */
@@ -19,4 +20,18 @@ export function letterboxPixels(pixels: tf.Tensor3D, inputSize: number): { input
     return tf.pad(resized, [[letterbox.padY, padBottom], [letterbox.padX, padRight], [0, 0]], LETTERBOX_FILL) as tf.Tensor3D;
   });
   return { input, letterbox };
+}
+
+/**
+ * Decoded pixels → the batch of one the detector takes: letterboxed, optionally mirrored, scaled to
+ * [-1, 1] (masklab.json's "pixels/127.5-1"). Training, `npm run predict` and the browser use this.
+ */
+export function modelInput(pixels: tf.Tensor3D, inputSize: number, options: { flip?: boolean } = {}): { batch: tf.Tensor4D; letterbox: Letterbox } {
+  const { input, letterbox } = letterboxPixels(pixels, inputSize);
+  const batch = tf.tidy(() => {
+    const one = tf.expandDims(input, 0) as tf.Tensor4D;
+    return normalizeForFaceMobileNet(options.flip ? tf.image.flipLeftRight(one) : one);
+  });
+  input.dispose();
+  return { batch, letterbox };
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { db as defaultDb, type Db } from "./db";
-import { enqueueJob, getJob, listJobLogs } from "./job-queue";
+import { enqueueJob, listJobLogs } from "./job-queue";
 import { trainingConfigSchema, resolveTrainingConfig } from "./training/training-config";
 
 export async function listTrainingJobs(database: Db = defaultDb(), take = 50) {
@@ -46,4 +46,3 @@ export async function trainingJobDetail(jobId: string, after: string | undefined
   return { job, logs };
 }
 
-export { getJob };

@@ -9,17 +9,16 @@ import { readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
-import sharp from "sharp";
 import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
-import { normalizeForFaceMobileNet } from "@/lib/detection/backbones/face-mobilenet-v1";
 import { detectionsFromRaw } from "@/lib/detection/one-stage/decode";
 import { pointGrid } from "@/lib/detection/one-stage/points";
-import { letterboxPixels } from "@/lib/detection/preprocess";
+import { modelInput } from "@/lib/detection/preprocess";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { db } from "@/lib/server/db";
 import { migrateDatabase } from "@/lib/server/migrate";
 import { readModelFiles } from "@/lib/server/model-registry";
 import { blobStore } from "@/lib/server/storage";
+import { decodeImagePixels } from "@/lib/server/training/training-data";
 import { runCommand } from "./run-command";
 
 const USAGE = "usage: npm run predict -- --model ID|NAME|NAME@VERSION|production --out results.json [--score 0.001] <images or folders>";
@@ -79,13 +78,11 @@ async function main(): Promise<number> {
     const results: Array<{ image_id: string; category_id: number; bbox: number[]; score: number }> = [];
     const started = performance.now();
     for (const file of files) {
-      const { data, info } = await sharp(file).removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
-      const pixels = tf.tensor3d(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), [info.height, info.width, 3], "int32");
-      const { input, letterbox } = letterboxPixels(pixels, metadata.inputSize);
-      const batch = normalizeForFaceMobileNet(tf.expandDims(input, 0) as tf.Tensor4D);
+      const pixels = await decodeImagePixels(file);
+      const { batch, letterbox } = modelInput(pixels, metadata.inputSize);
       const raw = model.predict(batch) as tf.Tensor;
       const values = (await raw.data()) as Float32Array;
-      tf.dispose([pixels, input, batch, raw]);
+      tf.dispose([pixels, batch, raw]);
       for (const d of detectionsFromRaw(values, grid, metadata.classes.length, letterbox, { ...metadata.postprocessing, scoreThreshold })) {
         results.push({ image_id: path.basename(file), category_id: d.classIndex + 1, bbox: [d.box.xmin, d.box.ymin, d.box.xmax - d.box.xmin, d.box.ymax - d.box.ymin], score: d.score });
       }

@@ -1,4 +1,4 @@
-import { evaluateCoco, interpolatedPrCurve, type CocoSummary } from "./coco-eval";
+import { evaluateCoco, interpolatedPrCurve, type CocoClassResult, type CocoSummary } from "./coco-eval";
 import { confusionMatrix, type ConfusionMatrix } from "./confusion";
 import { imageAccuracy, type ImageAccuracy } from "./image-accuracy";
 import { operatingPoints, type F1Curve, type OperatingPoint } from "./operating-point";
@@ -26,16 +26,8 @@ export interface EvaluationReport extends CocoSummary {
   };
 }
 
-export interface ClassReport {
-  className: string;
-  /** COCO: non-crowd ground truths, and detections evaluated (≤ 100 per image) */
-  numGt: number;
-  numDetections: number;
-  /** COCO AP@[.50:.95], AP@.50, AP@.75 (101-point) */
-  AP: number;
-  AP50: number;
-  AP75: number;
-  AR100: number;
+/** A class's COCO results (as evaluateCoco gives them) with its VOC AP and operating points. */
+export interface ClassReport extends CocoClassResult {
   /** VOC all-point AP@.50, and its non-difficult ground truths */
   vocAP50: number;
   vocNumGt: number;

@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
-import { FACE_MOBILENET_FEATURES, normalizeForFaceMobileNet } from "@/lib/detection/backbones/face-mobilenet-v1";
+import { FACE_MOBILENET_FEATURES } from "@/lib/detection/backbones/face-mobilenet-v1";
 import { toInputSpace, type Letterbox } from "@/lib/detection/letterbox";
 import type { GroundTruth } from "@/lib/detection/one-stage/assigner";
-import { letterboxPixels } from "@/lib/detection/preprocess";
+import { modelInput } from "@/lib/detection/preprocess";
 import type { BlobStore } from "../storage";
 import { decodePixels, type TrainingImage } from "./training-data";
 
@@ -29,12 +29,8 @@ export function flipBoxes(image: TrainingImage): TrainingImage["boxes"] {
 /** Letterboxed, normalised model input of one image, optionally mirrored, with its truths in input pixels. */
 export async function prepareInput(store: BlobStore, image: TrainingImage, inputSize: number, flipped: boolean) {
   const pixels = await decodePixels(store, image.contentHash);
-  const { input, letterbox } = letterboxPixels(pixels, inputSize);
-  const batch = tf.tidy(() => {
-    const one = tf.expandDims(input, 0) as tf.Tensor4D;
-    return normalizeForFaceMobileNet(flipped ? tf.image.flipLeftRight(one) : one);
-  });
-  tf.dispose([pixels, input]);
+  const { batch, letterbox } = modelInput(pixels, inputSize, { flip: flipped });
+  pixels.dispose();
   const truths = (flipped ? flipBoxes(image) : image.boxes).map((b) => ({ box: toInputSpace(b.box, letterbox), classIndex: b.classIndex }));
   return { batch, letterbox, truths };
 }

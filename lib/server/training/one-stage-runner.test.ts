@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
 import { detectionsFromRaw } from "@/lib/detection/one-stage/decode";
 import { pointGrid } from "@/lib/detection/one-stage/points";
-import { letterboxPixels } from "@/lib/detection/preprocess";
-import { normalizeForFaceMobileNet } from "@/lib/detection/backbones/face-mobilenet-v1";
+import { modelInput } from "@/lib/detection/preprocess";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { claimNextJob, enqueueJob, listJobLogs } from "../job-queue";
 import { runClaimedJob } from "../job-runner";
@@ -47,8 +46,8 @@ describe("the one-stage training job", () => {
     const { model, metadata } = await modelFromFiles(files);
     expect(metadata.classes).toEqual(["with_mask", "without_mask", "mask_weared_incorrect"]);
     const pixels = await decodePixels(env.store, valImages[0]!.contentHash);
-    const { input, letterbox } = letterboxPixels(pixels, metadata.inputSize);
-    const raw = model.predict(normalizeForFaceMobileNet(tf.expandDims(input, 0) as tf.Tensor4D)) as tf.Tensor;
+    const { batch, letterbox } = modelInput(pixels, metadata.inputSize);
+    const raw = model.predict(batch) as tf.Tensor;
     const detections = detectionsFromRaw((await raw.data()) as Float32Array, pointGrid(metadata.inputSize, metadata.strides), 3, letterbox, { ...metadata.postprocessing, scoreThreshold: 0.001 });
     for (const d of detections) {
       expect(d.box.xmin).toBeGreaterThanOrEqual(0);

@@ -217,12 +217,12 @@ function cachedBatch(cache: CachedSample[], picks: number[], config: ResolvedTra
   return { inputs: featureBatch(samples, config.inputSize) as tf.Tensor[], truths: samples.map((s) => s.truths) };
 }
 
-/** Sample i < n is image i as is; i ≥ n is image i − n mirrored. */
+/** Sample i < n is image i as is; i ≥ n is image i − n mirrored. One batch tensor, with truths and letterboxes. */
 async function imageBatch(store: BlobStore, images: TrainingImage[], picks: number[], config: ResolvedTrainingConfig) {
   const prepared = await Promise.all(picks.map((i) => prepareInput(store, images[i % images.length]!, config.inputSize, i >= images.length)));
   const inputs = [tf.concat(prepared.map((p) => p.batch))];
   tf.dispose(prepared.map((p) => p.batch));
-  return { inputs: inputs as tf.Tensor[], truths: prepared.map((p) => p.truths) };
+  return { inputs: inputs as tf.Tensor[], truths: prepared.map((p) => p.truths), letterboxes: prepared.map((p) => p.letterbox) };
 }
 
 async function validate(model: tf.LayersModel, config: ResolvedTrainingConfig, grid: ReturnType<typeof pointGrid>, classes: string[], cache: CachedSample[], val: TrainingImage[], store: BlobStore): Promise<SplitMetrics> {
@@ -238,10 +238,7 @@ async function validate(model: tf.LayersModel, config: ResolvedTrainingConfig, g
       inputs = featureBatch(samples, config.inputSize);
       letterboxes = samples.map((s) => s.letterbox);
     } else {
-      const prepared = await Promise.all(indices.map((k) => prepareInput(store, val[k]!, config.inputSize, false)));
-      inputs = [tf.concat(prepared.map((p) => p.batch))];
-      tf.dispose(prepared.map((p) => p.batch));
-      letterboxes = prepared.map((p) => p.letterbox);
+      ({ inputs, letterboxes } = await imageBatch(store, val, indices, config));
     }
     const raw = model.predict(inputs) as tf.Tensor;
     const values = (await raw.data()) as Float32Array;

@@ -39,8 +39,13 @@ export async function loadSplit(datasetId: string, split: Split, classes: readon
   }));
 }
 
-/** Decoded RGB pixels [H, W, 3] of a stored original (alpha dropped, EXIF orientation not applied: boxes refer to stored pixels). */
-export async function decodePixels(store: BlobStore, contentHash: string): Promise<tf.Tensor3D> {
-  const { data, info } = await sharp(await store.get(contentHash)).removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
+/** Decoded RGB pixels [H, W, 3] of an image file or its bytes (alpha dropped, EXIF orientation not applied: boxes refer to stored pixels). */
+export async function decodeImagePixels(source: Buffer | string): Promise<tf.Tensor3D> {
+  const { data, info } = await sharp(source).removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true });
   return tf.tensor3d(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), [info.height, info.width, 3], "int32");
+}
+
+/** Decoded RGB pixels of a stored original. */
+export async function decodePixels(store: BlobStore, contentHash: string): Promise<tf.Tensor3D> {
+  return decodeImagePixels(await store.get(contentHash));
 }
