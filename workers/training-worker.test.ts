@@ -26,7 +26,8 @@ describe("the training worker process", () => {
     expect(orphan.id).toBe(queued.id);
 
     const child = spawn(process.execPath, ["--import", "tsx", "workers/training-worker.ts"], {
-      env: { ...process.env, DATA_DIR: env.dir, DATABASE_URL: "" },
+      // auto on this CPU machine: wasm (a lavapipe adapter, if installed, is software and not taken)
+      env: { ...process.env, DATA_DIR: env.dir, DATABASE_URL: "", MASKLAB_BACKEND: "auto", MASKLAB_ALLOW_SOFTWARE_WEBGPU: "" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -35,6 +36,7 @@ describe("the training worker process", () => {
     const exited = once(child, "exit");
     try {
       await waitFor(() => output.includes("started"), "the worker to start");
+      expect(output).toMatch(/TF\.js backend: wasm \(auto: wasm, since /);
       expect(output).toMatch(/training worker \S+ started; heartbeat every 5 s; runs one_stage jobs on wasm/);
       const [worker] = await env.db.worker.findMany({ where: { id: { not: "dead" } } });
       expect(worker).toMatchObject({ kind: "training", pid: child.pid, capabilities: expect.objectContaining({ jobKinds: ["one_stage"], backend: "wasm" }) });
@@ -54,5 +56,21 @@ describe("the training worker process", () => {
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     }
+  });
+
+  it("exits at once, saying what to install, when MASKLAB_BACKEND asks for a backend the machine lacks", { timeout: 30_000 }, async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "workers/training-worker.ts"], {
+      // no Vulkan driver at all: Dawn finds no adapter
+      env: { ...process.env, DATA_DIR: env.dir, DATABASE_URL: "", MASKLAB_BACKEND: "webgpu", VK_DRIVER_FILES: "/nonexistent/icd.json", VK_ICD_FILENAMES: "/nonexistent/icd.json" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const [code] = await once(child, "exit");
+    expect({ code, output }).toMatchObject({ code: 1 });
+    expect(output).toContain("training worker: webgpu requested but no WebGPU adapter was found");
+    expect(output).toContain("NVIDIA driver's Vulkan ICD");
+    expect(await env.db.worker.count()).toBe(0);
   });
 });

@@ -8,7 +8,8 @@ import type { WorkerStatus } from "@/lib/domain/states";
 import { db } from "@/lib/server/db";
 import { DEFAULT_LEASE_MS, runJobLoop, runnableKinds, WorkerShutdownError, type JobRunnerRegistry } from "@/lib/server/job-runner";
 import { HEARTBEAT_INTERVAL_MS, heartbeat, markWorkerStopped, registerWorker } from "@/lib/server/worker-registry";
-import { useNodeBackend } from "@/lib/detection/tf/node-backend";
+import { describeAdapter } from "@/lib/detection/tf/backend-selection";
+import { useWorkerBackend } from "@/lib/detection/tf/node-backend";
 import { blobStore } from "@/lib/server/storage";
 import { oneStageRunner } from "@/lib/server/training/one-stage-runner";
 
@@ -17,16 +18,28 @@ const POLL_MS = 2_000;
 /** start.ts sends SIGKILL after 10 s; exit before that even if a runner ignores its signal. */
 const SHUTDOWN_GRACE_MS = 8_000;
 
-// TF.js on wasm (one core per worker). WebGPU selection for GPU machines is still to come.
-const backend = await useNodeBackend("wasm");
+const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+
+// TF.js backend from MASKLAB_BACKEND (default auto: webgpu on a hardware GPU adapter, else wasm,
+// one core per worker, else cpu). An explicit backend this machine lacks stops the worker here.
+const selection = await useWorkerBackend().catch((error: Error) => {
+  console.error(`training worker: ${error.message}`);
+  process.exit(1);
+});
+const backend = selection.backend;
+log(`TF.js backend: ${selection.description} (${selection.reason})`);
 
 /** Job kind → trainer; a worker claims only the kinds listed here (two-stage is not built yet). */
 const runners: JobRunnerRegistry = { one_stage: oneStageRunner({ store: blobStore(), backend }) };
 
-const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
-
 const kinds = runnableKinds(runners);
-const id = await registerWorker("training", { runtime: `node ${process.version}`, backend, jobKinds: kinds });
+const id = await registerWorker("training", {
+  runtime: `node ${process.version}`,
+  backend,
+  backendReason: selection.reason,
+  gpu: selection.adapter ? describeAdapter(selection.adapter) : null,
+  jobKinds: kinds,
+});
 log(
   `training worker ${id} started; heartbeat every ${HEARTBEAT_INTERVAL_MS / 1000} s; ` +
     (kinds.length > 0 ? `runs ${kinds.join(", ")} jobs on ${backend}` : "no trainers registered yet, so it claims no jobs (it still re-queues jobs of workers that stopped answering)"),
