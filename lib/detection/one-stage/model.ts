@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { FACE_MOBILENET_FEATURES, faceMobileNetV1, type NamedWeights } from "../backbones/face-mobilenet-v1";
+import { featureInputs, featurePyramid } from "../feature-pyramid";
 
 /**
  * Masklab one-stage detector ("MLD-1S"): anchor-free, multi-scale (strides 8/16/32), a small
@@ -23,18 +24,8 @@ export function buildOneStageHead(inputSize: number, numClasses: number, width: 
   const init = () => tf.initializers.heNormal({ seed: seedCounter++ });
   const conv = (name: string, filters: number, kernelSize: number, activation: "relu" | "linear" = "relu", biasInitializer?: ReturnType<typeof tf.initializers.constant>) =>
     tf.layers.conv2d({ name, filters, kernelSize, padding: "same", activation, kernelInitializer: init(), biasInitializer });
-  const inputs = FACE_MOBILENET_FEATURES.map((f) => tf.input({ name: `features_s${f.stride}`, shape: [Math.ceil(inputSize / f.stride), Math.ceil(inputSize / f.stride), f.channels] }));
-  const laterals = inputs.map((input, i) => conv(`neck_lateral_${i}`, channels, 1, "linear").apply(input) as tf.SymbolicTensor);
-  // Top-down: coarse context added into finer maps.
-  const merged: tf.SymbolicTensor[] = [];
-  merged[2] = laterals[2]!;
-  for (let i = 1; i >= 0; i--) {
-    const up = tf.layers.upSampling2d({ name: `neck_up_${i}`, size: [2, 2] }).apply(merged[i + 1]!) as tf.SymbolicTensor;
-    const cropped = up.shape[1] === laterals[i]!.shape[1] ? up : (tf.layers.cropping2D({ name: `neck_crop_${i}`, cropping: [[0, up.shape[1]! - laterals[i]!.shape[1]!], [0, up.shape[2]! - laterals[i]!.shape[2]!]] }).apply(up) as tf.SymbolicTensor);
-    merged[i] = tf.layers.add({ name: `neck_add_${i}` }).apply([laterals[i]!, cropped]) as tf.SymbolicTensor;
-  }
-  const outputs = merged.map((feature, i) => {
-    const smooth = conv(`neck_smooth_${i}`, channels, 3).apply(feature) as tf.SymbolicTensor;
+  const inputs = featureInputs(inputSize);
+  const outputs = featurePyramid(inputs, channels, conv).map((smooth, i) => {
     const box = conv(`head_box_out_${i}`, 4, 1, "linear", tf.initializers.constant({ value: 1 })).apply(conv(`head_box_${i}`, channels, 3).apply(smooth)) as tf.SymbolicTensor;
     const cls = conv(`head_cls_out_${i}`, numClasses, 1, "linear", tf.initializers.constant({ value: CLASS_PRIOR_BIAS })).apply(conv(`head_cls_${i}`, channels, 3).apply(smooth)) as tf.SymbolicTensor;
     const joined = tf.layers.concatenate({ name: `head_join_${i}`, axis: -1 }).apply([box, cls]) as tf.SymbolicTensor;

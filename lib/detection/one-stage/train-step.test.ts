@@ -1,12 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
-import { generateScene, sceneToSvg } from "@/lib/domain/synthetic-scene";
 import { loadFaceSsdMobileNetWeights } from "@/lib/server/pretrained-weights";
-import { faceMobileNetV1, normalizeForFaceMobileNet } from "../backbones/face-mobilenet-v1";
-import { toInputSpace } from "../letterbox";
-import { letterboxPixels } from "../preprocess";
+import { faceMobileNetV1 } from "../backbones/face-mobilenet-v1";
+import { syntheticBatch } from "../testing/synthetic-batch";
 import { useNodeBackend } from "../tf/node-backend";
 import type { GroundTruth } from "./assigner";
 import { gridTensors } from "./loss";
@@ -20,21 +17,10 @@ let images: tf.Tensor4D;
 let truths: GroundTruth[][];
 let weights: Record<string, tf.Tensor>;
 
-/** Four synthetic sample scenes, letterboxed to 128 px, with their boxes in input pixels. */
 beforeAll(async () => {
   await useNodeBackend("wasm");
   weights = await loadFaceSsdMobileNetWeights();
-  const inputs: tf.Tensor3D[] = [];
-  truths = [];
-  for (let i = 0; i < 4; i++) {
-    const scene = generateScene(11, i);
-    const { data, info } = await sharp(Buffer.from(sceneToSvg(scene))).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    const pixels = tf.tensor3d(new Uint8Array(data), [info.height, info.width, 3], "int32");
-    const { input, letterbox } = letterboxPixels(pixels, SIZE);
-    inputs.push(input);
-    truths.push(scene.faces.map((f) => ({ box: toInputSpace(f.box, letterbox), classIndex: FACEMASK_CLASSES.indexOf(f.className) })));
-  }
-  images = normalizeForFaceMobileNet(tf.stack(inputs) as tf.Tensor4D);
+  ({ images, truths } = await syntheticBatch(SIZE, 4));
 });
 
 describe("training the one-stage detector on wasm", () => {
