@@ -88,7 +88,7 @@ describe("ROI-Align", () => {
     ];
     const plan = roiAlignPlan(rois, levels, 1, { outputSize: 3, samplingRatio: 2 });
     const projection = tf.tensor4d(Float32Array.from({ length: 2 * 3 * 3 * 2 }, (_, i) => Math.cos(i)), [2, 3, 3, 2]);
-    const objective = (f: tf.Tensor4D) => tf.sum(tf.mul(roiAlign(featureTable([f]), plan), projection)) as tf.Scalar;
+    const objective = (f: tf.Tensor) => tf.sum(tf.mul(roiAlign(featureTable([f as tf.Tensor4D]), plan), projection)) as tf.Scalar;
     const analytic = (await tf.grad(objective)(features).data()) as Float32Array;
     const base = (await features.data()) as Float32Array;
     const h = 1e-2;

@@ -26,7 +26,11 @@ export interface RoiAlignOptions {
   samplingRatio: number;
 }
 
-export const DEFAULT_ROI_ALIGN: RoiAlignOptions = { outputSize: 7, samplingRatio: 2 };
+/**
+ * One sample per bin (at its centre): on the wasm backend 2×2 samples made ROI-Align 4× slower
+ * (512 ROIs: 1.2 s vs 0.3 s forward + backward) for little gain on faces a few bins wide.
+ */
+export const DEFAULT_ROI_ALIGN: RoiAlignOptions = { outputSize: 7, samplingRatio: 1 };
 
 export interface Roi {
   /** which image of the batch */
