@@ -331,7 +331,7 @@ export interface TrainingJobView {
   createdBy: { email: string } | null;
 }
 
-export function launchTraining(input: { datasetId: string; kind: "one_stage"; config: Record<string, unknown> }) {
+export function launchTraining(input: { datasetId: string; kind: "one_stage" | "two_stage"; config: Record<string, unknown> }) {
   return mutateJson<{ id: string }>("/api/training-jobs", "POST", input);
 }
 

@@ -72,3 +72,16 @@ export interface DatasetStatistics {
   imageHeights: ChartBin[];
   issues: Array<{ code: string; severity: string; count: number }>;
 }
+
+/** A training preset's settings as the New training job form starts from them (per detector family). */
+export interface TrainingPresetValues {
+  width: "n" | "s";
+  backbone: "face-mobilenet-v1" | "scratch";
+  freezeBackbone: boolean;
+  inputSize: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  flip: boolean;
+}
+export type PresetDefaults = Record<"one_stage" | "two_stage", Record<"quick-cpu" | "full-gpu", TrainingPresetValues>>;

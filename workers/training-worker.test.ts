@@ -17,7 +17,7 @@ async function waitFor(condition: () => Promise<boolean> | boolean, what: string
 }
 
 describe("the training worker process", () => {
-  it("registers, re-queues a dead worker's job and runs it, leaves kinds it has no trainer for, and stops cleanly on SIGTERM", { timeout: 60_000 }, async () => {
+  it("registers, re-queues a dead worker's job and runs it, runs both detector kinds, and stops cleanly on SIGTERM", { timeout: 60_000 }, async () => {
     const datasetId = (await env.db.dataset.create({ data: { name: "masks", classes: ["with_mask"] } })).id;
     const queued = await enqueueJob({ datasetId, kind: "one_stage", config: {} }, { db: env.db });
     await env.db.worker.create({ data: { id: "dead", kind: "training", hostname: "gone", pid: 1, status: "busy" } });
@@ -37,16 +37,16 @@ describe("the training worker process", () => {
     try {
       await waitFor(() => output.includes("started"), "the worker to start");
       expect(output).toMatch(/TF\.js backend: wasm \(auto: wasm, since /);
-      expect(output).toMatch(/training worker \S+ started; heartbeat every 5 s; runs one_stage jobs on wasm/);
+      expect(output).toMatch(/training worker \S+ started; heartbeat every 5 s; runs one_stage, two_stage jobs on wasm/);
       const [worker] = await env.db.worker.findMany({ where: { id: { not: "dead" } } });
-      expect(worker).toMatchObject({ kind: "training", pid: child.pid, capabilities: expect.objectContaining({ jobKinds: ["one_stage"], backend: "wasm" }) });
+      expect(worker).toMatchObject({ kind: "training", pid: child.pid, capabilities: expect.objectContaining({ jobKinds: ["one_stage", "two_stage"], backend: "wasm" }) });
 
       // The dead worker's job is re-queued, claimed and run: this dataset has no images, which
       // the trainer says plainly.
       await waitFor(async () => (await getJob(orphan.id, env.db)).status === "failed", "the dead worker's job to be re-queued and run");
       expect((await getJob(orphan.id, env.db)).error).toMatch(/needs labelled images in both the train and val splits/);
-      await sleep(500); // a few loop turns: the two-stage job is not claimed
-      expect(await getJob(other.id, env.db)).toMatchObject({ status: "queued", attempts: 0 });
+      await waitFor(async () => (await getJob(other.id, env.db)).status === "failed", "the two-stage job to be claimed and run");
+      expect(await getJob(other.id, env.db)).toMatchObject({ attempts: 1, error: expect.stringMatching(/needs labelled images in both the train and val splits/) });
 
       child.kill("SIGTERM");
       const [code] = await exited;

@@ -11,7 +11,7 @@ import { HEARTBEAT_INTERVAL_MS, heartbeat, markWorkerStopped, registerWorker } f
 import { describeAdapter } from "@/lib/detection/tf/backend-selection";
 import { useWorkerBackend } from "@/lib/detection/tf/node-backend";
 import { blobStore } from "@/lib/server/storage";
-import { oneStageRunner } from "@/lib/server/training/one-stage-runner";
+import { detectorRunner } from "@/lib/server/training/detector-runner";
 
 /** How often an idle worker looks at the queue. */
 const POLL_MS = 2_000;
@@ -29,8 +29,11 @@ const selection = await useWorkerBackend().catch((error: Error) => {
 const backend = selection.backend;
 log(`TF.js backend: ${selection.description} (${selection.reason})`);
 
-/** Job kind → trainer; a worker claims only the kinds listed here (two-stage is not built yet). */
-const runners: JobRunnerRegistry = { one_stage: oneStageRunner({ store: blobStore(), backend }) };
+/** Job kind → trainer; a worker claims only the kinds listed here. */
+const runners: JobRunnerRegistry = {
+  one_stage: detectorRunner("one_stage", { store: blobStore() }),
+  two_stage: detectorRunner("two_stage", { store: blobStore() }),
+};
 
 const kinds = runnableKinds(runners);
 const id = await registerWorker("training", {

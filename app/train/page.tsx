@@ -5,6 +5,7 @@ import { can } from "@/lib/domain/permissions";
 import { listDatasetSummaries } from "@/lib/server/datasets";
 import { EmptyState } from "@/components/empty-state";
 import { listTrainingJobs } from "@/lib/server/training-jobs";
+import { presetDefaults } from "@/lib/server/training/training-config";
 import { listWorkers } from "@/lib/server/worker-registry";
 import { requirePageUser } from "@/lib/server/auth/page-auth";
 
@@ -19,7 +20,7 @@ export default async function TrainPage() {
       {can(user.role, "training.manage") ? (
         <details open={jobs.length === 0}>
           <summary>New training job</summary>
-          <NewTrainingJobForm datasets={datasets.map((d) => ({ id: d.id, name: d.name }))} />
+          <NewTrainingJobForm datasets={datasets.map((d) => ({ id: d.id, name: d.name }))} presets={presetDefaults()} />
         </details>
       ) : null}
       <h2>Workers</h2>
@@ -40,7 +41,7 @@ export default async function TrainPage() {
       )}
       <h2>Training jobs</h2>
       {jobs.length === 0 ? (
-        <EmptyState title="No training jobs yet">An ML lead starts one above, or from a terminal with <code>npm run train -- --dataset NAME --kind one-stage</code>.</EmptyState>
+        <EmptyState title="No training jobs yet">An ML lead starts one above, or from a terminal with <code>npm run train -- --dataset NAME --kind one-stage|two-stage</code>.</EmptyState>
       ) : (
         <DataTable
           label="Training jobs"

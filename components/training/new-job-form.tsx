@@ -2,34 +2,43 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import type { PresetDefaults } from "@/lib/api-contracts";
 import { launchTraining } from "../api-hooks";
 import { FormError, useSubmit } from "../use-submit";
 
-const PRESETS = {
-  "quick-cpu": { label: "Quick CPU: face-trained backbone frozen, head trained on cached features", width: "n", inputSize: 416, epochs: 24, batchSize: 8, learningRate: 0.002 },
-  "full-gpu": { label: "Full GPU: the whole network fine-tuned (needs a GPU worker to be quick)", width: "s", inputSize: 512, epochs: 60, batchSize: 16, learningRate: 0.001 },
-} as const;
-type Preset = keyof typeof PRESETS;
+type Kind = keyof PresetDefaults;
+type Preset = keyof PresetDefaults[Kind];
+type Settings = PresetDefaults[Kind][Preset] & { minutes: string; backend: string };
 
-/** ML leads queue a training job; a worker picks it up. */
-export function NewTrainingJobForm({ datasets }: { datasets: Array<{ id: string; name: string }> }) {
+const KIND_LABELS: Record<Kind, string> = {
+  one_stage: "One-stage (MLD-1S, anchor-free, YOLO-style)",
+  two_stage: "Two-stage (MLD-2S, Faster R-CNN-style: RPN + ROI-Align)",
+};
+const PRESET_LABELS: Record<Preset, string> = {
+  "quick-cpu": "Quick CPU: face-trained backbone frozen, heads trained on cached features",
+  "full-gpu": "Full GPU: the whole network fine-tuned (needs a GPU worker to be quick)",
+};
+
+/** ML leads queue a training job; a worker picks it up. The presets' values come from the server. */
+export function NewTrainingJobForm({ datasets, presets }: { datasets: Array<{ id: string; name: string }>; presets: PresetDefaults }) {
   const router = useRouter();
   const [datasetId, setDatasetId] = useState(datasets[0]?.id ?? "");
+  const [kind, setKind] = useState<Kind>("one_stage");
   const [preset, setPreset] = useState<Preset>("quick-cpu");
-  const [settings, setSettings] = useState<{ width: string; inputSize: number; epochs: number; batchSize: number; learningRate: number; minutes: string; flip: boolean }>({ ...PRESETS["quick-cpu"], minutes: "", flip: true });
+  const [settings, setSettings] = useState<Settings>({ ...presets.one_stage["quick-cpu"], minutes: "", backend: "auto" });
 
-  const choosePreset = (next: Preset) => {
-    setPreset(next);
-    const { label: _label, ...values } = PRESETS[next];
-    setSettings((s) => ({ ...s, ...values }));
+  const choose = (nextKind: Kind, nextPreset: Preset) => {
+    setKind(nextKind);
+    setPreset(nextPreset);
+    setSettings((s) => ({ ...s, ...presets[nextKind][nextPreset] }));
   };
-  const set = (key: keyof typeof settings) => (event: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
+  const set = (key: keyof Settings) => (event: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     setSettings((s) => ({ ...s, [key]: event.target.type === "number" ? Number(event.target.value) : event.target.type === "checkbox" ? (event.target as HTMLInputElement).checked : event.target.value }));
 
   const { pending, error, submit } = useSubmit(
     () => {
       const { minutes, ...rest } = settings;
-      return launchTraining({ datasetId, kind: "one_stage", config: { preset, ...rest, ...(minutes ? { minutes: Number(minutes) } : {}) } });
+      return launchTraining({ datasetId, kind, config: { preset, ...rest, ...(minutes ? { minutes: Number(minutes) } : {}) } });
     },
     ({ id }) => router.push(`/train/${id}`),
   );
@@ -48,24 +57,35 @@ export function NewTrainingJobForm({ datasets }: { datasets: Array<{ id: string;
       </label>
       <label>
         Model
-        <select value="one_stage" onChange={() => undefined}>
-          <option value="one_stage">One-stage (MLD-1S, anchor-free, YOLO-style)</option>
-          <option value="two_stage" disabled>
-            Two-stage (Faster R-CNN-style): not built yet
-          </option>
+        <select value={kind} onChange={(e) => choose(e.target.value as Kind, preset)}>
+          {(Object.keys(KIND_LABELS) as Kind[]).map((k) => (
+            <option key={k} value={k}>
+              {KIND_LABELS[k]}
+            </option>
+          ))}
         </select>
       </label>
       <label>
         Preset
-        <select value={preset} onChange={(e) => choosePreset(e.target.value as Preset)}>
-          {Object.entries(PRESETS).map(([key, p]) => (
-            <option key={key} value={key}>
-              {p.label}
+        <select value={preset} onChange={(e) => choose(kind, e.target.value as Preset)}>
+          {(Object.keys(PRESET_LABELS) as Preset[]).map((p) => (
+            <option key={p} value={p}>
+              {PRESET_LABELS[p]}
             </option>
           ))}
         </select>
       </label>
       <div className="filters">
+        <label>
+          Backbone{" "}
+          <select value={settings.backbone} onChange={set("backbone")}>
+            <option value="face-mobilenet-v1">face-trained MobileNetV1 (pretrained)</option>
+            <option value="scratch">MobileNetV1 from scratch</option>
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={settings.freezeBackbone} disabled={settings.backbone === "scratch"} onChange={set("freezeBackbone")} /> Freeze backbone (cache its features)
+        </label>
         <label>
           Width{" "}
           <select value={settings.width} onChange={set("width")}>
@@ -91,8 +111,19 @@ export function NewTrainingJobForm({ datasets }: { datasets: Array<{ id: string;
         <label>
           <input type="checkbox" checked={settings.flip} onChange={set("flip")} /> Horizontal flips
         </label>
+        <label>
+          Backend{" "}
+          <select value={settings.backend} onChange={set("backend")}>
+            <option value="auto">automatic (WebGPU on a GPU worker, else wasm)</option>
+            <option value="webgpu">webgpu</option>
+            <option value="wasm">wasm</option>
+            <option value="cpu">cpu</option>
+          </select>
+        </label>
       </div>
-      <p className="muted small">Schedule: linear warm-up, then cosine decay. Trains on the train split, picks the epoch with the best val mAP50; the test split is left for evaluation.</p>
+      <p className="muted small">
+        Schedule: linear warm-up, then cosine decay. Images with the rare classes are shown more often (repeat-factor sampling). Trains on the train split, picks the epoch with the best val mAP50; the test split is left for evaluation.
+      </p>
       <button type="submit" disabled={pending || !datasetId}>
         {pending ? "Queuing…" : "Start training"}
       </button>

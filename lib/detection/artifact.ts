@@ -5,7 +5,8 @@ import { z } from "zod";
  * What a model version carries besides its weights: everything inference needs, so the worker,
  * the server and the browser run it the same way without knowing how it was trained.
  */
-export const ARCHITECTURES = ["mld1s"] as const;
+export const ARCHITECTURES = ["mld1s", "mld2s"] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
 
 export const modelMetadataSchema = z.object({
   format: z.literal("masklab-detector/1"),
@@ -17,7 +18,9 @@ export const modelMetadataSchema = z.object({
   strides: z.array(z.number().int().positive()),
   preprocessing: z.object({ letterboxFill: z.number(), normalize: z.literal("pixels/127.5-1") }),
   postprocessing: z.object({ scoreThreshold: z.number().min(0).max(1), iouThreshold: z.number().min(0).max(1), maxDetections: z.number().int().positive() }),
-});
+  /** two-stage models: the RPN's anchors per level (sizes in input pixels) and their height/width ratios */
+  anchors: z.object({ levels: z.array(z.object({ stride: z.number().int().positive(), sizes: z.array(z.number().positive()).min(1) })).min(1), ratios: z.array(z.number().positive()).min(1) }).optional(),
+}).refine((m) => m.architecture !== "mld2s" || m.anchors !== undefined, { message: "a two-stage (mld2s) model needs its anchors", path: ["anchors"] });
 export type ModelMetadata = z.infer<typeof modelMetadataSchema>;
 
 /** The files of a model artifact: TF.js's own LayersModel format plus masklab.json. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { recordIdSchema } from "@/lib/domain/record-id";
+import { JOB_KINDS } from "@/lib/domain/states";
 import { db as defaultDb, type Db } from "./db";
 import { enqueueJob, listJobLogs } from "./job-queue";
 import { trainingConfigSchema, resolveTrainingConfig } from "./training/training-config";
@@ -12,10 +13,10 @@ export async function listTrainingJobs(database: Db = defaultDb(), take = 50) {
   });
 }
 
-/** A training request from the UI or the API. Only one-stage training exists so far. */
+/** A training request from the UI or the API. */
 export const newTrainingJobSchema = z.object({
   datasetId: recordIdSchema,
-  kind: z.literal("one_stage", { message: "only one-stage training is built so far" }),
+  kind: z.enum(JOB_KINDS),
   config: trainingConfigSchema,
 });
 
@@ -25,7 +26,7 @@ export async function launchTrainingJob(input: z.infer<typeof newTrainingJobSche
   const dataset = await database.dataset.findUnique({ where: { id: input.datasetId }, select: { id: true } });
   if (!dataset) throw new TrainingRequestError("unknown dataset");
   try {
-    resolveTrainingConfig(input.config);
+    resolveTrainingConfig(input.config, input.kind);
   } catch (error) {
     throw new TrainingRequestError((error as z.ZodError).issues?.[0]?.message ?? "invalid training settings");
   }

@@ -10,8 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
-import { detectionsFromRaw } from "@/lib/detection/one-stage/decode";
-import { pointGrid } from "@/lib/detection/one-stage/points";
+import { detectorFor } from "@/lib/detection/detector";
 import { modelInput } from "@/lib/detection/preprocess";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { db } from "@/lib/server/db";
@@ -73,17 +72,16 @@ async function main(): Promise<number> {
     const files = await imageFiles(parsed.positionals);
     const backend = await useNodeBackend("wasm");
     const { model, metadata } = await modelFromFiles((await readModelFiles(version.artifactKey, blobStore())) as unknown as ArtifactFiles);
-    const grid = pointGrid(metadata.inputSize, metadata.strides);
+    const detector = detectorFor(model, metadata);
     console.log(`${version.name} v${version.version} (${metadata.architecture}, ${metadata.inputSize} px) on ${files.length} images, ${backend}`);
     const results: Array<{ image_id: string; category_id: number; bbox: number[]; score: number }> = [];
     const started = performance.now();
     for (const file of files) {
       const pixels = await decodeImagePixels(file);
       const { batch, letterbox } = modelInput(pixels, metadata.inputSize);
-      const raw = model.predict(batch) as tf.Tensor;
-      const values = (await raw.data()) as Float32Array;
-      tf.dispose([pixels, batch, raw]);
-      for (const d of detectionsFromRaw(values, grid, metadata.classes.length, letterbox, { ...metadata.postprocessing, scoreThreshold })) {
+      const [detections] = await detector.detect(batch, [letterbox], { scoreThreshold });
+      tf.dispose([pixels, batch]);
+      for (const d of detections!) {
         results.push({ image_id: path.basename(file), category_id: d.classIndex + 1, bbox: [d.box.xmin, d.box.ymin, d.box.xmax - d.box.xmin, d.box.ymax - d.box.ymin], score: d.score });
       }
     }

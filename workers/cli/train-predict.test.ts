@@ -33,7 +33,7 @@ describe("npm run train and npm run predict", () => {
   }, 120_000);
 
   it("usage errors exit 2", async () => {
-    expect((await cli("train", ["--dataset", "sample", "--kind", "two-stage"])).code).toBe(2);
+    expect((await cli("train", ["--dataset", "sample", "--kind", "three-stage"])).code).toBe(2);
     expect((await cli("train", ["--dataset", "sample", "--kind", "one-stage", "--input-size", "100"])).code).toBe(2);
     expect((await cli("predict", ["--model", "x"])).code).toBe(2);
   }, 60_000);

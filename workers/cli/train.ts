@@ -1,5 +1,5 @@
 /**
- * npm run train -- --dataset NAME --kind one-stage [--preset quick-cpu|full-gpu] [--minutes N]
+ * npm run train -- --dataset NAME --kind one-stage|two-stage [--preset quick-cpu|full-gpu] [--minutes N]
  *                  [--epochs N] [--input-size N] [--width n|s]
  * Queues a training job through the same queue the UI uses and follows its log here. When no live
  * worker can run it, this process becomes the worker for that job. Prints the new model version.
@@ -16,10 +16,11 @@ import { HEARTBEAT_INTERVAL_MS, heartbeat, listWorkers, markWorkerStopped, regis
 import { runCommand } from "./run-command";
 
 const USAGE = [
-  "usage: npm run train -- --dataset NAME --kind one-stage [--preset quick-cpu|full-gpu] [--minutes N]",
+  "usage: npm run train -- --dataset NAME --kind one-stage|two-stage [--preset quick-cpu|full-gpu] [--minutes N]",
   "                        [--epochs N] [--input-size N] [--width n|s]",
-  "  two-stage training is not built yet.",
 ].join("\n");
+
+const KINDS = { "one-stage": "one_stage", "two-stage": "two_stage" } as const;
 
 function usage(message: string): number {
   console.error(`${message}\n${USAGE}`);
@@ -38,7 +39,8 @@ async function main(): Promise<number> {
     return usage((error as Error).message);
   }
   if (!values.dataset) return usage("--dataset is required");
-  if (values.kind !== "one-stage") return usage(values.kind === "two-stage" ? "two-stage training is not built yet" : "--kind one-stage is required");
+  const kind = KINDS[values.kind as keyof typeof KINDS];
+  if (!kind) return usage("--kind one-stage or --kind two-stage is required");
   const config = trainingConfigSchema.safeParse({
     preset: values.preset,
     minutes: number(values.minutes),
@@ -55,13 +57,13 @@ async function main(): Promise<number> {
       console.error(`no dataset named "${values.dataset}"`);
       return 1;
     }
-    const job = await enqueueJob({ datasetId: dataset.id, kind: "one_stage", config: config.data });
-    console.log(`queued job ${job.id}: one-stage on "${dataset.name}" (${config.data.preset})`);
+    const job = await enqueueJob({ datasetId: dataset.id, kind, config: config.data });
+    console.log(`queued job ${job.id}: ${values.kind} on "${dataset.name}" (${config.data.preset})`);
     const workers = (await listWorkers()).filter((w) => w.alive && w.kind === "training");
     const follow = followLog(job.id);
     if (workers.length === 0) {
       console.log("no training worker is running: training in this process");
-      await runHere(job.id);
+      await runHere(job.id, kind);
     }
     const finished = await follow;
     if (finished.status !== "succeeded") {
@@ -94,10 +96,10 @@ async function followLog(jobId: string) {
 }
 
 /** This process as a one-job worker (registered, so the UI and other workers see it). */
-async function runHere(jobId: string): Promise<void> {
-  const [{ useNodeBackend }, { oneStageRunner }] = await Promise.all([import("@/lib/detection/tf/node-backend"), import("@/lib/server/training/one-stage-runner")]);
-  const backend = await useNodeBackend("wasm");
-  const workerId = await registerWorker("training", { runtime: `node ${process.version}`, backend, jobKinds: ["one_stage"], via: "npm run train" });
+async function runHere(jobId: string, kind: (typeof KINDS)[keyof typeof KINDS]): Promise<void> {
+  const [{ useWorkerBackend }, { detectorRunner }] = await Promise.all([import("@/lib/detection/tf/node-backend"), import("@/lib/server/training/detector-runner")]);
+  const { backend } = await useWorkerBackend();
+  const workerId = await registerWorker("training", { runtime: `node ${process.version}`, backend, jobKinds: [kind], via: "npm run train" });
   // Heart-beat like any worker, so the Train page shows this process as a live, busy worker.
   const beat = setInterval(() => void heartbeat(workerId, "busy").catch(() => undefined), HEARTBEAT_INTERVAL_MS);
   const shutdown = new AbortController();
@@ -105,7 +107,7 @@ async function runHere(jobId: string): Promise<void> {
   try {
     const job = await claimJob(jobId, workerId, { leaseMs: DEFAULT_LEASE_MS });
     if (!job) return; // a worker took it meanwhile; the log still follows it
-    await runClaimedJob(job, oneStageRunner({ store: blobStore(), backend }), { workerId, leaseMs: DEFAULT_LEASE_MS, heartbeatMs: 5_000, signal: shutdown.signal, store: blobStore(), report: (line) => console.error(line) });
+    await runClaimedJob(job, detectorRunner(kind, { store: blobStore() }), { workerId, leaseMs: DEFAULT_LEASE_MS, heartbeatMs: 5_000, signal: shutdown.signal, store: blobStore(), report: (line) => console.error(line) });
   } finally {
     clearInterval(beat);
     await markWorkerStopped(workerId).catch(() => undefined);

@@ -1,12 +1,11 @@
-import { detectionsFromRaw } from "@/lib/detection/one-stage/decode";
-import type { PointGrid } from "@/lib/detection/one-stage/points";
-import type { Letterbox } from "@/lib/detection/letterbox";
+import type { Detection as ModelDetection } from "@/lib/detection/nms";
+import { DEFAULT_POSTPROCESS } from "@/lib/detection/recipes";
 import { evaluateCoco } from "@/lib/domain/evaluation/coco-eval";
 import type { Detection } from "@/lib/domain/evaluation/types";
 import type { TrainingImage } from "./training-data";
 
 /** Post-processing used while evaluating: low score floor and 100 detections, as COCO evaluation expects. */
-export const EVALUATION_POSTPROCESS = { scoreThreshold: 0.001, iouThreshold: 0.6, maxDetections: 100 };
+export const EVALUATION_POSTPROCESS = { ...DEFAULT_POSTPROCESS, scoreThreshold: 0.001 };
 
 export interface SplitMetrics {
   mAP50: number;
@@ -14,11 +13,11 @@ export interface SplitMetrics {
   perClassAP50: Record<string, number>;
 }
 
-/** One-stage raw outputs of a split's images → COCO metrics against their labels (difficult boxes count, as in COCO). */
-export function metricsFromRaw(outputs: Array<{ image: TrainingImage; letterbox: Letterbox; raw: Float32Array }>, grid: PointGrid, classes: readonly string[]): SplitMetrics {
+/** A model's detections (image pixels) on a split's images → COCO metrics against their labels (difficult boxes count, as in COCO). */
+export function metricsOfDetections(outputs: Array<{ image: TrainingImage; detections: readonly ModelDetection[] }>, classes: readonly string[]): SplitMetrics {
   const detections: Detection[] = [];
-  for (const { image, letterbox, raw } of outputs) {
-    for (const d of detectionsFromRaw(raw, grid, classes.length, letterbox, EVALUATION_POSTPROCESS)) {
+  for (const { image, detections: found } of outputs) {
+    for (const d of found) {
       detections.push({ imageId: image.imageId, className: classes[d.classIndex]!, box: d.box, score: d.score });
     }
   }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { PresetDefaults, TrainingPresetValues } from "@/lib/api-contracts";
+import { JOB_KINDS, type JobKind } from "@/lib/domain/states";
 
 /**
  * A training job's settings, validated when the job is queued and again when a worker runs it.
@@ -11,6 +13,16 @@ export const TRAINING_PRESETS = {
   "full-gpu": { width: "s", backbone: "face-mobilenet-v1", freezeBackbone: false, inputSize: 512, epochs: 60, batchSize: 16, learningRate: 1e-3, flip: true },
 } as const;
 export type TrainingPreset = keyof typeof TRAINING_PRESETS;
+
+/**
+ * Where a detector family departs from a preset. A two-stage step costs about twice a one-stage
+ * one on the wasm backend (RPN + ROI-Align + box head), so quick CPU runs fewer epochs to stay
+ * within half an hour on a 2-core machine.
+ */
+export const KIND_PRESET_OVERRIDES: Record<JobKind, Partial<Record<TrainingPreset, { epochs?: number }>>> = {
+  one_stage: {},
+  two_stage: { "quick-cpu": { epochs: 14 } },
+};
 
 export const trainingConfigSchema = z.object({
   preset: z.enum(["quick-cpu", "full-gpu"]).default("quick-cpu"),
@@ -33,10 +45,10 @@ export type TrainingConfigInput = z.input<typeof trainingConfigSchema>;
 
 export type ResolvedTrainingConfig = Required<Omit<z.infer<typeof trainingConfigSchema>, "minutes">> & { minutes?: number };
 
-/** The preset's values under the job's overrides. */
-export function resolveTrainingConfig(input: unknown): ResolvedTrainingConfig {
+/** The preset's values (adjusted for the detector family) under the job's overrides. */
+export function resolveTrainingConfig(input: unknown, kind: JobKind): ResolvedTrainingConfig {
   const parsed = trainingConfigSchema.parse(input);
-  const preset = TRAINING_PRESETS[parsed.preset];
+  const preset = { ...TRAINING_PRESETS[parsed.preset], ...KIND_PRESET_OVERRIDES[kind][parsed.preset] };
   const resolved = {
     preset: parsed.preset,
     width: parsed.width ?? preset.width,
@@ -54,6 +66,16 @@ export function resolveTrainingConfig(input: unknown): ResolvedTrainingConfig {
   };
   if (resolved.freezeBackbone && resolved.backbone === "scratch") throw new z.ZodError([{ code: "custom", path: ["freezeBackbone"], message: "a backbone trained from scratch cannot be frozen", input: true }]);
   return resolved;
+}
+
+/** Every preset's resolved settings for every detector family: what the New training job form starts from. */
+export function presetDefaults(): PresetDefaults {
+  const pick = (kind: JobKind, preset: TrainingPreset): TrainingPresetValues => {
+    const { width, backbone, freezeBackbone, inputSize, epochs, batchSize, learningRate, flip } = resolveTrainingConfig({ preset }, kind);
+    return { width, backbone, freezeBackbone, inputSize, epochs, batchSize, learningRate, flip };
+  };
+  const presets = Object.keys(TRAINING_PRESETS) as TrainingPreset[];
+  return Object.fromEntries(JOB_KINDS.map((kind) => [kind, Object.fromEntries(presets.map((preset) => [preset, pick(kind, preset)]))])) as PresetDefaults;
 }
 
 /** Warm-up then cosine decay to 5 % of the peak, per optimisation step. */

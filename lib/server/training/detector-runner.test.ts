@@ -1,15 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
-import { detectionsFromRaw } from "@/lib/detection/one-stage/decode";
-import { pointGrid } from "@/lib/detection/one-stage/points";
+import { detectorFor } from "@/lib/detection/detector";
 import { modelInput } from "@/lib/detection/preprocess";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { claimNextJob, enqueueJob, listJobLogs } from "../job-queue";
 import { runClaimedJob } from "../job-runner";
 import { readModelFiles } from "../model-registry";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
-import { oneStageRunner } from "./one-stage-runner";
+import { detectorRunner } from "./detector-runner";
 import { decodePixels, loadSplit } from "./training-data";
 
 let env: SampleTestEnv;
@@ -19,13 +18,17 @@ beforeAll(async () => {
 });
 afterAll(async () => env.cleanup());
 
-describe("the one-stage training job", () => {
+describe.each([
+  { kind: "one_stage", architecture: "mld1s", name: "mld1s-n" },
+  { kind: "two_stage", architecture: "mld2s", name: "mld2s-n" },
+] as const)("the $kind training job", ({ kind, architecture, name }) => {
   it("trains on the sample's train split, selects on val, and registers a model that loads and detects", async () => {
-    const job = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config: { preset: "quick-cpu", inputSize: 128, epochs: 2, batchSize: 8 } }, { db: env.db });
-    await env.db.worker.create({ data: { id: "test-worker", kind: "training", hostname: "test", pid: 1, status: "idle" } });
-    const claimed = (await claimNextJob("test-worker", { kinds: ["one_stage"], leaseMs: 60_000, db: env.db }))!;
+    const job = await enqueueJob({ datasetId: env.summary.datasetId, kind, config: { preset: "quick-cpu", inputSize: 128, epochs: 2, batchSize: 8 } }, { db: env.db });
+    const workerId = `test-worker-${kind}`;
+    await env.db.worker.create({ data: { id: workerId, kind: "training", hostname: "test", pid: 1, status: "idle" } });
+    const claimed = (await claimNextJob(workerId, { kinds: [kind], leaseMs: 60_000, db: env.db }))!;
     expect(claimed.id).toBe(job.id);
-    const outcome = await runClaimedJob(claimed, oneStageRunner({ store: env.store, db: env.db, backend: "wasm" }), { workerId: "test-worker", leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
+    const outcome = await runClaimedJob(claimed, detectorRunner(kind, { store: env.store, db: env.db }), { workerId, leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
     const logs = await listJobLogs(job.id, { db: env.db });
     expect(outcome, logs.map((l) => l.message).join("\n")).toBe("succeeded");
 
@@ -35,7 +38,7 @@ describe("the one-stage training job", () => {
     expect((await env.db.trainingJob.findUniqueOrThrow({ where: { id: job.id } })).checkpointEpoch).toBe(2);
 
     const version = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } });
-    expect(version).toMatchObject({ kind: "one_stage", version: 1, inputSize: 128, stage: "candidate" });
+    expect(version).toMatchObject({ kind, name: `sample-${name}`, version: 1, inputSize: 128, stage: "candidate" });
     const metrics = version.trainingMetrics as { selectedBy: string; val: { mAP50: number }; valImages: number; trainImages: number };
     expect(metrics.selectedBy).toBe("val mAP50");
     const valImages = await loadSplit(env.summary.datasetId, "val", undefined, env.db);
@@ -44,12 +47,13 @@ describe("the one-stage training job", () => {
     // The registered artifact loads on its own and runs on an image.
     const files = (await readModelFiles(version.artifactKey, env.store)) as unknown as ArtifactFiles;
     const { model, metadata } = await modelFromFiles(files);
-    expect(metadata.classes).toEqual(["with_mask", "without_mask", "mask_weared_incorrect"]);
+    expect(metadata).toMatchObject({ architecture, classes: ["with_mask", "without_mask", "mask_weared_incorrect"], inputSize: 128 });
     const pixels = await decodePixels(env.store, valImages[0]!.contentHash);
     const { batch, letterbox } = modelInput(pixels, metadata.inputSize);
-    const raw = model.predict(batch) as tf.Tensor;
-    const detections = detectionsFromRaw((await raw.data()) as Float32Array, pointGrid(metadata.inputSize, metadata.strides), 3, letterbox, { ...metadata.postprocessing, scoreThreshold: 0.001 });
-    for (const d of detections) {
+    const [detections] = await detectorFor(model, metadata).detect(batch, [letterbox], { scoreThreshold: 0.001 });
+    tf.dispose([pixels, batch]);
+    expect(detections!.length).toBeGreaterThan(0);
+    for (const d of detections!) {
       expect(d.box.xmin).toBeGreaterThanOrEqual(0);
       expect(d.box.xmax).toBeLessThanOrEqual(valImages[0]!.width);
     }

@@ -1,12 +1,10 @@
 import { createHash } from "node:crypto";
 import * as tf from "@tensorflow/tfjs";
-import { modelFromFiles, modelToFiles, type ArtifactFiles, type ModelMetadata } from "@/lib/detection/artifact";
+import { modelFromFiles, modelToFiles, type ArtifactFiles } from "@/lib/detection/artifact";
 import { faceMobileNetV1 } from "@/lib/detection/backbones/face-mobilenet-v1";
-import { gridTensors } from "@/lib/detection/one-stage/loss";
-import { buildOneStageDetector, buildOneStageHead, ONE_STAGE_STRIDES } from "@/lib/detection/one-stage/model";
-import { pointGrid } from "@/lib/detection/one-stage/points";
-import { oneStageTrainStep } from "@/lib/detection/one-stage/train-step";
-import { LETTERBOX_FILL } from "@/lib/detection/preprocess";
+import { detectorFor } from "@/lib/detection/detector";
+import { useJobBackend } from "@/lib/detection/tf/node-backend";
+import { detectorMetadata, RECIPES, type DetectorKind, type RecipeOptions } from "@/lib/detection/recipes";
 import { epochSamples, repeatFactors } from "@/lib/detection/class-aware-sampling";
 import { SeededRandom } from "@/lib/domain/random";
 import { db as defaultDb, type Db } from "../db";
@@ -14,7 +12,7 @@ import type { JobRunner } from "../job-runner";
 import { registerModelVersion } from "../model-registry";
 import { loadFaceSsdMobileNetWeights } from "../pretrained-weights";
 import type { BlobStore } from "../storage";
-import { EVALUATION_POSTPROCESS, metricsFromRaw, type SplitMetrics } from "./evaluate-split";
+import { EVALUATION_POSTPROCESS, metricsOfDetections, type SplitMetrics } from "./evaluate-split";
 import { cacheFeatures, featureBatch, prepareInput, type CachedSample } from "./feature-cache";
 import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
 import { loadSplit, type TrainingImage } from "./training-data";
@@ -30,17 +28,21 @@ function labelSnapshot(images: readonly TrainingImage[]): string {
 }
 
 /**
- * Trains the one-stage detector (MLD-1S) on a dataset's train split, selects the epoch with the
- * best val mAP50 (the test split is never read), and registers the model version. With a frozen
- * backbone the backbone features are cached once and only the head trains (the CPU path);
- * otherwise the whole network trains on images. Checkpoints after every epoch let a re-queued job
- * resume (the optimiser's moments restart).
+ * Trains a detector of the job's kind (MLD-1S one-stage or MLD-2S two-stage; see
+ * lib/detection/recipes.ts) on a dataset's train split, selects the epoch with the best val mAP50
+ * (the test split is never read), and registers the model version. With a frozen backbone the
+ * backbone features are cached once and only the heads train (the CPU path); otherwise the whole
+ * network trains on images. Checkpoints after every epoch let a re-queued job resume (the
+ * optimiser's moments restart).
  */
-export function oneStageRunner(deps: { store: BlobStore; db?: Db; backend: string }): JobRunner {
+export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?: Db }): JobRunner {
+  const recipe = RECIPES[kind];
   return async (context) => {
     const database = deps.db ?? defaultDb();
-    const config = resolveTrainingConfig(context.job.config);
-    await context.setBackend(deps.backend as "wasm");
+    const config = resolveTrainingConfig(context.job.config, kind);
+    // "auto" keeps the worker's own choice; an explicit backend this machine lacks fails the job with what to install.
+    const { backend } = await useJobBackend(config.backend);
+    await context.setBackend(backend);
     const dataset = await database.dataset.findUniqueOrThrow({ where: { id: context.job.datasetId } });
     const classes = dataset.classes as string[];
     const train = await loadSplit(dataset.id, "train", classes, database);
@@ -49,9 +51,10 @@ export function oneStageRunner(deps: { store: BlobStore; db?: Db; backend: strin
     await context.log("info", `dataset "${dataset.name}": ${train.length} train, ${val.length} val images; labels snapshot ${labelSnapshot([...train, ...val])}; ${config.preset}: ${config.width} width, ${config.inputSize} px, ${config.epochs} epochs, backbone ${config.backbone}${config.freezeBackbone ? " (frozen, features cached)" : " (trained)"}`);
 
     const weights = config.backbone === "face-mobilenet-v1" ? await loadFaceSsdMobileNetWeights() : undefined;
-    const head = buildOneStageHead(config.inputSize, classes.length, config.width, config.seed);
-    // What the optimiser updates: the head alone on cached features, or backbone + head.
-    const trainable = config.freezeBackbone ? head : buildOneStageDetector(config.inputSize, classes.length, config.width, weights, head);
+    const options: RecipeOptions = { inputSize: config.inputSize, numClasses: classes.length, width: config.width, seed: config.seed };
+    // What the optimiser updates: the heads alone on cached features, or backbone + heads.
+    const trainable = recipe.buildTrainable(options, config.freezeBackbone ? undefined : { weights });
+    const metadata = detectorMetadata(recipe, { width: config.width, backbone: config.backbone, classes, inputSize: config.inputSize });
     const resumed = await context.loadCheckpoint();
     let startEpoch = 1;
     if (resumed) {
@@ -60,9 +63,9 @@ export function oneStageRunner(deps: { store: BlobStore; db?: Db; backend: strin
       startEpoch = resumed.epoch + 1;
       await context.log("info", `resuming after epoch ${resumed.epoch} (the optimiser's moments restart)`);
     }
-    const grid = pointGrid(config.inputSize, ONE_STAGE_STRIDES);
-    const constants = gridTensors(grid);
     const random = new SeededRandom(config.seed);
+    const trainStep = recipe.stepper(trainable, options, () => random.next());
+    const detector = detectorFor(trainable, metadata);
 
     // Frozen backbone: every (image, flip) through the backbone once.
     let trainCache: CachedSample[] = [];
@@ -105,27 +108,30 @@ export function oneStageRunner(deps: { store: BlobStore; db?: Db; backend: strin
       while (order.length < stepsPerEpoch * config.batchSize) order.push(order[random.int(0, order.length - 1)]!);
       order.length = stepsPerEpoch * config.batchSize;
       const sums = { total: 0, classification: 0, box: 0 };
+      const partSums: Record<string, number> = {};
       for (let step = 0; step < stepsPerEpoch; step++) {
         context.signal.throwIfAborted();
         const picks = order.slice(step * config.batchSize, (step + 1) * config.batchSize);
         (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt((epoch - 1) * stepsPerEpoch + step, totalSteps, config.learningRate);
         const batch = config.freezeBackbone ? cachedBatch(trainCache, picks, config) : await imageBatch(deps.store, train, picks, config);
-        const result = oneStageTrainStep(trainable, optimizer, batch.inputs, batch.truths, grid, constants, classes.length);
+        const result = trainStep(optimizer, batch.inputs, batch.truths);
         tf.dispose(batch.inputs);
         sums.total += result.total;
         sums.classification += result.classification;
         sums.box += result.box;
+        for (const [name, value] of Object.entries(result.parts)) partSums[name] = (partSums[name] ?? 0) + value;
         context.setProgress(0.15 + (0.85 * ((epoch - 1) * stepsPerEpoch + step + 1)) / totalSteps);
         await yieldToEventLoop();
       }
       const seconds = (performance.now() - epochStarted) / 1000;
-      const metrics = await validate(trainable, config, grid, classes, valCache, val, deps.store);
+      const metrics = await validate(detector, config, classes, valCache, val, deps.store);
       const epochsLeft = config.epochs - epoch;
       await context.log("metric", `epoch ${epoch}/${config.epochs}: loss ${(sums.total / stepsPerEpoch).toFixed(3)}, val mAP50 ${metrics.mAP50.toFixed(3)}, mAP50-95 ${metrics.mAP50to95.toFixed(3)}`, {
         epoch,
         loss: sums.total / stepsPerEpoch,
         classificationLoss: sums.classification / stepsPerEpoch,
         boxLoss: sums.box / stepsPerEpoch,
+        lossParts: Object.fromEntries(Object.entries(partSums).map(([name, sum]) => [name, sum / stepsPerEpoch])),
         valMAP50: metrics.mAP50,
         valMAP50to95: metrics.mAP50to95,
         valPerClassAP50: metrics.perClassAP50,
@@ -136,7 +142,7 @@ export function oneStageRunner(deps: { store: BlobStore; db?: Db; backend: strin
         tf.dispose(best?.weights ?? []);
         best = { epoch, metrics, weights: trainable.getWeights().map((w) => tf.keep(w.clone())) };
       }
-      await context.saveCheckpoint(epoch, encodeCheckpoint(await modelToFiles(trainable, metadataOf(config, classes))));
+      await context.saveCheckpoint(epoch, encodeCheckpoint(await modelToFiles(trainable, metadata)));
       if (Date.now() > deadline && epoch < config.epochs) {
         await context.log("info", `time budget of ${config.minutes} min reached after epoch ${epoch}`);
         break;
@@ -145,18 +151,18 @@ export function oneStageRunner(deps: { store: BlobStore; db?: Db; backend: strin
     if (!best) throw new Error("no epoch was trained");
 
     trainable.setWeights(best.weights);
-    const detector = config.freezeBackbone ? buildOneStageDetector(config.inputSize, classes.length, config.width, weights, head) : trainable;
-    const files = await modelToFiles(detector, metadataOf(config, classes));
+    const full = config.freezeBackbone ? recipe.withBackbone(trainable, options, weights) : trainable;
+    const files = await modelToFiles(full, metadata);
     const version = await registerModelVersion(
       {
-        name: `${dataset.name}-mld1s-${config.width}`,
-        kind: "one_stage",
+        name: `${dataset.name}-${recipe.label}-${config.width}`,
+        kind,
         datasetId: dataset.id,
         trainingJobId: context.job.id,
         files: { ...files },
         classes,
         inputSize: config.inputSize,
-        parameterCount: detector.countParams(),
+        parameterCount: full.countParams(),
         trainingMetrics: {
           selectedEpoch: best.epoch,
           selectedBy: "val mAP50",
@@ -165,7 +171,7 @@ export function oneStageRunner(deps: { store: BlobStore; db?: Db; backend: strin
           valImages: val.length,
           labelSnapshot: labelSnapshot([...train, ...val]),
           config,
-          backend: deps.backend,
+          backend,
           trainingSeconds: Math.round((performance.now() - trainingStarted) / 1000),
           gitCommit: process.env.MASKLAB_GIT_COMMIT ?? null,
         },
@@ -189,19 +195,6 @@ function decodeCheckpoint(bytes: Buffer): ArtifactFiles {
   return Object.fromEntries(Object.entries(encoded).map(([name, base64]) => [name, Uint8Array.from(Buffer.from(base64, "base64"))])) as unknown as ArtifactFiles;
 }
 
-function metadataOf(config: ResolvedTrainingConfig, classes: string[]): ModelMetadata {
-  return {
-    format: "masklab-detector/1",
-    architecture: "mld1s",
-    width: config.width,
-    backbone: config.backbone,
-    classes,
-    inputSize: config.inputSize,
-    strides: [...ONE_STAGE_STRIDES],
-    preprocessing: { letterboxFill: LETTERBOX_FILL, normalize: "pixels/127.5-1" },
-    postprocessing: { scoreThreshold: 0.25, iouThreshold: EVALUATION_POSTPROCESS.iouThreshold, maxDetections: 100 },
-  };
-}
 
 /** Fisher–Yates with the job's seeded generator. */
 function shuffle(order: number[], random: SeededRandom): number[] {
@@ -225,9 +218,8 @@ async function imageBatch(store: BlobStore, images: TrainingImage[], picks: numb
   return { inputs: inputs as tf.Tensor[], truths: prepared.map((p) => p.truths), letterboxes: prepared.map((p) => p.letterbox) };
 }
 
-async function validate(model: tf.LayersModel, config: ResolvedTrainingConfig, grid: ReturnType<typeof pointGrid>, classes: string[], cache: CachedSample[], val: TrainingImage[], store: BlobStore): Promise<SplitMetrics> {
-  const outputs: Parameters<typeof metricsFromRaw>[0] = [];
-  const perImage = grid.count * (4 + classes.length);
+async function validate(detector: ReturnType<typeof detectorFor>, config: ResolvedTrainingConfig, classes: string[], cache: CachedSample[], val: TrainingImage[], store: BlobStore): Promise<SplitMetrics> {
+  const outputs: Parameters<typeof metricsOfDetections>[0] = [];
   const chunk = 8;
   for (let i = 0; i < val.length; i += chunk) {
     const indices = Array.from({ length: Math.min(chunk, val.length - i) }, (_, k) => i + k);
@@ -240,11 +232,10 @@ async function validate(model: tf.LayersModel, config: ResolvedTrainingConfig, g
     } else {
       ({ inputs, letterboxes } = await imageBatch(store, val, indices, config));
     }
-    const raw = model.predict(inputs) as tf.Tensor;
-    const values = (await raw.data()) as Float32Array;
-    tf.dispose([...inputs, raw]);
-    indices.forEach((k, j) => outputs.push({ image: val[k]!, letterbox: letterboxes[j]!, raw: values.slice(j * perImage, (j + 1) * perImage) }));
+    const detections = await detector.detect(inputs, letterboxes, EVALUATION_POSTPROCESS);
+    tf.dispose(inputs);
+    indices.forEach((k, j) => outputs.push({ image: val[k]!, detections: detections[j]! }));
     await yieldToEventLoop();
   }
-  return metricsFromRaw(outputs, grid, classes);
+  return metricsOfDetections(outputs, classes);
 }
