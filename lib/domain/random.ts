@@ -9,6 +9,11 @@ export class SeededRandom {
     this.state = seed >>> 0;
   }
 
+  /** The generator's position: new SeededRandom(position) continues the same sequence (a resumed job). */
+  get position(): number {
+    return this.state;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

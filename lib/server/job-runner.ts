@@ -163,9 +163,12 @@ function contextFor(job: TrainingJob, signal: AbortSignal, options: RunOptions, 
       if (!(await recordBackend(job.id, workerId, backend, { db: database }))) throw new LeaseLostError(workerId);
     },
     async saveCheckpoint(epoch, bytes) {
+      const { checkpointKey: previous } = await getJob(job.id, database);
       const key = await store.put(bytes);
       // Only the owner may move the pointer: a worker that lost the job must not rewind it.
       if (!(await recordCheckpoint(job.id, workerId, { key, epoch }, { db: database }))) throw new LeaseLostError(workerId);
+      // One checkpoint per job is kept: a full-network checkpoint is tens of MB per epoch.
+      if (previous && previous !== key) await store.delete(previous);
     },
     async loadCheckpoint() {
       const { checkpointKey, checkpointEpoch } = await getJob(job.id, database);

@@ -13,6 +13,8 @@ export interface BlobStore {
   put(bytes: Uint8Array): Promise<string>;
   get(key: string): Promise<Buffer>;
   has(key: string): Promise<boolean>;
+  /** Removes a blob nothing refers to any more (a superseded checkpoint); a missing key is fine. */
+  delete(key: string): Promise<void>;
 }
 
 export class BlobNotFoundError extends Error {
@@ -70,6 +72,12 @@ export class LocalBlobStore implements BlobStore {
       () => true,
       () => false,
     );
+  }
+
+  async delete(key: string): Promise<void> {
+    await unlink(this.pathOf(key)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+    });
   }
 }
 

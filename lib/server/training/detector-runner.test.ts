@@ -4,7 +4,7 @@ import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
 import { detectorFor } from "@/lib/detection/detector";
 import { modelInput } from "@/lib/detection/preprocess";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
-import { claimNextJob, enqueueJob, listJobLogs } from "../job-queue";
+import { claimNextJob, enqueueJob, getJob, listJobLogs } from "../job-queue";
 import { runClaimedJob } from "../job-runner";
 import { readModelFiles } from "../model-registry";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
@@ -59,3 +59,43 @@ describe.each([
     }
   }, 180_000);
 });
+
+describe("stopping and resuming a training job", () => {
+  const config = { preset: "quick-cpu", inputSize: 128, epochs: 4, batchSize: 8, seed: 7 } as const;
+  const epochLosses = async (jobId: string) =>
+    (await listJobLogs(jobId, { db: env.db })).filter((l) => l.level === "metric").map((l) => l.metrics as { epoch: number; loss: number; valMAP50: number; [key: string]: unknown });
+
+  it("a job stopped after a checkpoint resumes exactly: every later epoch matches an uninterrupted run with the same seed", async () => {
+    await env.db.worker.create({ data: { id: "resume-worker", kind: "training", hostname: "test", pid: 1, status: "idle" } });
+    const run = async (signal?: AbortSignal) => {
+      const claimed = (await claimNextJob("resume-worker", { kinds: ["one_stage"], leaseMs: 60_000, db: env.db }))!;
+      return runClaimedJob(claimed, detectorRunner("one_stage", { store: env.store, db: env.db }), { workerId: "resume-worker", leaseMs: 60_000, heartbeatMs: 1000, signal, db: env.db, store: env.store });
+    };
+    const straight = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config }, { db: env.db });
+    expect(await run()).toBe("succeeded");
+    const reference = await epochLosses(straight.id);
+    expect(reference.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
+
+    // The same job again, its worker shut down once the first checkpoint is written.
+    const stopped = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config }, { db: env.db });
+    const shutdown = new AbortController();
+    const watch = setInterval(() => void getJob(stopped.id, env.db).then((job) => (job.checkpointEpoch ?? 0) >= 1 && shutdown.abort()), 20);
+    const first = await run(shutdown.signal).finally(() => clearInterval(watch));
+    expect(first).toBe("requeued");
+    const resumedAfter = (await getJob(stopped.id, env.db)).checkpointEpoch!;
+    expect(resumedAfter).toBeGreaterThanOrEqual(1);
+    expect(resumedAfter).toBeLessThan(4);
+    expect(await run()).toBe("succeeded");
+
+    const logs = await listJobLogs(stopped.id, { db: env.db });
+    expect(logs.map((l) => l.message)).toContainEqual(expect.stringMatching(new RegExp(`resuming after epoch ${resumedAfter} \\(weights, optimiser state and best epoch \\d+ restored\\)`)));
+    const resumed = (await epochLosses(stopped.id)).filter((e) => e.epoch > resumedAfter);
+    expect(resumed.map((e) => e.epoch)).toEqual(reference.filter((e) => e.epoch > resumedAfter).map((e) => e.epoch));
+    const learned = ({ loss, lossParts, valMAP50, valMAP50to95, valPerClassAP50 }: Record<string, unknown>) => ({ loss, lossParts, valMAP50, valMAP50to95, valPerClassAP50 });
+    for (const epoch of resumed) expect(learned(epoch)).toEqual(learned(reference.find((e) => e.epoch === epoch.epoch)!));
+    // The best epoch from before the stop still counts: both jobs select the same epoch.
+    const selected = async (jobId: string) => ((await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: jobId } })).trainingMetrics as { selectedEpoch: number }).selectedEpoch;
+    expect(await selected(stopped.id)).toBe(await selected(straight.id));
+  }, 240_000);
+});
+

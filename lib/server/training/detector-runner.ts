@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import * as tf from "@tensorflow/tfjs";
-import { modelFromFiles, modelToFiles, type ArtifactFiles } from "@/lib/detection/artifact";
+import { modelToFiles } from "@/lib/detection/artifact";
 import { faceMobileNetV1 } from "@/lib/detection/backbones/face-mobilenet-v1";
 import { detectorFor } from "@/lib/detection/detector";
 import { useJobBackend } from "@/lib/detection/tf/node-backend";
@@ -12,6 +12,7 @@ import type { JobRunner } from "../job-runner";
 import { registerModelVersion } from "../model-registry";
 import { loadFaceSsdMobileNetWeights } from "../pretrained-weights";
 import type { BlobStore } from "../storage";
+import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint";
 import { EVALUATION_POSTPROCESS, metricsOfDetections, type SplitMetrics } from "./evaluate-split";
 import { cacheFeatures, featureBatch, prepareInput, type CachedSample } from "./feature-cache";
 import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
@@ -32,8 +33,8 @@ function labelSnapshot(images: readonly TrainingImage[]): string {
  * lib/detection/recipes.ts) on a dataset's train split, selects the epoch with the best val mAP50
  * (the test split is never read), and registers the model version. With a frozen backbone the
  * backbone features are cached once and only the heads train (the CPU path); otherwise the whole
- * network trains on images. Checkpoints after every epoch let a re-queued job resume (the
- * optimiser's moments restart).
+ * network trains on images. A checkpoint after every epoch lets a re-queued job resume exactly
+ * where it stopped.
  */
 export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?: Db }): JobRunner {
   const recipe = RECIPES[kind];
@@ -55,15 +56,23 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
     // What the optimiser updates: the heads alone on cached features, or backbone + heads.
     const trainable = recipe.buildTrainable(options, config.freezeBackbone ? undefined : { weights });
     const metadata = detectorMetadata(recipe, { width: config.width, backbone: config.backbone, classes, inputSize: config.inputSize });
-    const resumed = await context.loadCheckpoint();
+    const optimizer = tf.train.adam(config.learningRate);
+    let random = new SeededRandom(config.seed);
+    let best: { epoch: number; metrics: SplitMetrics; weights: tf.Tensor[] } | null = null;
     let startEpoch = 1;
-    if (resumed) {
-      const { model } = await modelFromFiles(decodeCheckpoint(resumed.bytes));
-      trainable.setWeights(model.getWeights());
-      startEpoch = resumed.epoch + 1;
-      await context.log("info", `resuming after epoch ${resumed.epoch} (the optimiser's moments restart)`);
+    const saved = await context.loadCheckpoint();
+    if (saved) {
+      // Weights, Adam's moments, the best epoch so far and the sampler's position: the run goes on
+      // exactly as if it had not stopped (on the same backend).
+      const checkpoint = decodeCheckpoint(saved.bytes);
+      trainable.setWeights(checkpoint.weights);
+      await optimizer.setWeights(checkpoint.optimizer);
+      best = checkpoint.best && { ...checkpoint.best, weights: checkpoint.best.weights.map((w) => tf.keep(w)) };
+      random = new SeededRandom(checkpoint.randomState);
+      tf.dispose(checkpoint.weights);
+      startEpoch = checkpoint.epoch + 1;
+      await context.log("info", `resuming after epoch ${checkpoint.epoch} (weights, optimiser state and best epoch ${best?.epoch ?? "none"} restored)`);
     }
-    const random = new SeededRandom(config.seed);
     const trainStep = recipe.stepper(trainable, options, () => random.next());
     const detector = detectorFor(trainable, metadata);
 
@@ -93,9 +102,7 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
     const samplesPerEpoch = Math.round(factors.reduce((sum, f) => sum + f, 0));
     const stepsPerEpoch = Math.ceil(samplesPerEpoch / config.batchSize);
     const totalSteps = stepsPerEpoch * config.epochs;
-    const optimizer = tf.train.adam(config.learningRate);
     const deadline = config.minutes ? Date.now() + config.minutes * 60_000 : Infinity;
-    let best: { epoch: number; metrics: SplitMetrics; weights: tf.Tensor[] } | null = null;
     const trainingStarted = performance.now();
 
     for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
@@ -142,7 +149,7 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
         tf.dispose(best?.weights ?? []);
         best = { epoch, metrics, weights: trainable.getWeights().map((w) => tf.keep(w.clone())) };
       }
-      await context.saveCheckpoint(epoch, encodeCheckpoint(await modelToFiles(trainable, metadata)));
+      await context.saveCheckpoint(epoch, await encodeCheckpoint({ epoch, weights: trainable.getWeights(), optimizer: await optimizer.getWeights(), best, randomState: random.position }));
       if (Date.now() > deadline && epoch < config.epochs) {
         await context.log("info", `time budget of ${config.minutes} min reached after epoch ${epoch}`);
         break;
@@ -183,18 +190,6 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
     await context.log("info", `registered model ${version.name} v${version.version} (epoch ${best.epoch}: val mAP50 ${best.metrics.mAP50.toFixed(3)})`, { modelVersionId: version.id });
   };
 }
-
-/** A checkpoint is the trainable model's artifact files, base64 in one JSON document. */
-function encodeCheckpoint(files: ArtifactFiles): Uint8Array {
-  const encoded = Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, Buffer.from(bytes).toString("base64")]));
-  return new TextEncoder().encode(JSON.stringify(encoded));
-}
-
-function decodeCheckpoint(bytes: Buffer): ArtifactFiles {
-  const encoded = JSON.parse(bytes.toString("utf8")) as Record<keyof ArtifactFiles, string>;
-  return Object.fromEntries(Object.entries(encoded).map(([name, base64]) => [name, Uint8Array.from(Buffer.from(base64, "base64"))])) as unknown as ArtifactFiles;
-}
-
 
 /** Fisher–Yates with the job's seeded generator. */
 function shuffle(order: number[], random: SeededRandom): number[] {
