@@ -23,7 +23,7 @@ describe.each([
   { kind: "two_stage", architecture: "mld2s", name: "mld2s-n" },
 ] as const)("the $kind training job", ({ kind, architecture, name }) => {
   it("trains on the sample's train split, selects on val, and registers a model that loads and detects", async () => {
-    const job = await enqueueJob({ datasetId: env.summary.datasetId, kind, config: { preset: "quick-cpu", inputSize: 128, epochs: 2, batchSize: 8 } }, { db: env.db });
+    const job = await enqueueJob({ datasetId: env.summary.datasetId, kind, config: { preset: "quick-cpu", inputSize: 128, epochs: 2, batchSize: 8, cachedAugmentations: 1 } }, { db: env.db });
     const workerId = `test-worker-${kind}`;
     await env.db.worker.create({ data: { id: workerId, kind: "training", hostname: "test", pid: 1, status: "idle" } });
     const claimed = (await claimNextJob(workerId, { kinds: [kind], leaseMs: 60_000, db: env.db }))!;
@@ -32,6 +32,7 @@ describe.each([
     const logs = await listJobLogs(job.id, { db: env.db });
     expect(outcome, logs.map((l) => l.message).join("\n")).toBe("succeeded");
 
+    expect(logs.map((l) => l.message)).toContainEqual(expect.stringMatching(/cached backbone features of \d+ training inputs \(3 per image\)/));
     const epochs = logs.filter((l) => l.level === "metric").map((l) => l.metrics as { epoch: number; loss: number; valMAP50: number; imagesPerSecond: number });
     expect(epochs.map((e) => e.epoch)).toEqual([1, 2]);
     expect(epochs.every((e) => Number.isFinite(e.loss) && e.valMAP50 >= 0 && e.valMAP50 <= 1 && e.imagesPerSecond > 0)).toBe(true);
@@ -57,6 +58,23 @@ describe.each([
       expect(d.box.xmin).toBeGreaterThanOrEqual(0);
       expect(d.box.xmax).toBeLessThanOrEqual(valImages[0]!.width);
     }
+  }, 180_000);
+});
+
+describe("training the whole network on images", () => {
+  it("augments every sample afresh, mosaics included, and registers the full detector", async () => {
+    const job = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config: { preset: "full-gpu", width: "n", inputSize: 128, epochs: 1, batchSize: 4, mosaic: 1 } }, { db: env.db });
+    await env.db.worker.create({ data: { id: "images-worker", kind: "training", hostname: "test", pid: 1, status: "idle" } });
+    const claimed = (await claimNextJob("images-worker", { kinds: ["one_stage"], leaseMs: 60_000, db: env.db }))!;
+    const outcome = await runClaimedJob(claimed, detectorRunner("one_stage", { store: env.store, db: env.db }), { workerId: "images-worker", leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
+    const logs = await listJobLogs(job.id, { db: env.db });
+    expect(outcome, logs.map((l) => l.message).join("\n")).toBe("succeeded");
+    expect(logs.map((l) => l.message).join("\n")).not.toMatch(/cached backbone features/);
+    const [epoch] = logs.filter((l) => l.level === "metric").map((l) => l.metrics as { loss: number; lossParts: { positives: number } });
+    expect(Number.isFinite(epoch!.loss)).toBe(true);
+    expect(epoch!.lossParts.positives).toBeGreaterThan(0); // mosaics still carry faces the assigner finds
+    const version = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } });
+    expect((version.trainingMetrics as { config: { freezeBackbone: boolean; mosaic: number } }).config).toMatchObject({ freezeBackbone: false, mosaic: 1 });
   }, 180_000);
 });
 

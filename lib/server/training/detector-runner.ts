@@ -14,7 +14,7 @@ import { loadFaceSsdMobileNetWeights } from "../pretrained-weights";
 import type { BlobStore } from "../storage";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint";
 import { EVALUATION_POSTPROCESS, metricsOfDetections, type SplitMetrics } from "./evaluate-split";
-import { cacheFeatures, featureBatch, prepareInput, type CachedSample } from "./feature-cache";
+import { cacheFeatures, featureBatch, prepareInput, type CachedSample, type InputVariant } from "./feature-cache";
 import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
 import { loadSplit, type TrainingImage } from "./training-data";
 
@@ -76,28 +76,35 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
     const trainStep = recipe.stepper(trainable, options, () => random.next());
     const detector = detectorFor(trainable, metadata);
 
-    // Frozen backbone: every (image, flip) through the backbone once.
-    let trainCache: CachedSample[] = [];
-    let valCache: CachedSample[] = [];
+    // Frozen backbone: each training image through the backbone once per cached variant (as is,
+    // mirrored, jittered copies), stored variant after variant; validation images as they are.
+    const trainCache: CachedSample[] = [];
+    const valCache: CachedSample[] = [];
+    // The cache has its own generator, so it comes out the same whether or not the job resumed.
+    const cacheRandom = new SeededRandom(config.seed + 1);
+    const cachedVariants: InputVariant[] = [
+      "plain",
+      ...(config.flip ? (["flipped"] as const) : []),
+      ...Array.from({ length: config.cachedAugmentations }, () => ({ augment: { ...config.augment, flip: config.flip }, random: () => cacheRandom.next() })),
+    ];
     if (config.freezeBackbone) {
       const input = tf.input({ shape: [config.inputSize, config.inputSize, 3] });
       const backbone = tf.model({ inputs: input, outputs: faceMobileNetV1(input, weights) });
       const started = performance.now();
-      const variants = config.flip ? [false, true] : [false];
-      const total = train.length * variants.length + val.length;
-      for (const flipped of variants) {
+      const total = train.length * cachedVariants.length + val.length;
+      for (const variant of cachedVariants) {
         for (const image of train) {
-          trainCache.push(await cacheFeatures(backbone, deps.store, image, config.inputSize, flipped));
+          trainCache.push(await cacheFeatures(backbone, deps.store, image, config.inputSize, variant));
           context.setProgress((0.15 * (trainCache.length + valCache.length)) / total);
           context.signal.throwIfAborted();
         }
       }
-      for (const image of val) valCache.push(await cacheFeatures(backbone, deps.store, image, config.inputSize, false));
-      await context.log("info", `cached backbone features of ${trainCache.length} training and ${valCache.length} validation inputs in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      for (const image of val) valCache.push(await cacheFeatures(backbone, deps.store, image, config.inputSize, "plain"));
+      await context.log("info", `cached backbone features of ${trainCache.length} training inputs (${cachedVariants.length} per image) and ${valCache.length} validation inputs in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
 
     // An epoch shows every training image once, images with rare classes more often (repeat
-    // factors), each one mirrored or not at random when flips are on.
+    // factors): on cached features as one of its cached variants, on images augmented afresh.
     const factors = config.classAwareSampling ? repeatFactors(train.map((image) => new Set(image.boxes.map((b) => b.classIndex)))) : train.map(() => 1);
     const samplesPerEpoch = Math.round(factors.reduce((sum, f) => sum + f, 0));
     const stepsPerEpoch = Math.ceil(samplesPerEpoch / config.batchSize);
@@ -108,7 +115,7 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
     for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
       const epochStarted = performance.now();
       const order = shuffle(
-        epochSamples(factors, () => random.next()).map((i) => (config.flip && random.next() < 0.5 ? i + train.length : i)),
+        epochSamples(factors, () => random.next()).map((i) => (config.freezeBackbone ? i + train.length * random.int(0, cachedVariants.length - 1) : i)),
         random,
       );
       // The drawn count varies a little by epoch; every epoch takes the same number of full batches.
@@ -120,7 +127,7 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
         context.signal.throwIfAborted();
         const picks = order.slice(step * config.batchSize, (step + 1) * config.batchSize);
         (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt((epoch - 1) * stepsPerEpoch + step, totalSteps, config.learningRate);
-        const batch = config.freezeBackbone ? cachedBatch(trainCache, picks, config) : await imageBatch(deps.store, train, picks, config);
+        const batch = config.freezeBackbone ? cachedBatch(trainCache, picks, config) : await imageBatch(deps.store, train, picks, config, trainingVariant(kind, config, train, random));
         const result = trainStep(optimizer, batch.inputs, batch.truths);
         tf.dispose(batch.inputs);
         sums.total += result.total;
@@ -205,9 +212,24 @@ function cachedBatch(cache: CachedSample[], picks: number[], config: ResolvedTra
   return { inputs: featureBatch(samples, config.inputSize) as tf.Tensor[], truths: samples.map((s) => s.truths) };
 }
 
-/** Sample i < n is image i as is; i ≥ n is image i − n mirrored. One batch tensor, with truths and letterboxes. */
-async function imageBatch(store: BlobStore, images: TrainingImage[], picks: number[], config: ResolvedTrainingConfig) {
-  const prepared = await Promise.all(picks.map((i) => prepareInput(store, images[i % images.length]!, config.inputSize, i >= images.length)));
+/**
+ * How a training sample is drawn when the whole network trains on images: scale/shift/flip/colour
+ * jitter every time, and a mosaic with three random training images at the configured rate.
+ */
+function trainingVariant(kind: DetectorKind, config: ResolvedTrainingConfig, train: TrainingImage[], random: SeededRandom): () => InputVariant {
+  const augment = { ...config.augment, flip: config.flip };
+  return () => {
+    const mosaicWith = kind === "one_stage" && config.mosaic > 0 && random.next() < config.mosaic ? [0, 1, 2].map(() => train[random.int(0, train.length - 1)]!) : undefined;
+    // Each sample its own generator: a batch's images are prepared concurrently, in any order.
+    const own = new SeededRandom(random.int(0, 0x7fffffff));
+    return { augment, random: () => own.next(), mosaicWith };
+  };
+}
+
+/** One batch tensor of images, each prepared in its variant (validation: as is), with truths and letterboxes. */
+async function imageBatch(store: BlobStore, images: TrainingImage[], picks: number[], config: ResolvedTrainingConfig, variant: () => InputVariant = () => "plain") {
+  const variants = picks.map(() => variant());
+  const prepared = await Promise.all(picks.map((i, k) => prepareInput(store, images[i]!, config.inputSize, variants[k]!)));
   const inputs = [tf.concat(prepared.map((p) => p.batch))];
   tf.dispose(prepared.map((p) => p.batch));
   return { inputs: inputs as tf.Tensor[], truths: prepared.map((p) => p.truths), letterboxes: prepared.map((p) => p.letterbox) };

@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { FACE_MOBILENET_FEATURES } from "@/lib/detection/backbones/face-mobilenet-v1";
-import { toInputSpace, type Letterbox } from "@/lib/detection/letterbox";
+import { augmentImage, mosaic, type AugmentOptions, type AugmentedSample } from "@/lib/detection/augment";
+import { normalizeForFaceMobileNet } from "@/lib/detection/backbones/face-mobilenet-v1";
+import { letterboxFor, toInputSpace, type Letterbox } from "@/lib/detection/letterbox";
 import type { GroundTruth } from "@/lib/detection/one-stage/assigner";
 import { modelInput } from "@/lib/detection/preprocess";
 import type { BlobStore } from "../storage";
@@ -15,7 +17,6 @@ const LEVELS = 255 / 6;
 
 export interface CachedSample {
   image: TrainingImage;
-  flipped: boolean;
   letterbox: Letterbox;
   truths: GroundTruth[];
   features: Uint8Array[];
@@ -26,21 +27,43 @@ export function flipBoxes(image: TrainingImage): TrainingImage["boxes"] {
   return image.boxes.map((b) => ({ ...b, box: { xmin: image.width - b.box.xmax, ymin: b.box.ymin, xmax: image.width - b.box.xmin, ymax: b.box.ymax } }));
 }
 
-/** Letterboxed, normalised model input of one image, optionally mirrored, with its truths in input pixels. */
-export async function prepareInput(store: BlobStore, image: TrainingImage, inputSize: number, flipped: boolean) {
-  const pixels = await decodePixels(store, image.contentHash);
-  const { batch, letterbox } = modelInput(pixels, inputSize, { flip: flipped });
-  pixels.dispose();
-  const truths = (flipped ? flipBoxes(image) : image.boxes).map((b) => ({ box: toInputSpace(b.box, letterbox), classIndex: b.classIndex }));
-  return { batch, letterbox, truths };
+/**
+ * How one training input is made from an image: letterboxed as is (validation, the first cached
+ * copy), mirrored, randomly augmented (scale/shift/flip/colour), or a mosaic with three more images.
+ */
+export type InputVariant = "plain" | "flipped" | { augment: AugmentOptions; random: () => number; mosaicWith?: readonly TrainingImage[] };
+
+const truthsOf = (image: TrainingImage): GroundTruth[] => image.boxes.map((b) => ({ box: b.box, classIndex: b.classIndex }));
+
+/** Normalised model input [1, S, S, 3] of one image in a variant, with its truths in input pixels. */
+export async function prepareInput(store: BlobStore, image: TrainingImage, inputSize: number, variant: InputVariant = "plain") {
+  if (variant === "plain" || variant === "flipped") {
+    const pixels = await decodePixels(store, image.contentHash);
+    const { batch, letterbox } = modelInput(pixels, inputSize, { flip: variant === "flipped" });
+    pixels.dispose();
+    const truths = (variant === "flipped" ? flipBoxes(image) : image.boxes).map((b) => ({ box: toInputSpace(b.box, letterbox), classIndex: b.classIndex }));
+    return { batch, letterbox, truths };
+  }
+  const sources = [image, ...(variant.mosaicWith ?? [])];
+  const decoded = await Promise.all(sources.map(async (source) => ({ pixels: await decodePixels(store, source.contentHash), truths: truthsOf(source) })));
+  let sample: AugmentedSample;
+  try {
+    sample = variant.mosaicWith ? mosaic(decoded, inputSize, variant.random, variant.augment) : augmentImage(decoded[0]!.pixels, decoded[0]!.truths, inputSize, variant.random, variant.augment);
+  } finally {
+    tf.dispose(decoded.map((d) => d.pixels));
+  }
+  const batch = tf.tidy(() => normalizeForFaceMobileNet(tf.expandDims(sample.input, 0) as tf.Tensor4D));
+  sample.input.dispose();
+  // An augmented input has no single letterbox; this one only records the image's size.
+  return { batch, letterbox: letterboxFor(image, inputSize), truths: sample.truths };
 }
 
-export async function cacheFeatures(backbone: tf.LayersModel, store: BlobStore, image: TrainingImage, inputSize: number, flipped: boolean): Promise<CachedSample> {
-  const { batch, letterbox, truths } = await prepareInput(store, image, inputSize, flipped);
+export async function cacheFeatures(backbone: tf.LayersModel, store: BlobStore, image: TrainingImage, inputSize: number, variant: InputVariant): Promise<CachedSample> {
+  const { batch, letterbox, truths } = await prepareInput(store, image, inputSize, variant);
   const outputs = backbone.predict(batch) as tf.Tensor[];
   const features = await Promise.all(outputs.map(async (t) => Uint8Array.from(await t.data(), (v) => Math.round(v * LEVELS))));
   tf.dispose([batch, ...outputs]);
-  return { image, flipped, letterbox, truths, features };
+  return { image, letterbox, truths, features };
 }
 
 /** Cached samples → the head's three float inputs for one batch. */

@@ -7,10 +7,13 @@ import { JOB_KINDS, type JobKind } from "@/lib/domain/states";
  * Presets are starting points; every field can be overridden per job.
  */
 export const TRAINING_PRESETS = {
-  /** a laptop or this 2-core box: the face-trained backbone frozen, its features cached, the head trained */
-  "quick-cpu": { width: "n", backbone: "face-mobilenet-v1", freezeBackbone: true, inputSize: 416, epochs: 24, batchSize: 8, learningRate: 2e-3, flip: true },
-  /** a GPU worker: the whole network fine-tuned end to end */
-  "full-gpu": { width: "s", backbone: "face-mobilenet-v1", freezeBackbone: false, inputSize: 512, epochs: 60, batchSize: 16, learningRate: 1e-3, flip: true },
+  /**
+   * a laptop or this 2-core box: the face-trained backbone frozen, its features cached (as is and
+   * mirrored, plus `cachedAugmentations` jittered copies), the heads trained
+   */
+  "quick-cpu": { width: "n", backbone: "face-mobilenet-v1", freezeBackbone: true, inputSize: 416, epochs: 24, batchSize: 8, learningRate: 2e-3, flip: true, augment: { scale: 0.3, translate: 0.1, brightness: 0.3, contrast: 0.3, saturation: 0.5 }, mosaic: 0, cachedAugmentations: 0 },
+  /** a GPU worker: the whole network fine-tuned end to end, every sample augmented afresh, half of them mosaics */
+  "full-gpu": { width: "s", backbone: "face-mobilenet-v1", freezeBackbone: false, inputSize: 512, epochs: 60, batchSize: 16, learningRate: 1e-3, flip: true, augment: { scale: 0.5, translate: 0.1, brightness: 0.4, contrast: 0.4, saturation: 0.7 }, mosaic: 0.5, cachedAugmentations: 0 },
 } as const;
 export type TrainingPreset = keyof typeof TRAINING_PRESETS;
 
@@ -19,10 +22,19 @@ export type TrainingPreset = keyof typeof TRAINING_PRESETS;
  * one on the wasm backend (RPN + ROI-Align + box head), so quick CPU runs fewer epochs to stay
  * within half an hour on a 2-core machine.
  */
-export const KIND_PRESET_OVERRIDES: Record<JobKind, Partial<Record<TrainingPreset, { epochs?: number }>>> = {
+export const KIND_PRESET_OVERRIDES: Record<JobKind, Partial<Record<TrainingPreset, { epochs?: number; mosaic?: number }>>> = {
   one_stage: {},
-  two_stage: { "quick-cpu": { epochs: 14 } },
+  // Mosaic is a one-stage recipe (YOLO's); the two-stage model trains on single images.
+  two_stage: { "quick-cpu": { epochs: 14 }, "full-gpu": { mosaic: 0 } },
 };
+
+const augmentSchema = z.object({
+  scale: z.number().min(0).max(0.9),
+  translate: z.number().min(0).max(0.5),
+  brightness: z.number().min(0).max(0.9),
+  contrast: z.number().min(0).max(0.9),
+  saturation: z.number().min(0).max(1),
+});
 
 export const trainingConfigSchema = z.object({
   preset: z.enum(["quick-cpu", "full-gpu"]).default("quick-cpu"),
@@ -36,6 +48,12 @@ export const trainingConfigSchema = z.object({
   batchSize: z.number().int().min(1).max(128).optional(),
   learningRate: z.number().positive().max(1).optional(),
   flip: z.boolean().optional(),
+  /** random scale/shift and colour jitter (each a spread; 0 turns it off) */
+  augment: augmentSchema.partial().optional(),
+  /** the probability that a training sample is a mosaic of four images (one-stage, on images) */
+  mosaic: z.number().min(0).max(1).optional(),
+  /** frozen backbone: jittered copies of each training image cached besides the plain and mirrored ones */
+  cachedAugmentations: z.number().int().min(0).max(8).optional(),
   /** show images holding rare classes more often (repeat-factor sampling) */
   classAwareSampling: z.boolean().default(true),
   seed: z.number().int().min(0).default(1),
@@ -43,7 +61,7 @@ export const trainingConfigSchema = z.object({
 });
 export type TrainingConfigInput = z.input<typeof trainingConfigSchema>;
 
-export type ResolvedTrainingConfig = Required<Omit<z.infer<typeof trainingConfigSchema>, "minutes">> & { minutes?: number };
+export type ResolvedTrainingConfig = Required<Omit<z.infer<typeof trainingConfigSchema>, "minutes" | "augment">> & { minutes?: number; augment: z.infer<typeof augmentSchema> };
 
 /** The preset's values (adjusted for the detector family) under the job's overrides. */
 export function resolveTrainingConfig(input: unknown, kind: JobKind): ResolvedTrainingConfig {
@@ -59,12 +77,17 @@ export function resolveTrainingConfig(input: unknown, kind: JobKind): ResolvedTr
     batchSize: parsed.batchSize ?? preset.batchSize,
     learningRate: parsed.learningRate ?? preset.learningRate,
     flip: parsed.flip ?? preset.flip,
+    augment: { ...preset.augment, ...parsed.augment },
+    // A preset's mosaic applies only where it can (images, not cached features).
+    mosaic: parsed.mosaic ?? ((parsed.freezeBackbone ?? preset.freezeBackbone) ? 0 : preset.mosaic),
+    cachedAugmentations: parsed.cachedAugmentations ?? preset.cachedAugmentations,
     classAwareSampling: parsed.classAwareSampling,
     seed: parsed.seed,
     backend: parsed.backend,
     minutes: parsed.minutes,
   };
   if (resolved.freezeBackbone && resolved.backbone === "scratch") throw new z.ZodError([{ code: "custom", path: ["freezeBackbone"], message: "a backbone trained from scratch cannot be frozen", input: true }]);
+  if (resolved.mosaic > 0 && (kind === "two_stage" || resolved.freezeBackbone)) throw new z.ZodError([{ code: "custom", path: ["mosaic"], message: "mosaic needs a one-stage model trained on images (not cached features)", input: resolved.mosaic }]);
   return resolved;
 }
 
