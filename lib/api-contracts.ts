@@ -83,5 +83,8 @@ export interface TrainingPresetValues {
   batchSize: number;
   learningRate: number;
   flip: boolean;
+  augment: { scale: number; translate: number; brightness: number; contrast: number; saturation: number };
+  mosaic: number;
+  cachedAugmentations: number;
 }
 export type PresetDefaults = Record<"one_stage" | "two_stage", Record<"quick-cpu" | "full-gpu", TrainingPresetValues>>;

@@ -14,6 +14,7 @@ const KIND_LABELS: Record<Kind, string> = {
   one_stage: "One-stage (MLD-1S, anchor-free, YOLO-style)",
   two_stage: "Two-stage (MLD-2S, Faster R-CNN-style: RPN + ROI-Align)",
 };
+const AUGMENT_LABELS = { scale: "Scale", translate: "Shift", brightness: "Brightness", contrast: "Contrast", saturation: "Saturation" } as const;
 const PRESET_LABELS: Record<Preset, string> = {
   "quick-cpu": "Quick CPU: face-trained backbone frozen, heads trained on cached features",
   "full-gpu": "Full GPU: the whole network fine-tuned (needs a GPU worker to be quick)",
@@ -37,7 +38,9 @@ export function NewTrainingJobForm({ datasets, presets }: { datasets: Array<{ id
 
   const { pending, error, submit } = useSubmit(
     () => {
-      const { minutes, ...rest } = settings;
+      const { minutes, mosaic, ...rest } = settings;
+      // Mosaic exists only for one-stage models trained on images.
+      if (kind === "one_stage" && !settings.freezeBackbone) Object.assign(rest, { mosaic });
       return launchTraining({ datasetId, kind, config: { preset, ...rest, ...(minutes ? { minutes: Number(minutes) } : {}) } });
     },
     ({ id }) => router.push(`/train/${id}`),
@@ -108,9 +111,28 @@ export function NewTrainingJobForm({ datasets, presets }: { datasets: Array<{ id
         <label>
           Peak learning rate <input type="number" min={0.00001} max={1} step="any" value={settings.learningRate} onChange={set("learningRate")} />
         </label>
+      </div>
+      <fieldset className="filters">
+        <legend>Augmentations</legend>
         <label>
           <input type="checkbox" checked={settings.flip} onChange={set("flip")} /> Horizontal flips
         </label>
+        {(["scale", "translate", "brightness", "contrast", "saturation"] as const).map((key) => (
+          <label key={key}>
+            {AUGMENT_LABELS[key]} ± <input type="number" min={0} max={key === "translate" ? 0.5 : 0.9} step={0.05} value={settings.augment[key]} onChange={(e) => setSettings((s) => ({ ...s, augment: { ...s.augment, [key]: Number(e.target.value) } }))} />
+          </label>
+        ))}
+        {settings.freezeBackbone ? (
+          <label>
+            Jittered copies cached per image <input type="number" min={0} max={8} value={settings.cachedAugmentations} onChange={set("cachedAugmentations")} />
+          </label>
+        ) : kind === "one_stage" ? (
+          <label>
+            Mosaic probability <input type="number" min={0} max={1} step={0.05} value={settings.mosaic} onChange={set("mosaic")} />
+          </label>
+        ) : null}
+      </fieldset>
+      <div className="filters">
         <label>
           Backend{" "}
           <select value={settings.backend} onChange={set("backend")}>
@@ -122,7 +144,7 @@ export function NewTrainingJobForm({ datasets, presets }: { datasets: Array<{ id
         </label>
       </div>
       <p className="muted small">
-        Schedule: linear warm-up, then cosine decay. Images with the rare classes are shown more often (repeat-factor sampling). Trains on the train split, picks the epoch with the best val mAP50; the test split is left for evaluation.
+        Schedule: linear warm-up, then cosine decay. With a frozen backbone the augmentations are applied once, to the cached copies; on images every sample is augmented afresh. Images with the rare classes are shown more often (repeat-factor sampling). Trains on the train split, picks the epoch with the best val mAP50; the test split is left for evaluation.
       </p>
       <button type="submit" disabled={pending || !datasetId}>
         {pending ? "Queuing…" : "Start training"}

@@ -94,8 +94,8 @@ export function resolveTrainingConfig(input: unknown, kind: JobKind): ResolvedTr
 /** Every preset's resolved settings for every detector family: what the New training job form starts from. */
 export function presetDefaults(): PresetDefaults {
   const pick = (kind: JobKind, preset: TrainingPreset): TrainingPresetValues => {
-    const { width, backbone, freezeBackbone, inputSize, epochs, batchSize, learningRate, flip } = resolveTrainingConfig({ preset }, kind);
-    return { width, backbone, freezeBackbone, inputSize, epochs, batchSize, learningRate, flip };
+    const { width, backbone, freezeBackbone, inputSize, epochs, batchSize, learningRate, flip, augment, mosaic, cachedAugmentations } = resolveTrainingConfig({ preset }, kind);
+    return { width, backbone, freezeBackbone, inputSize, epochs, batchSize, learningRate, flip, augment, mosaic, cachedAugmentations };
   };
   const presets = Object.keys(TRAINING_PRESETS) as TrainingPreset[];
   return Object.fromEntries(JOB_KINDS.map((kind) => [kind, Object.fromEntries(presets.map((preset) => [preset, pick(kind, preset)]))])) as PresetDefaults;
