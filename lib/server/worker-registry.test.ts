@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkHealth } from "./health";
 import { createTestEnv, type TestEnv } from "./testing/test-env";
-import { ALIVE_WINDOW_MS, heartbeat, listWorkers, markWorkerStopped, registerWorker } from "./worker-registry";
+import { ALIVE_WINDOW_MS, heartbeat, listWorkers, markWorkerStopped, queueWorkersFor, registerWorker } from "./worker-registry";
 
 let env: TestEnv;
 beforeEach(async () => {
@@ -27,6 +27,17 @@ describe("worker registry and health", () => {
     const id = await registerWorker("training", {}, env.db);
     const later = new Date(Date.now() + ALIVE_WINDOW_MS + 1_000);
     expect(await listWorkers(later, env.db)).toEqual([expect.objectContaining({ id, alive: false })]);
+  });
+
+  it("finds the live queue workers for a job kind, not `npm run train` processes running their own job", async () => {
+    const queue = await registerWorker("training", { jobKinds: ["one_stage", "two_stage"] }, env.db);
+    await registerWorker("training", { jobKinds: ["one_stage"], via: "npm run train" }, env.db);
+    const oneKind = await registerWorker("training", { jobKinds: ["one_stage"] }, env.db);
+    expect((await queueWorkersFor("one_stage", new Date(), env.db)).map((w) => w.id).sort()).toEqual([queue, oneKind].sort());
+    expect((await queueWorkersFor("two_stage", new Date(), env.db)).map((w) => w.id)).toEqual([queue]);
+    await markWorkerStopped(queue, env.db);
+    expect(await queueWorkersFor("two_stage", new Date(), env.db)).toEqual([]);
+    expect(await queueWorkersFor("one_stage", new Date(Date.now() + ALIVE_WINDOW_MS + 1_000), env.db)).toEqual([]);
   });
 
   it("reports the database as down when it cannot be reached", async () => {

@@ -46,3 +46,15 @@ export async function listWorkers(now: Date = new Date(), database: Db = default
     alive: now.getTime() - w.lastHeartbeatAt.getTime() <= ALIVE_WINDOW_MS,
   }));
 }
+
+/**
+ * Live training workers that claim queued jobs of this kind. A `npm run train` process registers
+ * too (so the UI sees it), but it runs only its own job: it does not count.
+ */
+export async function queueWorkersFor(jobKind: string, now: Date = new Date(), database: Db = defaultDb()) {
+  const rows = await database.worker.findMany({ where: { kind: "training", status: { not: "stopped" }, lastHeartbeatAt: { gte: new Date(now.getTime() - ALIVE_WINDOW_MS) } } });
+  return rows.filter((w) => {
+    const capabilities = (w.capabilities ?? {}) as { jobKinds?: string[]; via?: string };
+    return capabilities.via === undefined && (capabilities.jobKinds ?? []).includes(jobKind);
+  });
+}

@@ -1,6 +1,6 @@
 /**
  * npm run train -- --dataset NAME --kind one-stage|two-stage [--preset quick-cpu|full-gpu] [--minutes N]
- *                  [--epochs N] [--input-size N] [--width n|s]
+ *                  [--epochs N] [--input-size N] [--width n|s] [--cached-augmentations N] [--backend B] [--seed N]
  * Queues a training job through the same queue the UI uses and follows its log here. When no live
  * worker can run it, this process becomes the worker for that job. Prints the new model version.
  * Exit code 0 when a model was registered, 1 when the job failed or was cancelled, 2 on usage errors.
@@ -12,12 +12,12 @@ import { DEFAULT_LEASE_MS, runClaimedJob } from "@/lib/server/job-runner";
 import { migrateDatabase } from "@/lib/server/migrate";
 import { blobStore } from "@/lib/server/storage";
 import { trainingConfigSchema } from "@/lib/server/training/training-config";
-import { HEARTBEAT_INTERVAL_MS, heartbeat, listWorkers, markWorkerStopped, registerWorker } from "@/lib/server/worker-registry";
+import { HEARTBEAT_INTERVAL_MS, heartbeat, markWorkerStopped, queueWorkersFor, registerWorker } from "@/lib/server/worker-registry";
 import { runCommand } from "./run-command";
 
 const USAGE = [
   "usage: npm run train -- --dataset NAME --kind one-stage|two-stage [--preset quick-cpu|full-gpu] [--minutes N]",
-  "                        [--epochs N] [--input-size N] [--width n|s]",
+  "                        [--epochs N] [--input-size N] [--width n|s] [--cached-augmentations N] [--backend auto|webgpu|wasm|cpu] [--seed N]",
 ].join("\n");
 
 const KINDS = { "one-stage": "one_stage", "two-stage": "two_stage" } as const;
@@ -33,7 +33,18 @@ async function main(): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { dataset: { type: "string" }, kind: { type: "string" }, preset: { type: "string" }, minutes: { type: "string" }, epochs: { type: "string" }, "input-size": { type: "string" }, width: { type: "string" } },
+      options: {
+        dataset: { type: "string" },
+        kind: { type: "string" },
+        preset: { type: "string" },
+        minutes: { type: "string" },
+        epochs: { type: "string" },
+        "input-size": { type: "string" },
+        width: { type: "string" },
+        "cached-augmentations": { type: "string" },
+        backend: { type: "string" },
+        seed: { type: "string" },
+      },
     }));
   } catch (error) {
     return usage((error as Error).message);
@@ -47,8 +58,11 @@ async function main(): Promise<number> {
     epochs: number(values.epochs),
     inputSize: number(values["input-size"]),
     width: values.width,
+    cachedAugmentations: number(values["cached-augmentations"]),
+    backend: values.backend,
+    seed: number(values.seed),
   });
-  if (!config.success) return usage(config.error.issues.map((i) => `--${String(i.path[0]).replace("inputSize", "input-size")}: ${i.message}`).join("\n"));
+  if (!config.success) return usage(config.error.issues.map((i) => `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`).join("\n"));
 
   await migrateDatabase();
   try {
@@ -59,7 +73,7 @@ async function main(): Promise<number> {
     }
     const job = await enqueueJob({ datasetId: dataset.id, kind, config: config.data });
     console.log(`queued job ${job.id}: ${values.kind} on "${dataset.name}" (${config.data.preset})`);
-    const workers = (await listWorkers()).filter((w) => w.alive && w.kind === "training");
+    const workers = await queueWorkersFor(kind);
     const follow = followLog(job.id);
     if (workers.length === 0) {
       console.log("no training worker is running: training in this process");
