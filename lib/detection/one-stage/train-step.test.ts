@@ -1,11 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
-import { loadFaceSsdMobileNetWeights } from "@/lib/server/pretrained-weights";
-import { faceMobileNetV1 } from "../backbones/face-mobilenet-v1";
-import { syntheticBatch } from "../testing/synthetic-batch";
-import { useNodeBackend } from "../tf/node-backend";
-import type { GroundTruth } from "./assigner";
+import { detectorFixture, type DetectorFixture } from "@/lib/server/testing/detector-fixture";
 import { gridTensors } from "./loss";
 import { buildOneStageDetector, buildOneStageHead, ONE_STAGE_STRIDES } from "./model";
 import { pointGrid } from "./points";
@@ -13,21 +9,15 @@ import { oneStageTrainStep } from "./train-step";
 
 const SIZE = 128;
 const CLASSES = FACEMASK_CLASSES.length;
-let images: tf.Tensor4D;
-let truths: GroundTruth[][];
-let weights: Record<string, tf.Tensor>;
+let fixture: DetectorFixture;
 
 beforeAll(async () => {
-  await useNodeBackend("wasm");
-  weights = await loadFaceSsdMobileNetWeights();
-  ({ images, truths } = await syntheticBatch(SIZE, 4));
+  fixture = await detectorFixture(SIZE, 4);
 });
 
 describe("training the one-stage detector on wasm", () => {
   it("the head learns on frozen, cached backbone features: the loss falls", async () => {
-    const input = tf.input({ shape: [SIZE, SIZE, 3] });
-    const backbone = tf.model({ inputs: input, outputs: faceMobileNetV1(input, weights) });
-    const features = backbone.predict(images) as tf.Tensor[];
+    const { features, truths } = fixture;
     const head = buildOneStageHead(SIZE, CLASSES, "n");
     const grid = pointGrid(SIZE, ONE_STAGE_STRIDES);
     const constants = gridTensors(grid);
@@ -41,6 +31,7 @@ describe("training the one-stage detector on wasm", () => {
   });
 
   it("the whole detector trains end to end: gradients reach the backbone", async () => {
+    const { images, truths, weights } = fixture;
     const detector = buildOneStageDetector(SIZE, CLASSES, "n", weights);
     const grid = pointGrid(SIZE, ONE_STAGE_STRIDES);
     const stem = detector.getLayer("backbone_conv_0").getWeights()[0]!;

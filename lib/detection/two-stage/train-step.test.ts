@@ -2,11 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
 import { SeededRandom } from "@/lib/domain/random";
-import { loadFaceSsdMobileNetWeights } from "@/lib/server/pretrained-weights";
-import { faceMobileNetV1 } from "../backbones/face-mobilenet-v1";
-import type { GroundTruth } from "../one-stage/assigner";
-import { syntheticBatch } from "../testing/synthetic-batch";
-import { useNodeBackend } from "../tf/node-backend";
+import { detectorFixture, type DetectorFixture } from "@/lib/server/testing/detector-fixture";
 import { twoStageAnchors } from "./anchors";
 import { detectTwoStage } from "./detect";
 import { buildProposer, buildRoiHead, buildTwoStageModel, twoStageParts } from "./model";
@@ -14,21 +10,15 @@ import { twoStageTrainStep, type TwoStageStepResult } from "./train-step";
 
 const SIZE = 128;
 const CLASSES = FACEMASK_CLASSES.length;
-let images: tf.Tensor4D;
-let truths: GroundTruth[][];
-let weights: Record<string, tf.Tensor>;
+let fixture: DetectorFixture;
 
 beforeAll(async () => {
-  await useNodeBackend("wasm");
-  weights = await loadFaceSsdMobileNetWeights();
-  ({ images, truths } = await syntheticBatch(SIZE, 4));
+  fixture = await detectorFixture(SIZE, 4);
 });
 
 describe("training the two-stage detector on wasm", () => {
   it("the heads learn on frozen, cached backbone features: every loss part falls", async () => {
-    const input = tf.input({ shape: [SIZE, SIZE, 3] });
-    const backbone = tf.model({ inputs: input, outputs: faceMobileNetV1(input, weights) });
-    const features = backbone.predict(images) as tf.Tensor[];
+    const { features, truths } = fixture;
     const parts = twoStageParts(buildTwoStageModel(SIZE, "n", buildProposer(SIZE, "n"), buildRoiHead(CLASSES, "n")));
     const anchors = twoStageAnchors(SIZE);
     const random = new SeededRandom(3);
@@ -44,6 +34,7 @@ describe("training the two-stage detector on wasm", () => {
   });
 
   it("the whole detector trains end to end (gradients reach the backbone), saves, loads and detects the same", async () => {
+    const { images, truths, weights } = fixture;
     const model = buildTwoStageModel(SIZE, "n", buildProposer(SIZE, "n"), buildRoiHead(CLASSES, "n"), { weights });
     const parts = twoStageParts(model);
     const anchors = twoStageAnchors(SIZE);
