@@ -78,6 +78,7 @@ export interface TrainingPresetValues {
   width: "n" | "s";
   backbone: "face-mobilenet-v1" | "scratch";
   freezeBackbone: boolean;
+  frozenEpochs: number;
   inputSize: number;
   epochs: number;
   batchSize: number;

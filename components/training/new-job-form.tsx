@@ -89,6 +89,11 @@ export function NewTrainingJobForm({ datasets, presets }: { datasets: Array<{ id
         <label>
           <input type="checkbox" checked={settings.freezeBackbone} disabled={settings.backbone === "scratch"} onChange={set("freezeBackbone")} /> Freeze backbone (cache its features)
         </label>
+        {settings.freezeBackbone ? null : (
+          <label>
+            Backbone frozen for the first <input type="number" min={0} max={500} value={settings.frozenEpochs} onChange={set("frozenEpochs")} /> epochs
+          </label>
+        )}
         <label>
           Width{" "}
           <select value={settings.width} onChange={set("width")}>

@@ -42,6 +42,7 @@ describe.each([
     expect(version).toMatchObject({ kind, name: `sample-${name}`, version: 1, inputSize: 128, stage: "candidate" });
     const metrics = version.trainingMetrics as { selectedBy: string; val: { mAP50: number }; valImages: number; trainImages: number };
     expect(metrics.selectedBy).toBe("val mAP50");
+    expect((version.trainingMetrics as { gitCommit: string }).gitCommit).toMatch(/^[0-9a-f]{40}(\+changes)?$/); // tests run in a git checkout
     const valImages = await loadSplit(env.summary.datasetId, "val", undefined, env.db);
     expect(metrics.valImages).toBe(valImages.length);
 
@@ -62,14 +63,15 @@ describe.each([
 });
 
 describe("training the whole network on images", () => {
-  it("augments every sample afresh, mosaics included, and registers the full detector", async () => {
-    const job = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config: { preset: "full-gpu", width: "n", inputSize: 128, epochs: 1, batchSize: 4, mosaic: 1 } }, { db: env.db });
+  it("augments every sample afresh, mosaics included, unfreezes the backbone on schedule, and registers the full detector", async () => {
+    const job = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config: { preset: "full-gpu", width: "n", inputSize: 128, epochs: 2, frozenEpochs: 1, batchSize: 4, mosaic: 1 } }, { db: env.db });
     await env.db.worker.create({ data: { id: "images-worker", kind: "training", hostname: "test", pid: 1, status: "idle" } });
     const claimed = (await claimNextJob("images-worker", { kinds: ["one_stage"], leaseMs: 60_000, db: env.db }))!;
     const outcome = await runClaimedJob(claimed, detectorRunner("one_stage", { store: env.store, db: env.db }), { workerId: "images-worker", leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
     const logs = await listJobLogs(job.id, { db: env.db });
     expect(outcome, logs.map((l) => l.message).join("\n")).toBe("succeeded");
     expect(logs.map((l) => l.message).join("\n")).not.toMatch(/cached backbone features/);
+    expect(logs.map((l) => l.message)).toContain("epoch 2: the backbone is unfrozen after 1 epochs; fine-tuning the whole network");
     const [epoch] = logs.filter((l) => l.level === "metric").map((l) => l.metrics as { loss: number; lossParts: { positives: number } });
     expect(Number.isFinite(epoch!.loss)).toBe(true);
     expect(epoch!.lossParts.positives).toBeGreaterThan(0); // mosaics still carry faces the assigner finds

@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import * as tf from "@tensorflow/tfjs";
 import { modelToFiles } from "@/lib/detection/artifact";
-import { faceMobileNetV1 } from "@/lib/detection/backbones/face-mobilenet-v1";
+import { faceMobileNetV1, isBackboneLayer } from "@/lib/detection/backbones/face-mobilenet-v1";
 import { detectorFor } from "@/lib/detection/detector";
 import { useJobBackend } from "@/lib/detection/tf/node-backend";
 import { detectorMetadata, RECIPES, type DetectorKind, type RecipeOptions } from "@/lib/detection/recipes";
 import { epochSamples, repeatFactors } from "@/lib/detection/class-aware-sampling";
 import { SeededRandom } from "@/lib/domain/random";
+import { gitCommit } from "../build-info";
 import { db as defaultDb, type Db } from "../db";
 import type { JobRunner } from "../job-runner";
 import { registerModelVersion } from "../model-registry";
@@ -56,7 +57,10 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
     // What the optimiser updates: the heads alone on cached features, or backbone + heads.
     const trainable = recipe.buildTrainable(options, config.freezeBackbone ? undefined : { weights });
     const metadata = detectorMetadata(recipe, { width: config.width, backbone: config.backbone, classes, inputSize: config.inputSize });
-    const optimizer = tf.train.adam(config.learningRate);
+    let optimizer = tf.train.adam(config.learningRate);
+    // Fine-tuning on images may keep the backbone frozen for its first epochs (heads settle first).
+    const backboneTrains = (epoch: number) => !config.freezeBackbone && epoch > config.frozenEpochs;
+    let optimizerTrainsBackbone: boolean | undefined;
     let random = new SeededRandom(config.seed);
     let best: { epoch: number; metrics: SplitMetrics; weights: tf.Tensor[] } | null = null;
     let startEpoch = 1;
@@ -66,7 +70,8 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
       // exactly as if it had not stopped (on the same backend).
       const checkpoint = decodeCheckpoint(saved.bytes);
       trainable.setWeights(checkpoint.weights);
-      await optimizer.setWeights(checkpoint.optimizer);
+      optimizerTrainsBackbone = backboneTrains(checkpoint.epoch);
+      if (optimizerTrainsBackbone === backboneTrains(checkpoint.epoch + 1)) await optimizer.setWeights(checkpoint.optimizer);
       best = checkpoint.best && { ...checkpoint.best, weights: checkpoint.best.weights.map((w) => tf.keep(w)) };
       random = new SeededRandom(checkpoint.randomState);
       tf.dispose(checkpoint.weights);
@@ -114,6 +119,17 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
 
     for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
       const epochStarted = performance.now();
+      if (!config.freezeBackbone) {
+        const trains = backboneTrains(epoch);
+        for (const layer of trainable.layers) if (isBackboneLayer(layer)) layer.trainable = trains;
+        if (optimizerTrainsBackbone !== undefined && optimizerTrainsBackbone !== trains) {
+          // Adam keeps its moments by position in the variable list, which just grew: start a new one.
+          optimizer.dispose();
+          optimizer = tf.train.adam(config.learningRate);
+          await context.log("info", `epoch ${epoch}: the backbone is unfrozen after ${config.frozenEpochs} epochs; fine-tuning the whole network`);
+        }
+        optimizerTrainsBackbone = trains;
+      }
       const order = shuffle(
         epochSamples(factors, () => random.next()).map((i) => (config.freezeBackbone ? i + train.length * random.int(0, cachedVariants.length - 1) : i)),
         random,
@@ -187,7 +203,7 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
           config,
           backend,
           trainingSeconds: Math.round((performance.now() - trainingStarted) / 1000),
-          gitCommit: process.env.MASKLAB_GIT_COMMIT ?? null,
+          gitCommit: gitCommit(),
         },
       },
       deps.store,

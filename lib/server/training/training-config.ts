@@ -11,9 +11,9 @@ export const TRAINING_PRESETS = {
    * a laptop or this 2-core box: the face-trained backbone frozen, its features cached (as is and
    * mirrored, plus `cachedAugmentations` jittered copies), the heads trained
    */
-  "quick-cpu": { width: "n", backbone: "face-mobilenet-v1", freezeBackbone: true, inputSize: 416, epochs: 24, batchSize: 8, learningRate: 2e-3, flip: true, augment: { scale: 0.3, translate: 0.1, brightness: 0.3, contrast: 0.3, saturation: 0.5 }, mosaic: 0, cachedAugmentations: 0 },
+  "quick-cpu": { width: "n", backbone: "face-mobilenet-v1", freezeBackbone: true, frozenEpochs: 0, inputSize: 416, epochs: 24, batchSize: 8, learningRate: 2e-3, flip: true, augment: { scale: 0.3, translate: 0.1, brightness: 0.3, contrast: 0.3, saturation: 0.5 }, mosaic: 0, cachedAugmentations: 0 },
   /** a GPU worker: the whole network fine-tuned end to end, every sample augmented afresh, half of them mosaics */
-  "full-gpu": { width: "s", backbone: "face-mobilenet-v1", freezeBackbone: false, inputSize: 512, epochs: 60, batchSize: 16, learningRate: 1e-3, flip: true, augment: { scale: 0.5, translate: 0.1, brightness: 0.4, contrast: 0.4, saturation: 0.7 }, mosaic: 0.5, cachedAugmentations: 0 },
+  "full-gpu": { width: "s", backbone: "face-mobilenet-v1", freezeBackbone: false, frozenEpochs: 5, inputSize: 512, epochs: 60, batchSize: 16, learningRate: 1e-3, flip: true, augment: { scale: 0.5, translate: 0.1, brightness: 0.4, contrast: 0.4, saturation: 0.7 }, mosaic: 0.5, cachedAugmentations: 0 },
 } as const;
 export type TrainingPreset = keyof typeof TRAINING_PRESETS;
 
@@ -41,6 +41,8 @@ export const trainingConfigSchema = z.object({
   width: z.enum(["n", "s"]).optional(),
   backbone: z.enum(["face-mobilenet-v1", "scratch"]).optional(),
   freezeBackbone: z.boolean().optional(),
+  /** training on images: the backbone stays frozen for this many epochs, then is fine-tuned too */
+  frozenEpochs: z.number().int().min(0).max(500).optional(),
   inputSize: z.number().int().min(128).max(1024).multipleOf(32).optional(),
   epochs: z.number().int().min(1).max(500).optional(),
   /** stop after this many minutes of training, keeping the best epoch so far */
@@ -72,6 +74,7 @@ export function resolveTrainingConfig(input: unknown, kind: JobKind): ResolvedTr
     width: parsed.width ?? preset.width,
     backbone: parsed.backbone ?? preset.backbone,
     freezeBackbone: parsed.freezeBackbone ?? preset.freezeBackbone,
+    frozenEpochs: parsed.frozenEpochs ?? preset.frozenEpochs,
     inputSize: parsed.inputSize ?? preset.inputSize,
     epochs: parsed.epochs ?? preset.epochs,
     batchSize: parsed.batchSize ?? preset.batchSize,
@@ -94,8 +97,8 @@ export function resolveTrainingConfig(input: unknown, kind: JobKind): ResolvedTr
 /** Every preset's resolved settings for every detector family: what the New training job form starts from. */
 export function presetDefaults(): PresetDefaults {
   const pick = (kind: JobKind, preset: TrainingPreset): TrainingPresetValues => {
-    const { width, backbone, freezeBackbone, inputSize, epochs, batchSize, learningRate, flip, augment, mosaic, cachedAugmentations } = resolveTrainingConfig({ preset }, kind);
-    return { width, backbone, freezeBackbone, inputSize, epochs, batchSize, learningRate, flip, augment, mosaic, cachedAugmentations };
+    const { width, backbone, freezeBackbone, frozenEpochs, inputSize, epochs, batchSize, learningRate, flip, augment, mosaic, cachedAugmentations } = resolveTrainingConfig({ preset }, kind);
+    return { width, backbone, freezeBackbone, frozenEpochs, inputSize, epochs, batchSize, learningRate, flip, augment, mosaic, cachedAugmentations };
   };
   const presets = Object.keys(TRAINING_PRESETS) as TrainingPreset[];
   return Object.fromEntries(JOB_KINDS.map((kind) => [kind, Object.fromEntries(presets.map((preset) => [preset, pick(kind, preset)]))])) as PresetDefaults;
