@@ -41,7 +41,7 @@ export interface DetectorRecipe {
   buildTrainable(options: RecipeOptions, backbone?: { weights?: NamedWeights }): tf.LayersModel;
   withBackbone(heads: tf.LayersModel, options: RecipeOptions, weights?: NamedWeights): tf.LayersModel;
   /** a step function bound to one model and input size (grids and anchors made once) */
-  stepper(model: tf.LayersModel, options: RecipeOptions, random: () => number): (optimizer: tf.Optimizer, inputs: tf.Tensor | tf.Tensor[], truths: GroundTruth[][]) => StepLoss;
+  stepper(model: tf.LayersModel, options: RecipeOptions, random: () => number): (optimizer: tf.Optimizer, inputs: tf.Tensor | tf.Tensor[], truths: GroundTruth[][]) => Promise<StepLoss>;
   metadata(inputSize: number): Pick<ModelMetadata, "architecture" | "strides" | "anchors">;
 }
 
@@ -56,8 +56,8 @@ const oneStage: DetectorRecipe = {
   stepper(model, o) {
     const grid = pointGrid(o.inputSize, ONE_STAGE_STRIDES);
     const constants = gridTensors(grid);
-    return (optimizer, inputs, truths) => {
-      const r = oneStageTrainStep(model, optimizer, inputs, truths, grid, constants, o.numClasses);
+    return async (optimizer, inputs, truths) => {
+      const r = await oneStageTrainStep(model, optimizer, inputs, truths, grid, constants, o.numClasses);
       return { total: r.total, classification: r.classification, box: r.box, parts: { classification: r.classification, box: r.box, positives: r.positives } };
     };
   },
@@ -72,8 +72,8 @@ const twoStage: DetectorRecipe = {
   stepper(model, o, random) {
     const parts = twoStageParts(model);
     const anchors = twoStageAnchors(o.inputSize, DEFAULT_ANCHOR_LAYOUT);
-    return (optimizer, inputs, truths) => {
-      const r = twoStageTrainStep(parts, optimizer, inputs, truths, anchors, o.inputSize, random);
+    return async (optimizer, inputs, truths) => {
+      const r = await twoStageTrainStep(parts, optimizer, inputs, truths, anchors, o.inputSize, random);
       return {
         total: r.total,
         classification: r.rpnObjectness + r.roiClassification,

@@ -23,7 +23,7 @@ describe("training the one-stage detector on wasm", () => {
     const constants = gridTensors(grid);
     const optimizer = tf.train.adam(2e-3);
     const losses: number[] = [];
-    for (let step = 0; step < 40; step++) losses.push(oneStageTrainStep(head, optimizer, features, truths, grid, constants, CLASSES).total);
+    for (let step = 0; step < 40; step++) losses.push((await oneStageTrainStep(head, optimizer, features, truths, grid, constants, CLASSES)).total);
     const first = (losses[0]! + losses[1]!) / 2;
     const last = (losses.at(-1)! + losses.at(-2)!) / 2;
     expect(last).toBeLessThan(first * 0.6);
@@ -36,9 +36,20 @@ describe("training the one-stage detector on wasm", () => {
     const grid = pointGrid(SIZE, ONE_STAGE_STRIDES);
     const stem = detector.getLayer("backbone_conv_0").getWeights()[0]!;
     const before = await stem.data();
-    const step = oneStageTrainStep(detector, tf.train.adam(1e-3), images.slice(0, 2), truths.slice(0, 2), grid, gridTensors(grid), CLASSES);
+    const step = await oneStageTrainStep(detector, tf.train.adam(1e-3), images.slice(0, 2), truths.slice(0, 2), grid, gridTensors(grid), CLASSES);
     expect(step.positives).toBeGreaterThan(0);
     const after = await detector.getLayer("backbone_conv_0").getWeights()[0]!.data();
     expect(after.some((v, i) => v !== before[i])).toBe(true);
+  });
+
+  it("reading predictions in a forward pass first (WebGPU's way) takes exactly the step of reading them in the gradient pass", async () => {
+    const grid = pointGrid(SIZE, ONE_STAGE_STRIDES);
+    const constants = gridTensors(grid);
+    const [a, b] = [buildOneStageHead(SIZE, CLASSES, "n", 5), buildOneStageHead(SIZE, CLASSES, "n", 5)];
+    const stepA = await oneStageTrainStep(a, tf.train.adam(1e-3), fixture.features, fixture.truths, grid, constants, CLASSES, { read: "in-gradient-pass" });
+    const stepB = await oneStageTrainStep(b, tf.train.adam(1e-3), fixture.features, fixture.truths, grid, constants, CLASSES, { read: "forward-first" });
+    expect(stepB).toEqual(stepA);
+    const [wa, wb] = await Promise.all([a, b].map((m) => Promise.all(m.getWeights().map((w) => w.data()))));
+    wa!.forEach((values, i) => expect(Array.from(wb![i]!)).toEqual(Array.from(values)));
   });
 });

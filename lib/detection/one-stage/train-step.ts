@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { assignTargets, DEFAULT_ASSIGNER, type AssignerOptions, type GroundTruth } from "./assigner";
+import { predictionRead, readScalars, type PredictionRead } from "../train-step-reads";
+import { assignTargets, DEFAULT_ASSIGNER, type Assignment, type AssignerOptions, type GroundTruth } from "./assigner";
 import { decodeRaw } from "./decode";
 import { batchTargets, DEFAULT_LOSS_WEIGHTS, gridTensors, oneStageLoss, type LossWeights } from "./loss";
 import type { PointGrid } from "./points";
@@ -13,10 +14,11 @@ export interface StepResult {
 
 /**
  * One optimisation step of a one-stage model (the head on cached features, or the whole
- * detector on images). The assigner reads the model's current predictions from the same forward
- * pass the gradient comes from; its targets are constants.
+ * detector on images). The assigner reads the model's current predictions (from the gradient
+ * pass itself, or a forward pass before it on backends without synchronous reads); its targets
+ * are constants.
  */
-export function oneStageTrainStep(
+export async function oneStageTrainStep(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
   inputs: tf.Tensor | tf.Tensor[],
@@ -24,28 +26,33 @@ export function oneStageTrainStep(
   grid: PointGrid,
   gridConstants: ReturnType<typeof gridTensors>,
   numClasses: number,
-  options: { assigner?: AssignerOptions; loss?: LossWeights } = {},
-): StepResult {
-  const result: StepResult = { total: 0, classification: 0, box: 0, positives: 0 };
+  options: { assigner?: AssignerOptions; loss?: LossWeights; read?: PredictionRead } = {},
+): Promise<StepResult> {
+  const perImage = grid.count * (4 + numClasses);
+  const assign = (values: Float32Array) =>
+    truths.map((imageTruths, n) => {
+      const decoded = decodeRaw(values.subarray(n * perImage, (n + 1) * perImage), grid, numClasses);
+      return assignTargets(grid, numClasses, decoded.scores, decoded.boxes, imageTruths, options.assigner ?? DEFAULT_ASSIGNER);
+    });
+  let assignments: Assignment[] | undefined;
+  if ((options.read ?? predictionRead()) === "forward-first") {
+    const raw = model.predict(inputs) as tf.Tensor;
+    assignments = assign((await raw.data()) as Float32Array);
+    raw.dispose();
+  }
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  let kept: Record<"total" | "classification" | "box", tf.Scalar> | undefined;
   optimizer.minimize(
     () => {
       const raw = model.apply(inputs, { training: true }) as tf.Tensor3D;
-      const values = raw.dataSync() as Float32Array;
-      const perImage = grid.count * (4 + numClasses);
-      const assignments = truths.map((imageTruths, n) => {
-        const decoded = decodeRaw(values.subarray(n * perImage, (n + 1) * perImage), grid, numClasses);
-        return assignTargets(grid, numClasses, decoded.scores, decoded.boxes, imageTruths, options.assigner ?? DEFAULT_ASSIGNER);
-      });
+      assignments ??= assign(raw.dataSync() as Float32Array);
       const loss = oneStageLoss(raw, batchTargets(assignments, numClasses), gridConstants, numClasses, options.loss ?? DEFAULT_LOSS_WEIGHTS);
-      result.total = loss.total.dataSync()[0]!;
-      result.classification = loss.classification.dataSync()[0]!;
-      result.box = loss.box.dataSync()[0]!;
-      result.positives = assignments.reduce((sum, a) => sum + a.positives, 0);
+      kept = { total: tf.keep(loss.total.clone()), classification: tf.keep(loss.classification), box: tf.keep(loss.box) };
       return loss.total;
     },
     false,
     variables,
   );
-  return result;
+  const values = await readScalars(kept!);
+  return { ...values, positives: assignments!.reduce((sum, a) => sum + a.positives, 0) };
 }

@@ -24,7 +24,7 @@ describe("training the two-stage detector on wasm", () => {
     const random = new SeededRandom(3);
     const optimizer = tf.train.adam(1e-3);
     const steps: TwoStageStepResult[] = [];
-    for (let step = 0; step < 30; step++) steps.push(twoStageTrainStep(parts, optimizer, features, truths, anchors, SIZE, () => random.next()));
+    for (let step = 0; step < 30; step++) steps.push(await twoStageTrainStep(parts, optimizer, features, truths, anchors, SIZE, () => random.next()));
     const mean = (from: number, to: number, key: "total" | "rpnObjectness" | "roiClassification") => steps.slice(from, to).reduce((s, r) => s + r[key], 0) / (to - from);
     expect(mean(25, 30, "total")).toBeLessThan(mean(0, 5, "total") * 0.6);
     expect(mean(25, 30, "rpnObjectness")).toBeLessThan(mean(0, 5, "rpnObjectness"));
@@ -40,7 +40,7 @@ describe("training the two-stage detector on wasm", () => {
     const anchors = twoStageAnchors(SIZE);
     const before = await model.getLayer("backbone_conv_0").getWeights()[0]!.data();
     const random = new SeededRandom(4);
-    const step = twoStageTrainStep(parts, tf.train.adam(1e-3), images.slice(0, 2), truths.slice(0, 2), anchors, SIZE, () => random.next());
+    const step = await twoStageTrainStep(parts, tf.train.adam(1e-3), images.slice(0, 2), truths.slice(0, 2), anchors, SIZE, () => random.next());
     expect(step.positives).toBeGreaterThan(0);
     const after = await model.getLayer("backbone_conv_0").getWeights()[0]!.data();
     expect(after.some((v, i) => v !== before[i])).toBe(true);
@@ -54,5 +54,17 @@ describe("training the two-stage detector on wasm", () => {
     const b = await detectTwoStage(loaded, images.slice(0, 2), anchors, SIZE, CLASSES, options);
     expect(a[0]!.length).toBeGreaterThan(0);
     expect(b).toEqual(a);
+  });
+
+  it("reading proposals in a forward pass first (WebGPU's way) takes exactly the step of reading them in the gradient pass", async () => {
+    const build = () => twoStageParts(buildTwoStageModel(SIZE, "n", buildProposer(SIZE, "n", 9), buildRoiHead(CLASSES, "n", 19)));
+    const [a, b] = [build(), build()];
+    const anchors = twoStageAnchors(SIZE);
+    const [ra, rb] = [new SeededRandom(8), new SeededRandom(8)];
+    const stepA = await twoStageTrainStep(a, tf.train.adam(1e-3), fixture.features, fixture.truths, anchors, SIZE, () => ra.next(), "in-gradient-pass");
+    const stepB = await twoStageTrainStep(b, tf.train.adam(1e-3), fixture.features, fixture.truths, anchors, SIZE, () => rb.next(), "forward-first");
+    expect(stepB).toEqual(stepA);
+    const [wa, wb] = await Promise.all([a, b].map((p) => Promise.all(p.model.getWeights().map((w) => w.data()))));
+    wa!.forEach((values, i) => expect(Array.from(wb![i]!)).toEqual(Array.from(values)));
   });
 });

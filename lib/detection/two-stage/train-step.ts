@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { GroundTruth } from "../one-stage/assigner";
+import { predictionRead, readScalars, type PredictionRead } from "../train-step-reads";
 import { featureLevels, roisOf } from "./detect";
 import type { TwoStageParts } from "./model";
 import { featureTable, roiAlign, roiAlignPlan } from "./roi-align";
@@ -48,50 +49,56 @@ export function twoStageLoss(rpn: tf.Tensor3D, rpnTarget: RpnTargets[], logits: 
   const logit = tf.slice(rpn, [0, 0, 0], [n, anchors, 1]);
   // Numerically stable BCE with logits: max(x, 0) − x·z + log(1 + e^−|x|).
   const bce = tf.add(tf.sub(tf.relu(logit), tf.mul(logit, objectness)), tf.log1p(tf.exp(tf.neg(tf.abs(logit)))));
-  const rpnObjectness = tf.div(tf.sum(tf.mul(bce, sampled)), sampledCount);
-  const rpnBox = tf.div(tf.sum(tf.mul(smoothL1(tf.slice(rpn, [0, 0, 1], [n, anchors, 4]), targetDeltas, 1 / 9), tf.squeeze(positive, [2]))), sampledCount);
+  const rpnObjectness = tf.div(tf.sum(tf.mul(bce, sampled)), sampledCount) as tf.Scalar;
+  const rpnBox = tf.div(tf.sum(tf.mul(smoothL1(tf.slice(rpn, [0, 0, 1], [n, anchors, 4]), targetDeltas, 1 / 9), tf.squeeze(positive, [2]))), sampledCount) as tf.Scalar;
 
   const labels = rois.flatMap((r) => r.labels);
   const roiCount = Math.max(1, labels.length);
   const oneHot = tf.oneHot(tf.tensor1d(labels, "int32"), logits.shape[1]);
-  const roiClassification = tf.div(tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)))), roiCount);
+  const roiClassification = tf.div(tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)))), roiCount) as tf.Scalar;
   const foreground = tf.tensor1d(labels.map((l) => (l > 0 ? 1 : 0)));
   const roiTargets = tf.tensor2d(rois.flatMap((r) => r.deltas.flatMap((d) => [d.dx, d.dy, d.dw, d.dh])), [labels.length, 4]);
-  const roiBox = tf.div(tf.sum(tf.mul(smoothL1(deltas, roiTargets, 1), foreground)), roiCount);
+  const roiBox = tf.div(tf.sum(tf.mul(smoothL1(deltas, roiTargets, 1), foreground)), roiCount) as tf.Scalar;
   const total = tf.addN([rpnObjectness, rpnBox, roiClassification, roiBox]) as tf.Scalar;
   return { total, rpnObjectness, rpnBox, roiClassification, roiBox };
 }
 
 /**
  * One optimisation step of a two-stage model (its heads on cached features, or the whole
- * detector on images). Proposals come from the same forward pass, as in Faster R-CNN's
+ * detector on images). Proposals come from the model's current RPN output, as in Faster R-CNN's
  * approximate joint training: they are constants for the gradient, which reaches stage 1 through
- * the RPN losses and through ROI-Align's features.
+ * the RPN losses and through ROI-Align's features. (Where the backend cannot read synchronously,
+ * a forward pass before the gradient pass supplies them.)
  */
-export function twoStageTrainStep(parts: TwoStageParts, optimizer: tf.Optimizer, inputs: tf.Tensor | tf.Tensor[], truths: GroundTruth[][], anchors: Float32Array, inputSize: number, random: () => number): TwoStageStepResult {
-  const result: TwoStageStepResult = { total: 0, rpnObjectness: 0, rpnBox: 0, roiClassification: 0, roiBox: 0, positives: 0, foreground: 0 };
+export async function twoStageTrainStep(parts: TwoStageParts, optimizer: tf.Optimizer, inputs: tf.Tensor | tf.Tensor[], truths: GroundTruth[][], anchors: Float32Array, inputSize: number, random: () => number, read: PredictionRead = predictionRead()): Promise<TwoStageStepResult> {
+  const targetsFrom = (raw: Float32Array) => {
+    const perImage = (anchors.length / 4) * 5;
+    return {
+      rpn: truths.map((imageTruths) => rpnTargets(anchors, imageTruths, random)),
+      rois: truths.map((imageTruths, n) => sampleRois(proposalsFromRpn(raw.subarray(n * perImage, (n + 1) * perImage), anchors, inputSize, TRAIN_PROPOSALS), imageTruths, random)),
+    };
+  };
+  let targets: ReturnType<typeof targetsFrom> | undefined;
+  if (read === "forward-first") {
+    const [rpn, ...levels] = parts.stage1.predict(inputs) as tf.Tensor[];
+    targets = targetsFrom((await rpn!.data()) as Float32Array);
+    tf.dispose([rpn!, ...levels]);
+  }
   const variables = parts.model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  let kept: Record<"total" | "rpnObjectness" | "rpnBox" | "roiClassification" | "roiBox", tf.Scalar> | undefined;
   optimizer.minimize(
     () => {
       const [rpn, ...levels] = parts.stage1.apply(inputs, { training: true }) as [tf.Tensor3D, ...tf.Tensor4D[]];
-      const raw = rpn.dataSync() as Float32Array;
-      const perImage = rpn.shape[1] * 5;
-      const rpnTarget = truths.map((imageTruths) => rpnTargets(anchors, imageTruths, random));
-      const rois = truths.map((imageTruths, n) => sampleRois(proposalsFromRpn(raw.subarray(n * perImage, (n + 1) * perImage), anchors, inputSize, TRAIN_PROPOSALS), imageTruths, random));
-      const plan = roiAlignPlan(roisOf(rois.map((r) => r.boxes.map((box) => ({ box })))), featureLevels(levels), truths.length);
+      targets ??= targetsFrom(rpn.dataSync() as Float32Array);
+      const plan = roiAlignPlan(roisOf(targets.rois.map((r) => r.boxes.map((box) => ({ box })))), featureLevels(levels), truths.length);
       const [logits, deltas] = parts.roiHead.apply(roiAlign(featureTable(levels), plan), { training: true }) as [tf.Tensor2D, tf.Tensor2D];
-      const loss = twoStageLoss(rpn, rpnTarget, logits, deltas, rois);
-      result.total = loss.total.dataSync()[0]!;
-      result.rpnObjectness = loss.rpnObjectness.dataSync()[0]!;
-      result.rpnBox = loss.rpnBox.dataSync()[0]!;
-      result.roiClassification = loss.roiClassification.dataSync()[0]!;
-      result.roiBox = loss.roiBox.dataSync()[0]!;
-      result.positives = rpnTarget.reduce((sum, t) => sum + t.positives, 0);
-      result.foreground = rois.reduce((sum, r) => sum + r.labels.filter((l) => l > 0).length, 0);
+      const loss = twoStageLoss(rpn, targets.rpn, logits, deltas, targets.rois);
+      kept = { total: tf.keep(loss.total.clone()), rpnObjectness: tf.keep(loss.rpnObjectness), rpnBox: tf.keep(loss.rpnBox), roiClassification: tf.keep(loss.roiClassification), roiBox: tf.keep(loss.roiBox) };
       return loss.total;
     },
     false,
     variables,
   );
-  return result;
+  const values = await readScalars(kept!);
+  return { ...values, positives: targets!.rpn.reduce((sum, t) => sum + t.positives, 0), foreground: targets!.rois.reduce((sum, r) => sum + r.labels.filter((l) => l > 0).length, 0) };
 }
