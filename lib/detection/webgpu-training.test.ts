@@ -61,3 +61,31 @@ describe.skipIf(probe.adapter === null)(`detector training on WebGPU (${probe.ad
     expect(webgpu.totals[2]!).toBeLessThan(webgpu.totals[0]!);
   }, 120_000);
 });
+
+describe.skipIf(probe.adapter === null)("a training job on WebGPU", () => {
+  it("runs unchanged when the job asks for webgpu, and records the backend", async () => {
+    const { createSampleTestEnv } = await import("@/lib/server/testing/test-env");
+    const { claimNextJob, enqueueJob, getJob, listJobLogs } = await import("@/lib/server/job-queue");
+    const { runClaimedJob } = await import("@/lib/server/job-runner");
+    const { detectorRunner } = await import("@/lib/server/training/detector-runner");
+    const testEnv = await createSampleTestEnv({ count: 16, seed: 3 });
+    const previous = process.env.MASKLAB_ALLOW_SOFTWARE_WEBGPU;
+    process.env.MASKLAB_ALLOW_SOFTWARE_WEBGPU = "1";
+    try {
+      const job = await enqueueJob({ datasetId: testEnv.summary.datasetId, kind: "one_stage", config: { preset: "quick-cpu", inputSize: 128, epochs: 1, batchSize: 8, backend: "webgpu" } }, { db: testEnv.db });
+      await testEnv.db.worker.create({ data: { id: "gpu-worker", kind: "training", hostname: "test", pid: 1, status: "idle" } });
+      const claimed = (await claimNextJob("gpu-worker", { kinds: ["one_stage"], leaseMs: 120_000, db: testEnv.db }))!;
+      const outcome = await runClaimedJob(claimed, detectorRunner("one_stage", { store: testEnv.store, db: testEnv.db }), { workerId: "gpu-worker", leaseMs: 120_000, heartbeatMs: 1000, db: testEnv.db, store: testEnv.store });
+      const logs = await listJobLogs(job.id, { db: testEnv.db });
+      expect(outcome, logs.map((l) => l.message).join("\n")).toBe("succeeded");
+      expect((await getJob(job.id, testEnv.db)).backend).toBe("webgpu");
+      const version = await testEnv.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } });
+      expect((version.trainingMetrics as { backend: string }).backend).toBe("webgpu");
+    } finally {
+      if (previous === undefined) delete process.env.MASKLAB_ALLOW_SOFTWARE_WEBGPU;
+      else process.env.MASKLAB_ALLOW_SOFTWARE_WEBGPU = previous;
+      await selectNodeBackend("wasm", env);
+      await testEnv.cleanup();
+    }
+  }, 180_000);
+});
