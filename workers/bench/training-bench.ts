@@ -3,7 +3,7 @@ import { faceMobileNetV1 } from "@/lib/detection/backbones/face-mobilenet-v1";
 import { detectorFor } from "@/lib/detection/detector";
 import { letterboxFor } from "@/lib/detection/letterbox";
 import { detectorMetadata, RECIPES, type DetectorKind, type Width } from "@/lib/detection/recipes";
-import { useNodeBackend } from "@/lib/detection/tf/node-backend";
+import { probeWebGpuAdapter, selectNodeBackend, type NodeBackendSelection } from "@/lib/detection/tf/node-backend";
 import { SeededRandom } from "@/lib/domain/random";
 import { loadFaceSsdMobileNetWeights } from "@/lib/server/pretrained-weights";
 import { percentile, round, type BenchRow } from "./bench-row";
@@ -19,30 +19,43 @@ function syntheticTruths(batch: number) {
   ]);
 }
 
-async function timeSteps(run: () => unknown, steps: number): Promise<number> {
-  run();
+/** Mean time of `steps` runs after one warm-up (shader compilation on webgpu, allocation on wasm). */
+async function timeAsync(run: () => Promise<unknown>, steps: number): Promise<number> {
+  await run();
   const started = performance.now();
-  for (let i = 0; i < steps; i++) run();
+  for (let i = 0; i < steps; i++) await run();
   return (performance.now() - started) / steps;
 }
 
 const NAMES: Record<DetectorKind, string> = { one_stage: "MLD-1S", two_stage: "MLD-2S" };
 
-/** Training and inference speed of both detector families on this machine's TF.js backend. */
+/**
+ * Training and inference speed of both detector families, on wasm and, where a WebGPU adapter
+ * exists (a software one counts here: lavapipe gives a floor, not a GPU figure), on webgpu.
+ */
 export async function trainingBenchmarks(): Promise<BenchRow[]> {
-  const backend = await useNodeBackend("wasm");
+  const rows = await backendBenchmarks(await selectNodeBackend("wasm"), { batch: 8, steps: 3, latencyRuns: 15 });
+  const probe = await probeWebGpuAdapter();
+  if (probe.adapter) rows.push(...(await backendBenchmarks(await selectNodeBackend("webgpu", { ...process.env, MASKLAB_ALLOW_SOFTWARE_WEBGPU: "1" }), { batch: 2, steps: 1, latencyRuns: 5 })));
+  else rows.push({ benchmark: "training: webgpu", value: "n/a", unit: "", notes: `no WebGPU adapter (${probe.problem})` });
+  return rows;
+}
+
+async function backendBenchmarks(selection: NodeBackendSelection, sizes: { batch: number; steps: number; latencyRuns: number }): Promise<BenchRow[]> {
+  const backend = selection.description;
   const weights = await loadFaceSsdMobileNetWeights();
   const rows: BenchRow[] = [];
+  const { batch, steps } = sizes;
 
   const input = tf.input({ shape: [SIZE, SIZE, 3] });
   const backbone = tf.model({ inputs: input, outputs: faceMobileNetV1(input, weights) });
   const image = tf.randomUniform<tf.Rank.R4>([1, SIZE, SIZE, 3], -1, 1, "float32", 1);
-  const featureMs = await timeSteps(() => tf.dispose(backbone.predict(image) as tf.Tensor[]), 5);
+  // Read every output: on webgpu, work is only done when its result is read.
+  const featureMs = await timeAsync(async () => tf.dispose(await Promise.all((backbone.predict(image) as tf.Tensor[]).map(async (t) => (await t.data(), t)))), steps + 2);
   rows.push({ benchmark: `training: cache backbone features (${backend})`, value: round(1000 / featureMs, 1), unit: "img/s", notes: `${round(featureMs)} ms per ${SIZE} px image, face-trained MobileNetV1` });
 
-  const batch = 8;
   const features = backbone.predict(tf.randomUniform<tf.Rank.R4>([batch, SIZE, SIZE, 3], -1, 1, "float32", 2)) as tf.Tensor[];
-  const images = tf.randomUniform<tf.Rank.R4>([4, SIZE, SIZE, 3], -1, 1, "float32", 3);
+  const images = tf.randomUniform<tf.Rank.R4>([Math.min(batch, 4), SIZE, SIZE, 3], -1, 1, "float32", 3);
   const letterbox = letterboxFor({ width: SIZE, height: SIZE }, SIZE);
   for (const kind of ["one_stage", "two_stage"] as DetectorKind[]) {
     const recipe = RECIPES[kind];
@@ -53,7 +66,7 @@ export async function trainingBenchmarks(): Promise<BenchRow[]> {
       const heads = recipe.buildTrainable(options);
       const step = recipe.stepper(heads, options, () => random.next());
       const optimizer = tf.train.adam(1e-3);
-      const ms = await timeSteps(() => step(optimizer, features, syntheticTruths(batch)), 3);
+      const ms = await timeAsync(() => step(optimizer, features, syntheticTruths(batch)), steps);
       rows.push({ benchmark: `training: ${name}-${width} heads on cached features (${backend})`, value: round((batch * 1000) / ms, 1), unit: "img/s", notes: `batch ${batch}, ${SIZE} px, ${heads.countParams().toLocaleString("en")} trainable parameters` });
     }
 
@@ -61,13 +74,13 @@ export async function trainingBenchmarks(): Promise<BenchRow[]> {
     const detector = recipe.buildTrainable(options, { weights });
     const step = recipe.stepper(detector, options, () => random.next());
     const optimizer = tf.train.adam(1e-4);
-    const endToEndMs = await timeSteps(() => step(optimizer, images, syntheticTruths(4)), 2);
-    rows.push({ benchmark: `training: ${name}-n end to end, no caching (${backend})`, value: round((4 * 1000) / endToEndMs, 2), unit: "img/s", notes: `batch 4, ${SIZE} px, backbone trained too (${detector.countParams().toLocaleString("en")} parameters)` });
+    const endToEndMs = await timeAsync(() => step(optimizer, images, syntheticTruths(images.shape[0])), Math.max(1, steps - 1));
+    rows.push({ benchmark: `training: ${name}-n end to end, no caching (${backend})`, value: round((images.shape[0] * 1000) / endToEndMs, 2), unit: "img/s", notes: `batch ${images.shape[0]}, ${SIZE} px, backbone trained too (${detector.countParams().toLocaleString("en")} parameters)` });
 
     const metadata = detectorMetadata(recipe, { width: "n", backbone: "face-mobilenet-v1", classes: ["with_mask", "without_mask", "mask_weared_incorrect"], inputSize: SIZE });
     const run = detectorFor(detector, metadata);
     const latencies: number[] = [];
-    for (let i = -2; i < 15; i++) {
+    for (let i = -2; i < sizes.latencyRuns; i++) {
       const started = performance.now();
       await run.detect(image, [letterbox]);
       if (i >= 0) latencies.push(performance.now() - started);

@@ -1,9 +1,11 @@
 /**
- * npm run predict -- --model ID|NAME|NAME@VERSION|production --out results.json [--score 0.001] <images or folders>
+ * npm run predict -- --model ID|NAME|NAME@VERSION|production --out results.json [--score 0.001] [--single-label] <images or folders>
  * Runs a registered model version on any images and writes COCO detection results (image_id = the
  * image's file name, category_id = the class's position in the model's classes + 1, as Masklab's
  * COCO export numbers them, bbox = [x, y, width, height] in pixels), for `npm run evaluate` or
- * any other tool. Exit code 0 on success, 1 on failure, 2 on usage errors.
+ * any other tool. By default it post-processes as evaluation does (multi-label: every class above
+ * the score, NMS per class); --single-label gives what serving returns (one class per box).
+ * Exit code 0 on success, 1 on failure, 2 on usage errors.
  */
 import { readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -20,7 +22,7 @@ import { blobStore } from "@/lib/server/storage";
 import { decodeImagePixels } from "@/lib/server/training/training-data";
 import { runCommand } from "./run-command";
 
-const USAGE = "usage: npm run predict -- --model ID|NAME|NAME@VERSION|production --out results.json [--score 0.001] <images or folders>";
+const USAGE = "usage: npm run predict -- --model ID|NAME|NAME@VERSION|production --out results.json [--score 0.001] [--single-label] <images or folders>";
 const IMAGE_EXTENSIONS = new Set([".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"]);
 
 function usage(message: string): number {
@@ -51,7 +53,7 @@ async function findModel(reference: string) {
 async function main(): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { model: { type: "string" }, out: { type: "string" }, score: { type: "string", default: "0.001" } } });
+    parsed = parseArgs({ allowPositionals: true, options: { model: { type: "string" }, out: { type: "string" }, score: { type: "string", default: "0.001" }, "single-label": { type: "boolean", default: false } } });
   } catch (error) {
     return usage((error as Error).message);
   }
@@ -79,7 +81,7 @@ async function main(): Promise<number> {
     for (const file of files) {
       const pixels = await decodeImagePixels(file);
       const { batch, letterbox } = modelInput(pixels, metadata.inputSize);
-      const [detections] = await detector.detect(batch, [letterbox], { scoreThreshold });
+      const [detections] = await detector.detect(batch, [letterbox], { scoreThreshold, multiLabel: !parsed.values["single-label"] });
       tf.dispose([pixels, batch]);
       for (const d of detections!) {
         results.push({ image_id: path.basename(file), category_id: d.classIndex + 1, bbox: [d.box.xmin, d.box.ymin, d.box.xmax - d.box.xmin, d.box.ymax - d.box.ymin], score: d.score });

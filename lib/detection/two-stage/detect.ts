@@ -1,15 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Detection } from "../nms";
+import type { PostprocessOptions } from "../one-stage/decode";
 import type { TwoStageParts } from "./model";
 import { featureTable, roiAlign, roiAlignPlan, type FeatureLevel, type Roi } from "./roi-align";
 import { detectionsFromHead, proposalsFromRpn, TEST_PROPOSALS, type Proposal } from "./targets";
 import { TWO_STAGE_LEVELS } from "./anchors";
-
-export interface TwoStagePostprocess {
-  scoreThreshold: number;
-  iouThreshold: number;
-  maxDetections: number;
-}
 
 /** The pyramid's map sizes as ROI-Align's plan needs them. */
 export function featureLevels(levels: readonly tf.Tensor4D[]): FeatureLevel[] {
@@ -26,7 +21,7 @@ export function roisOf(perImage: ReadonlyArray<ReadonlyArray<{ box: Proposal["bo
  * features): proposals, ROI-Align, the box head, final NMS. Detections are in input pixels, per
  * image. The worker's validation, `npm run predict`, the server and the browser all call this.
  */
-export async function detectTwoStage(parts: TwoStageParts, inputs: tf.Tensor | tf.Tensor[], anchors: Float32Array, inputSize: number, numClasses: number, options: TwoStagePostprocess): Promise<Detection[][]> {
+export async function detectTwoStage(parts: TwoStageParts, inputs: tf.Tensor | tf.Tensor[], anchors: Float32Array, inputSize: number, numClasses: number, options: PostprocessOptions): Promise<Detection[][]> {
   const [rpn, ...levels] = parts.stage1.predict(inputs) as [tf.Tensor3D, ...tf.Tensor4D[]];
   const batch = rpn.shape[0];
   const raw = (await rpn.data()) as Float32Array;

@@ -1,6 +1,7 @@
 import type { PixelBox } from "@/lib/domain/box";
 import { decodeDeltas, encodeDeltas, type BoxDeltas } from "../box-coding";
 import { nonMaxSuppression } from "../nms";
+import { selectDetections, type PostprocessOptions } from "../one-stage/decode";
 import type { GroundTruth } from "../one-stage/assigner";
 
 /**
@@ -215,19 +216,12 @@ export function sampleRois(proposals: readonly Proposal[], truths: readonly Grou
 }
 
 /**
- * The box head's outputs for one image's proposals → detections in input pixels: per ROI its best
- * face class (softmax over background + classes), the proposal refined by the class-agnostic
- * deltas, then class-agnostic NMS (one face, one box, as the one-stage model does).
+ * The box head's outputs for one image's proposals → detections in input pixels: softmax scores
+ * of the face classes (background + classes), the proposal refined by the class-agnostic deltas,
+ * then the shared class selection and NMS (best class per ROI when serving, every class above the
+ * threshold when evaluating).
  */
-export function detectionsFromHead(proposals: readonly Proposal[], probabilities: Float32Array, deltas: Float32Array, numClasses: number, inputSize: number, options: { scoreThreshold: number; iouThreshold: number; maxDetections: number }) {
-  const candidates = [];
-  for (let r = 0; r < proposals.length; r++) {
-    let bestClass = 0;
-    for (let c = 1; c < numClasses; c++) if (probabilities[r * (numClasses + 1) + 1 + c]! > probabilities[r * (numClasses + 1) + 1 + bestClass]!) bestClass = c;
-    const score = probabilities[r * (numClasses + 1) + 1 + bestClass]!;
-    if (score < options.scoreThreshold) continue;
-    const box = clip(decodeDeltas(proposals[r]!.box, { dx: deltas[r * 4]!, dy: deltas[r * 4 + 1]!, dw: deltas[r * 4 + 2]!, dh: deltas[r * 4 + 3]! }, HEAD_DELTA_WEIGHTS), inputSize);
-    candidates.push({ box, score, classIndex: bestClass });
-  }
-  return nonMaxSuppression(candidates, { ...options, perClass: false });
+export function detectionsFromHead(proposals: readonly Proposal[], probabilities: Float32Array, deltas: Float32Array, numClasses: number, inputSize: number, options: PostprocessOptions) {
+  const boxes = proposals.map((p, r) => clip(decodeDeltas(p.box, { dx: deltas[r * 4]!, dy: deltas[r * 4 + 1]!, dw: deltas[r * 4 + 2]!, dh: deltas[r * 4 + 3]! }, HEAD_DELTA_WEIGHTS), inputSize));
+  return selectDetections(proposals.length, numClasses, (r, c) => probabilities[r * (numClasses + 1) + 1 + c]!, (r) => boxes[r]!, options);
 }

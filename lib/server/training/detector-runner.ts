@@ -144,7 +144,7 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
         const picks = order.slice(step * config.batchSize, (step + 1) * config.batchSize);
         (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt((epoch - 1) * stepsPerEpoch + step, totalSteps, config.learningRate);
         const batch = config.freezeBackbone ? cachedBatch(trainCache, picks, config) : await imageBatch(deps.store, train, picks, config, trainingVariant(kind, config, train, random));
-        const result = trainStep(optimizer, batch.inputs, batch.truths);
+        const result = await trainStep(optimizer, batch.inputs, batch.truths);
         tf.dispose(batch.inputs);
         sums.total += result.total;
         sums.classification += result.classification;

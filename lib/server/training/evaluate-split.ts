@@ -4,8 +4,11 @@ import { evaluateCoco } from "@/lib/domain/evaluation/coco-eval";
 import type { Detection } from "@/lib/domain/evaluation/types";
 import type { TrainingImage } from "./training-data";
 
-/** Post-processing used while evaluating: low score floor and 100 detections, as COCO evaluation expects. */
-export const EVALUATION_POSTPROCESS = { ...DEFAULT_POSTPROCESS, scoreThreshold: 0.001 };
+/**
+ * Post-processing used while evaluating: a low score floor, 100 detections and multi-label
+ * (every class above the floor, NMS per class), as COCO evaluation and YOLOv8's validation expect.
+ */
+export const EVALUATION_POSTPROCESS = { ...DEFAULT_POSTPROCESS, scoreThreshold: 0.001, multiLabel: true };
 
 export interface SplitMetrics {
   mAP50: number;
