@@ -117,14 +117,15 @@ export function NewTrainingJobForm({ datasets, presets }: { datasets: Array<{ id
           Peak learning rate <input type="number" min={0.00001} max={1} step="any" value={settings.learningRate} onChange={set("learningRate")} />
         </label>
       </div>
-      <fieldset className="filters">
+      <fieldset aria-label="Augmentations">
         <legend>Augmentations</legend>
+        <div className="filters">
         <label>
           <input type="checkbox" checked={settings.flip} onChange={set("flip")} /> Horizontal flips
         </label>
         {(["scale", "translate", "brightness", "contrast", "saturation"] as const).map((key) => (
           <label key={key}>
-            {AUGMENT_LABELS[key]} ± <input type="number" min={0} max={key === "translate" ? 0.5 : 0.9} step={0.05} value={settings.augment[key]} onChange={(e) => setSettings((s) => ({ ...s, augment: { ...s.augment, [key]: Number(e.target.value) } }))} />
+            {AUGMENT_LABELS[key]} ± <input type="number" className="narrow" min={0} max={key === "translate" ? 0.5 : 0.9} step={0.05} value={settings.augment[key]} onChange={(e) => setSettings((s) => ({ ...s, augment: { ...s.augment, [key]: Number(e.target.value) } }))} />
           </label>
         ))}
         {settings.freezeBackbone ? (
@@ -136,6 +137,7 @@ export function NewTrainingJobForm({ datasets, presets }: { datasets: Array<{ id
             Mosaic probability <input type="number" min={0} max={1} step={0.05} value={settings.mosaic} onChange={set("mosaic")} />
           </label>
         ) : null}
+        </div>
       </fieldset>
       <div className="filters">
         <label>
