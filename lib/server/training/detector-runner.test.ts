@@ -46,6 +46,15 @@ describe.each([
     const valImages = await loadSplit(env.summary.datasetId, "val", undefined, env.db);
     expect(metrics.valImages).toBe(valImages.length);
 
+    // Scored on the test split after training, and stored.
+    const testImages = await loadSplit(env.summary.datasetId, "test", undefined, env.db);
+    const evaluation = await env.db.evaluation.findFirstOrThrow({ where: { modelVersionId: version.id } });
+    expect(evaluation).toMatchObject({ split: "test", imageCount: testImages.length });
+    const stored = evaluation.metrics as { AP50: number; AP: number; images: number; postprocess: { multiLabel: boolean; scoreThreshold: number } };
+    expect(stored).toMatchObject({ images: testImages.length, postprocess: { multiLabel: true, scoreThreshold: 0.001 } });
+    expect((evaluation.perClass as Array<{ className: string }>).map((c) => c.className)).toEqual(["with_mask", "without_mask", "mask_weared_incorrect"]);
+    expect(logs.map((l) => l.message)).toContain(`test split (${testImages.length} images): mAP50 ${stored.AP50.toFixed(3)}, mAP50-95 ${stored.AP.toFixed(3)}`);
+
     // The registered artifact loads on its own and runs on an image.
     const files = (await readModelFiles(version.artifactKey, env.store)) as unknown as ArtifactFiles;
     const { model, metadata } = await modelFromFiles(files);

@@ -2,6 +2,10 @@ import type { Detection as ModelDetection } from "@/lib/detection/nms";
 import { DEFAULT_POSTPROCESS } from "@/lib/detection/recipes";
 import { evaluateCoco } from "@/lib/domain/evaluation/coco-eval";
 import type { Detection } from "@/lib/domain/evaluation/types";
+import * as tf from "@tensorflow/tfjs";
+import type { Detector } from "@/lib/detection/detector";
+import type { BlobStore } from "../storage";
+import { prepareInput } from "./feature-cache";
 import type { TrainingImage } from "./training-data";
 
 /**
@@ -34,4 +38,23 @@ export function metricsOfDetections(outputs: Array<{ image: TrainingImage; detec
     mAP50to95: Math.max(0, result.summary.AP),
     perClassAP50: Object.fromEntries(result.perClass.map((c) => [c.className, c.AP50])),
   };
+}
+
+/** Lets lease renewals, cancel checks and HTTP requests run between batches. */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A detector's detections (image pixels) on images as they are (letterboxed), in batches of 8. */
+export async function detectImages(detector: Detector, store: BlobStore, images: readonly TrainingImage[], postprocess = EVALUATION_POSTPROCESS): Promise<Array<{ image: TrainingImage; detections: ModelDetection[] }>> {
+  const outputs: Array<{ image: TrainingImage; detections: ModelDetection[] }> = [];
+  for (let i = 0; i < images.length; i += 8) {
+    const chunk = images.slice(i, i + 8);
+    const prepared = await Promise.all(chunk.map((image) => prepareInput(store, image, detector.metadata.inputSize)));
+    const batch = tf.concat(prepared.map((p) => p.batch));
+    tf.dispose(prepared.map((p) => p.batch));
+    const detections = await detector.detect(batch, prepared.map((p) => p.letterbox), postprocess);
+    batch.dispose();
+    chunk.forEach((image, k) => outputs.push({ image, detections: detections[k]! }));
+    await yieldToEventLoop();
+  }
+  return outputs;
 }
