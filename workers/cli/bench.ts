@@ -1,6 +1,7 @@
 /**
- * npm run bench: speed figures of each capability, printed as one table. Figures depend on the
- * machine; the row notes say what was measured. Targets live here, never in timed tests.
+ * npm run bench [-- WORD …]: speed figures of each capability, printed as one table (only the
+ * suites whose names contain a given word, when words are given). Figures depend on the machine;
+ * the row notes say what was measured. Targets live here, never in timed tests.
  */
 import os from "node:os";
 import type { BenchRow } from "../bench/bench-row";
@@ -21,8 +22,14 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
 ];
 
 console.log(`Masklab benchmarks on ${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, node ${process.version}`);
+const words = process.argv.slice(2).map((w) => w.toLowerCase());
+const chosen = words.length === 0 ? suites : suites.filter(([name]) => words.some((w) => name.includes(w)));
+if (chosen.length === 0) {
+  console.error(`no benchmark suite matches ${words.join(", ")}; suites: ${suites.map(([name]) => name).join("; ")}`);
+  process.exit(2);
+}
 const rows: BenchRow[] = [];
-for (const [name, suite] of suites) {
+for (const [name, suite] of chosen) {
   process.stdout.write(`running ${name} …\n`);
   rows.push(...(await suite()));
 }
