@@ -8,7 +8,7 @@ import { pointGrid } from "./one-stage/points";
 import { LETTERBOX_FILL } from "./preprocess";
 import { oneStageTrainStep } from "./one-stage/train-step";
 import { DEFAULT_ANCHOR_LAYOUT, twoStageAnchors } from "./two-stage/anchors";
-import { buildProposer, buildRoiHead, buildTwoStageModel, TWO_STAGE_STRIDES, twoStageParts } from "./two-stage/model";
+import { buildProposer, buildRoiHead, buildTwoStageModel, nestedModels, TWO_STAGE_STRIDES, twoStageParts } from "./two-stage/model";
 import { twoStageTrainStep } from "./two-stage/train-step";
 
 export type Width = "n" | "s";
@@ -68,7 +68,10 @@ const twoStage: DetectorRecipe = {
   architecture: "mld2s",
   label: "mld2s",
   buildTrainable: (o, backbone) => buildTwoStageModel(o.inputSize, o.width, buildProposer(o.inputSize, o.width, o.seed), buildRoiHead(o.numClasses, o.width, o.seed + 100), backbone),
-  withBackbone: (heads, o, weights) => buildTwoStageModel(o.inputSize, o.width, heads.getLayer("mld2s_proposer") as unknown as tf.LayersModel, twoStageParts(heads).roiHead, { weights }),
+  withBackbone(heads, o, weights) {
+    const { proposer, roiHead } = nestedModels(heads);
+    return buildTwoStageModel(o.inputSize, o.width, proposer, roiHead, { weights });
+  },
   stepper(model, o, random) {
     const parts = twoStageParts(model);
     const anchors = twoStageAnchors(o.inputSize, DEFAULT_ANCHOR_LAYOUT);

@@ -93,6 +93,10 @@ export interface TwoStageParts {
 /** Splits a two-stage model (freshly built or loaded from files) into its stages; weights are shared. */
 export function twoStageParts(model: tf.LayersModel): TwoStageParts {
   const stage1 = tf.model({ inputs: model.inputs.slice(0, -1), outputs: model.outputs.slice(0, 4) });
-  const roiHead = model.getLayer(ROI_HEAD) as unknown as tf.LayersModel;
-  return { model, stage1, roiHead };
+  return { model, stage1, roiHead: nestedModels(model).roiHead };
+}
+
+/** The proposer and ROI head a two-stage model is made of (to rebuild it with another stage-1 input). */
+export function nestedModels(model: tf.LayersModel): { proposer: tf.LayersModel; roiHead: tf.LayersModel } {
+  return { proposer: model.getLayer(PROPOSER) as unknown as tf.LayersModel, roiHead: model.getLayer(ROI_HEAD) as unknown as tf.LayersModel };
 }
