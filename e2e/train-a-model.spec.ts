@@ -32,8 +32,9 @@ test("an ML lead trains the two-stage (Faster R-CNN-style) model from the browse
   if (!(await form.isVisible())) await page.getByText("New training job").click();
   await form.getByRole("combobox", { name: "Dataset" }).selectOption({ label: "sample-facemask" });
   await form.getByRole("combobox", { name: "Model" }).selectOption({ label: "Two-stage (MLD-2S, Faster R-CNN-style: RPN + ROI-Align)" });
-  // The quick CPU preset for two-stage models starts from its own epoch count.
-  await expect(form.getByRole("spinbutton", { name: "Epochs" })).toHaveValue("14");
+  // The quick CPU preset for two-stage models has its own epochs and a jittered copy cached per image.
+  await expect(form.getByRole("spinbutton", { name: "Epochs" })).toHaveValue("12");
+  await expect(form.getByRole("spinbutton", { name: "Jittered copies cached per image" })).toHaveValue("1");
   await form.getByRole("spinbutton", { name: "Input size (px)" }).fill("128");
   await form.getByRole("spinbutton", { name: "Epochs" }).fill("1");
   await form.getByRole("button", { name: "Start training" }).click();
