@@ -47,6 +47,14 @@ export async function promoteModelVersion(id: string, database: Db = defaultDb()
   });
 }
 
+/** A model version named by id, NAME@VERSION, NAME (its newest version) or "production". */
+export async function findModelVersion(reference: string, database: Db = defaultDb()) {
+  if (reference === "production") return productionModel(database);
+  const [name, version] = reference.split("@");
+  if (version !== undefined) return database.modelVersion.findFirst({ where: { name, version: Number(version) } });
+  return (await database.modelVersion.findUnique({ where: { id: reference } })) ?? database.modelVersion.findFirst({ where: { name: reference }, orderBy: { version: "desc" } });
+}
+
 export async function productionModel(database: Db = defaultDb()) {
   return database.modelVersion.findFirst({ where: { stage: "production" }, orderBy: { promotedAt: "desc" } });
 }

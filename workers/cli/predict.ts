@@ -17,7 +17,7 @@ import { modelInput } from "@/lib/detection/preprocess";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { db } from "@/lib/server/db";
 import { migrateDatabase } from "@/lib/server/migrate";
-import { readModelFiles } from "@/lib/server/model-registry";
+import { findModelVersion, readModelFiles } from "@/lib/server/model-registry";
 import { blobStore } from "@/lib/server/storage";
 import { decodeImagePixels } from "@/lib/server/training/training-data";
 import { runCommand } from "./run-command";
@@ -43,13 +43,6 @@ async function imageFiles(inputs: string[]): Promise<string[]> {
   return files;
 }
 
-async function findModel(reference: string) {
-  if (reference === "production") return db().modelVersion.findFirst({ where: { stage: "production" }, orderBy: { promotedAt: "desc" } });
-  const [name, version] = reference.split("@");
-  if (version !== undefined) return db().modelVersion.findFirst({ where: { name, version: Number(version) } });
-  return (await db().modelVersion.findUnique({ where: { id: reference } })) ?? db().modelVersion.findFirst({ where: { name: reference }, orderBy: { version: "desc" } });
-}
-
 async function main(): Promise<number> {
   let parsed;
   try {
@@ -66,7 +59,7 @@ async function main(): Promise<number> {
 
   await migrateDatabase();
   try {
-    const version = await findModel(reference);
+    const version = await findModelVersion(reference);
     if (!version) {
       console.error(`no model version "${reference}"`);
       return 1;

@@ -20,6 +20,12 @@ describe("npm run train and npm run predict", () => {
     expect(trained.stdout).toMatch(/metric +epoch 1\/1: loss [\d.]+, val mAP50 [\d.]+/);
     expect(trained.stdout).toMatch(/model version: sample-mld1s-n v1/);
 
+    // The training job scored the model on the test split; evaluate-model scores it again on demand.
+    expect(trained.stdout).toMatch(/test split \(\d+ images\): mAP50 [\d.]+, mAP50-95 [\d.]+/);
+    const evaluated = await cli("evaluate-model", ["--model", "sample-mld1s-n"]);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(evaluated.stdout).toMatch(/sample-mld1s-n v1 on the test split \(\d+ images\): mAP50 [\d.]+, mAP50-95 [\d.]+/);
+
     const out = path.join(env.dir, "results.json");
     const predicted = await cli("predict", ["--model", "sample-mld1s-n@1", "--out", out, "--score", "0.01", path.join(env.folder, "JPEGImages")]);
     expect(predicted.code, predicted.stderr).toBe(0);
@@ -36,5 +42,6 @@ describe("npm run train and npm run predict", () => {
     expect((await cli("train", ["--dataset", "sample", "--kind", "three-stage"])).code).toBe(2);
     expect((await cli("train", ["--dataset", "sample", "--kind", "one-stage", "--input-size", "100"])).code).toBe(2);
     expect((await cli("predict", ["--model", "x"])).code).toBe(2);
+    expect((await cli("evaluate-model", [])).code).toBe(2);
   }, 60_000);
 });
