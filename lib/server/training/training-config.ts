@@ -24,8 +24,8 @@ export type TrainingPreset = keyof typeof TRAINING_PRESETS;
  */
 export const KIND_PRESET_OVERRIDES: Record<JobKind, Partial<Record<TrainingPreset, { epochs?: number; mosaic?: number; cachedAugmentations?: number }>>> = {
   one_stage: {},
-  // Quick CPU, two-stage: one jittered copy cached per image lifted test mAP50 from 0.535 to 0.600 on
-  // facemask-dev (the one-stage model gained nothing from two); 12 epochs keep it within 30 min.
+  // Quick CPU, two-stage: 12 epochs keep it within 30 min on 2 cores (14 took 32–33); one jittered
+  // copy cached per image (facemask-dev test mAP50 0.525–0.600 with it, 0.535 without: within noise).
   // Mosaic is a one-stage recipe (YOLO's); the two-stage model trains on single images.
   two_stage: { "quick-cpu": { epochs: 12, cachedAugmentations: 1 }, "full-gpu": { mosaic: 0 } },
 };
