@@ -38,11 +38,12 @@ export function detectorFor(model: tf.LayersModel, metadata: ModelMetadata): Det
     };
   }
   const parts = twoStageParts(model);
+  // Anchors and strides as the model was trained (masklab.json), not today's defaults.
   const anchors = twoStageAnchors(metadata.inputSize, metadata.anchors!);
   return {
     metadata,
     async detect(inputs, letterboxes, overrides) {
-      return toImage(await detectTwoStage(parts, inputs, anchors, metadata.inputSize, numClasses, options(overrides)), letterboxes);
+      return toImage(await detectTwoStage(parts, inputs, anchors, metadata.strides, metadata.inputSize, numClasses, options(overrides)), letterboxes);
     },
   };
 }

@@ -7,8 +7,6 @@ import type { BlobStore } from "./storage";
 import { detectImages, EVALUATION_POSTPROCESS } from "./training/evaluate-split";
 import { loadSplit } from "./training/training-data";
 
-export class EvaluationSplitError extends Error {}
-
 /**
  * Scores a model version on its dataset's **test** split with the evaluation engine (COCO 12,
  * VOC mAP50, per-class table, operating points at 0.25 and at best F1, confusion, image accuracy)
@@ -21,7 +19,7 @@ export async function evaluateOnTestSplit(modelVersionId: string, deps: { store:
   const version = await database.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
   const classes = version.classes as string[];
   const images = await loadSplit(version.datasetId, "test", classes, database);
-  if (images.length === 0) throw new EvaluationSplitError("the dataset has no labelled test images: nothing honest to evaluate on");
+  if (images.length === 0) throw new Error("the dataset has no labelled test images: nothing honest to evaluate on");
   const { model, metadata } = await modelFromFiles((await readModelFiles(version.artifactKey, deps.store)) as unknown as ArtifactFiles);
   try {
     const outputs = await detectImages(detectorFor(model, metadata), deps.store, images, EVALUATION_POSTPROCESS);

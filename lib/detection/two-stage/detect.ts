@@ -4,11 +4,10 @@ import type { PostprocessOptions } from "../one-stage/decode";
 import type { TwoStageParts } from "./model";
 import { featureTable, roiAlign, roiAlignPlan, type FeatureLevel, type Roi } from "./roi-align";
 import { detectionsFromHead, proposalsFromRpn, TEST_PROPOSALS, type Proposal } from "./targets";
-import { TWO_STAGE_LEVELS } from "./anchors";
 
-/** The pyramid's map sizes as ROI-Align's plan needs them. */
-export function featureLevels(levels: readonly tf.Tensor4D[]): FeatureLevel[] {
-  return levels.map((level, i) => ({ stride: TWO_STAGE_LEVELS[i]!.stride, height: level.shape[1], width: level.shape[2] }));
+/** The pyramid's maps with their strides, as ROI-Align's plan needs them. */
+export function featureLevels(levels: readonly tf.Tensor4D[], strides: readonly number[]): FeatureLevel[] {
+  return levels.map((level, i) => ({ stride: strides[i]!, height: level.shape[1], width: level.shape[2] }));
 }
 
 /** Every proposal of a batch as ROIs (image index + box), image after image. */
@@ -21,13 +20,13 @@ export function roisOf(perImage: ReadonlyArray<ReadonlyArray<{ box: Proposal["bo
  * features): proposals, ROI-Align, the box head, final NMS. Detections are in input pixels, per
  * image. The worker's validation, `npm run predict`, the server and the browser all call this.
  */
-export async function detectTwoStage(parts: TwoStageParts, inputs: tf.Tensor | tf.Tensor[], anchors: Float32Array, inputSize: number, numClasses: number, options: PostprocessOptions): Promise<Detection[][]> {
+export async function detectTwoStage(parts: TwoStageParts, inputs: tf.Tensor | tf.Tensor[], anchors: Float32Array, strides: readonly number[], inputSize: number, numClasses: number, options: PostprocessOptions): Promise<Detection[][]> {
   const [rpn, ...levels] = parts.stage1.predict(inputs) as [tf.Tensor3D, ...tf.Tensor4D[]];
   const batch = rpn.shape[0];
   const raw = (await rpn.data()) as Float32Array;
   const perImage = rpn.shape[1] * 5;
   const proposals = Array.from({ length: batch }, (_, n) => proposalsFromRpn(raw.subarray(n * perImage, (n + 1) * perImage), anchors, inputSize, TEST_PROPOSALS));
-  const plan = roiAlignPlan(roisOf(proposals), featureLevels(levels), batch);
+  const plan = roiAlignPlan(roisOf(proposals), featureLevels(levels, strides), batch);
   const pooled = tf.tidy(() => roiAlign(featureTable(levels), plan));
   const [logits, deltas] = parts.roiHead.predict(pooled) as [tf.Tensor2D, tf.Tensor2D];
   const probabilities = tf.softmax(logits);

@@ -5,7 +5,7 @@ import { SeededRandom } from "@/lib/domain/random";
 import { detectorFixture, type DetectorFixture } from "@/lib/server/testing/detector-fixture";
 import { twoStageAnchors } from "./anchors";
 import { detectTwoStage } from "./detect";
-import { buildProposer, buildRoiHead, buildTwoStageModel, twoStageParts } from "./model";
+import { buildProposer, buildRoiHead, buildTwoStageModel, TWO_STAGE_STRIDES, twoStageParts } from "./model";
 import { twoStageTrainStep, type TwoStageStepResult } from "./train-step";
 
 const SIZE = 128;
@@ -50,8 +50,8 @@ describe("training the two-stage detector on wasm", () => {
     await model.save(tf.io.withSaveHandler(async (artifacts) => ((saved = artifacts), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } })));
     const loaded = twoStageParts(await tf.loadLayersModel(tf.io.fromMemory(saved!)));
     const options = { scoreThreshold: 0, iouThreshold: 0.5, maxDetections: 20 };
-    const a = await detectTwoStage(parts, images.slice(0, 2), anchors, SIZE, CLASSES, options);
-    const b = await detectTwoStage(loaded, images.slice(0, 2), anchors, SIZE, CLASSES, options);
+    const a = await detectTwoStage(parts, images.slice(0, 2), anchors, TWO_STAGE_STRIDES, SIZE, CLASSES, options);
+    const b = await detectTwoStage(loaded, images.slice(0, 2), anchors, TWO_STAGE_STRIDES, SIZE, CLASSES, options);
     expect(a[0]!.length).toBeGreaterThan(0);
     expect(b).toEqual(a);
   });

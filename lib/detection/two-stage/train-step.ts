@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { GroundTruth } from "../one-stage/assigner";
 import { predictionRead, readScalars, type PredictionRead } from "../train-step-reads";
 import { featureLevels, roisOf } from "./detect";
-import type { TwoStageParts } from "./model";
+import { TWO_STAGE_STRIDES, type TwoStageParts } from "./model";
 import { featureTable, roiAlign, roiAlignPlan } from "./roi-align";
 import { proposalsFromRpn, rpnTargets, sampleRois, TRAIN_PROPOSALS, type RpnTargets, type SampledRois } from "./targets";
 
@@ -90,7 +90,7 @@ export async function twoStageTrainStep(parts: TwoStageParts, optimizer: tf.Opti
     () => {
       const [rpn, ...levels] = parts.stage1.apply(inputs, { training: true }) as [tf.Tensor3D, ...tf.Tensor4D[]];
       targets ??= targetsFrom(rpn.dataSync() as Float32Array);
-      const plan = roiAlignPlan(roisOf(targets.rois.map((r) => r.boxes.map((box) => ({ box })))), featureLevels(levels), truths.length);
+      const plan = roiAlignPlan(roisOf(targets.rois.map((r) => r.boxes.map((box) => ({ box })))), featureLevels(levels, TWO_STAGE_STRIDES), truths.length);
       const [logits, deltas] = parts.roiHead.apply(roiAlign(featureTable(levels), plan), { training: true }) as [tf.Tensor2D, tf.Tensor2D];
       const loss = twoStageLoss(rpn, targets.rpn, logits, deltas, targets.rois);
       kept = { total: tf.keep(loss.total.clone()), rpnObjectness: tf.keep(loss.rpnObjectness), rpnBox: tf.keep(loss.rpnBox), roiClassification: tf.keep(loss.roiClassification), roiBox: tf.keep(loss.roiBox) };

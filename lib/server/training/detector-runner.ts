@@ -16,7 +16,7 @@ import { loadFaceSsdMobileNetWeights } from "../pretrained-weights";
 import type { BlobStore } from "../storage";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint";
 import { detectImages, EVALUATION_POSTPROCESS, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
-import { cacheFeatures, featureBatch, prepareInput, type CachedSample, type InputVariant } from "./feature-cache";
+import { cacheFeatures, featureBatch, prepareBatch, type CachedSample, type InputVariant } from "./feature-cache";
 import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
 import { loadSplit, type TrainingImage } from "./training-data";
 
@@ -252,11 +252,8 @@ function trainingVariant(kind: DetectorKind, config: ResolvedTrainingConfig, tra
 
 /** One training batch of images, each prepared in its own variant, with its truths. */
 async function imageBatch(store: BlobStore, images: TrainingImage[], picks: number[], config: ResolvedTrainingConfig, variant: () => InputVariant) {
-  const variants = picks.map(() => variant());
-  const prepared = await Promise.all(picks.map((i, k) => prepareInput(store, images[i]!, config.inputSize, variants[k]!)));
-  const inputs = [tf.concat(prepared.map((p) => p.batch))];
-  tf.dispose(prepared.map((p) => p.batch));
-  return { inputs, truths: prepared.map((p) => p.truths) };
+  const { batch, truths } = await prepareBatch(store, picks.map((i) => images[i]!), config.inputSize, picks.map(() => variant()));
+  return { inputs: [batch], truths };
 }
 
 async function validate(detector: Detector, config: ResolvedTrainingConfig, classes: string[], cache: CachedSample[], val: TrainingImage[], store: BlobStore): Promise<SplitMetrics> {

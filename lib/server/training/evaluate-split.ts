@@ -2,10 +2,9 @@ import type { Detection as ModelDetection } from "@/lib/detection/nms";
 import { DEFAULT_POSTPROCESS } from "@/lib/detection/recipes";
 import { evaluateCoco } from "@/lib/domain/evaluation/coco-eval";
 import type { Detection } from "@/lib/domain/evaluation/types";
-import * as tf from "@tensorflow/tfjs";
 import type { Detector } from "@/lib/detection/detector";
 import type { BlobStore } from "../storage";
-import { prepareInput } from "./feature-cache";
+import { prepareBatch } from "./feature-cache";
 import type { TrainingImage } from "./training-data";
 
 /**
@@ -48,10 +47,8 @@ export async function detectImages(detector: Detector, store: BlobStore, images:
   const outputs: Array<{ image: TrainingImage; detections: ModelDetection[] }> = [];
   for (let i = 0; i < images.length; i += 8) {
     const chunk = images.slice(i, i + 8);
-    const prepared = await Promise.all(chunk.map((image) => prepareInput(store, image, detector.metadata.inputSize)));
-    const batch = tf.concat(prepared.map((p) => p.batch));
-    tf.dispose(prepared.map((p) => p.batch));
-    const detections = await detector.detect(batch, prepared.map((p) => p.letterbox), postprocess);
+    const { batch, letterboxes } = await prepareBatch(store, chunk, detector.metadata.inputSize);
+    const detections = await detector.detect(batch, letterboxes, postprocess);
     batch.dispose();
     chunk.forEach((image, k) => outputs.push({ image, detections: detections[k]! }));
     await yieldToEventLoop();

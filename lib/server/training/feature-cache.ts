@@ -58,6 +58,14 @@ export async function prepareInput(store: BlobStore, image: TrainingImage, input
   return { batch, letterbox: letterboxFor(image, inputSize), truths: sample.truths };
 }
 
+/** Several images prepared (each in its variant) into one batch [N, S, S, 3], with letterboxes and truths. */
+export async function prepareBatch(store: BlobStore, images: readonly TrainingImage[], inputSize: number, variants: readonly InputVariant[] = []) {
+  const prepared = await Promise.all(images.map((image, k) => prepareInput(store, image, inputSize, variants[k] ?? "plain")));
+  const batch = tf.concat(prepared.map((p) => p.batch)) as tf.Tensor4D;
+  tf.dispose(prepared.map((p) => p.batch));
+  return { batch, letterboxes: prepared.map((p) => p.letterbox), truths: prepared.map((p) => p.truths) };
+}
+
 export async function cacheFeatures(backbone: tf.LayersModel, store: BlobStore, image: TrainingImage, inputSize: number, variant: InputVariant): Promise<CachedSample> {
   const { batch, letterbox, truths } = await prepareInput(store, image, inputSize, variant);
   const outputs = backbone.predict(batch) as tf.Tensor[];
