@@ -1,7 +1,7 @@
 "use client";
 
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ApiError, HealthReport, ImagePage } from "@/lib/api-contracts";
+import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ApiError, EvaluationView, HealthReport, ImagePage, SendToReviewResult } from "@/lib/api-contracts";
 import type { SaveAnnotationsInput } from "@/lib/domain/annotation-schema";
 import type { EditorBox } from "@/lib/domain/editor-commands";
 import { imageFilterToParams, type ImageFilter } from "@/lib/domain/image-filter";
@@ -302,6 +302,32 @@ export function useRevokeApiKey() {
 
 export function promoteModel(id: string) {
   return mutateJson<{ id: string; stage: string; previousId: string | null }>(`/api/models/${encodeURIComponent(id)}/promote`, "POST");
+}
+
+/** Production goes back to the version the current one replaced. */
+export function rollBackProduction() {
+  return mutateJson<{ id: string; stage: string; previousId: string | null }>("/api/models/rollback", "POST");
+}
+
+/** A stored evaluation with its labels and detections; immutable, so cached for the session. */
+export function useEvaluation(id: string | null) {
+  return useQuery({
+    queryKey: ["evaluation", id],
+    queryFn: () => getJson<EvaluationView>(`/api/evaluations/${encodeURIComponent(id!)}`),
+    enabled: id !== null,
+    staleTime: Infinity,
+  });
+}
+
+/** Several evaluations at once (the comparison charts), sharing useEvaluation's cache. */
+export function useEvaluations(ids: readonly string[]) {
+  return useQueries({
+    queries: ids.map((id) => ({ queryKey: ["evaluation", id], queryFn: () => getJson<EvaluationView>(`/api/evaluations/${encodeURIComponent(id)}`), staleTime: Infinity })),
+  });
+}
+
+export function sendLabelIssuesToReview(evaluationId: string, input: { imageIds: string[]; minScore: number }) {
+  return mutateJson<SendToReviewResult>(`/api/evaluations/${encodeURIComponent(evaluationId)}/review`, "POST", input);
 }
 
 // ── Training jobs ─────────────────────────────────────────────────────────────────────────────

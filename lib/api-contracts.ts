@@ -2,6 +2,9 @@
  * Shapes of the JSON the API returns: imported by the server that produces them and by the
  * client hooks that read them, so both sides agree at compile time. Types only, no code.
  */
+import type { EvaluationReport } from "./domain/evaluation/report";
+import type { EvaluationInput } from "./domain/evaluation/types";
+
 export interface DatasetSummary {
   id: string;
   name: string;
@@ -89,3 +92,26 @@ export interface TrainingPresetValues {
   cachedAugmentations: number;
 }
 export type PresetDefaults = Record<"one_stage" | "two_stage", Record<"quick-cpu" | "full-gpu", TrainingPresetValues>>;
+
+/** GET /api/evaluations/:id — a stored evaluation and what it scored (null for older evaluations). */
+export interface EvaluationView {
+  id: string;
+  model: { id: string; name: string; version: number; kind: string; stage: string };
+  dataset: { id: string; name: string };
+  split: string;
+  imageCount: number;
+  createdAt: string;
+  /** the confidence of the stored "at operating threshold" figures (serving's score threshold) */
+  operatingConfidence: number;
+  /** how the detections were post-processed before scoring */
+  postprocess: unknown;
+  metrics: Omit<EvaluationReport, "perClass">;
+  perClass: EvaluationReport["perClass"];
+  snapshot: EvaluationInput | null;
+}
+
+/** POST /api/evaluations/:id/review */
+export interface SendToReviewResult {
+  sent: string[];
+  skipped: Array<{ imageId: string; reason: string }>;
+}

@@ -1,11 +1,19 @@
 import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
 import { detectorFor } from "@/lib/detection/detector";
+import { DEFAULT_POSTPROCESS } from "@/lib/detection/recipes";
 import { evaluateDetections, type EvaluationReport } from "@/lib/domain/evaluation/report";
+import type { EvaluationInput } from "@/lib/domain/evaluation/types";
 import { db as defaultDb, type Db } from "./db";
 import { readModelFiles } from "./model-registry";
 import type { BlobStore } from "./storage";
 import { detectImages, EVALUATION_POSTPROCESS } from "./training/evaluate-split";
 import { loadSplit } from "./training/training-data";
+
+/**
+ * The confidence of the stored "at operating threshold" figures, confusion matrix and image
+ * accuracy: serving's default score threshold, so the table describes what production would do.
+ */
+export const OPERATING_CONFIDENCE = DEFAULT_POSTPROCESS.scoreThreshold;
 
 /**
  * Scores a model version on its dataset's **test** split with the evaluation engine (COCO 12,
@@ -23,17 +31,46 @@ export async function evaluateOnTestSplit(modelVersionId: string, deps: { store:
   const { model, metadata } = await modelFromFiles((await readModelFiles(version.artifactKey, deps.store)) as unknown as ArtifactFiles);
   try {
     const outputs = await detectImages(detectorFor(model, metadata), deps.store, images, EVALUATION_POSTPROCESS);
-    const report: EvaluationReport = evaluateDetections({
+    const snapshot: EvaluationInput = {
       classes,
       images: images.map((image) => ({ imageId: image.imageId, fileName: image.fileName, width: image.width, height: image.height, boxes: image.boxes.map((b) => ({ className: classes[b.classIndex]!, box: b.box, difficult: b.difficult })) })),
       detections: outputs.flatMap(({ image, detections }) => detections.map((d) => ({ imageId: image.imageId, className: classes[d.classIndex]!, box: d.box, score: d.score }))),
-    });
-    const { perClass, ...metrics } = report;
-    return await database.evaluation.create({
-      // Through JSON once: the report is plain numbers, strings and arrays (undefined metrics are −1).
-      data: { modelVersionId, datasetId: version.datasetId, split: "test", metrics: JSON.parse(JSON.stringify({ ...metrics, postprocess: EVALUATION_POSTPROCESS })), perClass: JSON.parse(JSON.stringify(perClass)), imageCount: images.length },
-    });
+    };
+    return await storeEvaluation({ modelVersionId, datasetId: version.datasetId, split: "test", snapshot, postprocess: EVALUATION_POSTPROCESS }, { store: deps.store, db: database });
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * Scores what a model detected on a split and stores the report with its snapshot. What was
+ * scored is kept whole, so later views (slider, error browser, label issues) agree with the
+ * stored figures even after the split is relabelled.
+ */
+export async function storeEvaluation(
+  input: { modelVersionId: string; datasetId: string; split: string; snapshot: EvaluationInput; postprocess: object },
+  deps: { store: BlobStore; db?: Db },
+) {
+  const database = deps.db ?? defaultDb();
+  const report: EvaluationReport = evaluateDetections(input.snapshot, { confidence: OPERATING_CONFIDENCE });
+  const { perClass, ...metrics } = report;
+  const snapshotKey = await deps.store.put(new TextEncoder().encode(JSON.stringify(input.snapshot)));
+  return database.evaluation.create({
+    // Through JSON once: the report is plain numbers, strings and arrays (undefined metrics are −1).
+    data: {
+      modelVersionId: input.modelVersionId,
+      datasetId: input.datasetId,
+      split: input.split,
+      metrics: JSON.parse(JSON.stringify({ ...metrics, postprocess: input.postprocess })),
+      perClass: JSON.parse(JSON.stringify(perClass)),
+      imageCount: input.snapshot.images.length,
+      snapshotKey,
+    },
+  });
+}
+
+/** The labels and detections an evaluation scored (null for evaluations stored before snapshots). */
+export async function readEvaluationSnapshot(evaluation: { snapshotKey: string | null }, store: BlobStore): Promise<EvaluationInput | null> {
+  if (!evaluation.snapshotKey) return null;
+  return JSON.parse((await store.get(evaluation.snapshotKey)).toString("utf8")) as EvaluationInput;
 }

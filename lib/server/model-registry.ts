@@ -30,21 +30,56 @@ export async function listModelVersions(database: Db = defaultDb()) {
 }
 
 export class ModelNotFoundError extends Error {}
+export class NothingToRollBackError extends Error {}
 
 /**
- * Makes a model version the one in production for its name; the version serving before it goes
- * back to candidate (so rolling back is promoting it again). One transaction: there is never a
+ * Puts a model version into production. Serving runs one model, so whichever version served
+ * before it (of any name) goes back to candidate; the promotion is recorded with who and when,
+ * and which version it replaced, so it can be rolled back. One transaction: there is never a
  * moment with two production versions.
  */
-export async function promoteModelVersion(id: string, database: Db = defaultDb()) {
+export async function promoteModelVersion(id: string, options: { actorId?: string | null; action?: "promote" | "rollback"; db?: Db } = {}) {
+  const database = options.db ?? defaultDb();
   return database.$transaction(async (tx) => {
     const model = await tx.modelVersion.findUnique({ where: { id } });
     if (!model) throw new ModelNotFoundError("unknown model version");
-    const previous = await tx.modelVersion.findFirst({ where: { name: model.name, stage: "production", id: { not: id } }, select: { id: true, version: true } });
-    if (previous) await tx.modelVersion.update({ where: { id: previous.id }, data: { stage: "candidate" } });
+    const previous = await tx.modelVersion.findFirst({ where: { stage: "production", id: { not: id } }, orderBy: { promotedAt: "desc" }, select: { id: true, name: true, version: true } });
+    await tx.modelVersion.updateMany({ where: { stage: "production", id: { not: id } }, data: { stage: "candidate" } });
     const promoted = await tx.modelVersion.update({ where: { id }, data: { stage: "production", promotedAt: new Date() } });
+    await tx.modelPromotion.create({ data: { modelVersionId: id, previousVersionId: previous?.id ?? null, action: options.action ?? "promote", actorId: options.actorId ?? null } });
     return { promoted, previous };
   });
+}
+
+/**
+ * Rolls production back to the version the current one replaced (read from the newest promotion
+ * of the current production version). Rolling back twice returns to where it started.
+ */
+export async function rollBackProduction(options: { actorId?: string | null; db?: Db } = {}) {
+  const database = options.db ?? defaultDb();
+  const current = await productionModel(database);
+  if (!current) throw new NothingToRollBackError("no model is in production");
+  const last = await database.modelPromotion.findFirst({ where: { modelVersionId: current.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { previousVersionId: true } });
+  if (!last?.previousVersionId) throw new NothingToRollBackError(`${current.name} v${current.version} replaced no earlier version: nothing to roll back to`);
+  return promoteModelVersion(last.previousVersionId, { actorId: options.actorId, action: "rollback", db: database });
+}
+
+/** The promotion history, newest first, with who did it. */
+export async function listPromotions(options: { take?: number } = {}, database: Db = defaultDb()) {
+  const rows = await database.modelPromotion.findMany({
+    // cuids grow within a millisecond, so they order promotions made in the same one
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: options.take ?? 20,
+    select: {
+      id: true,
+      action: true,
+      createdAt: true,
+      actor: { select: { name: true } },
+      modelVersion: { select: { id: true, name: true, version: true } },
+      previousVersion: { select: { id: true, name: true, version: true } },
+    },
+  });
+  return rows;
 }
 
 /** A model version named by id, NAME@VERSION, NAME (its newest version) or "production". */

@@ -6,6 +6,8 @@ import { modelInput } from "@/lib/detection/preprocess";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { claimNextJob, enqueueJob, getJob, listJobLogs } from "../job-queue";
 import { runClaimedJob } from "../job-runner";
+import { evaluateDetections } from "@/lib/domain/evaluation/report";
+import { OPERATING_CONFIDENCE, readEvaluationSnapshot } from "../model-evaluation";
 import { readModelFiles } from "../model-registry";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
 import { detectorRunner } from "./detector-runner";
@@ -50,10 +52,18 @@ describe.each([
     const testImages = await loadSplit(env.summary.datasetId, "test", undefined, env.db);
     const evaluation = await env.db.evaluation.findFirstOrThrow({ where: { modelVersionId: version.id } });
     expect(evaluation).toMatchObject({ split: "test", imageCount: testImages.length });
-    const stored = evaluation.metrics as { AP50: number; AP: number; images: number; postprocess: { multiLabel: boolean; scoreThreshold: number } };
+    const stored = evaluation.metrics as { AP50: number; AP: number; images: number; detections: number; postprocess: { multiLabel: boolean; scoreThreshold: number } };
     expect(stored).toMatchObject({ images: testImages.length, postprocess: { multiLabel: true, scoreThreshold: 0.001 } });
     expect((evaluation.perClass as Array<{ className: string }>).map((c) => c.className)).toEqual(["with_mask", "without_mask", "mask_weared_incorrect"]);
     expect(logs.map((l) => l.message)).toContain(`test split (${testImages.length} images): mAP50 ${stored.AP50.toFixed(3)}, mAP50-95 ${stored.AP.toFixed(3)}`);
+    // What was scored is kept: recomputing from it gives the stored report exactly (the
+    // benchmark page's slider, error browser and label-issue finder read this snapshot).
+    const snapshot = (await readEvaluationSnapshot(evaluation, env.store))!;
+    expect(snapshot.images.map((i) => i.imageId)).toEqual(testImages.map((i) => i.imageId));
+    expect(snapshot.detections.length).toBe(stored.detections);
+    const { perClass: recomputedPerClass, ...recomputed } = JSON.parse(JSON.stringify(evaluateDetections(snapshot, { confidence: OPERATING_CONFIDENCE })));
+    expect({ ...recomputed, postprocess: stored.postprocess }).toEqual(evaluation.metrics);
+    expect(recomputedPerClass).toEqual(evaluation.perClass);
 
     // The registered artifact loads on its own and runs on an image.
     const files = (await readModelFiles(version.artifactKey, env.store)) as unknown as ArtifactFiles;

@@ -6,11 +6,11 @@ import { ModelNotFoundError, promoteModelVersion } from "@/lib/server/model-regi
 
 export const dynamic = "force-dynamic";
 
-/** POST → { id, stage, previousId }: this version serves from now on; the previous one is a candidate again. */
+/** POST → { id, stage, previousId }: this version serves from now on; the one serving before it is a candidate again. */
 export const POST = guarded<{ id: string }>("models.promote", async (_request, { params, actor, ip }) => {
   const id = parseOrThrow(recordIdSchema, params.id, "id");
   try {
-    const { promoted, previous } = await promoteModelVersion(id);
+    const { promoted, previous } = await promoteModelVersion(id, { actorId: actorUserId(actor) });
     await audit("model.promoted", { actorId: actorUserId(actor), target: `${promoted.name} v${promoted.version}`, detail: { modelVersionId: id, previousId: previous?.id ?? null }, ip });
     return Response.json({ id: promoted.id, stage: promoted.stage, previousId: previous?.id ?? null });
   } catch (error) {

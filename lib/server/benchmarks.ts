@@ -1,0 +1,101 @@
+import type { BenchmarkLatency, BenchmarkRow } from "@/lib/domain/benchmark-table";
+import type { EvaluationReport } from "@/lib/domain/evaluation/report";
+import { db as defaultDb, type Db } from "./db";
+
+type StoredMetrics = Omit<EvaluationReport, "perClass">;
+
+/**
+ * The benchmark table's rows: per model version, its newest evaluation on each dataset split it
+ * was evaluated on (filtered by dataset and split when given), with its latency figures per
+ * backend, size and training time.
+ */
+export async function benchmarkRows(filter: { datasetId?: string; split?: string } = {}, database: Db = defaultDb()): Promise<BenchmarkRow[]> {
+  const evaluations = await database.evaluation.findMany({
+    where: { datasetId: filter.datasetId, split: filter.split },
+    orderBy: { createdAt: "desc" },
+    select: {
+      id: true,
+      split: true,
+      datasetId: true,
+      metrics: true,
+      perClass: true,
+      imageCount: true,
+      createdAt: true,
+      dataset: { select: { name: true } },
+      modelVersion: {
+        select: {
+          id: true,
+          name: true,
+          version: true,
+          kind: true,
+          stage: true,
+          sizeBytes: true,
+          parameterCount: true,
+          trainingMetrics: true,
+          latencyRuns: { orderBy: { createdAt: "desc" }, select: { backend: true, runtime: true, machine: true, batchSize: true, p50Ms: true, p95Ms: true, throughputIps: true } },
+        },
+      },
+    },
+  });
+  const seen = new Set<string>();
+  const rows: BenchmarkRow[] = [];
+  for (const evaluation of evaluations) {
+    const key = `${evaluation.modelVersion.id}/${evaluation.datasetId}/${evaluation.split}`;
+    if (seen.has(key)) continue; // newest first: older evaluations of the same pair are history
+    seen.add(key);
+    const metrics = evaluation.metrics as unknown as StoredMetrics;
+    const perClass = evaluation.perClass as unknown as EvaluationReport["perClass"];
+    const model = evaluation.modelVersion;
+    rows.push({
+      modelVersionId: model.id,
+      evaluationId: evaluation.id,
+      model: `${model.name} v${model.version}`,
+      kind: model.kind,
+      stage: model.stage,
+      dataset: evaluation.dataset.name,
+      datasetId: evaluation.datasetId,
+      split: evaluation.split,
+      images: evaluation.imageCount,
+      mAP50: metrics.AP50,
+      mAP50to95: metrics.AP,
+      perClassAP50: Object.fromEntries(perClass.map((c) => [c.className, c.AP50])),
+      atThreshold: pick(metrics.micro.atConfidence),
+      bestF1: metrics.micro.bestF1 ? pick(metrics.micro.bestF1) : null,
+      accuracy: metrics.imageAccuracy.accuracy,
+      latency: latencyByBackend(model.latencyRuns),
+      sizeBytes: model.sizeBytes,
+      parameterCount: model.parameterCount,
+      trainingSeconds: (model.trainingMetrics as { trainingSeconds?: number } | null)?.trainingSeconds ?? null,
+      evaluatedAt: evaluation.createdAt.toISOString(),
+    });
+  }
+  return rows.sort((a, b) => a.model.localeCompare(b.model, undefined, { numeric: true }));
+}
+
+const pick = (p: { threshold: number; precision: number; recall: number; f1: number }) => ({ threshold: p.threshold, precision: p.precision, recall: p.recall, f1: p.f1 });
+
+/**
+ * One latency entry per backend and runtime: per-image p50/p95 from the newest batch-1 run, and
+ * the best throughput any stored run of that backend reached (with its batch size).
+ */
+function latencyByBackend(runs: Array<{ backend: string; runtime: string; machine: string; batchSize: number; p50Ms: number; p95Ms: number; throughputIps: number | null }>): BenchmarkLatency[] {
+  const groups = new Map<string, typeof runs>();
+  for (const run of runs) {
+    const key = `${run.backend} (${run.runtime})`;
+    groups.set(key, [...(groups.get(key) ?? []), run]);
+  }
+  const result: BenchmarkLatency[] = [];
+  for (const [backend, group] of groups) {
+    const single = group.find((r) => r.batchSize === 1);
+    if (!single) continue;
+    const fastest = group.reduce((best, r) => ((r.throughputIps ?? 0) > (best.throughputIps ?? 0) ? r : best), group[0]!);
+    result.push({ backend, p50Ms: single.p50Ms, p95Ms: single.p95Ms, throughputIps: fastest.throughputIps, throughputBatch: fastest.throughputIps === null ? null : fastest.batchSize, machine: single.machine });
+  }
+  return result;
+}
+
+/** Datasets and splits that have evaluations: the benchmark page's filter options. */
+export async function benchmarkScopes(database: Db = defaultDb()) {
+  const pairs = await database.evaluation.findMany({ distinct: ["datasetId", "split"], select: { datasetId: true, split: true, dataset: { select: { name: true } } } });
+  return pairs.map((p) => ({ datasetId: p.datasetId, dataset: p.dataset.name, split: p.split }));
+}
