@@ -32,7 +32,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
           sizeBytes: true,
           parameterCount: true,
           trainingMetrics: true,
-          latencyRuns: { orderBy: { createdAt: "desc" }, select: { backend: true, runtime: true, machine: true, batchSize: true, p50Ms: true, p95Ms: true, throughputIps: true } },
+          latencyRuns: { orderBy: { createdAt: "desc" }, select: { backend: true, runtime: true, machine: true, batchSize: true, p50Ms: true, p95Ms: true, throughputIps: true, createdAt: true } },
         },
       },
     },
@@ -75,10 +75,11 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
 const pick = (p: { threshold: number; precision: number; recall: number; f1: number }) => ({ threshold: p.threshold, precision: p.precision, recall: p.recall, f1: p.f1 });
 
 /**
- * One latency entry per backend and runtime: per-image p50/p95 from the newest batch-1 run, and
- * the best throughput any stored run of that backend reached (with its batch size).
+ * One latency entry per backend and runtime, from its newest benchmark run (a run stores one row
+ * per batch size, batch 1 first): per-image p50/p95 at batch 1, and the best throughput over the
+ * run's batch sizes.
  */
-function latencyByBackend(runs: Array<{ backend: string; runtime: string; machine: string; batchSize: number; p50Ms: number; p95Ms: number; throughputIps: number | null }>): BenchmarkLatency[] {
+function latencyByBackend(runs: Array<{ backend: string; runtime: string; machine: string; batchSize: number; p50Ms: number; p95Ms: number; throughputIps: number | null; createdAt: Date }>): BenchmarkLatency[] {
   const groups = new Map<string, typeof runs>();
   for (const run of runs) {
     const key = `${run.backend} (${run.runtime})`;
@@ -88,7 +89,8 @@ function latencyByBackend(runs: Array<{ backend: string; runtime: string; machin
   for (const [backend, group] of groups) {
     const single = group.find((r) => r.batchSize === 1);
     if (!single) continue;
-    const fastest = group.reduce((best, r) => ((r.throughputIps ?? 0) > (best.throughputIps ?? 0) ? r : best), group[0]!);
+    const run = group.filter((r) => r.createdAt >= single.createdAt);
+    const fastest = run.reduce((best, r) => ((r.throughputIps ?? 0) > (best.throughputIps ?? 0) ? r : best), single);
     result.push({ backend, p50Ms: single.p50Ms, p95Ms: single.p95Ms, throughputIps: fastest.throughputIps, throughputBatch: fastest.throughputIps === null ? null : fastest.batchSize, machine: single.machine });
   }
   return result;

@@ -12,11 +12,8 @@ export interface BenchRow {
   notes: string;
 }
 
-export function percentile(sortedValues: number[], p: number): number {
-  if (sortedValues.length === 0) return Number.NaN;
-  const index = Math.min(sortedValues.length - 1, Math.max(0, Math.ceil((p / 100) * sortedValues.length) - 1));
-  return sortedValues[index]!;
-}
+/** Nearest-rank percentiles, the definition the stored latency benchmarks use too. */
+export { percentile } from "@/lib/domain/percentile";
 
 /** Runs fn `runs` times after `warmup` untimed runs; returns sorted milliseconds. */
 export async function timeRuns(fn: () => Promise<unknown>, runs: number, warmup = 3): Promise<number[]> {

@@ -10,6 +10,7 @@ import { SeededRandom } from "@/lib/domain/random";
 import { gitCommit } from "../build-info";
 import { db as defaultDb, type Db } from "../db";
 import type { JobRunner } from "../job-runner";
+import { benchmarkLatency, describeLatency } from "../latency-benchmark";
 import { evaluateOnTestSplit } from "../model-evaluation";
 import { registerModelVersion } from "../model-registry";
 import { loadFaceSsdMobileNetWeights } from "../pretrained-weights";
@@ -218,6 +219,13 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
       await context.log("info", `test split (${evaluation.imageCount} images): mAP50 ${metrics.AP50.toFixed(3)}, mAP50-95 ${metrics.AP.toFixed(3)}`, { evaluationId: evaluation.id, testMAP50: metrics.AP50, testMAP50to95: metrics.AP });
     } catch (error) {
       await context.log("warn", `not evaluated on the test split: ${(error as Error).message}`);
+    }
+    // How fast it detects on the job's backend, on a small budget; like the evaluation, a warning if it fails.
+    try {
+      const latency = await benchmarkLatency(version.id, { store: deps.store, db: database, backend, warmupRuns: 2, runs: 10, batchSizes: [1, 4] });
+      await context.log("info", describeLatency(latency), { latencyBenchmarkIds: latency.map((row) => row.id) });
+    } catch (error) {
+      await context.log("warn", `latency not benchmarked: ${(error as Error).message}`);
     }
   };
 }
