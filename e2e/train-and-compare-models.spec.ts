@@ -47,3 +47,78 @@ test("an ML lead trains the two-stage (Faster R-CNN-style) model from the browse
   await model.getByRole("link").click();
   await expect(page.getByRole("row", { name: /sample-facemask-mld2s-n v1/ })).toContainText("two_stage");
 });
+
+// Runs after the two tests above (one file runs in order): both models are trained and scored on the test split.
+test("an ML lead compares the two models, moves the confidence slider, opens a false positive in the editor, and promotes one", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto("/models");
+  const table = page.getByRole("table", { name: "Model benchmark" });
+  const one = table.getByRole("row", { name: /sample-facemask-mld1s-n v1/ });
+  const two = table.getByRole("row", { name: /sample-facemask-mld2s-n v1/ });
+  await expect(one).toContainText("one_stage");
+  await expect(two).toContainText("two_stage");
+
+  // Sorting by mAP50 puts the higher one first, and clicking again reverses it.
+  const header = table.getByRole("columnheader", { name: "mAP50", exact: true });
+  await header.getByRole("button").click();
+  await expect(header).toHaveAttribute("aria-sort", "descending");
+  const mAP50Column = await table.getByRole("columnheader").allTextContents();
+  const index = mAP50Column.findIndex((text) => text.startsWith("mAP50") && !text.startsWith("mAP50-95"));
+  const rows = await table.locator("tbody tr").all();
+  const descending = await Promise.all(rows.map(async (row) => parseFloat((await row.locator("td").nth(index).textContent())!)));
+  expect(descending).toEqual([...descending].sort((a, b) => b - a));
+  await header.getByRole("button").click();
+  await expect(header).toHaveAttribute("aria-sort", "ascending");
+
+  // Both ticked by default: their precision-recall curves are overlaid, one legend entry each.
+  const curves = page.getByRole("region", { name: "Model comparison curves" });
+  await expect(curves.getByText("Precision–recall, with_mask")).toBeVisible();
+  await expect(curves.locator(".recharts-legend-item-text", { hasText: "sample-facemask-mld2s-n v1" }).first()).toBeVisible();
+
+  // The CSV export is the table as shown.
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export CSV" }).click();
+  const csv = await (await (await downloading).createReadStream()).toArray();
+  const lines = Buffer.concat(csv).toString("utf8").trim().split(/\r?\n/);
+  expect(lines[0]).toMatch(/^Model,Kind,Stage,mAP50,mAP50-95,/);
+  expect(lines.slice(1).map((l) => l.split(",")[0]).sort()).toEqual(["sample-facemask-mld1s-n v1", "sample-facemask-mld2s-n v1"]);
+
+  // The evaluation page recomputes at the slider's confidence: at 0 every kept detection counts.
+  await one.getByRole("link", { name: "sample-facemask-mld1s-n v1" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("sample-facemask-mld1s-n v1");
+  const slider = page.getByRole("slider", { name: "Confidence threshold" });
+  await expect(page.getByTestId("confidence-value")).toHaveText("0.25");
+  const confusion = page.getByRole("table", { name: "Confusion matrix" });
+  const predictedAt = async () => (await confusion.locator("td.cell").allTextContents()).map(Number);
+  const before = await predictedAt();
+  await slider.focus();
+  await page.keyboard.press("Home");
+  await expect(page.getByTestId("confidence-value")).toHaveText("0.00");
+  await expect.poll(async () => (await predictedAt()).reduce((a, b) => a + b, 0)).toBeGreaterThan(before.reduce((a, b) => a + b, 0));
+  await expect(page.getByText("are at confidence 0.00")).toBeVisible();
+
+  // The error browser shares the confidence; a false positive opens in the editor.
+  await page.getByRole("link", { name: "Error browser" }).click();
+  await expect(page).toHaveURL(/\/errors\?conf=0\.00$/);
+  await expect(page.getByRole("combobox", { name: "Show" })).toHaveValue("fp");
+  const card = page.getByTestId("error-card").first();
+  await expect(card).toContainText("false positive");
+  const fileName = (await card.locator(".small").first().textContent())!;
+  await card.getByRole("link", { name: "Open in editor" }).click();
+  await expect(page).toHaveURL(/\/label\/[A-Za-z0-9_-]+\?split=test$/);
+  await expect(page.getByText(fileName).first()).toBeVisible();
+
+  // Promote the one-stage model, then the two-stage one, then roll back.
+  await page.goto("/models");
+  await page.getByRole("button", { name: "Promote sample-facemask-mld1s-n v1" }).click();
+  await expect(page.getByTestId("production-model")).toHaveText("sample-facemask-mld1s-n v1");
+  await page.getByRole("button", { name: "Promote sample-facemask-mld2s-n v1" }).click();
+  await expect(page.getByTestId("production-model")).toHaveText("sample-facemask-mld2s-n v1");
+  await expect(page.getByRole("row", { name: /sample-facemask-mld1s-n v1/ }).first()).toContainText("candidate");
+  await page.getByRole("button", { name: "Roll back" }).click();
+  await expect(page.getByTestId("production-model")).toHaveText("sample-facemask-mld1s-n v1");
+  const history = page.getByRole("table", { name: "Promotion history" }).getByRole("row");
+  await expect(history.nth(1)).toContainText("ML lead Person");
+  await expect(history.nth(1)).toContainText("rolled back to sample-facemask-mld1s-n v1 (replacing sample-facemask-mld2s-n v1)");
+  await expect(history).toHaveCount(4); // header + three entries
+});

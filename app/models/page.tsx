@@ -1,45 +1,52 @@
-import { DataTable } from "@/components/data-table";
+import { BenchmarkBoard } from "@/components/benchmarks/benchmark-board";
+import { PromotionHistory } from "@/components/benchmarks/promotion-history";
 import { EmptyState } from "@/components/empty-state";
-import { PromoteButton } from "@/components/promote-button";
 import { can } from "@/lib/domain/permissions";
-import { listModelVersions } from "@/lib/server/model-registry";
 import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { benchmarkRows, benchmarkScopes } from "@/lib/server/benchmarks";
+import { listPromotions, productionModel } from "@/lib/server/model-registry";
 
 export const dynamic = "force-dynamic";
 
-/** A metric as the table shows it; −1 (undefined: no ground truth) and missing as a dash. */
-const figure = (value: number | null | undefined) => (value === null || value === undefined || value < 0 ? "–" : value.toFixed(3));
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-export default async function ModelsPage() {
+export default async function ModelsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePageUser();
-  const models = await listModelVersions();
+  const params = await searchParams;
+  const filter = { datasetId: one(params.dataset) || undefined, split: one(params.split) || undefined };
+  const [rows, scopes, promotions, production] = await Promise.all([benchmarkRows(filter), benchmarkScopes(), listPromotions(), productionModel()]);
+  const canPromote = can(user.role, "models.promote");
   return (
     <>
       <h1>Models</h1>
-      <p className="muted small">Val mAP50: the split that picked the training epoch. Test: the held-out split, scored after training with multi-label post-processing (COCO AP at IoU 0.5 and 0.5:0.95, 101-point interpolation).</p>
-      {models.length === 0 ? (
-        <EmptyState title="No model versions yet">Trained models appear here with their test-split benchmarks.</EmptyState>
+      <details className="definitions">
+        <summary className="small">How these figures are computed</summary>
+        <ul className="muted small">
+          <li>Every model version is scored on its dataset&apos;s <b>test</b> split: it neither trained the model nor picked its epoch. Detections are post-processed for evaluation (every class with score ≥ 0.001, NMS per class, 100 per image).</li>
+          <li>mAP50 and mAP50-95: COCO AP (pycocotools&apos; rules, 101-point interpolated precision), averaged over classes; AP50 per class likewise. A dash: the split has no box of that class.</li>
+          <li>P / R / F1 @ op: all classes pooled at the <b>operating threshold</b>, serving&apos;s score threshold 0.25, matching at IoU 0.5. Best F1 and its confidence: the same at the threshold that maximises F1 on this split (optimistic: it is chosen on the data it is measured on).</li>
+          <li>Image acc: share of test images where &quot;contains a face without a mask or with a mask worn incorrectly&quot; is answered right at the operating threshold.</li>
+          <li>Latency: per image at batch 1 after warm-up, p50 and p95, on the backend and machine named in the column; img/s is the best throughput over the batch sizes tried. Size: the artifact on disk.</li>
+          <li>Green: the best value of the column (ties all marked).</li>
+        </ul>
+      </details>
+      {rows.length === 0 ? (
+        <EmptyState title="No evaluated model versions yet">Trained models appear here with their test-split benchmarks.</EmptyState>
       ) : (
-        <DataTable
-          label="Model versions"
-          rows={models}
-          rowKey={(m) => m.id}
-          columns={[
-            { header: "Model", cell: (m) => `${m.name} v${m.version}` },
-            { header: "Kind", cell: (m) => m.kind },
-            { header: "Dataset", cell: (m) => m.dataset.name },
-            { header: "Input", numeric: true, cell: (m) => `${m.inputSize} px` },
-            { header: "Val mAP50", numeric: true, cell: (m) => figure(m.valMAP50) },
-            { header: "Test mAP50", numeric: true, cell: (m) => figure(m.test?.mAP50) },
-            { header: "Test mAP50-95", numeric: true, cell: (m) => figure(m.test?.mAP50to95) },
-            { header: "Test AP50 per class", cell: (m) => (m.test ? Object.entries(m.test.perClassAP50).map(([c, ap]) => `${c} ${figure(ap)}`).join(" · ") : "not evaluated") },
-            { header: "Stage", cell: (m) => m.stage },
-            ...(can(user.role, "models.promote")
-              ? [{ header: "", cell: (m: (typeof models)[number]) => (m.stage === "production" ? null : <PromoteButton modelId={m.id} label={`${m.name} v${m.version}`} />) }]
-              : []),
-          ]}
-        />
+        <BenchmarkBoard rows={rows} scopes={scopes} filter={filter} canPromote={canPromote} />
       )}
+      <PromotionHistory
+        production={production ? `${production.name} v${production.version}` : null}
+        canRollBack={canPromote && promotions.length > 0}
+        promotions={promotions.map((p) => ({
+          id: p.id,
+          action: p.action,
+          at: p.createdAt.toISOString(),
+          by: p.actor?.name ?? "a deleted user or API key",
+          model: `${p.modelVersion.name} v${p.modelVersion.version}`,
+          previous: p.previousVersion ? `${p.previousVersion.name} v${p.previousVersion.version}` : null,
+        }))}
+      />
     </>
   );
 }

@@ -1,5 +1,11 @@
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
 import { evaluateCoco } from "@/lib/domain/evaluation/coco-eval";
+import { confusionMatrix } from "@/lib/domain/evaluation/confusion";
+import { analyseErrors } from "@/lib/domain/evaluation/error-analysis";
+import { imageAccuracy } from "@/lib/domain/evaluation/image-accuracy";
+import { findLabelIssues } from "@/lib/domain/evaluation/label-issues";
+import { operatingPoints } from "@/lib/domain/evaluation/operating-point";
+import { prepareEvaluation } from "@/lib/domain/evaluation/prepared";
 import { evaluateDetections } from "@/lib/domain/evaluation/report";
 import type { Detection, EvaluationInput, GroundTruthImage } from "@/lib/domain/evaluation/types";
 import { evaluateVoc } from "@/lib/domain/evaluation/voc-eval";
@@ -66,5 +72,23 @@ export async function evaluateBenchmarks(): Promise<BenchRow[]> {
   await time("COCO bbox eval (pycocotools rules)", () => evaluateCoco(input), `${size}; validation included`);
   await time("VOC AP50 eval", () => evaluateVoc(input), size);
   await time("all metrics (npm run evaluate's report)", () => evaluateDetections(input), "COCO + VOC + operating points + confusion + image accuracy");
+  await time("error browser: box outcomes at one confidence", () => analyseErrors(input, { confidence: 0.25 }), `${size}; TP / FP by reason / missed`);
+  await time("label-issue finder", () => findLabelIssues(input), `${size}; predictions ≥ 0.5 accuse labels`);
+
+  // What the evaluation page does in the browser on a test split of the real set's size: match
+  // once when it opens, then per slider step recompute P/R/F1, the confusion matrix and accuracy.
+  const split = syntheticEvaluation(7, 64, 100);
+  const prepared = prepareEvaluation(split);
+  const opened = await timeRuns(async () => evaluateCoco(prepareEvaluation(split)), 20, 2);
+  const { matches50 } = evaluateCoco(prepared);
+  let step = 0;
+  const moved = await timeRuns(async () => {
+    const confidence = (step++ % 100) / 100;
+    operatingPoints(matches50, confidence);
+    confusionMatrix(prepared, { confidence });
+    imageAccuracy(prepared, { threshold: confidence });
+  }, 100, 5);
+  rows.push({ benchmark: "evaluation page: open (COCO matching)", value: round(percentile(opened, 50), 1), unit: "ms", notes: `p50 of 20 (p95 ${round(percentile(opened, 95), 1)} ms); 64 images × 100 detections` });
+  rows.push({ benchmark: "evaluation page: one slider step", value: round(percentile(moved, 50), 2), unit: "ms", notes: `p50 of 100 (p95 ${round(percentile(moved, 95), 2)} ms); P/R/F1 + confusion + image accuracy, 64 images × 100 detections` });
   return rows;
 }

@@ -1,0 +1,12 @@
+import { EvaluationPage } from "@/components/benchmarks/evaluation-page";
+import { can } from "@/lib/domain/permissions";
+import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { evaluationPageParams } from "@/lib/server/evaluation-page-params";
+
+export const dynamic = "force-dynamic";
+
+export default async function EvaluationErrorsPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requirePageUser();
+  const { id, confidence } = await evaluationPageParams(params, searchParams);
+  return <EvaluationPage id={id} tab="errors" initialConfidence={confidence} canSend={can(user.role, "labels.review")} />;
+}

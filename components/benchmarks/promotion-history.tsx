@@ -1,0 +1,71 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { rollBackProduction } from "../api-hooks";
+
+export interface PromotionEntry {
+  id: string;
+  action: string;
+  at: string;
+  by: string;
+  model: string;
+  previous: string | null;
+}
+
+/** What serves now, who put each version there and when, and the way back. */
+export function PromotionHistory({ production, promotions, canRollBack }: { production: string | null; promotions: PromotionEntry[]; canRollBack: boolean }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section aria-label="Production history">
+      <h2>Production</h2>
+      <p>
+        Serving now: <b data-testid="production-model">{production ?? "no model"}</b>{" "}
+        {canRollBack && production ? (
+          <button
+            type="button"
+            className="secondary"
+            onClick={async () => {
+              setError(null);
+              try {
+                await rollBackProduction();
+                router.refresh();
+              } catch (failure) {
+                setError((failure as Error).message);
+              }
+            }}
+          >
+            Roll back
+          </button>
+        ) : null}
+        {error ? <span className="error small"> {error}</span> : null}
+      </p>
+      {promotions.length === 0 ? (
+        <p className="muted small">No model has been promoted yet.</p>
+      ) : (
+        <table className="table" aria-label="Promotion history">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">What</th>
+            </tr>
+          </thead>
+          <tbody>
+            {promotions.map((p) => (
+              <tr key={p.id}>
+                <td>{new Date(p.at).toLocaleString()}</td>
+                <td>{p.by}</td>
+                <td>
+                  {p.action === "rollback" ? "rolled back to" : "promoted"} {p.model}
+                  {p.previous ? ` (replacing ${p.previous})` : ""}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
