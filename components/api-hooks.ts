@@ -354,6 +354,8 @@ export interface TrainingJobView {
   finishedAt: string | null;
   dataset: { id: string; name: string };
   modelVersion: { id: string; name: string; version: number } | null;
+  /** a cross-validation job's stored out-of-fold evaluation */
+  evaluations: Array<{ id: string; split: string }>;
   createdBy: { email: string } | null;
 }
 

@@ -96,7 +96,12 @@ export type PresetDefaults = Record<"one_stage" | "two_stage", Record<"quick-cpu
 /** GET /api/evaluations/:id — a stored evaluation and what it scored (null for older evaluations). */
 export interface EvaluationView {
   id: string;
-  model: { id: string; name: string; version: number; kind: string; stage: string };
+  /** the model version scored; null for a cross-validation label audit (a model per fold) */
+  model: { id: string; name: string; version: number; kind: string; stage: string } | null;
+  /** what made the predictions, for headings and review comments: "NAME vN" or "4-fold cross-validation (one_stage)" */
+  source: string;
+  /** the cross-validation job of a label audit */
+  jobId: string | null;
   dataset: { id: string; name: string };
   split: string;
   imageCount: number;

@@ -3,7 +3,9 @@ import { PromotionHistory } from "@/components/benchmarks/promotion-history";
 import { EmptyState } from "@/components/empty-state";
 import { can } from "@/lib/domain/permissions";
 import { requirePageUser } from "@/lib/server/auth/page-auth";
-import { benchmarkRows, benchmarkScopes } from "@/lib/server/benchmarks";
+import Link from "next/link";
+import { DataTable } from "@/components/data-table";
+import { benchmarkRows, benchmarkScopes, listLabelAudits } from "@/lib/server/benchmarks";
 import { listPromotions, productionModel } from "@/lib/server/model-registry";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +16,7 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
   const user = await requirePageUser();
   const params = await searchParams;
   const filter = { datasetId: one(params.dataset) || undefined, split: one(params.split) || undefined };
-  const [rows, scopes, promotions, production] = await Promise.all([benchmarkRows(filter), benchmarkScopes(), listPromotions(), productionModel()]);
+  const [rows, scopes, promotions, production, audits] = await Promise.all([benchmarkRows(filter), benchmarkScopes(), listPromotions(), productionModel(), listLabelAudits()]);
   const canPromote = can(user.role, "models.promote");
   return (
     <>
@@ -34,6 +36,25 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
         <EmptyState title="No evaluated model versions yet">Trained models appear here with their test-split benchmarks.</EmptyState>
       ) : (
         <BenchmarkBoard rows={rows} scopes={scopes} filter={filter} canPromote={canPromote} />
+      )}
+      <h2>Label audits</h2>
+      {audits.length === 0 ? (
+        <p className="muted small">
+          A label audit (a training job with cross-validation folds) predicts every labelled image with a model that did not train on it, so the label-issue finder can check the whole dataset, not only the test split. Each model&apos;s own page has its test-split label issues.
+        </p>
+      ) : (
+        <DataTable
+          label="Label audits"
+          rows={audits}
+          rowKey={(a) => a.id}
+          columns={[
+            { header: "Audit", cell: (a) => <Link href={`/models/evaluations/${a.id}/label-issues`}>{`${a.folds}-fold cross-validation, ${a.kind ?? "detector"}`}</Link> },
+            { header: "Dataset", cell: (a) => a.dataset },
+            { header: "Images", numeric: true, cell: (a) => a.images },
+            { header: "Out-of-fold mAP50", numeric: true, cell: (a) => (a.mAP50 < 0 ? "–" : a.mAP50.toFixed(3)) },
+            { header: "When", cell: (a) => a.createdAt.slice(0, 16).replace("T", " ") },
+          ]}
+        />
       )}
       <PromotionHistory
         production={production ? `${production.name} v${production.version}` : null}

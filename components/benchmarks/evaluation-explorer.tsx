@@ -28,9 +28,16 @@ export function EvaluationFrame({ id, tab, confidence, children }: { id: string;
         <Link href="/models">← Models</Link>
       </p>
       <h1>
-        {view.model.name} v{view.model.version}{" "}
+        {view.source}{" "}
         <span className="muted small">
-          on {view.dataset.name}, {view.split} split ({view.imageCount} images), {view.model.kind}, {view.model.stage}; evaluated {view.createdAt.slice(0, 16).replace("T", " ")}
+          on {view.dataset.name}, {view.model ? `${view.split} split` : "every labelled image, each predicted by the fold model that did not train on it"} ({view.imageCount} images){view.model ? `, ${view.model.kind}, ${view.model.stage}` : ""}; evaluated{" "}
+          {view.createdAt.slice(0, 16).replace("T", " ")}
+          {view.jobId ? (
+            <>
+              {" "}
+              by <Link href={`/train/${view.jobId}`}>its job</Link>
+            </>
+          ) : null}
         </span>
       </h1>
       <nav className="tabs" aria-label="Evaluation views">
@@ -44,7 +51,7 @@ export function EvaluationFrame({ id, tab, confidence, children }: { id: string;
           Label issues
         </Link>
       </nav>
-      {view.snapshot ? children(view) : <p className="muted">This evaluation was stored before detections were kept: run <code>npm run evaluate-model -- --model {view.model.name}@{view.model.version}</code> to browse it.</p>}
+      {view.snapshot ? children(view) : <p className="muted">This evaluation was stored before detections were kept: run <code>npm run evaluate-model -- --model {view.model ? `${view.model.name}@${view.model.version}` : "NAME@VERSION"}</code> to browse it.</p>}
     </>
   );
 }

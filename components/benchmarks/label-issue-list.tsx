@@ -44,7 +44,14 @@ export function LabelIssueList({ view, canSend }: { view: EvaluationView; canSen
   return (
     <>
       <p className="muted small">
-        Predictions of {view.model.name} v{view.model.version} on the {view.split} split, which it never trained on, that contradict a label: an <b>overlooked object</b> (a confident prediction overlapping no label, IoU &lt; 0.1), a <b>swapped class</b> (a label overlapped at IoU ≥ 0.5 by a
+        {view.model ? (
+          <>
+            Predictions of {view.source} on the {view.split} split, which it never trained on,{" "}
+          </>
+        ) : (
+          <>Out-of-fold predictions ({view.source}: each image predicted by a model trained on the other folds) </>
+        )}
+that contradict a label: an <b>overlooked object</b> (a confident prediction overlapping no label, IoU &lt; 0.1), a <b>swapped class</b> (a label overlapped at IoU ≥ 0.5 by a
         more confident prediction of another class), a <b>badly located box</b> (a label whose class is predicted confidently only at IoU 0.1–0.5). Only predictions with score ≥ the floor accuse a label. Suspicion is the accusing score (swapped: minus the best score of the labelled class;
         badly located: times 1 − IoU).
       </p>

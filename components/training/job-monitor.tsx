@@ -56,6 +56,11 @@ export function TrainingJobMonitor({ jobId, canManage }: { jobId: string; canMan
         </div>
       </div>
       {job.error ? <p className="error">{job.error}</p> : null}
+      {job.evaluations[0] ? (
+        <p role="status">
+          Label audit: <Link href={`/models/evaluations/${job.evaluations[0].id}/label-issues`}>suspected label issues over every labelled image</Link>
+        </p>
+      ) : null}
       {job.modelVersion ? (
         <p role="status">
           Model version: <Link href="/models">{`${job.modelVersion.name} v${job.modelVersion.version}`}</Link>

@@ -8,7 +8,7 @@ import { FormError, useSubmit } from "../use-submit";
 
 type Kind = keyof PresetDefaults;
 type Preset = keyof PresetDefaults[Kind];
-type Settings = PresetDefaults[Kind][Preset] & { minutes: string; backend: string };
+type Settings = PresetDefaults[Kind][Preset] & { minutes: string; backend: string; crossValidationFolds: number };
 
 const KIND_LABELS: Record<Kind, string> = {
   one_stage: "One-stage (MLD-1S, anchor-free, YOLO-style)",
@@ -26,7 +26,7 @@ export function NewTrainingJobForm({ datasets, presets }: { datasets: Array<{ id
   const [datasetId, setDatasetId] = useState(datasets[0]?.id ?? "");
   const [kind, setKind] = useState<Kind>("one_stage");
   const [preset, setPreset] = useState<Preset>("quick-cpu");
-  const [settings, setSettings] = useState<Settings>({ ...presets.one_stage["quick-cpu"], minutes: "", backend: "auto" });
+  const [settings, setSettings] = useState<Settings>({ ...presets.one_stage["quick-cpu"], minutes: "", backend: "auto", crossValidationFolds: 0 });
 
   const choose = (nextKind: Kind, nextPreset: Preset) => {
     setKind(nextKind);
@@ -38,7 +38,8 @@ export function NewTrainingJobForm({ datasets, presets }: { datasets: Array<{ id
 
   const { pending, error, submit } = useSubmit(
     () => {
-      const { minutes, mosaic, ...rest } = settings;
+      const { minutes, mosaic, crossValidationFolds, ...rest } = settings;
+      if (crossValidationFolds > 0) Object.assign(rest, { crossValidationFolds });
       // Mosaic exists only for one-stage models trained on images.
       if (kind === "one_stage" && !settings.freezeBackbone) Object.assign(rest, { mosaic });
       return launchTraining({ datasetId, kind, config: { preset, ...rest, ...(minutes ? { minutes: Number(minutes) } : {}) } });
@@ -150,11 +151,22 @@ export function NewTrainingJobForm({ datasets, presets }: { datasets: Array<{ id
           </select>
         </label>
       </div>
+      <div className="filters">
+        <label>
+          Cross-validation folds (label audit; 0 = train one model){" "}
+          <input type="number" min={0} max={10} value={settings.crossValidationFolds} onChange={set("crossValidationFolds")} />
+        </label>
+      </div>
+      {settings.crossValidationFolds > 0 ? (
+        <p className="muted small">
+          A label audit trains {Math.max(2, settings.crossValidationFolds)} models, one per fold of every labelled image (train, val and test), each predicting the fold it did not train on; it registers no model. The out-of-fold predictions feed the label-issue finder over the whole dataset. It takes about {Math.max(2, settings.crossValidationFolds)}× a training job.
+        </p>
+      ) : null}
       <p className="muted small">
         Schedule: linear warm-up, then cosine decay. With a frozen backbone the augmentations are applied once, to the cached copies; on images every sample is augmented afresh. Images with the rare classes are shown more often (repeat-factor sampling). Trains on the train split, picks the epoch with the best val mAP50; the test split is left for evaluation.
       </p>
       <button type="submit" disabled={pending || !datasetId}>
-        {pending ? "Queuing…" : "Start training"}
+        {pending ? "Queuing…" : settings.crossValidationFolds > 0 ? "Start label audit" : "Start training"}
       </button>
       <FormError error={error} />
     </form>

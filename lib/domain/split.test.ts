@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitQuotas, stratifiedSplit, type SplitCandidate } from "./split";
+import { splitQuotas, stratifiedFolds, stratifiedSplit, type SplitCandidate } from "./split";
 
 const items: SplitCandidate[] = Array.from({ length: 400 }, (_, i) => ({
   key: `img_${i}.png`,
@@ -49,5 +49,27 @@ describe("stratifiedSplit", () => {
 
   it("rejects impossible ratios", () => {
     expect(() => stratifiedSplit(items, 1, { train: 0, val: 0, test: 0 })).toThrow(/ratios/);
+  });
+});
+
+describe("stratifiedFolds", () => {
+  it("puts every image in exactly one of k folds of sizes within one of each other", () => {
+    const folds = stratifiedFolds(items, 4, 3);
+    expect(folds.size).toBe(items.length);
+    const sizes = [0, 1, 2, 3].map((f) => [...folds.values()].filter((v) => v === f).length);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(items.length);
+  });
+
+  it("deals a rare class over the folds evenly (the rarest stratum is dealt first)", () => {
+    const few = [...Array.from({ length: 4 }, (_, i) => ({ key: `rare${i}`, classes: ["r", "c"] })), ...Array.from({ length: 10 }, (_, i) => ({ key: `c${i}`, classes: ["c"] }))];
+    const folds = stratifiedFolds(few, 4, 1);
+    expect(new Set([0, 1, 2, 3].map((i) => folds.get(`rare${i}`)))).toEqual(new Set([0, 1, 2, 3]));
+  });
+
+  it("depends on the seed but not on input order, and refuses fewer than 2 folds", () => {
+    expect(stratifiedFolds([...items].reverse(), 3, 9)).toEqual(stratifiedFolds(items, 3, 9));
+    expect(stratifiedFolds(items, 3, 9)).not.toEqual(stratifiedFolds(items, 3, 10));
+    expect(() => stratifiedFolds(items, 1, 1)).toThrow(/at least 2 folds/);
   });
 });

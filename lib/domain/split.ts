@@ -32,23 +32,47 @@ export function stratifiedSplit(
   if (!(total > 0) || [ratios.train, ratios.val, ratios.test].some((r) => r < 0)) {
     throw new Error("split ratios must be non-negative and not all zero");
   }
+  const result = new Map<string, AssignedSplit>();
+  for (const ordered of seededStrata(items, seed)) {
+    const quota = splitQuotas(ordered.length, ratios);
+    ordered.forEach((item, i) => result.set(item.key, i < quota.train ? "train" : i < quota.train + quota.val ? "val" : "test"));
+  }
+  return result;
+}
+
+/**
+ * Deterministic stratified k-fold assignment (for cross-validation), by the same strata as
+ * stratifiedSplit: each stratum in seeded-hash order is dealt to folds 0 … k-1 in turn, the deal
+ * continuing where the previous stratum stopped, so fold sizes differ by at most one and every
+ * class with at least k images reaches every fold.
+ */
+export function stratifiedFolds(items: readonly SplitCandidate[], folds: number, seed: number): Map<string, number> {
+  if (!Number.isInteger(folds) || folds < 2) throw new Error(`cross-validation needs at least 2 folds, not ${folds}`);
+  const result = new Map<string, number>();
+  let next = 0;
+  for (const ordered of seededStrata(items, seed)) {
+    for (const item of ordered) {
+      result.set(item.key, next);
+      next = (next + 1) % folds;
+    }
+  }
+  return result;
+}
+
+/** Images grouped by the rarest class they contain (images without boxes on their own), rarest first, each group in seeded-hash order. */
+function seededStrata(items: readonly SplitCandidate[], seed: number): SplitCandidate[][] {
   const frequency = new Map<string, number>();
   for (const item of items) for (const c of new Set(item.classes)) frequency.set(c, (frequency.get(c) ?? 0) + 1);
-
   const strata = new Map<string, SplitCandidate[]>();
   for (const item of items) {
     const rarest = [...new Set(item.classes)].sort((a, b) => frequency.get(a)! - frequency.get(b)! || a.localeCompare(b))[0];
     const stratum = rarest ?? "\u0000no-boxes";
     strata.set(stratum, [...(strata.get(stratum) ?? []), item]);
   }
-
-  const result = new Map<string, AssignedSplit>();
-  for (const members of strata.values()) {
-    const ordered = [...members].sort((a, b) => hash32(`${seed}:${a.key}`) - hash32(`${seed}:${b.key}`) || a.key.localeCompare(b.key));
-    const quota = splitQuotas(ordered.length, ratios);
-    ordered.forEach((item, i) => result.set(item.key, i < quota.train ? "train" : i < quota.train + quota.val ? "val" : "test"));
-  }
-  return result;
+  const order = (name: string) => (frequency.get(name) ?? Number.MAX_SAFE_INTEGER);
+  return [...strata.entries()]
+    .sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b))
+    .map(([, members]) => [...members].sort((a, b) => hash32(`${seed}:${a.key}`) - hash32(`${seed}:${b.key}`) || a.key.localeCompare(b.key)));
 }
 
 /**

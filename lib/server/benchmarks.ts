@@ -11,7 +11,8 @@ type StoredMetrics = Omit<EvaluationReport, "perClass">;
  */
 export async function benchmarkRows(filter: { datasetId?: string; split?: string } = {}, database: Db = defaultDb()): Promise<BenchmarkRow[]> {
   const evaluations = await database.evaluation.findMany({
-    where: { datasetId: filter.datasetId, split: filter.split },
+    // label audits (cross-validation, no single model) are not benchmark rows
+    where: { datasetId: filter.datasetId, split: filter.split, modelVersionId: { not: null } },
     orderBy: { createdAt: "desc" },
     select: {
       id: true,
@@ -40,12 +41,13 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
   const seen = new Set<string>();
   const rows: BenchmarkRow[] = [];
   for (const evaluation of evaluations) {
-    const key = `${evaluation.modelVersion.id}/${evaluation.datasetId}/${evaluation.split}`;
+    const model = evaluation.modelVersion;
+    if (!model) continue;
+    const key = `${model.id}/${evaluation.datasetId}/${evaluation.split}`;
     if (seen.has(key)) continue; // newest first: older evaluations of the same pair are history
     seen.add(key);
     const metrics = evaluation.metrics as unknown as StoredMetrics;
     const perClass = evaluation.perClass as unknown as EvaluationReport["perClass"];
-    const model = evaluation.modelVersion;
     rows.push({
       modelVersionId: model.id,
       evaluationId: evaluation.id,
@@ -98,6 +100,26 @@ function latencyByBackend(runs: Array<{ backend: string; runtime: string; machin
 
 /** Datasets and splits that have evaluations: the benchmark page's filter options. */
 export async function benchmarkScopes(database: Db = defaultDb()) {
-  const pairs = await database.evaluation.findMany({ distinct: ["datasetId", "split"], select: { datasetId: true, split: true, dataset: { select: { name: true } } } });
+  const pairs = await database.evaluation.findMany({ where: { modelVersionId: { not: null } }, distinct: ["datasetId", "split"], select: { datasetId: true, split: true, dataset: { select: { name: true } } } });
   return pairs.map((p) => ({ datasetId: p.datasetId, dataset: p.dataset.name, split: p.split }));
+}
+
+/** Cross-validation label audits, newest first: the Models page links them to their label issues. */
+export async function listLabelAudits(database: Db = defaultDb()) {
+  const audits = await database.evaluation.findMany({
+    where: { modelVersionId: null },
+    orderBy: { createdAt: "desc" },
+    take: 20,
+    select: { id: true, split: true, imageCount: true, createdAt: true, metrics: true, dataset: { select: { name: true } }, trainingJob: { select: { id: true, kind: true } } },
+  });
+  return audits.map((a) => ({
+    id: a.id,
+    folds: Number(a.split.slice(2)),
+    dataset: a.dataset.name,
+    kind: a.trainingJob?.kind ?? null,
+    jobId: a.trainingJob?.id ?? null,
+    images: a.imageCount,
+    mAP50: (a.metrics as { AP50: number }).AP50,
+    createdAt: a.createdAt.toISOString(),
+  }));
 }

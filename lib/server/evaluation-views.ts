@@ -18,13 +18,15 @@ export async function evaluationView(id: string, deps: { store: BlobStore; db?: 
   const database = deps.db ?? defaultDb();
   const evaluation = await database.evaluation.findUnique({
     where: { id },
-    include: { dataset: { select: { id: true, name: true } }, modelVersion: { select: { id: true, name: true, version: true, kind: true, stage: true } } },
+    include: { dataset: { select: { id: true, name: true } }, modelVersion: { select: { id: true, name: true, version: true, kind: true, stage: true } }, trainingJob: { select: { kind: true } } },
   });
   if (!evaluation) throw new EvaluationNotFoundError("unknown evaluation");
   const metrics = evaluation.metrics as { confidence?: number; postprocess?: unknown };
   return {
     id: evaluation.id,
     model: evaluation.modelVersion,
+    source: sourceOf(evaluation),
+    jobId: evaluation.trainingJobId,
     dataset: evaluation.dataset,
     split: evaluation.split,
     imageCount: evaluation.imageCount,
@@ -56,7 +58,7 @@ export async function sendLabelIssuesToReview(
   deps: { store: BlobStore; actorId?: string; db?: Db },
 ): Promise<{ sent: string[]; skipped: Array<{ imageId: string; reason: string }> }> {
   const database = deps.db ?? defaultDb();
-  const evaluation = await database.evaluation.findUnique({ where: { id: evaluationId }, include: { modelVersion: { select: { name: true, version: true } } } });
+  const evaluation = await database.evaluation.findUnique({ where: { id: evaluationId }, include: { modelVersion: { select: { name: true, version: true } }, trainingJob: { select: { kind: true } } } });
   if (!evaluation) throw new EvaluationNotFoundError("unknown evaluation");
   const snapshot = await readEvaluationSnapshot(evaluation, deps.store);
   if (!snapshot) throw new EvaluationNotFoundError("this evaluation kept no detections (stored before snapshots): run npm run evaluate-model again");
@@ -74,7 +76,7 @@ export async function sendLabelIssuesToReview(
       skipped.push({ imageId, reason: "the image no longer exists" });
       continue;
     }
-    const source = `Label-issue finder (${evaluation.modelVersion.name} v${evaluation.modelVersion.version}, ${evaluation.split} split)`;
+    const source = `Label-issue finder (${sourceOf(evaluation)}, ${evaluation.split.startsWith("cv") ? "out-of-fold predictions" : `${evaluation.split} split`})`;
     const reasons = entry.issues.map((issue) => `${issue.explanation} at (${Math.round(issue.box.xmin)}, ${Math.round(issue.box.ymin)})–(${Math.round(issue.box.xmax)}, ${Math.round(issue.box.ymax)})`);
     await addComment(imageId, { body: `${source}: ${reasons.join("; ")}`.slice(0, 2_000) }, { authorId: deps.actorId, db: database });
     const current = await getAnnotations(imageId, database);
@@ -88,4 +90,10 @@ export async function sendLabelIssuesToReview(
     sent.push(imageId);
   }
   return { sent, skipped };
+}
+
+/** What made an evaluation's predictions, in words. */
+export function sourceOf(evaluation: { split: string; modelVersion: { name: string; version: number } | null; trainingJob: { kind: string } | null }): string {
+  if (evaluation.modelVersion) return `${evaluation.modelVersion.name} v${evaluation.modelVersion.version}`;
+  return `${evaluation.split.slice(2)}-fold cross-validation (${evaluation.trainingJob?.kind ?? "detector"})`;
 }

@@ -48,7 +48,7 @@ export async function evaluateOnTestSplit(modelVersionId: string, deps: { store:
  * stored figures even after the split is relabelled.
  */
 export async function storeEvaluation(
-  input: { modelVersionId: string; datasetId: string; split: string; snapshot: EvaluationInput; postprocess: object },
+  input: { modelVersionId: string | null; trainingJobId?: string; datasetId: string; split: string; snapshot: EvaluationInput; postprocess: object },
   deps: { store: BlobStore; db?: Db },
 ) {
   const database = deps.db ?? defaultDb();
@@ -59,6 +59,7 @@ export async function storeEvaluation(
     // Through JSON once: the report is plain numbers, strings and arrays (undefined metrics are −1).
     data: {
       modelVersionId: input.modelVersionId,
+      trainingJobId: input.trainingJobId ?? null,
       datasetId: input.datasetId,
       split: input.split,
       metrics: JSON.parse(JSON.stringify({ ...metrics, postprocess: input.postprocess })),

@@ -36,11 +36,17 @@ export async function launchTrainingJob(input: z.infer<typeof newTrainingJobSche
   return enqueueJob({ datasetId: dataset.id, kind: input.kind, config: input.config, createdById }, { db: database });
 }
 
-/** A job with its dataset, its model version when done, and its log lines after `after`. */
+/** A job with its dataset, its model version (or label audit) when done, and its log lines after `after`. */
 export async function trainingJobDetail(jobId: string, after: string | undefined, database: Db = defaultDb()) {
   const job = await database.trainingJob.findUnique({
     where: { id: jobId },
-    include: { dataset: { select: { id: true, name: true } }, modelVersion: { select: { id: true, name: true, version: true } }, createdBy: { select: { email: true } } },
+    include: {
+      dataset: { select: { id: true, name: true } },
+      modelVersion: { select: { id: true, name: true, version: true } },
+      createdBy: { select: { email: true } },
+      // a cross-validation job's label audit
+      evaluations: { select: { id: true, split: true }, orderBy: { createdAt: "desc" }, take: 1 },
+    },
   });
   if (!job) return null;
   const logs = await listJobLogs(jobId, { after, take: 1000, db: database });

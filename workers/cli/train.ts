@@ -1,8 +1,9 @@
 /**
  * npm run train -- --dataset NAME --kind one-stage|two-stage [--preset quick-cpu|full-gpu] [--minutes N]
- *                  [--epochs N] [--input-size N] [--width n|s] [--cached-augmentations N] [--backend B] [--seed N]
+ *                  [--epochs N] [--input-size N] [--width n|s] [--cached-augmentations N] [--backend B] [--seed N] [--folds K]
  * Queues a training job through the same queue the UI uses and follows its log here. When no live
- * worker can run it, this process becomes the worker for that job. Prints the new model version.
+ * worker can run it, this process becomes the worker for that job. Prints the new model version
+ * (with --folds K: a label audit by K-fold cross-validation, which registers no model).
  * Exit code 0 when a model was registered, 1 when the job failed or was cancelled, 2 on usage errors.
  */
 import { parseArgs } from "node:util";
@@ -17,7 +18,7 @@ import { runCommand } from "./run-command";
 
 const USAGE = [
   "usage: npm run train -- --dataset NAME --kind one-stage|two-stage [--preset quick-cpu|full-gpu] [--minutes N]",
-  "                        [--epochs N] [--input-size N] [--width n|s] [--cached-augmentations N] [--backend auto|webgpu|wasm|cpu] [--seed N]",
+  "                        [--epochs N] [--input-size N] [--width n|s] [--cached-augmentations N] [--backend auto|webgpu|wasm|cpu] [--seed N] [--folds K]",
 ].join("\n");
 
 const KINDS = { "one-stage": "one_stage", "two-stage": "two_stage" } as const;
@@ -44,6 +45,7 @@ async function main(): Promise<number> {
         "cached-augmentations": { type: "string" },
         backend: { type: "string" },
         seed: { type: "string" },
+        folds: { type: "string" },
       },
     }));
   } catch (error) {
@@ -61,6 +63,7 @@ async function main(): Promise<number> {
     cachedAugmentations: number(values["cached-augmentations"]),
     backend: values.backend,
     seed: number(values.seed),
+    crossValidationFolds: number(values.folds),
   });
   if (!config.success) return usage(config.error.issues.map((i) => `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`).join("\n"));
 
@@ -83,6 +86,11 @@ async function main(): Promise<number> {
     if (finished.status !== "succeeded") {
       console.error(`job ${finished.status}${finished.error ? `: ${finished.error}` : ""}`);
       return 1;
+    }
+    if (config.data.crossValidationFolds > 0) {
+      const audit = await db().evaluation.findFirst({ where: { trainingJobId: job.id } });
+      console.log(audit ? `label audit: evaluation ${audit.id} (its label issues: /models/evaluations/${audit.id}/label-issues)` : "the job finished without a label audit");
+      return audit ? 0 : 1;
     }
     const model = await db().modelVersion.findUnique({ where: { trainingJobId: job.id } });
     console.log(model ? `model version: ${model.name} v${model.version} (${model.id})` : "the job finished without a model version");

@@ -9,9 +9,15 @@ import { runClaimedJob } from "../job-runner";
 import { evaluateDetections } from "@/lib/domain/evaluation/report";
 import { OPERATING_CONFIDENCE, readEvaluationSnapshot } from "../model-evaluation";
 import { readModelFiles } from "../model-registry";
+import { benchmarkRows, listLabelAudits } from "../benchmarks";
+import { evaluationView } from "../evaluation-views";
+import { resolveTrainingConfig } from "./training-config";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
 import { detectorRunner } from "./detector-runner";
 import { decodePixels, loadSplit } from "./training-data";
+
+/** Every number in a JSON value rounded to 12 significant digits. */
+const significant = (value: unknown): unknown => JSON.parse(JSON.stringify(value), (_key, v) => (typeof v === "number" ? Number(v.toPrecision(12)) : v));
 
 let env: SampleTestEnv;
 beforeAll(async () => {
@@ -61,9 +67,10 @@ describe.each([
     const snapshot = (await readEvaluationSnapshot(evaluation, env.store))!;
     expect(snapshot.images.map((i) => i.imageId)).toEqual(testImages.map((i) => i.imageId));
     expect(snapshot.detections.length).toBe(stored.detections);
+    // (to 12 significant digits: SQLite keeps 16 in JSON columns, a double needs up to 17)
     const { perClass: recomputedPerClass, ...recomputed } = JSON.parse(JSON.stringify(evaluateDetections(snapshot, { confidence: OPERATING_CONFIDENCE })));
-    expect({ ...recomputed, postprocess: stored.postprocess }).toEqual(evaluation.metrics);
-    expect(recomputedPerClass).toEqual(evaluation.perClass);
+    expect(significant({ ...recomputed, postprocess: stored.postprocess })).toEqual(significant(evaluation.metrics));
+    expect(significant(recomputedPerClass)).toEqual(significant(evaluation.perClass));
 
     // The registered artifact loads on its own and runs on an image.
     const files = (await readModelFiles(version.artifactKey, env.store)) as unknown as ArtifactFiles;
@@ -96,6 +103,44 @@ describe("training the whole network on images", () => {
     expect(epoch!.lossParts.positives).toBeGreaterThan(0); // mosaics still carry faces the assigner finds
     const version = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } });
     expect((version.trainingMetrics as { config: { freezeBackbone: boolean; mosaic: number } }).config).toMatchObject({ freezeBackbone: false, mosaic: 1 });
+  }, 180_000);
+});
+
+describe("a label audit by cross-validation", () => {
+  it("predicts every labelled image with the fold model that did not train on it, stores the out-of-fold evaluation, and registers no model", async () => {
+    expect(() => resolveTrainingConfig({ crossValidationFolds: 1 }, "one_stage")).toThrow();
+    const job = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config: { preset: "quick-cpu", inputSize: 128, epochs: 1, batchSize: 8, crossValidationFolds: 2 } }, { db: env.db });
+    const workerId = "test-worker-cv";
+    await env.db.worker.create({ data: { id: workerId, kind: "training", hostname: "test", pid: 1, status: "idle" } });
+    const claimed = (await claimNextJob(workerId, { kinds: ["one_stage"], leaseMs: 60_000, db: env.db }))!;
+    expect(claimed.id).toBe(job.id);
+    const outcome = await runClaimedJob(claimed, detectorRunner("one_stage", { store: env.store, db: env.db }), { workerId, leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
+    const messages = (await listJobLogs(job.id, { db: env.db })).map((l) => l.message);
+    expect(outcome, messages.join("\n")).toBe("succeeded");
+
+    const labelled = (await Promise.all((["train", "val", "test"] as const).map((split) => loadSplit(env.summary.datasetId, split, undefined, env.db)))).flat();
+    // Each fold trains on the other fold (its val-split images pick the epoch) and predicts its own.
+    const folds = messages.flatMap((m) => {
+      const found = /^fold (\d)\/2: training on (\d+) images \((\d+) pick the epoch\), predicting (\d+) held-out images$/.exec(m);
+      return found ? [{ fold: Number(found[1]), train: Number(found[2]), val: Number(found[3]), heldOut: Number(found[4]) }] : [];
+    });
+    expect(folds.map((f) => f.fold)).toEqual([1, 2]);
+    expect(folds[0]!.train + folds[0]!.val).toBe(folds[1]!.heldOut);
+    expect(folds[1]!.train + folds[1]!.val).toBe(folds[0]!.heldOut);
+    expect(folds[0]!.heldOut + folds[1]!.heldOut).toBe(labelled.length);
+    expect(Math.abs(folds[0]!.heldOut - folds[1]!.heldOut)).toBeLessThanOrEqual(1);
+
+    expect(await env.db.modelVersion.count({ where: { trainingJobId: job.id } })).toBe(0);
+    const audit = await env.db.evaluation.findFirstOrThrow({ where: { trainingJobId: job.id } });
+    expect(audit).toMatchObject({ modelVersionId: null, split: "cv2", imageCount: labelled.length });
+    const snapshot = (await readEvaluationSnapshot(audit, env.store))!;
+    expect(new Set(snapshot.images.map((i) => i.imageId))).toEqual(new Set(labelled.map((i) => i.imageId)));
+    expect(snapshot.detections.length).toBeGreaterThan(0);
+    expect(messages).toContainEqual(expect.stringMatching(/^label audit stored: out-of-fold mAP50 [\d.]+, mAP50-95 [\d.]+ over \d+ images; \d+ images with suspected label issues/));
+    const view = await evaluationView(audit.id, { store: env.store, db: env.db });
+    expect(view).toMatchObject({ model: null, source: "2-fold cross-validation (one_stage)", jobId: job.id });
+    expect((await benchmarkRows({}, env.db)).some((r) => r.evaluationId === audit.id)).toBe(false);
+    expect((await listLabelAudits(env.db)).map((a) => a.id)).toContain(audit.id);
   }, 180_000);
 });
 

@@ -6,12 +6,16 @@ import { detectorFor, type Detector } from "@/lib/detection/detector";
 import { useJobBackend } from "@/lib/detection/tf/node-backend";
 import { detectorMetadata, RECIPES, type DetectorKind, type RecipeOptions } from "@/lib/detection/recipes";
 import { epochSamples, repeatFactors } from "@/lib/detection/class-aware-sampling";
+import { findLabelIssues } from "@/lib/domain/evaluation/label-issues";
+import type { EvaluationInput } from "@/lib/domain/evaluation/types";
 import { SeededRandom } from "@/lib/domain/random";
+import { stratifiedFolds } from "@/lib/domain/split";
+import type { Detection as ModelDetection } from "@/lib/detection/nms";
 import { gitCommit } from "../build-info";
 import { db as defaultDb, type Db } from "../db";
-import type { JobRunner } from "../job-runner";
+import type { JobContext, JobRunner } from "../job-runner";
 import { benchmarkLatency, describeLatency } from "../latency-benchmark";
-import { evaluateOnTestSplit } from "../model-evaluation";
+import { evaluateOnTestSplit, storeEvaluation } from "../model-evaluation";
 import { registerModelVersion } from "../model-registry";
 import { loadFaceSsdMobileNetWeights } from "../pretrained-weights";
 import type { BlobStore } from "../storage";
@@ -21,6 +25,11 @@ import { cacheFeatures, featureBatch, prepareBatch, type CachedSample, type Inpu
 import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
 import { loadSplit, type TrainingImage } from "./training-data";
 
+
+/** The settings a job's log opens with. */
+function describeConfig(config: ResolvedTrainingConfig): string {
+  return `${config.preset}: ${config.width} width, ${config.inputSize} px, ${config.epochs} epochs, backbone ${config.backbone}${config.freezeBackbone ? " (frozen, features cached)" : " (trained)"}`;
+}
 
 /** A fingerprint of the labels as they were read: image ids with their annotation versions. */
 function labelSnapshot(images: readonly TrainingImage[]): string {
@@ -47,141 +56,13 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
     await context.setBackend(backend);
     const dataset = await database.dataset.findUniqueOrThrow({ where: { id: context.job.datasetId } });
     const classes = dataset.classes as string[];
+    if (config.crossValidationFolds > 0) return crossValidate(kind, context, { store: deps.store, db: database }, { config, dataset, classes });
     const train = await loadSplit(dataset.id, "train", classes, database);
     const val = await loadSplit(dataset.id, "val", classes, database);
     if (train.length === 0 || val.length === 0) throw new Error(`dataset "${dataset.name}" needs labelled images in both the train and val splits (has ${train.length} train, ${val.length} val)`);
-    await context.log("info", `dataset "${dataset.name}": ${train.length} train, ${val.length} val images; labels snapshot ${labelSnapshot([...train, ...val])}; ${config.preset}: ${config.width} width, ${config.inputSize} px, ${config.epochs} epochs, backbone ${config.backbone}${config.freezeBackbone ? " (frozen, features cached)" : " (trained)"}`);
+    await context.log("info", `dataset "${dataset.name}": ${train.length} train, ${val.length} val images; labels snapshot ${labelSnapshot([...train, ...val])}; ${describeConfig(config)}`);
 
-    const weights = config.backbone === "face-mobilenet-v1" ? await loadFaceSsdMobileNetWeights() : undefined;
-    const options: RecipeOptions = { inputSize: config.inputSize, numClasses: classes.length, width: config.width, seed: config.seed };
-    // What the optimiser updates: the heads alone on cached features, or backbone + heads.
-    const trainable = recipe.buildTrainable(options, config.freezeBackbone ? undefined : { weights });
-    const metadata = detectorMetadata(recipe, { width: config.width, backbone: config.backbone, classes, inputSize: config.inputSize });
-    let optimizer = tf.train.adam(config.learningRate);
-    // Fine-tuning on images may keep the backbone frozen for its first epochs (heads settle first).
-    const backboneTrains = (epoch: number) => !config.freezeBackbone && epoch > config.frozenEpochs;
-    let optimizerTrainsBackbone: boolean | undefined;
-    let random = new SeededRandom(config.seed);
-    let best: { epoch: number; metrics: SplitMetrics; weights: tf.Tensor[] } | null = null;
-    let startEpoch = 1;
-    const saved = await context.loadCheckpoint();
-    if (saved) {
-      // Weights, Adam's moments, the best epoch so far and the sampler's position: the run goes on
-      // exactly as if it had not stopped (on the same backend).
-      const checkpoint = decodeCheckpoint(saved.bytes);
-      trainable.setWeights(checkpoint.weights);
-      optimizerTrainsBackbone = backboneTrains(checkpoint.epoch);
-      if (optimizerTrainsBackbone === backboneTrains(checkpoint.epoch + 1)) await optimizer.setWeights(checkpoint.optimizer);
-      best = checkpoint.best && { ...checkpoint.best, weights: checkpoint.best.weights.map((w) => tf.keep(w)) };
-      random = new SeededRandom(checkpoint.randomState);
-      tf.dispose(checkpoint.weights);
-      startEpoch = checkpoint.epoch + 1;
-      await context.log("info", `resuming after epoch ${checkpoint.epoch} (weights, optimiser state and best epoch ${best?.epoch ?? "none"} restored)`);
-    }
-    const trainStep = recipe.stepper(trainable, options, () => random.next());
-    const detector = detectorFor(trainable, metadata);
-
-    // Frozen backbone: each training image through the backbone once per cached variant (as is,
-    // mirrored, jittered copies), stored variant after variant; validation images as they are.
-    const trainCache: CachedSample[] = [];
-    const valCache: CachedSample[] = [];
-    // The cache has its own generator, so it comes out the same whether or not the job resumed.
-    const cacheRandom = new SeededRandom(config.seed + 1);
-    const cachedVariants: InputVariant[] = [
-      "plain",
-      ...(config.flip ? (["flipped"] as const) : []),
-      ...Array.from({ length: config.cachedAugmentations }, () => ({ augment: { ...config.augment, flip: config.flip }, random: () => cacheRandom.next() })),
-    ];
-    if (config.freezeBackbone) {
-      const input = tf.input({ shape: [config.inputSize, config.inputSize, 3] });
-      const backbone = tf.model({ inputs: input, outputs: faceMobileNetV1(input, weights) });
-      const started = performance.now();
-      const total = train.length * cachedVariants.length + val.length;
-      for (const variant of cachedVariants) {
-        for (const image of train) {
-          trainCache.push(await cacheFeatures(backbone, deps.store, image, config.inputSize, variant));
-          context.setProgress((0.15 * (trainCache.length + valCache.length)) / total);
-          context.signal.throwIfAborted();
-        }
-      }
-      for (const image of val) valCache.push(await cacheFeatures(backbone, deps.store, image, config.inputSize, "plain"));
-      await context.log("info", `cached backbone features of ${trainCache.length} training inputs (${cachedVariants.length} per image) and ${valCache.length} validation inputs in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-    }
-
-    // An epoch shows every training image once, images with rare classes more often (repeat
-    // factors): on cached features as one of its cached variants, on images augmented afresh.
-    const factors = config.classAwareSampling ? repeatFactors(train.map((image) => new Set(image.boxes.map((b) => b.classIndex)))) : train.map(() => 1);
-    const samplesPerEpoch = Math.round(factors.reduce((sum, f) => sum + f, 0));
-    const stepsPerEpoch = Math.ceil(samplesPerEpoch / config.batchSize);
-    const totalSteps = stepsPerEpoch * config.epochs;
-    const deadline = config.minutes ? Date.now() + config.minutes * 60_000 : Infinity;
-    const trainingStarted = performance.now();
-
-    for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
-      const epochStarted = performance.now();
-      if (!config.freezeBackbone) {
-        const trains = backboneTrains(epoch);
-        for (const layer of trainable.layers) if (isBackboneLayer(layer)) layer.trainable = trains;
-        if (optimizerTrainsBackbone !== undefined && optimizerTrainsBackbone !== trains) {
-          // Adam keeps its moments by position in the variable list, which just grew: start a new one.
-          optimizer.dispose();
-          optimizer = tf.train.adam(config.learningRate);
-          await context.log("info", `epoch ${epoch}: the backbone is unfrozen after ${config.frozenEpochs} epochs; fine-tuning the whole network`);
-        }
-        optimizerTrainsBackbone = trains;
-      }
-      const order = shuffle(
-        epochSamples(factors, () => random.next()).map((i) => (config.freezeBackbone ? i + train.length * random.int(0, cachedVariants.length - 1) : i)),
-        random,
-      );
-      // The drawn count varies a little by epoch; every epoch takes the same number of full batches.
-      while (order.length < stepsPerEpoch * config.batchSize) order.push(order[random.int(0, order.length - 1)]!);
-      order.length = stepsPerEpoch * config.batchSize;
-      const sums = { total: 0, classification: 0, box: 0 };
-      const partSums: Record<string, number> = {};
-      for (let step = 0; step < stepsPerEpoch; step++) {
-        context.signal.throwIfAborted();
-        const picks = order.slice(step * config.batchSize, (step + 1) * config.batchSize);
-        (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt((epoch - 1) * stepsPerEpoch + step, totalSteps, config.learningRate);
-        const batch = config.freezeBackbone ? cachedBatch(trainCache, picks, config) : await imageBatch(deps.store, train, picks, config, trainingVariant(kind, config, train, random));
-        const result = await trainStep(optimizer, batch.inputs, batch.truths);
-        tf.dispose(batch.inputs);
-        sums.total += result.total;
-        sums.classification += result.classification;
-        sums.box += result.box;
-        for (const [name, value] of Object.entries(result.parts)) partSums[name] = (partSums[name] ?? 0) + value;
-        context.setProgress(0.15 + (0.85 * ((epoch - 1) * stepsPerEpoch + step + 1)) / totalSteps);
-        await yieldToEventLoop();
-      }
-      const seconds = (performance.now() - epochStarted) / 1000;
-      const metrics = await validate(detector, config, classes, valCache, val, deps.store);
-      const epochsLeft = config.epochs - epoch;
-      await context.log("metric", `epoch ${epoch}/${config.epochs}: loss ${(sums.total / stepsPerEpoch).toFixed(3)}, val mAP50 ${metrics.mAP50.toFixed(3)}, mAP50-95 ${metrics.mAP50to95.toFixed(3)}`, {
-        epoch,
-        loss: sums.total / stepsPerEpoch,
-        classificationLoss: sums.classification / stepsPerEpoch,
-        boxLoss: sums.box / stepsPerEpoch,
-        lossParts: Object.fromEntries(Object.entries(partSums).map(([name, sum]) => [name, sum / stepsPerEpoch])),
-        valMAP50: metrics.mAP50,
-        valMAP50to95: metrics.mAP50to95,
-        valPerClassAP50: metrics.perClassAP50,
-        imagesPerSecond: samplesPerEpoch / seconds,
-        etaSeconds: Math.round(epochsLeft * seconds),
-      });
-      if (!best || metrics.mAP50 > best.metrics.mAP50) {
-        tf.dispose(best?.weights ?? []);
-        best = { epoch, metrics, weights: trainable.getWeights().map((w) => tf.keep(w.clone())) };
-      }
-      await context.saveCheckpoint(epoch, await encodeCheckpoint({ epoch, weights: trainable.getWeights(), optimizer: await optimizer.getWeights(), best, randomState: random.position }));
-      if (Date.now() > deadline && epoch < config.epochs) {
-        await context.log("info", `time budget of ${config.minutes} min reached after epoch ${epoch}`);
-        break;
-      }
-    }
-    if (!best) throw new Error("no epoch was trained");
-
-    trainable.setWeights(best.weights);
-    const full = config.freezeBackbone ? recipe.withBackbone(trainable, options, weights) : trainable;
+    const { full, metadata, best, trainingSeconds } = await fitDetector(kind, context, deps.store, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p) });
     const files = await modelToFiles(full, metadata);
     const version = await registerModelVersion(
       {
@@ -202,7 +83,7 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
           labelSnapshot: labelSnapshot([...train, ...val]),
           config,
           backend,
-          trainingSeconds: Math.round((performance.now() - trainingStarted) / 1000),
+          trainingSeconds,
           gitCommit: gitCommit(),
         },
       },
@@ -228,6 +109,222 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
       await context.log("warn", `latency not benchmarked: ${(error as Error).message}`);
     }
   };
+}
+
+
+interface FitOptions {
+  config: ResolvedTrainingConfig;
+  classes: string[];
+  train: TrainingImage[];
+  /** picks the epoch (best mAP50); never the images a result is reported on */
+  val: TrainingImage[];
+  /** checkpoint after every epoch and resume from the job's checkpoint */
+  resumable: boolean;
+  progress: (fraction: number) => void;
+  /** set for one model of several (a cross-validation fold): its epochs log as info lines with this prefix */
+  logPrefix?: string;
+}
+
+/**
+ * Trains one detector on `train`, validating on `val` after every epoch, and returns it with the
+ * best epoch's weights (and the backbone put back in front of the heads when it was frozen).
+ * With a frozen backbone the features are cached once and only the heads train (the CPU path);
+ * otherwise the whole network trains on images.
+ */
+async function fitDetector(kind: DetectorKind, context: JobContext, store: BlobStore, fit: FitOptions) {
+  const recipe = RECIPES[kind];
+  const { config, classes, train, val } = fit;
+  const deps = { store };
+  const weights = config.backbone === "face-mobilenet-v1" ? await loadFaceSsdMobileNetWeights() : undefined;
+  const options: RecipeOptions = { inputSize: config.inputSize, numClasses: classes.length, width: config.width, seed: config.seed };
+  // What the optimiser updates: the heads alone on cached features, or backbone + heads.
+  const trainable = recipe.buildTrainable(options, config.freezeBackbone ? undefined : { weights });
+  const metadata = detectorMetadata(recipe, { width: config.width, backbone: config.backbone, classes, inputSize: config.inputSize });
+  let optimizer = tf.train.adam(config.learningRate);
+  // Fine-tuning on images may keep the backbone frozen for its first epochs (heads settle first).
+  const backboneTrains = (epoch: number) => !config.freezeBackbone && epoch > config.frozenEpochs;
+  let optimizerTrainsBackbone: boolean | undefined;
+  let random = new SeededRandom(config.seed);
+  let best: { epoch: number; metrics: SplitMetrics; weights: tf.Tensor[] } | null = null;
+  let startEpoch = 1;
+  const saved = fit.resumable ? await context.loadCheckpoint() : null;
+  if (saved) {
+    // Weights, Adam's moments, the best epoch so far and the sampler's position: the run goes on
+    // exactly as if it had not stopped (on the same backend).
+    const checkpoint = decodeCheckpoint(saved.bytes);
+    trainable.setWeights(checkpoint.weights);
+    optimizerTrainsBackbone = backboneTrains(checkpoint.epoch);
+    if (optimizerTrainsBackbone === backboneTrains(checkpoint.epoch + 1)) await optimizer.setWeights(checkpoint.optimizer);
+    best = checkpoint.best && { ...checkpoint.best, weights: checkpoint.best.weights.map((w) => tf.keep(w)) };
+    random = new SeededRandom(checkpoint.randomState);
+    tf.dispose(checkpoint.weights);
+    startEpoch = checkpoint.epoch + 1;
+    await context.log("info", `resuming after epoch ${checkpoint.epoch} (weights, optimiser state and best epoch ${best?.epoch ?? "none"} restored)`);
+  }
+  const trainStep = recipe.stepper(trainable, options, () => random.next());
+  const detector = detectorFor(trainable, metadata);
+
+  // Frozen backbone: each training image through the backbone once per cached variant (as is,
+  // mirrored, jittered copies), stored variant after variant; validation images as they are.
+  const trainCache: CachedSample[] = [];
+  const valCache: CachedSample[] = [];
+  // The cache has its own generator, so it comes out the same whether or not the job resumed.
+  const cacheRandom = new SeededRandom(config.seed + 1);
+  const cachedVariants: InputVariant[] = [
+    "plain",
+    ...(config.flip ? (["flipped"] as const) : []),
+    ...Array.from({ length: config.cachedAugmentations }, () => ({ augment: { ...config.augment, flip: config.flip }, random: () => cacheRandom.next() })),
+  ];
+  if (config.freezeBackbone) {
+    const input = tf.input({ shape: [config.inputSize, config.inputSize, 3] });
+    const backbone = tf.model({ inputs: input, outputs: faceMobileNetV1(input, weights) });
+    const started = performance.now();
+    const total = train.length * cachedVariants.length + val.length;
+    for (const variant of cachedVariants) {
+      for (const image of train) {
+        trainCache.push(await cacheFeatures(backbone, deps.store, image, config.inputSize, variant));
+        fit.progress((0.15 * (trainCache.length + valCache.length)) / total);
+        context.signal.throwIfAborted();
+      }
+    }
+    for (const image of val) valCache.push(await cacheFeatures(backbone, deps.store, image, config.inputSize, "plain"));
+    await context.log("info", `${fit.logPrefix ?? ""}cached backbone features of ${trainCache.length} training inputs (${cachedVariants.length} per image) and ${valCache.length} validation inputs in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+
+  // An epoch shows every training image once, images with rare classes more often (repeat
+  // factors): on cached features as one of its cached variants, on images augmented afresh.
+  const factors = config.classAwareSampling ? repeatFactors(train.map((image) => new Set(image.boxes.map((b) => b.classIndex)))) : train.map(() => 1);
+  const samplesPerEpoch = Math.round(factors.reduce((sum, f) => sum + f, 0));
+  const stepsPerEpoch = Math.ceil(samplesPerEpoch / config.batchSize);
+  const totalSteps = stepsPerEpoch * config.epochs;
+  const deadline = config.minutes ? Date.now() + config.minutes * 60_000 : Infinity;
+  const trainingStarted = performance.now();
+
+  for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
+    const epochStarted = performance.now();
+    if (!config.freezeBackbone) {
+      const trains = backboneTrains(epoch);
+      for (const layer of trainable.layers) if (isBackboneLayer(layer)) layer.trainable = trains;
+      if (optimizerTrainsBackbone !== undefined && optimizerTrainsBackbone !== trains) {
+        // Adam keeps its moments by position in the variable list, which just grew: start a new one.
+        optimizer.dispose();
+        optimizer = tf.train.adam(config.learningRate);
+        await context.log("info", `epoch ${epoch}: the backbone is unfrozen after ${config.frozenEpochs} epochs; fine-tuning the whole network`);
+      }
+      optimizerTrainsBackbone = trains;
+    }
+    const order = shuffle(
+      epochSamples(factors, () => random.next()).map((i) => (config.freezeBackbone ? i + train.length * random.int(0, cachedVariants.length - 1) : i)),
+      random,
+    );
+    // The drawn count varies a little by epoch; every epoch takes the same number of full batches.
+    while (order.length < stepsPerEpoch * config.batchSize) order.push(order[random.int(0, order.length - 1)]!);
+    order.length = stepsPerEpoch * config.batchSize;
+    const sums = { total: 0, classification: 0, box: 0 };
+    const partSums: Record<string, number> = {};
+    for (let step = 0; step < stepsPerEpoch; step++) {
+      context.signal.throwIfAborted();
+      const picks = order.slice(step * config.batchSize, (step + 1) * config.batchSize);
+      (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt((epoch - 1) * stepsPerEpoch + step, totalSteps, config.learningRate);
+      const batch = config.freezeBackbone ? cachedBatch(trainCache, picks, config) : await imageBatch(deps.store, train, picks, config, trainingVariant(kind, config, train, random));
+      const result = await trainStep(optimizer, batch.inputs, batch.truths);
+      tf.dispose(batch.inputs);
+      sums.total += result.total;
+      sums.classification += result.classification;
+      sums.box += result.box;
+      for (const [name, value] of Object.entries(result.parts)) partSums[name] = (partSums[name] ?? 0) + value;
+      fit.progress(0.15 + (0.85 * ((epoch - 1) * stepsPerEpoch + step + 1)) / totalSteps);
+      await yieldToEventLoop();
+    }
+    const seconds = (performance.now() - epochStarted) / 1000;
+    const metrics = await validate(detector, config, classes, valCache, val, deps.store);
+    const epochsLeft = config.epochs - epoch;
+    await context.log(fit.logPrefix ? "info" : "metric", `${fit.logPrefix ?? ""}epoch ${epoch}/${config.epochs}: loss ${(sums.total / stepsPerEpoch).toFixed(3)}, val mAP50 ${metrics.mAP50.toFixed(3)}, mAP50-95 ${metrics.mAP50to95.toFixed(3)}`, {
+      epoch,
+      loss: sums.total / stepsPerEpoch,
+      classificationLoss: sums.classification / stepsPerEpoch,
+      boxLoss: sums.box / stepsPerEpoch,
+      lossParts: Object.fromEntries(Object.entries(partSums).map(([name, sum]) => [name, sum / stepsPerEpoch])),
+      valMAP50: metrics.mAP50,
+      valMAP50to95: metrics.mAP50to95,
+      valPerClassAP50: metrics.perClassAP50,
+      imagesPerSecond: samplesPerEpoch / seconds,
+      etaSeconds: Math.round(epochsLeft * seconds),
+    });
+    if (!best || metrics.mAP50 > best.metrics.mAP50) {
+      tf.dispose(best?.weights ?? []);
+      best = { epoch, metrics, weights: trainable.getWeights().map((w) => tf.keep(w.clone())) };
+    }
+    if (fit.resumable) await context.saveCheckpoint(epoch, await encodeCheckpoint({ epoch, weights: trainable.getWeights(), optimizer: await optimizer.getWeights(), best, randomState: random.position }));
+    if (Date.now() > deadline && epoch < config.epochs) {
+      await context.log("info", `time budget of ${config.minutes} min reached after epoch ${epoch}`);
+      break;
+    }
+  }
+  if (!best) throw new Error("no epoch was trained");
+
+  optimizer.dispose();
+  trainable.setWeights(best.weights);
+  const full = config.freezeBackbone ? recipe.withBackbone(trainable, options, weights) : trainable;
+  return { full, metadata, best, trainingSeconds: Math.round((performance.now() - trainingStarted) / 1000) };
+}
+
+/**
+ * A label audit by k-fold cross-validation: every labelled image (train, val and test splits) is
+ * dealt to one of k stratified folds; for each fold a model trains on the other folds (their
+ * val-split images pick its epoch) and predicts the held-out fold. Every image is then predicted
+ * by a model that never saw it, so the label-issue finder can audit the whole dataset rather
+ * than the test split alone. The fold models are not registered (none is a model to ship); the
+ * out-of-fold predictions are stored as one evaluation (split "cv<k>"), whose metrics are
+ * cross-validation figures. A re-queued job starts again from the first fold.
+ */
+async function crossValidate(
+  kind: DetectorKind,
+  context: JobContext,
+  deps: { store: BlobStore; db: Db },
+  job: { config: ResolvedTrainingConfig; dataset: { id: string; name: string }; classes: string[] },
+): Promise<void> {
+  const { config, dataset, classes } = job;
+  const k = config.crossValidationFolds;
+  const bySplit = await Promise.all((["train", "val", "test"] as const).map(async (split) => ({ split, images: await loadSplit(dataset.id, split, classes, deps.db) })));
+  const all = bySplit.flatMap(({ split, images }) => images.map((image) => ({ image, split })));
+  if (all.length < 2 * k) throw new Error(`${k}-fold cross-validation needs at least ${2 * k} labelled images; dataset "${dataset.name}" has ${all.length}`);
+  const folds = stratifiedFolds(all.map(({ image }) => ({ key: image.imageId, classes: image.boxes.map((b) => classes[b.classIndex]!) })), k, config.seed);
+  await context.log("info", `dataset "${dataset.name}": ${k}-fold cross-validation over ${all.length} labelled images (train, val and test splits); labels snapshot ${labelSnapshot(all.map((a) => a.image))}; ${describeConfig(config)}`);
+
+  const predictions: Array<{ image: TrainingImage; detections: ModelDetection[] }> = [];
+  for (let fold = 0; fold < k; fold++) {
+    const heldOut = all.filter(({ image }) => folds.get(image.imageId) === fold).map((a) => a.image);
+    const rest = all.filter(({ image }) => folds.get(image.imageId) !== fold);
+    // The other folds' val-split images pick the epoch; if they hold none, every 7th image does.
+    let val = rest.filter((a) => a.split === "val").map((a) => a.image);
+    let train = rest.filter((a) => a.split !== "val").map((a) => a.image);
+    if (val.length === 0) {
+      val = rest.filter((_, i) => i % 7 === 0).map((a) => a.image);
+      train = rest.filter((_, i) => i % 7 !== 0).map((a) => a.image);
+    }
+    const prefix = `fold ${fold + 1}/${k}: `;
+    await context.log("info", `${prefix}training on ${train.length} images (${val.length} pick the epoch), predicting ${heldOut.length} held-out images`);
+    const { full, metadata, best } = await fitDetector(kind, context, deps.store, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k) });
+    try {
+      predictions.push(...(await detectImages(detectorFor(full, metadata), deps.store, heldOut, EVALUATION_POSTPROCESS)));
+    } finally {
+      tf.dispose(best.weights);
+      full.dispose();
+    }
+    await context.log("info", `${prefix}epoch ${best.epoch} kept (val mAP50 ${best.metrics.mAP50.toFixed(3)}); held-out images predicted`);
+  }
+  const snapshot: EvaluationInput = {
+    classes,
+    // In the datasets' split order, as each split is read (file names), not fold order.
+    images: all.map(({ image }) => ({ imageId: image.imageId, fileName: image.fileName, width: image.width, height: image.height, boxes: image.boxes.map((b) => ({ className: classes[b.classIndex]!, box: b.box, difficult: b.difficult })) })),
+    detections: predictions.flatMap(({ image, detections }) => detections.map((d) => ({ imageId: image.imageId, className: classes[d.classIndex]!, box: d.box, score: d.score }))),
+  };
+  const evaluation = await storeEvaluation({ modelVersionId: null, trainingJobId: context.job.id, datasetId: dataset.id, split: `cv${k}`, snapshot, postprocess: EVALUATION_POSTPROCESS }, deps);
+  const metrics = evaluation.metrics as { AP50: number; AP: number };
+  const flagged = findLabelIssues(snapshot).length;
+  await context.log("info", `label audit stored: out-of-fold mAP50 ${metrics.AP50.toFixed(3)}, mAP50-95 ${metrics.AP.toFixed(3)} over ${all.length} images; ${flagged} images with suspected label issues (predictions ≥ 0.5)`, { evaluationId: evaluation.id, flaggedImages: flagged });
+  context.setProgress(1);
 }
 
 /** Fisher–Yates with the job's seeded generator. */

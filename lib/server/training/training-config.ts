@@ -61,6 +61,11 @@ export const trainingConfigSchema = z.object({
   /** show images holding rare classes more often (repeat-factor sampling) */
   classAwareSampling: z.boolean().default(true),
   seed: z.number().int().min(0).default(1),
+  /**
+   * label audit instead of one model: k ≥ 2 trains one model per fold of every labelled image and
+   * stores each image's predictions from the model that did not train on it (0: off)
+   */
+  crossValidationFolds: z.union([z.literal(0), z.number().int().min(2).max(10)]).default(0),
   backend: z.enum(["auto", "wasm", "cpu", "webgpu"]).default("auto"),
 });
 export type TrainingConfigInput = z.input<typeof trainingConfigSchema>;
@@ -88,6 +93,7 @@ export function resolveTrainingConfig(input: unknown, kind: JobKind): ResolvedTr
     cachedAugmentations: parsed.cachedAugmentations ?? preset.cachedAugmentations,
     classAwareSampling: parsed.classAwareSampling,
     seed: parsed.seed,
+    crossValidationFolds: parsed.crossValidationFolds,
     backend: parsed.backend,
     minutes: parsed.minutes,
   };
