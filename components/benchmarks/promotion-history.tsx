@@ -1,8 +1,7 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { rollBackProduction } from "../api-hooks";
+import { RefreshingActionButton } from "../promote-button";
 
 export interface PromotionEntry {
   id: string;
@@ -15,31 +14,12 @@ export interface PromotionEntry {
 
 /** What serves now, who put each version there and when, and the way back. */
 export function PromotionHistory({ production, promotions, canRollBack }: { production: string | null; promotions: PromotionEntry[]; canRollBack: boolean }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
   return (
     <section aria-label="Production history">
       <h2>Production</h2>
       <p>
         Serving now: <b data-testid="production-model">{production ?? "no model"}</b>{" "}
-        {canRollBack && production ? (
-          <button
-            type="button"
-            className="secondary"
-            onClick={async () => {
-              setError(null);
-              try {
-                await rollBackProduction();
-                router.refresh();
-              } catch (failure) {
-                setError((failure as Error).message);
-              }
-            }}
-          >
-            Roll back
-          </button>
-        ) : null}
-        {error ? <span className="error small"> {error}</span> : null}
+        {canRollBack && production ? <RefreshingActionButton action={rollBackProduction}>Roll back</RefreshingActionButton> : null}
       </p>
       {promotions.length === 0 ? (
         <p className="muted small">No model has been promoted yet.</p>

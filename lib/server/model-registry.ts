@@ -1,34 +1,6 @@
 import type { BlobStore } from "./storage";
 import { db as defaultDb, type Db } from "./db";
 
-/** Every model version with its validation mAP50 (training's) and its newest test-split evaluation. */
-export async function listModelVersions(database: Db = defaultDb()) {
-  const rows = await database.modelVersion.findMany({
-    orderBy: [{ name: "asc" }, { version: "desc" }],
-    select: {
-      id: true,
-      name: true,
-      version: true,
-      kind: true,
-      stage: true,
-      inputSize: true,
-      createdAt: true,
-      trainingMetrics: true,
-      dataset: { select: { name: true } },
-      evaluations: { where: { split: "test" }, orderBy: { createdAt: "desc" }, take: 1, select: { metrics: true, perClass: true, imageCount: true } },
-    },
-  });
-  return rows.map(({ trainingMetrics, evaluations, ...row }) => {
-    const test = evaluations[0];
-    const metrics = test?.metrics as { AP50: number; AP: number } | undefined;
-    return {
-      ...row,
-      valMAP50: (trainingMetrics as { val?: { mAP50?: number } } | null)?.val?.mAP50 ?? null,
-      test: test && metrics ? { images: test.imageCount, mAP50: metrics.AP50, mAP50to95: metrics.AP, perClassAP50: Object.fromEntries((test.perClass as Array<{ className: string; AP50: number }>).map((c) => [c.className, c.AP50])) } : null,
-    };
-  });
-}
-
 export class ModelNotFoundError extends Error {}
 export class NothingToRollBackError extends Error {}
 

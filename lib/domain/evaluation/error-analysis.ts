@@ -1,5 +1,5 @@
 import type { PixelBox } from "../box";
-import { cocoIou, prepareEvaluation } from "./prepared";
+import { boxIou, isIgnoredRegion, prepareEvaluation } from "./prepared";
 import type { Detection, EvaluationInput, GroundTruthBox } from "./types";
 
 /**
@@ -97,23 +97,6 @@ export interface ErrorAnalysis {
   images: ImageErrorSummary[];
   totals: { tp: number; fp: number; missed: number; fpByReason: Record<FalsePositiveReason, number> };
 }
-
-/** IoU of a detection box with a ground-truth box, COCO's arithmetic (crowd: over the detection's area). */
-function boxIou(detection: PixelBox, truth: PixelBox, crowd: boolean): number {
-  return cocoIou(
-    detection.xmin,
-    detection.ymin,
-    detection.xmax - detection.xmin,
-    detection.ymax - detection.ymin,
-    truth.xmin,
-    truth.ymin,
-    truth.xmax - truth.xmin,
-    truth.ymax - truth.ymin,
-    crowd,
-  );
-}
-
-const isIgnoredRegion = (b: GroundTruthBox): boolean => b.iscrowd === true || b.ignore === true;
 
 const noReasons = (): Record<FalsePositiveReason, number> => ({
   duplicate: 0,

@@ -1,5 +1,5 @@
 import type { PixelBox } from "../box";
-import { cocoIou, prepareEvaluation } from "./prepared";
+import { boxIou, isIgnoredRegion, prepareEvaluation } from "./prepared";
 import type { Detection, EvaluationInput, GroundTruthBox } from "./types";
 
 /**
@@ -110,23 +110,6 @@ interface Thresholds {
   matchIou: number;
   overlapIou: number;
 }
-
-/** IoU of a prediction box with a label (or another prediction), COCO's arithmetic. */
-function boxIou(prediction: PixelBox, label: PixelBox, crowd: boolean): number {
-  return cocoIou(
-    prediction.xmin,
-    prediction.ymin,
-    prediction.xmax - prediction.xmin,
-    prediction.ymax - prediction.ymin,
-    label.xmin,
-    label.ymin,
-    label.xmax - label.xmin,
-    label.ymax - label.ymin,
-    crowd,
-  );
-}
-
-const isIgnoredRegion = (b: GroundTruthBox): boolean => b.iscrowd === true || b.ignore === true;
 
 const formatScore = (x: number): string => x.toFixed(2);
 

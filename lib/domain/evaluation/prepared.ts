@@ -1,5 +1,5 @@
 import type { PixelBox } from "../box";
-import { EvaluationInputError, type EvaluationInput } from "./types";
+import { EvaluationInputError, type EvaluationInput, type GroundTruthBox } from "./types";
 
 /**
  * The evaluation input validated once and laid out in typed arrays, shared by every metric.
@@ -63,6 +63,14 @@ export function cocoIou(
   const da = dw * dh;
   return inter / (crowd ? da : da + gw * gh - inter);
 }
+
+/** cocoIou of two boxes in Masklab's convention (a detection's and a ground truth's, crowd rule for the latter). */
+export function boxIou(detection: PixelBox, truth: PixelBox, crowd: boolean): number {
+  return cocoIou(detection.xmin, detection.ymin, detection.xmax - detection.xmin, detection.ymax - detection.ymin, truth.xmin, truth.ymin, truth.xmax - truth.xmin, truth.ymax - truth.ymin, crowd);
+}
+
+/** Crowd and ignore-flagged boxes: never a miss, and what they absorb is not counted. */
+export const isIgnoredRegion = (b: GroundTruthBox): boolean => b.iscrowd === true || b.ignore === true;
 
 /** IoU between prepared detection d and prepared ground truth g (crowd rule included). */
 export function preparedIou(p: PreparedEvaluation, d: number, g: number): number {
