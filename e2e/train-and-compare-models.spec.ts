@@ -49,7 +49,7 @@ test("an ML lead trains the two-stage (Faster R-CNN-style) model from the browse
 });
 
 // Runs after the two tests above (one file runs in order): both models are trained and scored on the test split.
-test("an ML lead compares the two models, moves the confidence slider, opens a false positive in the editor, and promotes one", async ({ page }) => {
+test("an ML lead compares the two models, moves the confidence slider, opens a false positive in the editor, sends a label issue to review, and promotes one", async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto("/models");
   const table = page.getByRole("table", { name: "Model benchmark" });
@@ -86,6 +86,7 @@ test("an ML lead compares the two models, moves the confidence slider, opens a f
   // The evaluation page recomputes at the slider's confidence: at 0 every kept detection counts.
   await one.getByRole("link", { name: "sample-facemask-mld1s-n v1" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("sample-facemask-mld1s-n v1");
+  const evaluationUrl = page.url();
   const slider = page.getByRole("slider", { name: "Confidence threshold" });
   await expect(page.getByTestId("confidence-value")).toHaveText("0.25");
   const confusion = page.getByRole("table", { name: "Confusion matrix" });
@@ -107,6 +108,18 @@ test("an ML lead compares the two models, moves the confidence slider, opens a f
   await card.getByRole("link", { name: "Open in editor" }).click();
   await expect(page).toHaveURL(/\/label\/[A-Za-z0-9_-]+\?split=test$/);
   await expect(page.getByText(fileName).first()).toBeVisible();
+
+  // Label issues: at a low score floor the young model contradicts some labels; a ticked image
+  // goes to the review queue with the finder's reasons as a review comment.
+  await page.goto(`${evaluationUrl}/label-issues`);
+  await page.getByRole("spinbutton", { name: "Score floor" }).fill("0.05");
+  await expect(page.getByTestId("issue-count")).not.toHaveText(/^0 images/);
+  const flagged = page.getByTestId("issue-card").first();
+  await flagged.getByRole("checkbox").check();
+  await page.getByRole("button", { name: "Send 1 to the review queue" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Sent 1 image" })).toContainText("Sent 1 image to the review queue");
+  await flagged.getByRole("link", { name: "Open in editor" }).click();
+  await expect(page.getByTestId("comments")).toContainText("Label-issue finder (sample-facemask-mld1s-n v1, test split): ");
 
   // Promote the one-stage model, then the two-stage one, then roll back.
   await page.goto("/models");
