@@ -33,7 +33,7 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
         </ul>
       </details>
       {rows.length === 0 ? (
-        <EmptyState title="No evaluated model versions yet">Trained models appear here with their test-split benchmarks.</EmptyState>
+        <EmptyState title="No model versions yet">Trained models appear here with their test-split benchmarks.</EmptyState>
       ) : (
         <BenchmarkBoard rows={rows} scopes={scopes} filter={filter} canPromote={canPromote} />
       )}

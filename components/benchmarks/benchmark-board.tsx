@@ -22,7 +22,7 @@ export function BenchmarkBoard({ rows, scopes, filter, canPromote }: { rows: Ben
   const columns = useMemo(() => benchmarkColumns(rows), [rows]);
   const best = useMemo(() => bestRowsPerColumn(rows, columns), [rows, columns]);
   const [sort, setSort] = useState<{ key: string; direction: "asc" | "desc" } | null>(null);
-  const [compared, setCompared] = useState<string[]>(() => rows.slice(0, 3).map((r) => r.evaluationId));
+  const [compared, setCompared] = useState<string[]>(() => rows.flatMap((r) => (r.evaluationId ? [r.evaluationId] : [])).slice(0, 3));
   const sorted = useMemo(() => {
     const column = columns.find((c) => c.key === sort?.key);
     return column && sort ? sortBenchmarkRows(rows, column, sort.direction) : rows;
@@ -95,21 +95,25 @@ export function BenchmarkBoard({ rows, scopes, filter, canPromote }: { rows: Ben
           </thead>
           <tbody>
             {sorted.map((row) => (
-              <tr key={row.evaluationId}>
+              <tr key={row.key}>
                 <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`compare ${row.model}`}
-                    checked={compared.includes(row.evaluationId)}
-                    onChange={(e) => setCompared((ids) => (e.target.checked ? [...ids, row.evaluationId] : ids.filter((id) => id !== row.evaluationId)))}
-                  />
+                  {row.evaluationId ? (
+                    <input
+                      type="checkbox"
+                      aria-label={`compare ${row.model}`}
+                      checked={compared.includes(row.evaluationId)}
+                      onChange={(e) => setCompared((ids) => (e.target.checked ? [...ids, row.evaluationId!] : ids.filter((id) => id !== row.evaluationId)))}
+                    />
+                  ) : (
+                    <span className="muted small">not evaluated</span>
+                  )}
                 </td>
                 {columns.map((c) => {
-                  const isBest = best.get(c.key)?.has(row.evaluationId) ?? false;
+                  const isBest = best.get(c.key)?.has(row.key) ?? false;
                   const text = formatCell(c, row);
                   return (
                     <td key={c.key} className={[c.digits !== undefined ? "num" : "", isBest ? "best" : ""].join(" ").trim() || undefined} title={isBest ? "best in this column" : undefined}>
-                      {c.key === "model" ? <Link href={`/models/evaluations/${row.evaluationId}`}>{text}</Link> : text}
+                      {c.key === "model" && row.evaluationId ? <Link href={`/models/evaluations/${row.evaluationId}`}>{text}</Link> : text}
                       {isBest ? <span className="visually-hidden"> (best)</span> : null}
                     </td>
                   );
@@ -120,7 +124,7 @@ export function BenchmarkBoard({ rows, scopes, filter, canPromote }: { rows: Ben
           </tbody>
         </table>
       </div>
-      <CompareCurves evaluationIds={compared} labels={Object.fromEntries(rows.map((r) => [r.evaluationId, `${r.model} (${r.dataset} ${r.split})`]))} />
+      <CompareCurves evaluationIds={compared} labels={Object.fromEntries(rows.flatMap((r) => (r.evaluationId ? [[r.evaluationId, `${r.model} (${r.dataset} ${r.split})`]] : [])))} />
     </>
   );
 }

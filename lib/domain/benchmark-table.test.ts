@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { benchmarkColumns, benchmarkCsv, benchmarkMarkdown, bestRowsPerColumn, formatCell, sortBenchmarkRows, type BenchmarkRow } from "./benchmark-table";
 
 const row = (id: string, extra: Partial<BenchmarkRow>): BenchmarkRow => ({
+  key: id,
   modelVersionId: `m-${id}`,
   evaluationId: id,
   model: `model-${id} v1`,

@@ -26,8 +26,11 @@ export interface BenchmarkLatency {
 }
 
 export interface BenchmarkRow {
+  /** unique per row: the evaluation's id, or the model version's for one not evaluated */
+  key: string;
   modelVersionId: string;
-  evaluationId: string;
+  /** null: the model version has no evaluation on the filtered split (its figures are −1) */
+  evaluationId: string | null;
   model: string;
   kind: string;
   stage: string;
@@ -49,7 +52,7 @@ export interface BenchmarkRow {
   sizeBytes: number | null;
   parameterCount: number | null;
   trainingSeconds: number | null;
-  evaluatedAt: string;
+  evaluatedAt: string | null;
 }
 
 export interface BenchmarkColumn {
@@ -102,7 +105,7 @@ export function formatCell(column: BenchmarkColumn, row: BenchmarkRow): string {
 }
 
 /**
- * Per column with a direction, the ids of the rows holding its best value (several on a tie).
+ * Per column with a direction, the keys of the rows holding its best value (several on a tie).
  * Values are compared as shown (rounded to the column's digits), so a highlight never separates
  * two figures that read the same. A column where every row ties, or only one row has a value,
  * has no best.
@@ -112,7 +115,7 @@ export function bestRowsPerColumn(rows: readonly BenchmarkRow[], columns: readon
   for (const column of columns) {
     if (!column.better) continue;
     const shown = rows
-      .map((row) => ({ id: row.evaluationId, value: column.value(row) }))
+      .map((row) => ({ id: row.key, value: column.value(row) }))
       .filter((c): c is { id: string; value: number } => typeof c.value === "number")
       .map((c) => ({ id: c.id, value: Number(c.value.toFixed(column.digits ?? 6)) }));
     if (shown.length < 2) continue;
@@ -151,7 +154,7 @@ export function benchmarkMarkdown(rows: readonly BenchmarkRow[], columns: readon
   const cells = rows.map((row) =>
     columns.map((c) => {
       const text = formatCell(c, row).replaceAll("|", "\\|");
-      return best.get(c.key)?.has(row.evaluationId) ? `**${text}**` : text;
+      return best.get(c.key)?.has(row.key) ? `**${text}**` : text;
     }),
   );
   return markdownTable([columns.map((c) => c.header), ...cells], { align: columns.map((c) => (c.digits !== undefined ? "r" : "l")) });

@@ -119,3 +119,20 @@ describe("promotion", () => {
     expect((await rollBackProduction({ db: env.db })).promoted.id).toBe(flawed.id);
   });
 });
+
+describe("a model version never evaluated", () => {
+  it("is a row without figures in the unfiltered table, never best, and absent when a split is chosen", async () => {
+    const fresh = await registerModelVersion(
+      { name: "fresh", kind: "two_stage", datasetId: env.summary.datasetId, trainingJobId: null, files: { "model.json": new TextEncoder().encode("{}") }, classes: [...FACEMASK_CLASSES], inputSize: 128, parameterCount: 10, trainingMetrics: {} },
+      env.store,
+      env.db,
+    );
+    const rows = await benchmarkRows({}, env.db);
+    const row = rows.find((r) => r.modelVersionId === fresh.id)!;
+    expect(row).toMatchObject({ key: fresh.id, evaluationId: null, split: "not evaluated", mAP50: -1, bestF1: null });
+    const best = bestRowsPerColumn(rows, benchmarkColumns(rows));
+    // No figure, so never the best figure.
+    for (const key of ["mAP50", "mAP50to95", "precision", "recall", "f1", "bestF1", "accuracy"]) expect(best.get(key)?.has(fresh.id) ?? false).toBe(false);
+    expect((await benchmarkRows({ split: "test" }, env.db)).some((r) => r.modelVersionId === fresh.id)).toBe(false);
+  });
+});

@@ -7,7 +7,7 @@ type StoredMetrics = Omit<EvaluationReport, "perClass">;
 /**
  * The benchmark table's rows: per model version, its newest evaluation on each dataset split it
  * was evaluated on (filtered by dataset and split when given), with its latency figures per
- * backend, size and training time.
+ * backend, size and training time; a version with no such evaluation gets one row without figures.
  */
 export async function benchmarkRows(filter: { datasetId?: string; split?: string } = {}, database: Db = defaultDb()): Promise<BenchmarkRow[]> {
   const evaluations = await database.evaluation.findMany({
@@ -33,7 +33,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
           sizeBytes: true,
           parameterCount: true,
           trainingMetrics: true,
-          latencyRuns: { orderBy: { createdAt: "desc" }, select: { backend: true, runtime: true, machine: true, batchSize: true, p50Ms: true, p95Ms: true, throughputIps: true, createdAt: true } },
+          latencyRuns: LATENCY_RUNS,
         },
       },
     },
@@ -49,6 +49,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
     const metrics = evaluation.metrics as unknown as StoredMetrics;
     const perClass = evaluation.perClass as unknown as EvaluationReport["perClass"];
     rows.push({
+      key: evaluation.id,
       modelVersionId: model.id,
       evaluationId: evaluation.id,
       model: `${model.name} v${model.version}`,
@@ -71,8 +72,42 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
       evaluatedAt: evaluation.createdAt.toISOString(),
     });
   }
+  // Versions never evaluated still belong in the table (to promote, or to see they were never
+  // scored), with no figures; a split filter asks for that split's figures, so it leaves them out.
+  const scored = new Set(rows.map((r) => r.modelVersionId));
+  const unscored = filter.split ? [] : await database.modelVersion.findMany({
+    where: { id: { notIn: [...scored] }, datasetId: filter.datasetId },
+    select: { id: true, name: true, version: true, kind: true, stage: true, sizeBytes: true, parameterCount: true, trainingMetrics: true, datasetId: true, dataset: { select: { name: true } }, latencyRuns: LATENCY_RUNS },
+  });
+  for (const model of unscored) {
+    rows.push({
+      key: model.id,
+      modelVersionId: model.id,
+      evaluationId: null,
+      model: `${model.name} v${model.version}`,
+      kind: model.kind,
+      stage: model.stage,
+      dataset: model.dataset.name,
+      datasetId: model.datasetId,
+      split: "not evaluated",
+      images: 0,
+      mAP50: -1,
+      mAP50to95: -1,
+      perClassAP50: {},
+      atThreshold: { threshold: -1, precision: -1, recall: -1, f1: -1 },
+      bestF1: null,
+      accuracy: -1,
+      latency: latencyByBackend(model.latencyRuns),
+      sizeBytes: model.sizeBytes,
+      parameterCount: model.parameterCount,
+      trainingSeconds: (model.trainingMetrics as { trainingSeconds?: number } | null)?.trainingSeconds ?? null,
+      evaluatedAt: null,
+    });
+  }
   return rows.sort((a, b) => a.model.localeCompare(b.model, undefined, { numeric: true }));
 }
+
+const LATENCY_RUNS = { orderBy: { createdAt: "desc" }, select: { backend: true, runtime: true, machine: true, batchSize: true, p50Ms: true, p95Ms: true, throughputIps: true, createdAt: true } } as const;
 
 const pick = (p: { threshold: number; precision: number; recall: number; f1: number }) => ({ threshold: p.threshold, precision: p.precision, recall: p.recall, f1: p.f1 });
 
