@@ -58,7 +58,7 @@ test("an annotator cannot promote a model, not even through the API; an ML lead 
 
   const annotator = await pageAs(browser, "annotator");
   await annotator.goto("/models");
-  await expect(annotator.getByRole("row", { name: /e2e-detector v1/ })).toBeVisible();
+  await expect(annotator.getByRole("table", { name: "Model benchmark" }).getByRole("row", { name: /e2e-detector v1/ })).toBeVisible();
   await expect(annotator.getByRole("button", { name: /Promote/ })).toHaveCount(0);
   const direct = await annotator.request.post(`/api/models/${model.id}/promote`, { headers: await csrfHeader(annotator) });
   expect(direct.status()).toBe(403);
@@ -67,7 +67,8 @@ test("an annotator cannot promote a model, not even through the API; an ML lead 
   const lead = await pageAs(browser, "ml_lead");
   await lead.goto("/models");
   await lead.getByRole("button", { name: "Promote e2e-detector v1" }).click();
-  await expect(lead.getByRole("row", { name: /e2e-detector v1/ })).toContainText("production");
+  await expect(lead.getByRole("table", { name: "Model benchmark" }).getByRole("row", { name: /e2e-detector v1/ })).toContainText("production");
+  await expect(lead.getByRole("table", { name: "Promotion history" })).toContainText("promoted e2e-detector v1");
   expect((await database.modelVersion.findUniqueOrThrow({ where: { id: model.id } })).stage).toBe("production");
 
   const admin = await pageAs(browser, "admin");
