@@ -3,7 +3,7 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Native modules stay outside the server bundle and load from node_modules at run time.
-  serverExternalPackages: ["sharp", "better-sqlite3", "@prisma/adapter-better-sqlite3", "@node-rs/argon2"],
+  serverExternalPackages: ["sharp", "better-sqlite3", "@prisma/adapter-better-sqlite3", "@node-rs/argon2", "@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "@tensorflow/tfjs-backend-webgpu", "webgpu"],
   // Pages get a per-request CSP with a nonce from proxy.ts; these headers apply to every response.
   async headers() {
     return [

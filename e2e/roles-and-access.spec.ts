@@ -87,8 +87,9 @@ test("an ML lead creates an API key, a machine client uses it, and revoking it l
   expect(key).toMatch(/^mk_/);
 
   const client = await playwright.request.newContext({ baseURL: E2E_BASE_URL, storageState: { cookies: [], origins: [] } });
-  const predict = () => client.post("/api/predict", { headers: { Authorization: `Bearer ${key}` }, data: {} });
-  // Authenticated: the answer is about serving, not about who is asking.
+  const onePixel = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+  const predict = () => client.post("/api/predict", { headers: { Authorization: `Bearer ${key}`, "Content-Type": "image/png" }, data: onePixel });
+  // Authenticated: the answer is about serving (the model promoted above has no artifact), not about who is asking.
   expect((await predict()).status()).toBe(503);
   expect((await client.post("/api/predict", { data: {} })).status()).toBe(401);
   // A predict key is not an export key.

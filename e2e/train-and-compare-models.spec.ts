@@ -1,4 +1,6 @@
 import { expect, test } from "@playwright/test";
+import sharp from "sharp";
+import { csrfHeader } from "./support/accounts";
 
 test("an ML lead starts a quick training job, watches it, and finds the new model version", async ({ page }) => {
   test.setTimeout(240_000);
@@ -139,4 +141,12 @@ test("an ML lead compares the two models, moves the confidence slider, opens a f
   await expect(history.nth(1)).toContainText("rolled back to sample-facemask-mld1s-n v1 (replacing sample-facemask-mld2s-n v1)");
   await expect(history.nth(2)).toContainText("promoted sample-facemask-mld2s-n v1 (replacing sample-facemask-mld1s-n v1)");
   await expect(history.nth(3)).toContainText("promoted sample-facemask-mld1s-n v1");
+
+  // The model in production serves: a photo through the prediction API, boxes in its own pixels.
+  const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: "#9a8878" } }).jpeg().toBuffer();
+  const served = await page.request.post("/api/v1/predict?source=e2e", { headers: { ...(await csrfHeader(page)), "Content-Type": "image/jpeg" }, data: photo });
+  expect(served.status()).toBe(200);
+  const answer = await served.json();
+  expect(answer).toMatchObject({ model: { name: "sample-facemask-mld1s-n", version: 1 }, image: { width: 320, height: 240 } });
+  expect(Array.isArray(answer.detections)).toBe(true);
 });

@@ -15,30 +15,40 @@ export class HttpError extends Error {
 
 export const DEFAULT_JSON_LIMIT = 64 * 1024;
 
-/**
- * Reads a JSON body of at most maxBytes (counted as it streams, whatever Content-Length says)
- * and validates it; 413 / 400 otherwise.
- */
-export async function readJson<T>(request: Request, schema: z.ZodType<T>, maxBytes = DEFAULT_JSON_LIMIT): Promise<T> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > maxBytes) throw new HttpError(413, `the request is too large (limit ${maxBytes} bytes)`);
-  let text = "";
+/** The whole body as bytes, at most maxBytes (counted as it streams, whatever Content-Length says); 413 otherwise. */
+export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const tooLarge = () => new HttpError(413, `the request is too large (limit ${maxBytes} bytes)`);
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
   if (request.body) {
     const reader = request.body.getReader();
-    const decoder = new TextDecoder();
-    let size = 0;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {
         await reader.cancel();
-        throw new HttpError(413, `the request is too large (limit ${maxBytes} bytes)`);
+        throw tooLarge();
       }
-      text += decoder.decode(value, { stream: true });
+      chunks.push(value);
     }
-    text += decoder.decode();
   }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+/**
+ * Reads a JSON body of at most maxBytes (counted as it streams, whatever Content-Length says)
+ * and validates it; 413 / 400 otherwise.
+ */
+export async function readJson<T>(request: Request, schema: z.ZodType<T>, maxBytes = DEFAULT_JSON_LIMIT): Promise<T> {
+  const text = new TextDecoder().decode(await readBody(request, maxBytes));
   let json: unknown;
   try {
     json = JSON.parse(text);

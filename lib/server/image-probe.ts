@@ -39,28 +39,12 @@ const BITS: Record<string, number> = { uchar: 8, char: 8, ushort: 16, short: 16,
  * EXIF: boxes refer to the stored pixel grid.
  */
 export async function probeImage(bytes: Buffer): Promise<ImageProbe> {
-  if (bytes.length === 0) throw new ImageProbeError("image-empty", "the file is empty");
-  if (bytes.length > IMAGE_LIMITS.maxBytes) {
-    throw new ImageProbeError("image-too-large", `${bytes.length} bytes is over the ${IMAGE_LIMITS.maxBytes}-byte limit`);
-  }
-  let meta: Metadata;
-  try {
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch (error) {
-    throw new ImageProbeError("image-unreadable", `not a readable image (${(error as Error).message})`);
-  }
-  const { width, height, format } = meta;
-  if (!width || !height || !format) throw new ImageProbeError("image-unreadable", "the image has no dimensions");
-  if (width * height > IMAGE_LIMITS.maxPixels) {
-    throw new ImageProbeError("image-too-many-pixels", `${width}x${height} is over the ${IMAGE_LIMITS.maxPixels}-pixel limit`);
-  }
+  const { width, height, format, meta } = await checkImageHeader(bytes);
   let thumbnail: Buffer;
   try {
     thumbnail = await makeThumbnail(bytes);
   } catch (error) {
-    const message = (error as Error).message;
-    const truncated = /premature|truncat|end of (file|stream)|corrupt|incomplete/i.test(message);
-    throw new ImageProbeError(truncated ? "image-truncated" : "image-unreadable", `the image cannot be decoded (${message.split("\n")[0]})`);
+    throw decodeError(error);
   }
   return {
     width,
@@ -72,6 +56,36 @@ export async function probeImage(bytes: Buffer): Promise<ImageProbe> {
     hasAlpha: meta.hasAlpha ?? false,
     thumbnail,
   };
+}
+
+/**
+ * The checks that need only the header: not empty, not over the byte limit, a format sharp
+ * reads, dimensions within the pixel limit. Nothing is decoded yet.
+ */
+export async function checkImageHeader(bytes: Buffer, limits: { maxBytes: number; maxPixels: number } = IMAGE_LIMITS) {
+  if (bytes.length === 0) throw new ImageProbeError("image-empty", "the file is empty");
+  if (bytes.length > limits.maxBytes) {
+    throw new ImageProbeError("image-too-large", `${bytes.length} bytes is over the ${limits.maxBytes}-byte limit`);
+  }
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw new ImageProbeError("image-unreadable", `not a readable image (${(error as Error).message})`);
+  }
+  const { width, height, format } = meta;
+  if (!width || !height || !format) throw new ImageProbeError("image-unreadable", "the image has no dimensions");
+  if (width * height > limits.maxPixels) {
+    throw new ImageProbeError("image-too-many-pixels", `${width}x${height} is over the ${limits.maxPixels}-pixel limit`);
+  }
+  return { width, height, format, meta };
+}
+
+/** A decode failure as the probe reports it: truncated files say so. */
+export function decodeError(error: unknown): ImageProbeError {
+  const message = (error as Error).message;
+  const truncated = /premature|truncat|end of (file|stream)|corrupt|incomplete/i.test(message);
+  return new ImageProbeError(truncated ? "image-truncated" : "image-unreadable", `the image cannot be decoded (${message.split("\n")[0]})`);
 }
 
 /** JPEG, at most THUMBNAIL_SIZE on its longer side, RGB on white; fails on truncated input. */

@@ -94,8 +94,12 @@ async function activate(backend: NodeBackend): Promise<void> {
 let wasmPrepared = false;
 function prepareWasm(): void {
   if (wasmPrepared) return;
-  const require = createRequire(import.meta.url);
-  const dist = path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"));
+  // Node's own require, out of the bundler's sight: in the Next.js server bundle a plain
+  // require.resolve becomes a module id, and resolving the .wasm file by name makes the bundler
+  // try to compile it. The package's Node entry sits next to its .wasm files.
+  const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.("node:module") as { createRequire: typeof createRequire } | undefined;
+  const require = (builtin?.createRequire ?? createRequire)(import.meta.url);
+  const dist = path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm"));
   setWasmPaths(`${dist}${path.sep}`);
   registerWasmTrainingKernels();
   wasmPrepared = true;

@@ -206,7 +206,9 @@ describe("accounts", () => {
 });
 
 describe("API keys", () => {
-  const predict = (key: string) => predictRoute(new Request("http://localhost/api/predict", { method: "POST", headers: { Authorization: `Bearer ${key}` }, body: "{}" }), noParams);
+  // A 1×1 PNG: a request the prediction API accepts, so what it answers is about the caller.
+  const onePixel = Uint8Array.from(Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64"));
+  const predict = (key: string) => predictRoute(new Request("http://localhost/api/predict", { method: "POST", headers: { Authorization: `Bearer ${key}`, "Content-Type": "image/png" }, body: onePixel }), noParams);
 
   it("are shown once, stored hashed, and a valid predict key reaches the prediction API", async () => {
     const lead = await newUser("ml_lead");

@@ -44,6 +44,7 @@ const MATRIX: Record<string, Permission | "public"> = {
   "GET /api/evaluations/[id]": "data.view",
   "POST /api/evaluations/[id]/review": "labels.review",
   "POST /api/predict": "models.predict",
+  "POST /api/v1/predict": "models.predict",
   "GET /api/training-jobs": "data.view",
   "POST /api/training-jobs": "training.manage",
   "GET /api/training-jobs/[id]": "data.view",

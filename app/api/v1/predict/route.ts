@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { actorUserId, guarded } from "@/lib/server/auth/guard";
+import { limiters } from "@/lib/server/auth/rate-limit";
+import { HttpError, parseOrThrow, readBody } from "@/lib/server/http";
+import { ImageProbeError } from "@/lib/server/image-probe";
+import { ModelLoadError, modelServer, NoModelError } from "@/lib/server/serving/model-server";
+import { PREDICT_LIMITS, predictImage } from "@/lib/server/serving/predict";
+import { blobStore } from "@/lib/server/storage";
+
+export const dynamic = "force-dynamic";
+
+const querySchema = z.object({
+  /** a model version (id, NAME, NAME@VERSION); the production one when left out */
+  model: z.string().regex(/^[A-Za-z0-9_.@-]{1,100}$/, "not a model reference").optional(),
+  /** the caller's source or camera tag, logged with the prediction */
+  source: z.string().regex(/^[A-Za-z0-9_.:/-]{1,64}$/, "use letters, digits and _.:/- (at most 64)").optional(),
+  /** keep the image with the prediction log (off by default: privacy) */
+  keep: z.enum(["0", "1", "false", "true"]).optional(),
+});
+
+const MULTIPART_SLACK = 64 * 1024;
+
+/**
+ * POST an image → { predictionId, model, image, detections: [{ className, score, box }], summary,
+ * imageStatistics, timing }: the production model (or ?model=) on one image, boxes in image
+ * pixels. The image is the raw body (image/*, application/octet-stream) or the form field
+ * `image` of a multipart/form-data body. Callers: signed-in users or API keys with the predict
+ * scope, rate-limited per caller. Bad input is a 4xx saying what is wrong, never a 500.
+ */
+export const POST = guarded(
+  "models.predict",
+  async (request, { actor }) => {
+    const caller = actor.kind === "apiKey" ? `key:${actor.keyId}` : `user:${actorUserId(actor)}`;
+    const decision = limiters().predictionsPerCaller.hit(caller);
+    if (!decision.allowed) throw new HttpError(429, "too many prediction requests: slow down", {}, { "Retry-After": String(decision.retryAfterSeconds) });
+    const query = parseOrThrow(querySchema, Object.fromEntries(new URL(request.url).searchParams), "query");
+    const bytes = await imageOf(request);
+    const store = blobStore();
+    try {
+      const result = await predictImage(bytes, { model: query.model, source: query.source, keepImage: query.keep === "1" || query.keep === "true" }, { server: modelServer(store), store });
+      return Response.json(result, { headers: { "Cache-Control": "no-store" } });
+    } catch (error) {
+      if (error instanceof ImageProbeError) throw new HttpError(error.code === "image-too-large" || error.code === "image-too-many-pixels" ? 413 : 400, error.message);
+      if (error instanceof NoModelError) throw new HttpError(query.model ? 404 : 503, error.message);
+      if (error instanceof ModelLoadError) throw new HttpError(503, error.message);
+      throw error;
+    }
+  },
+  { apiKey: true },
+);
+
+async function imageOf(request: Request): Promise<Buffer> {
+  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  if (type.startsWith("multipart/form-data")) {
+    const body = await readBody(request, PREDICT_LIMITS.maxBytes + MULTIPART_SLACK);
+    let form: FormData;
+    try {
+      form = await new Response(Buffer.from(body), { headers: { "content-type": type } }).formData();
+    } catch {
+      throw new HttpError(400, "the multipart body cannot be read");
+    }
+    const file = form.get("image");
+    if (!(file instanceof Blob)) throw new HttpError(400, "send the image in a form field named image");
+    return Buffer.from(await file.arrayBuffer());
+  }
+  if (type.startsWith("image/") || type.startsWith("application/octet-stream")) return Buffer.from(await readBody(request, PREDICT_LIMITS.maxBytes));
+  throw new HttpError(415, "send an image: the raw body (Content-Type image/jpeg, image/png, …) or a multipart/form-data field named image");
+}
