@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { EvaluationView } from "@/lib/api-contracts";
 import { findLabelIssues } from "@/lib/domain/evaluation/label-issues";
-import { getAnnotations, saveAnnotations } from "./annotations";
+import { AnnotationConflictError, getAnnotations, saveAnnotations } from "./annotations";
 import { db as defaultDb, type Db } from "./db";
 import { readEvaluationSnapshot } from "./model-evaluation";
 import { addComment } from "./review-comments";
@@ -81,11 +81,18 @@ export async function sendLabelIssuesToReview(
     await addComment(imageId, { body: `${source}: ${reasons.join("; ")}`.slice(0, 2_000) }, { authorId: deps.actorId, db: database });
     const current = await getAnnotations(imageId, database);
     if (current.set.labelStatus === "reviewed") {
-      await saveAnnotations(
-        imageId,
-        { expectedVersion: current.version, labelStatus: "labeled", boxes: current.set.boxes, note: `${source}: sent back for review` },
-        { authorId: deps.actorId, action: "review", db: database },
-      );
+      try {
+        await saveAnnotations(
+          imageId,
+          { expectedVersion: current.version, labelStatus: "labeled", boxes: current.set.boxes, note: `${source}: sent back for review` },
+          { authorId: deps.actorId, action: "review", db: database },
+        );
+      } catch (error) {
+        // Someone saved the image a moment ago: their edit wins; the comment already says why to look.
+        if (!(error instanceof AnnotationConflictError)) throw error;
+        skipped.push({ imageId, reason: "its labels changed while it was being sent: the comment is added, the status left as it is" });
+        continue;
+      }
     }
     sent.push(imageId);
   }
