@@ -6,7 +6,7 @@ import type { EvaluationInput } from "@/lib/domain/evaluation/types";
 import { db as defaultDb, type Db } from "./db";
 import { readModelFiles } from "./model-registry";
 import type { BlobStore } from "./storage";
-import { detectImages, EVALUATION_POSTPROCESS } from "./training/evaluate-split";
+import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf } from "./training/evaluate-split";
 import { loadSplit } from "./training/training-data";
 
 /**
@@ -31,11 +31,7 @@ export async function evaluateOnTestSplit(modelVersionId: string, deps: { store:
   const { model, metadata } = await modelFromFiles((await readModelFiles(version.artifactKey, deps.store)) as unknown as ArtifactFiles);
   try {
     const outputs = await detectImages(detectorFor(model, metadata), deps.store, images, EVALUATION_POSTPROCESS);
-    const snapshot: EvaluationInput = {
-      classes,
-      images: images.map((image) => ({ imageId: image.imageId, fileName: image.fileName, width: image.width, height: image.height, boxes: image.boxes.map((b) => ({ className: classes[b.classIndex]!, box: b.box, difficult: b.difficult })) })),
-      detections: outputs.flatMap(({ image, detections }) => detections.map((d) => ({ imageId: image.imageId, className: classes[d.classIndex]!, box: d.box, score: d.score }))),
-    };
+    const snapshot = evaluationInputOf(classes, images, outputs);
     return await storeEvaluation({ modelVersionId, datasetId: version.datasetId, split: "test", snapshot, postprocess: EVALUATION_POSTPROCESS }, { store: deps.store, db: database });
   } finally {
     model.dispose();

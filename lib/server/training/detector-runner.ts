@@ -7,7 +7,6 @@ import { useJobBackend } from "@/lib/detection/tf/node-backend";
 import { detectorMetadata, RECIPES, type DetectorKind, type RecipeOptions } from "@/lib/detection/recipes";
 import { epochSamples, repeatFactors } from "@/lib/detection/class-aware-sampling";
 import { findLabelIssues } from "@/lib/domain/evaluation/label-issues";
-import type { EvaluationInput } from "@/lib/domain/evaluation/types";
 import { SeededRandom } from "@/lib/domain/random";
 import { stratifiedFolds } from "@/lib/domain/split";
 import type { Detection as ModelDetection } from "@/lib/detection/nms";
@@ -20,7 +19,7 @@ import { registerModelVersion } from "../model-registry";
 import { loadFaceSsdMobileNetWeights } from "../pretrained-weights";
 import type { BlobStore } from "../storage";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint";
-import { detectImages, EVALUATION_POSTPROCESS, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
+import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
 import { cacheFeatures, featureBatch, prepareBatch, type CachedSample, type InputVariant } from "./feature-cache";
 import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
 import { loadSplit, type TrainingImage } from "./training-data";
@@ -314,12 +313,8 @@ async function crossValidate(
     }
     await context.log("info", `${prefix}epoch ${best.epoch} kept (val mAP50 ${best.metrics.mAP50.toFixed(3)}); held-out images predicted`);
   }
-  const snapshot: EvaluationInput = {
-    classes,
-    // In the datasets' split order, as each split is read (file names), not fold order.
-    images: all.map(({ image }) => ({ imageId: image.imageId, fileName: image.fileName, width: image.width, height: image.height, boxes: image.boxes.map((b) => ({ className: classes[b.classIndex]!, box: b.box, difficult: b.difficult })) })),
-    detections: predictions.flatMap(({ image, detections }) => detections.map((d) => ({ imageId: image.imageId, className: classes[d.classIndex]!, box: d.box, score: d.score }))),
-  };
+  // Images in the dataset's split order, as each split is read (file names), not fold order.
+  const snapshot = evaluationInputOf(classes, all.map((a) => a.image), predictions);
   const evaluation = await storeEvaluation({ modelVersionId: null, trainingJobId: context.job.id, datasetId: dataset.id, split: `cv${k}`, snapshot, postprocess: EVALUATION_POSTPROCESS }, deps);
   const metrics = evaluation.metrics as { AP50: number; AP: number };
   const flagged = findLabelIssues(snapshot).length;

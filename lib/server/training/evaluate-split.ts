@@ -1,7 +1,7 @@
 import type { Detection as ModelDetection } from "@/lib/detection/nms";
 import { DEFAULT_POSTPROCESS } from "@/lib/detection/recipes";
 import { evaluateCoco } from "@/lib/domain/evaluation/coco-eval";
-import type { Detection } from "@/lib/domain/evaluation/types";
+import type { Detection, EvaluationInput } from "@/lib/domain/evaluation/types";
 import type { Detector } from "@/lib/detection/detector";
 import type { BlobStore } from "../storage";
 import { prepareBatch } from "./feature-cache";
@@ -19,19 +19,22 @@ export interface SplitMetrics {
   perClassAP50: Record<string, number>;
 }
 
+/** Labelled images and a model's detections on them (image pixels) as the evaluation engine reads them: classes by name. */
+export function evaluationInputOf(
+  classes: readonly string[],
+  images: readonly TrainingImage[],
+  outputs: ReadonlyArray<{ image: TrainingImage; detections: readonly ModelDetection[] }>,
+): EvaluationInput {
+  return {
+    classes: [...classes],
+    images: images.map((image) => ({ imageId: image.imageId, fileName: image.fileName, width: image.width, height: image.height, boxes: image.boxes.map((b) => ({ className: classes[b.classIndex]!, box: b.box, difficult: b.difficult })) })),
+    detections: outputs.flatMap(({ image, detections }): Detection[] => detections.map((d) => ({ imageId: image.imageId, className: classes[d.classIndex]!, box: d.box, score: d.score }))),
+  };
+}
+
 /** A model's detections (image pixels) on a split's images → COCO metrics against their labels (difficult boxes count, as in COCO). */
 export function metricsOfDetections(outputs: Array<{ image: TrainingImage; detections: readonly ModelDetection[] }>, classes: readonly string[]): SplitMetrics {
-  const detections: Detection[] = [];
-  for (const { image, detections: found } of outputs) {
-    for (const d of found) {
-      detections.push({ imageId: image.imageId, className: classes[d.classIndex]!, box: d.box, score: d.score });
-    }
-  }
-  const result = evaluateCoco({
-    classes,
-    images: outputs.map(({ image }) => ({ imageId: image.imageId, boxes: image.boxes.map((b) => ({ className: classes[b.classIndex]!, box: b.box })) })),
-    detections,
-  });
+  const result = evaluateCoco(evaluationInputOf(classes, outputs.map((o) => o.image), outputs));
   return {
     mAP50: Math.max(0, result.summary.AP50),
     mAP50to95: Math.max(0, result.summary.AP),
