@@ -5,7 +5,7 @@ import type { PixelBox } from "@/lib/domain/box";
 import { db as defaultDb, type Db } from "../db";
 import { checkImageHeader, decodeError } from "../image-probe";
 import type { BlobStore } from "../storage";
-import { decodeImageRgb, pixelsTensor } from "../training/training-data";
+import { decodeImageRgb, pixelsTensor, type RgbImage } from "../training/training-data";
 import type { ModelServer } from "./model-server";
 
 /** What the prediction API accepts: smaller than imports (one photo per request), checked before decoding. */
@@ -53,9 +53,10 @@ export async function predictImage(
   const database = deps.db ?? defaultDb();
   const { width, height } = await checkImageHeader(bytes, PREDICT_LIMITS);
   const version = await deps.server.resolve(options.model);
-  // Decoded outside the inference queue (sharp works on its own threads); the tensor is made in
-  // the model's turn, once its TF.js backend is ready.
-  const [rgb, statistics] = await Promise.all([decodeImageRgb(bytes).catch((error: unknown) => Promise.reject(decodeError(error))), statisticsOf(bytes)]);
+  // Decoded once, outside the inference queue (sharp works on its own threads); the tensor is made
+  // in the model's turn, once its TF.js backend is ready.
+  const rgb = await decodeImageRgb(bytes).catch((error: unknown) => Promise.reject(decodeError(error)));
+  const statistics = await statisticsOf(rgb);
   let inferenceMs = 0;
   const found = await deps.server.run(version, async (detector) => {
     const pixels = pixelsTensor(rgb);
@@ -92,15 +93,13 @@ export async function predictImage(
   return { predictionId: logged.id, model: { id: version.id, name: version.name, version: version.version }, image: { width, height }, detections, summary, imageStatistics: statistics, timing: { inferenceMs, totalMs } };
 }
 
-/** Brightness, contrast and sharpness of the image as an 8-bit grayscale at most 256 px on a side. */
-async function statisticsOf(bytes: Buffer): Promise<ImageStatistics> {
-  const { data, info } = await sharp(bytes)
+/** Brightness, contrast and sharpness of the decoded image as an 8-bit grayscale at most 256 px on a side. */
+async function statisticsOf(rgb: RgbImage): Promise<ImageStatistics> {
+  const { data, info } = await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
     .resize(STATISTICS_SIZE, STATISTICS_SIZE, { fit: "inside", withoutEnlargement: true })
-    .removeAlpha()
     .greyscale()
     .raw()
-    .toBuffer({ resolveWithObject: true })
-    .catch((error: unknown) => Promise.reject(decodeError(error)));
+    .toBuffer({ resolveWithObject: true });
   return imageStatistics(new Uint8Array(data.buffer, data.byteOffset, info.width * info.height), info.width, info.height);
 }
 
