@@ -319,10 +319,10 @@ export function useEvaluation(id: string | null) {
   });
 }
 
-/** Several evaluations at once (the comparison charts), sharing useEvaluation's cache. */
-export function useEvaluations(ids: readonly string[]) {
+/** Several evaluations' figures and curves at once (the comparison charts), without their snapshots. */
+export function useEvaluationFigures(ids: readonly string[]) {
   return useQueries({
-    queries: ids.map((id) => ({ queryKey: ["evaluation", id], queryFn: () => getJson<EvaluationView>(`/api/evaluations/${encodeURIComponent(id)}`), staleTime: Infinity })),
+    queries: ids.map((id) => ({ queryKey: ["evaluation-figures", id], queryFn: () => getJson<EvaluationView>(`/api/evaluations/${encodeURIComponent(id)}?snapshot=0`), staleTime: Infinity })),
   });
 }
 

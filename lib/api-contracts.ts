@@ -112,6 +112,7 @@ export interface EvaluationView {
   postprocess: unknown;
   metrics: Omit<EvaluationReport, "perClass">;
   perClass: EvaluationReport["perClass"];
+  /** null for evaluations stored before snapshots, and when asked without (?snapshot=0) */
   snapshot: EvaluationInput | null;
 }
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { useEvaluations } from "../api-hooks";
+import { useEvaluationFigures } from "../api-hooks";
 
 const SERIES_COLORS = ["#2457c5", "#c0392b", "#1e8449", "#8e44ad", "#d68910", "#117a8b"];
 
@@ -51,7 +51,7 @@ export function CurveChart({ title, data, names, xLabel, yLabel, marker }: { tit
  * recall points) and micro F1 against confidence, one line per ticked model.
  */
 export function CompareCurves({ evaluationIds, labels }: { evaluationIds: string[]; labels: Record<string, string> }) {
-  const queries = useEvaluations(evaluationIds);
+  const queries = useEvaluationFigures(evaluationIds);
   const views = queries.flatMap((q) => (q.data ? [q.data] : []));
   if (evaluationIds.length === 0) return <p className="muted small">Tick models in the table to compare their curves.</p>;
   if (views.length === 0) return <p className="muted small">Loading curves…</p>;

@@ -47,6 +47,9 @@ describe("GET /api/evaluations/:id", () => {
     const view = await ok.json();
     expect(view).toMatchObject({ id: evaluationId, source: "m v1", split: "test", snapshot: { detections: [] } });
     expect(view.metrics.AP50).toBe(0); // nothing detected: AP 0 for the classes that have labels
+    const figures = await call(evaluationRoute.GET as unknown as Handler, `/api/evaluations/${evaluationId}?snapshot=0`, { id: evaluationId });
+    expect(await figures.json()).toMatchObject({ id: evaluationId, snapshot: null, metrics: { AP50: 0 } });
+    expect((await call(evaluationRoute.GET as unknown as Handler, `/api/evaluations/${evaluationId}?snapshot=yes`, { id: evaluationId })).status).toBe(400);
     expect((await call(evaluationRoute.GET as unknown as Handler, "/api/evaluations/nope", { id: "nope" })).status).toBe(404);
     expect((await call(evaluationRoute.GET as unknown as Handler, "/api/evaluations/x", { id: "../../etc" })).status).toBe(404);
   });

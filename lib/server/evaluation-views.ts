@@ -14,7 +14,7 @@ export class EvaluationNotFoundError extends Error {}
  * P/R/F1, the confusion matrix, box outcomes and label issues from it in the browser with the
  * same domain code that produced the stored figures.
  */
-export async function evaluationView(id: string, deps: { store: BlobStore; db?: Db }): Promise<EvaluationView> {
+export async function evaluationView(id: string, deps: { store: BlobStore; db?: Db; snapshot?: boolean }): Promise<EvaluationView> {
   const database = deps.db ?? defaultDb();
   const evaluation = await database.evaluation.findUnique({
     where: { id },
@@ -35,7 +35,7 @@ export async function evaluationView(id: string, deps: { store: BlobStore; db?: 
     postprocess: metrics.postprocess ?? null,
     metrics: evaluation.metrics as unknown as EvaluationView["metrics"],
     perClass: evaluation.perClass as unknown as EvaluationView["perClass"],
-    snapshot: await readEvaluationSnapshot(evaluation, deps.store),
+    snapshot: deps.snapshot === false ? null : await readEvaluationSnapshot(evaluation, deps.store),
   };
 }
 

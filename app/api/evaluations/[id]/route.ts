@@ -1,18 +1,25 @@
+import { z } from "zod";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
 import { EvaluationNotFoundError, evaluationView } from "@/lib/server/evaluation-views";
-import { HttpError } from "@/lib/server/http";
+import { HttpError, parseOrThrow } from "@/lib/server/http";
 import { blobStore } from "@/lib/server/storage";
 
 export const dynamic = "force-dynamic";
 
-/** GET → EvaluationView: the stored figures and the labels and detections they were computed from. */
-export const GET = guarded<{ id: string }>("data.view", async (_request, { params }) => {
+const querySchema = z.object({ snapshot: z.enum(["0", "1"]).default("1") });
+
+/**
+ * GET [?snapshot=0] → EvaluationView: the stored figures and the labels and detections they were
+ * computed from (snapshot null with ?snapshot=0, for views that need only figures and curves).
+ */
+export const GET = guarded<{ id: string }>("data.view", async (request, { params }) => {
   const id = recordIdSchema.safeParse(params.id);
   if (!id.success) throw new HttpError(404, "unknown evaluation");
+  const query = parseOrThrow(querySchema, Object.fromEntries(new URL(request.url).searchParams), "query");
   try {
     // Immutable once written: the browser may keep it.
-    return Response.json(await evaluationView(id.data, { store: blobStore() }), { headers: { "Cache-Control": "private, max-age=3600" } });
+    return Response.json(await evaluationView(id.data, { store: blobStore(), snapshot: query.snapshot === "1" }), { headers: { "Cache-Control": "private, max-age=3600" } });
   } catch (error) {
     if (error instanceof EvaluationNotFoundError) throw new HttpError(404, error.message);
     throw error;
