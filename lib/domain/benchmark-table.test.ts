@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { benchmarkColumns, benchmarkCsv, benchmarkMarkdown, bestRowsPerColumn, formatCell, sortBenchmarkRows, type BenchmarkRow } from "./benchmark-table";
+import { benchmarkColumns, bestThroughput, benchmarkCsv, benchmarkMarkdown, bestRowsPerColumn, formatCell, sortBenchmarkRows, type BenchmarkRow } from "./benchmark-table";
 
 const row = (id: string, extra: Partial<BenchmarkRow>): BenchmarkRow => ({
   key: id,
@@ -71,5 +71,19 @@ describe("the benchmark table", () => {
     expect(md[0]).toMatch(/^\| Model +\| Kind/);
     expect(md[2]).toContain("| **0.600** |");
     expect(md[3]).toContain("a\\|b v1");
+  });
+});
+
+describe("bestThroughput", () => {
+  it("is the run of highest throughput, the smaller batch on a tie, and none without figures", () => {
+    const runs = [
+      { batchSize: 8, throughputIps: 5.5 },
+      { batchSize: 1, throughputIps: 5.4 },
+      { batchSize: 2, throughputIps: 5.7 },
+      { batchSize: 4, throughputIps: 5.7 },
+    ];
+    expect(bestThroughput(runs)).toBe(runs[2]);
+    expect(bestThroughput([...runs].reverse())).toBe(runs[2]);
+    expect(bestThroughput([{ batchSize: 1, throughputIps: null }])).toBeUndefined();
   });
 });

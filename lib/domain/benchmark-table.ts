@@ -66,6 +66,16 @@ export interface BenchmarkColumn {
   digits?: number;
 }
 
+/** The latency run of highest throughput (ties: the smaller batch); undefined when none has one. */
+export function bestThroughput<T extends { batchSize: number; throughputIps: number | null }>(rows: readonly T[]): T | undefined {
+  let best: T | undefined;
+  for (const row of rows) {
+    if (row.throughputIps === null) continue;
+    if (!best || row.throughputIps > best.throughputIps! || (row.throughputIps === best.throughputIps && row.batchSize < best.batchSize)) best = row;
+  }
+  return best;
+}
+
 const defined = (value: number | null | undefined): number | null => (value === null || value === undefined || value < 0 || !Number.isFinite(value) ? null : value);
 
 /** The columns of a set of rows: per-class AP for every class present, latency per backend measured. */

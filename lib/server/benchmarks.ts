@@ -1,4 +1,4 @@
-import type { BenchmarkLatency, BenchmarkRow } from "@/lib/domain/benchmark-table";
+import { bestThroughput, type BenchmarkLatency, type BenchmarkRow } from "@/lib/domain/benchmark-table";
 import type { EvaluationReport } from "@/lib/domain/evaluation/report";
 import { db as defaultDb, type Db } from "./db";
 
@@ -127,8 +127,8 @@ function latencyByBackend(runs: Array<{ backend: string; runtime: string; machin
     const single = group.find((r) => r.batchSize === 1);
     if (!single) continue;
     const run = group.filter((r) => r.createdAt >= single.createdAt);
-    const fastest = run.reduce((best, r) => ((r.throughputIps ?? 0) > (best.throughputIps ?? 0) ? r : best), single);
-    result.push({ backend, p50Ms: single.p50Ms, p95Ms: single.p95Ms, throughputIps: fastest.throughputIps, throughputBatch: fastest.throughputIps === null ? null : fastest.batchSize, machine: single.machine });
+    const fastest = bestThroughput(run);
+    result.push({ backend, p50Ms: single.p50Ms, p95Ms: single.p95Ms, throughputIps: fastest?.throughputIps ?? null, throughputBatch: fastest?.batchSize ?? null, machine: single.machine });
   }
   return result;
 }

@@ -1,9 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bestThroughput } from "@/lib/domain/benchmark-table";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { claimNextJob, enqueueJob, listJobLogs } from "./job-queue";
 import { runClaimedJob } from "./job-runner";
-import { benchmarkLatency, bestThroughput, describeLatency, type LatencyBenchmarkRow } from "./latency-benchmark";
+import { benchmarkLatency, describeLatency, type LatencyBenchmarkRow } from "./latency-benchmark";
 import { runCli } from "./testing/run-cli";
 import { createSampleTestEnv, type SampleTestEnv } from "./testing/test-env";
 import { detectorRunner } from "./training/detector-runner";

@@ -6,6 +6,7 @@ import type { Letterbox } from "@/lib/detection/letterbox";
 import { modelInput } from "@/lib/detection/preprocess";
 import { describeAdapter } from "@/lib/detection/tf/backend-selection";
 import { probeWebGpuAdapter, selectNodeBackend, type NodeBackend } from "@/lib/detection/tf/node-backend";
+import { bestThroughput } from "@/lib/domain/benchmark-table";
 import { mean, percentile } from "@/lib/domain/percentile";
 import { generateScene, sceneToSvg } from "@/lib/domain/synthetic-scene";
 import { db as defaultDb, type Db } from "./db";
@@ -95,13 +96,6 @@ export async function benchmarkLatency(modelVersionId: string, options: LatencyB
     tf.dispose(inputs.map((input) => input.batch));
     if (tf.getBackend() !== previousBackend) await tf.setBackend(previousBackend);
   }
-}
-
-/** The row of highest throughput (ties: the smaller batch). */
-export function bestThroughput<T extends { batchSize: number; throughputIps: number | null }>(rows: readonly T[]): T | undefined {
-  let best: T | undefined;
-  for (const row of rows) if (row.throughputIps !== null && (!best || row.throughputIps > best.throughputIps!)) best = row;
-  return best;
 }
 
 /** One log line, e.g. "latency (wasm, batch 1): p50 171 ms, p95 190 ms; best throughput 6.1 img/s at batch 4". */

@@ -6,9 +6,10 @@
  * wasm. Exit code 0 on success, 1 on failure, 2 on usage errors.
  */
 import { parseArgs } from "node:util";
+import { bestThroughput } from "@/lib/domain/benchmark-table";
 import { selectNodeBackend, type NodeBackend } from "@/lib/detection/tf/node-backend";
 import { db } from "@/lib/server/db";
-import { benchmarkLatency, bestThroughput, formatMs, formatRate } from "@/lib/server/latency-benchmark";
+import { benchmarkLatency, formatMs, formatRate } from "@/lib/server/latency-benchmark";
 import { migrateDatabase } from "@/lib/server/migrate";
 import { findModelVersion } from "@/lib/server/model-registry";
 import { blobStore } from "@/lib/server/storage";
