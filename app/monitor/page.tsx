@@ -1,13 +1,13 @@
 import { DataTable } from "@/components/data-table";
 import { EmptyState } from "@/components/empty-state";
-import { listOpenAlerts } from "@/lib/server/alerts";
+import { listAlerts } from "@/lib/server/monitoring/alerts";
 import { requirePageUser } from "@/lib/server/auth/page-auth";
 
 export const dynamic = "force-dynamic";
 
 export default async function MonitorPage() {
   await requirePageUser("data.view");
-  const alerts = await listOpenAlerts();
+  const alerts = await listAlerts({ status: "unresolved" });
   return (
     <>
       <h1>Monitor</h1>

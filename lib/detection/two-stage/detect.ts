@@ -21,7 +21,20 @@ export function roisOf(perImage: ReadonlyArray<ReadonlyArray<{ box: Proposal["bo
  * image. The worker's validation, `npm run predict`, the server and the browser all call this.
  */
 export async function detectTwoStage(parts: TwoStageParts, inputs: tf.Tensor | tf.Tensor[], anchors: Float32Array, strides: readonly number[], inputSize: number, numClasses: number, options: PostprocessOptions): Promise<Detection[][]> {
-  const [rpn, ...levels] = parts.stage1.predict(inputs) as [tf.Tensor3D, ...tf.Tensor4D[]];
+  const { detections, extras } = await detectTwoStageWithExtras(parts, inputs, anchors, strides, inputSize, numClasses, options);
+  tf.dispose(extras);
+  return detections;
+}
+
+/**
+ * detectTwoStage for a stage 1 with more outputs than [RPN, one map per stride] (e.g. pooled
+ * backbone features for embeddings): they come from the same forward pass and are returned as
+ * `extras`, not disposed (the caller's). Detections are exactly detectTwoStage's.
+ */
+export async function detectTwoStageWithExtras(parts: TwoStageParts, inputs: tf.Tensor | tf.Tensor[], anchors: Float32Array, strides: readonly number[], inputSize: number, numClasses: number, options: PostprocessOptions): Promise<{ detections: Detection[][]; extras: tf.Tensor[] }> {
+  const [rpn, ...rest] = parts.stage1.predict(inputs) as [tf.Tensor3D, ...tf.Tensor[]];
+  const levels = rest.slice(0, strides.length) as tf.Tensor4D[];
+  const extras = rest.slice(strides.length);
   const batch = rpn.shape[0];
   const raw = (await rpn.data()) as Float32Array;
   const perImage = rpn.shape[1] * 5;
@@ -33,9 +46,10 @@ export async function detectTwoStage(parts: TwoStageParts, inputs: tf.Tensor | t
   const [probs, boxDeltas] = (await Promise.all([probabilities.data(), deltas.data()])) as [Float32Array, Float32Array];
   tf.dispose([rpn, ...levels, pooled, logits, deltas, probabilities]);
   let at = 0;
-  return proposals.map((imageProposals) => {
+  const detections = proposals.map((imageProposals) => {
     const from = at;
     at += imageProposals.length;
     return detectionsFromHead(imageProposals, probs.subarray(from * (numClasses + 1), at * (numClasses + 1)), boxDeltas.subarray(from * 4, at * 4), numClasses, inputSize, options);
   });
+  return { detections, extras };
 }

@@ -5,7 +5,7 @@ import { SeededRandom } from "../random";
  * embedding of the reference, as a cosine distance, against a threshold bootstrapped from the
  * reference itself. All arithmetic is in float64, whatever the input type.
  */
-export type Vector = Float32Array | readonly number[];
+export type Vector = Float32Array | Float64Array | readonly number[];
 
 /**
  * Cosine distance 1 − a·b / (|a|·|b|), in [0, 2]: 0 for the same direction, 1 for orthogonal,

@@ -39,10 +39,10 @@ describe("driftStatus", () => {
 
 describe("hasEnoughData", () => {
   it("judges windows from MIN_WINDOW_PREDICTIONS predictions on (the minimum itself counts)", () => {
-    expect(MIN_WINDOW_PREDICTIONS).toBe(50);
+    expect(MIN_WINDOW_PREDICTIONS).toBe(200);
     expect(hasEnoughData(0)).toBe(false);
-    expect(hasEnoughData(49)).toBe(false);
-    expect(hasEnoughData(50)).toBe(true);
+    expect(hasEnoughData(199)).toBe(false);
+    expect(hasEnoughData(200)).toBe(true);
     expect(hasEnoughData(1_000_000)).toBe(true);
     expect(hasEnoughData(9, 10)).toBe(false);
     expect(hasEnoughData(10, 10)).toBe(true);

@@ -27,8 +27,13 @@ export function driftStatus(value: number, thresholds: DriftThresholds = PSI_THR
   return "stable";
 }
 
-/** Fewer predictions than this in a window are not judged: a handful of images can look like drift. */
-export const MIN_WINDOW_PREDICTIONS = 50;
+/**
+ * Fewer predictions than this in a window are not judged. PSI between two samples of one
+ * distribution is not 0 but about (bins − 1)·(1/N + 1/M) by sampling noise alone, so 50 images
+ * against 10 bins already read as drift; 200 keeps noise below the warning line (see
+ * binCountForNoise in features.ts).
+ */
+export const MIN_WINDOW_PREDICTIONS = 200;
 
 /** count ≥ minimum (default MIN_WINDOW_PREDICTIONS): the window is large enough to judge. */
 export function hasEnoughData(count: number, minimum: number = MIN_WINDOW_PREDICTIONS): boolean {

@@ -20,6 +20,10 @@ export const AUDIT_ACTIONS = [
   "dataset.exported",
   "label.restored",
   "model.promoted",
+  "baseline.created",
+  "threshold.changed",
+  "alert.triaged",
+  "alert.sent_to_labeling",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,0 +1,12 @@
+import { guarded } from "@/lib/server/auth/guard";
+import { parseOrThrow } from "@/lib/server/http";
+import { listAlerts } from "@/lib/server/monitoring/alerts";
+import { alertFilterSchema } from "@/lib/server/monitoring/requests";
+
+export const dynamic = "force-dynamic";
+
+/** GET ?status&severity&feature&assigneeId → alerts, newest first. */
+export const GET = guarded("data.view", async (request) => {
+  const filters = parseOrThrow(alertFilterSchema, Object.fromEntries(new URL(request.url).searchParams), "query");
+  return Response.json(await listAlerts(filters));
+});

@@ -1,0 +1,71 @@
+import { cosineDistance } from "@/lib/domain/drift/embedding";
+import { decodeCompactEmbedding } from "@/lib/domain/drift/embedding-bytes";
+import { explainBySlices, type SliceExplanation } from "@/lib/domain/drift/slices";
+import type { FeatureDrift } from "@/lib/domain/drift/report";
+import { db as defaultDb, type Db } from "../db";
+import { AlertNotFoundError } from "./alerts";
+import { baselineView } from "./baselines";
+import { epochMinute } from "../serving/prediction-log";
+
+/** Slices are explained over at most this many of the window's most recent predictions. */
+export const ROOT_CAUSE_SAMPLE = 20_000;
+const IMAGES_SHOWN = 24;
+
+export interface RootCauseImage {
+  predictionId: string;
+  createdAt: Date;
+  source: string | null;
+  maxScore: number | null;
+  boxCount: number;
+  distance: number | null;
+  imageKept: boolean;
+}
+
+export interface RootCause {
+  window: { start: Date; end: Date; predictionCount: number; sampled: number };
+  /** the last report's features, most moved (PSI) first */
+  features: FeatureDrift[];
+  embedding: { distance: number | null; threshold: number | null };
+  references: ReturnType<typeof baselineView>["references"];
+  farthest: RootCauseImage[];
+  lowestConfidence: RootCauseImage[];
+  slices: SliceExplanation[];
+}
+
+/**
+ * What moved and where to look, for one alert: the features of its latest report ranked by PSI,
+ * the window's images farthest from the baseline's mean embedding and those with the lowest
+ * confidence, and the slices (source tag, image size, brightness band) that explain most of the
+ * alert's metric.
+ */
+export async function rootCause(alertId: string, database: Db = defaultDb()): Promise<RootCause> {
+  const alert = await database.alert.findUnique({ where: { id: alertId }, include: { baseline: true } });
+  if (!alert) throw new AlertNotFoundError(`no alert ${alertId}`);
+  const baseline = baselineView(alert.baseline);
+  const report = await database.driftReport.findUnique({ where: { id: alert.lastReportId } });
+  const where = { modelVersionId: baseline.modelVersionId, minute: { gte: epochMinute(alert.windowStart), lt: epochMinute(alert.windowEnd) } };
+  const predictionCount = await database.prediction.count({ where });
+  const rows = await database.prediction.findMany({
+    where,
+    orderBy: [{ minute: "desc" }, { id: "desc" }],
+    take: ROOT_CAUSE_SAMPLE,
+    select: { id: true, createdAt: true, source: true, brightness: true, contrast: true, sharpness: true, imageWidth: true, imageHeight: true, boxCount: true, maxScore: true, imageKey: true, embedding: true, boxes: { select: { className: true, score: true, relativeSize: true } } },
+  });
+  const items = rows.map((r) => ({ row: r, embedding: r.embedding ? decodeCompactEmbedding(r.embedding) : null }));
+  const image = (r: (typeof rows)[number], distance: number | null): RootCauseImage => ({ predictionId: r.id, createdAt: r.createdAt, source: r.source, maxScore: r.maxScore, boxCount: r.boxCount, distance, imageKept: r.imageKey !== null });
+  const mean = baseline.embeddingMean;
+  const distances = items.map(({ row, embedding }) => ({ row, distance: mean && embedding && embedding.length === mean.length ? cosineDistance(mean, embedding) : null }));
+  const farthest = distances.filter((d) => d.distance !== null).sort((a, b) => b.distance! - a.distance!).slice(0, IMAGES_SHOWN).map((d) => image(d.row, d.distance));
+  const lowestConfidence = [...distances].sort((a, b) => (a.row.maxScore ?? -1) - (b.row.maxScore ?? -1)).slice(0, IMAGES_SHOWN).map((d) => image(d.row, d.distance));
+  const slices = explainBySlices(alert.feature, baseline.references, mean, items.map(({ row, embedding }) => ({ source: row.source, embedding, observed: { ...row } })));
+  const features = ((report?.features ?? []) as unknown as FeatureDrift[]).slice().sort((a, b) => (b.psi ?? -1) - (a.psi ?? -1));
+  return {
+    window: { start: alert.windowStart, end: alert.windowEnd, predictionCount, sampled: rows.length },
+    features,
+    embedding: { distance: report?.embeddingDistance ?? null, threshold: report?.embeddingThreshold ?? null },
+    references: baseline.references,
+    farthest,
+    lowestConfidence,
+    slices: slices.slice(0, 12),
+  };
+}

@@ -1,0 +1,22 @@
+import { DRIFT_METRICS, type DriftMetric, type ThresholdSetting } from "@/lib/domain/drift/report";
+import { EMBEDDING_FEATURE, FEATURE_NAMES } from "@/lib/domain/drift/features";
+import { db as defaultDb, type Db } from "../db";
+
+export class ThresholdError extends Error {}
+
+/** The thresholds ML leads have set (features and metrics without a row use DEFAULT_THRESHOLDS). */
+export async function listThresholds(database: Db = defaultDb()): Promise<ThresholdSetting[]> {
+  const rows = await database.driftThreshold.findMany({ orderBy: [{ feature: "asc" }, { metric: "asc" }] });
+  return rows.map((r) => ({ feature: r.feature, metric: r.metric as DriftMetric, warning: r.warning, drift: r.drift }));
+}
+
+/** Sets (or, with `reset`, removes) one feature's thresholds for one metric. */
+export async function setThreshold(setting: ThresholdSetting & { reset?: boolean }, actorId: string | null, database: Db = defaultDb()): Promise<ThresholdSetting[]> {
+  const known = setting.feature === EMBEDDING_FEATURE ? setting.metric === "cosine" : (FEATURE_NAMES as string[]).includes(setting.feature) && setting.metric !== "cosine";
+  if (!known || !DRIFT_METRICS.includes(setting.metric)) throw new ThresholdError(`no threshold "${setting.metric}" for feature "${setting.feature}"`);
+  if (!(setting.warning > 0 && setting.drift >= setting.warning)) throw new ThresholdError("thresholds must be positive, with drift ≥ warning");
+  const key = { feature_metric: { feature: setting.feature, metric: setting.metric } };
+  if (setting.reset) await database.driftThreshold.deleteMany({ where: { feature: setting.feature, metric: setting.metric } });
+  else await database.driftThreshold.upsert({ where: key, create: { feature: setting.feature, metric: setting.metric, warning: setting.warning, drift: setting.drift, updatedById: actorId }, update: { warning: setting.warning, drift: setting.drift, updatedById: actorId } });
+  return listThresholds(database);
+}

@@ -1,0 +1,116 @@
+import { Prisma } from "@/generated/prisma/client";
+import { categoryCountsFromTotals } from "@/lib/domain/drift/categories";
+import { decodeCompactEmbedding } from "@/lib/domain/drift/embedding-bytes";
+import { featureOf, type FeatureName, type ReferenceSet, type WindowCounts } from "@/lib/domain/drift/features";
+import { db as defaultDb, type Db } from "../db";
+
+/** A window of the prediction log: one model version, minutes [startMinute, endMinute). */
+export interface LogWindow {
+  modelVersionId: string;
+  startMinute: number;
+  endMinute: number;
+}
+
+/** The SQL value of each numeric feature, per row of Prediction (image level) or PredictionBox (box level). */
+const FEATURE_SQL: Record<Exclude<FeatureName, "class_mix">, string> = {
+  brightness: `"brightness"`,
+  contrast: `"contrast"`,
+  sharpness: `"sharpness"`,
+  megapixels: `("imageWidth" * "imageHeight") / 1000000.0`,
+  box_count: `"boxCount"`,
+  max_confidence: `"maxScore"`,
+  confidence: `"score"`,
+  box_size: `"relativeSize"`,
+};
+
+const toNumber = (value: bigint | number | null | undefined) => Number(value ?? 0);
+
+/**
+ * Per-bin counts of every monitored feature over a window, aggregated in the database: one scan
+ * of Prediction and one of PredictionBox, each a list of SUM(CASE …) over the reference's fixed
+ * edges (the layout of lib/domain/drift/binning: underflow, regular bins, overflow; NULL is
+ * missing), plus one GROUP BY for the class mix. No row reaches the process; plain SQL that
+ * SQLite and PostgreSQL both run.
+ */
+export async function windowCounts(window: LogWindow, references: ReferenceSet, database: Db = defaultDb()): Promise<{ predictionCount: number; counts: WindowCounts }> {
+  const counts: WindowCounts = {};
+  const imageFeatures: FeatureName[] = [];
+  const boxFeatures: FeatureName[] = [];
+  for (const [name, reference] of Object.entries(references) as Array<[FeatureName, NonNullable<ReferenceSet[FeatureName]>]>) {
+    if (reference.kind !== "numeric") continue;
+    (featureOf(name)!.level === "image" ? imageFeatures : boxFeatures).push(name);
+  }
+  const where = Prisma.sql`"modelVersionId" = ${window.modelVersionId} AND "minute" >= ${window.startMinute} AND "minute" < ${window.endMinute}`;
+
+  const imageRow = await scan("Prediction", imageFeatures, references, where, database);
+  const predictionCount = toNumber(imageRow.n);
+  readCounts(imageRow, imageFeatures, references, counts);
+  if (boxFeatures.length) readCounts(await scan("PredictionBox", boxFeatures, references, where, database), boxFeatures, references, counts);
+
+  const classMix = references.class_mix;
+  if (classMix?.kind === "categorical") {
+    const totals = await database.$queryRaw<Array<{ className: string; n: bigint | number }>>`SELECT "className", COUNT(*) AS n FROM "PredictionBox" WHERE ${where} GROUP BY "className"`;
+    counts.class_mix = { counts: categoryCountsFromTotals(totals.map((t) => [t.className, toNumber(t.n)] as const), classMix.categories), missing: 0 };
+  }
+  return { predictionCount, counts };
+}
+
+async function scan(table: "Prediction" | "PredictionBox", features: readonly FeatureName[], references: ReferenceSet, where: Prisma.Sql, database: Db) {
+  const columns = [Prisma.sql`COUNT(*) AS n`];
+  for (const name of features) {
+    const reference = references[name];
+    if (reference?.kind !== "numeric") continue;
+    const value = Prisma.raw(FEATURE_SQL[name as Exclude<FeatureName, "class_mix">]);
+    const edges = reference.edges;
+    const k = edges.length;
+    const bins: Prisma.Sql[] = [Prisma.sql`${value} < ${edges[0]}`];
+    for (let i = 1; i <= k - 1; i++) {
+      bins.push(i === k - 1 ? Prisma.sql`${value} >= ${edges[i - 1]} AND ${value} <= ${edges[i]}` : Prisma.sql`${value} >= ${edges[i - 1]} AND ${value} < ${edges[i]}`);
+    }
+    bins.push(Prisma.sql`${value} > ${edges[k - 1]}`);
+    bins.push(Prisma.sql`${value} IS NULL`);
+    bins.forEach((condition, i) => columns.push(Prisma.sql`SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END) AS ${Prisma.raw(`"${name}_${i}"`)}`));
+  }
+  const [row] = await database.$queryRaw<Array<Record<string, bigint | number | null>>>`SELECT ${Prisma.join(columns, ", ")} FROM ${Prisma.raw(`"${table}"`)} WHERE ${where}`;
+  return row ?? { n: 0 };
+}
+
+function readCounts(row: Record<string, bigint | number | null>, features: readonly FeatureName[], references: ReferenceSet, into: WindowCounts): void {
+  for (const name of features) {
+    const reference = references[name];
+    if (reference?.kind !== "numeric") continue;
+    const bins = reference.edges.length + 1;
+    into[name] = { counts: Array.from({ length: bins }, (_, i) => toNumber(row[`${name}_${i}`])), missing: toNumber(row[`${name}_${bins}`]) };
+  }
+}
+
+const EMBEDDING_PAGE = 5000;
+
+/**
+ * Sum and count of the window's embeddings, streamed in keyset pages of 5,000 rows (minute, id)
+ * so memory stays flat at any window size; `visit` sees each decoded vector (the root-cause view
+ * ranks images by their distance from the baseline this way).
+ */
+export async function embeddingSum(window: LogWindow, database: Db = defaultDb(), visit?: (id: string, vector: Float32Array) => void): Promise<{ sum: Float64Array | null; count: number }> {
+  let sum: Float64Array | null = null;
+  let count = 0;
+  let after: { minute: number; id: string } | null = null;
+  for (;;) {
+    const page: Array<{ id: string; minute: number | bigint; embedding: Uint8Array }> = await database.$queryRaw`
+      SELECT "id", "minute", "embedding" FROM "Prediction"
+      WHERE "modelVersionId" = ${window.modelVersionId} AND "minute" >= ${window.startMinute} AND "minute" < ${window.endMinute} AND "embedding" IS NOT NULL
+      ${after ? Prisma.sql`AND ("minute" > ${after.minute} OR ("minute" = ${after.minute} AND "id" > ${after.id}))` : Prisma.empty}
+      ORDER BY "minute", "id" LIMIT ${EMBEDDING_PAGE}`;
+    for (const row of page) {
+      const vector = decodeCompactEmbedding(row.embedding);
+      sum ??= new Float64Array(vector.length);
+      if (vector.length !== sum.length) continue; // a model's embedding size never changes; a foreign row is skipped, not summed
+      for (let i = 0; i < vector.length; i++) sum[i]! += vector[i]!;
+      count++;
+      visit?.(row.id, vector);
+    }
+    if (page.length < EMBEDDING_PAGE) return { sum, count };
+    const last = page[page.length - 1]!;
+    after = { minute: Number(last.minute), id: last.id };
+  }
+}

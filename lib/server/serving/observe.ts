@@ -1,0 +1,81 @@
+import sharp from "sharp";
+import type { ModelVersion } from "@/generated/prisma/client";
+import { modelInput } from "@/lib/detection/preprocess";
+import type { PixelBox } from "@/lib/domain/box";
+import { imageStatistics, type ImageStatistics } from "@/lib/domain/image-statistics";
+import { pixelsTensor, type RgbImage } from "../training/training-data";
+import type { ModelServer } from "./model-server";
+
+/** Side of the grayscale rendering the image statistics are computed on. */
+const STATISTICS_SIZE = 256;
+
+export interface ServedDetection {
+  className: string;
+  score: number;
+  /** image pixels, 0-based, max exclusive */
+  box: PixelBox;
+}
+
+export interface PredictionSummary {
+  countsPerClass: Record<string, number>;
+  maxScore: number | null;
+  meanScore: number | null;
+}
+
+/** Everything the monitor watches about one image: what serving logs, and what a baseline is built from. */
+export interface Observation {
+  detections: ServedDetection[];
+  summary: PredictionSummary;
+  statistics: ImageStatistics;
+  /** the model's pooled backbone features, projected (lib/detection/detector detectWithEmbedding) */
+  embedding: Float32Array;
+  inferenceMs: number;
+}
+
+/**
+ * One decoded image through a model the way serving runs it (its own post-processing: one class
+ * per box, the model's score threshold, NMS), in the server's inference queue. Serving logs the
+ * result; a baseline is built from the same observations of a split, so both sides of a drift
+ * comparison are measured by one function.
+ */
+export async function observeImage(rgb: RgbImage, server: ModelServer, version: ModelVersion): Promise<Observation> {
+  const classes = version.classes as string[];
+  const statistics = await statisticsOf(rgb);
+  let inferenceMs = 0;
+  const { detections: found, embedding } = await server.run(version, async (detector) => {
+    const pixels = pixelsTensor(rgb);
+    const { batch, letterbox } = modelInput(pixels, detector.metadata.inputSize);
+    pixels.dispose();
+    try {
+      const inferenceStarted = performance.now();
+      const { detections, embeddings } = await detector.detectWithEmbedding(batch, [letterbox]);
+      inferenceMs = performance.now() - inferenceStarted;
+      return { detections: detections[0]!, embedding: embeddings[0]! };
+    } finally {
+      batch.dispose();
+    }
+  });
+  const detections: ServedDetection[] = found.map((d) => ({ className: classes[d.classIndex]!, score: d.score, box: d.box }));
+  return { detections, summary: summarize(detections, classes), statistics, embedding, inferenceMs };
+}
+
+/** Brightness, contrast and sharpness of the decoded image as an 8-bit grayscale at most 256 px on a side. */
+async function statisticsOf(rgb: RgbImage): Promise<ImageStatistics> {
+  const { data, info } = await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
+    .resize(STATISTICS_SIZE, STATISTICS_SIZE, { fit: "inside", withoutEnlargement: true })
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return imageStatistics(new Uint8Array(data.buffer, data.byteOffset, info.width * info.height), info.width, info.height);
+}
+
+export function summarize(detections: readonly ServedDetection[], classes: readonly string[]): PredictionSummary {
+  const countsPerClass = Object.fromEntries(classes.map((c) => [c, 0]));
+  for (const d of detections) countsPerClass[d.className] = (countsPerClass[d.className] ?? 0) + 1;
+  const scores = detections.map((d) => d.score);
+  return {
+    countsPerClass,
+    maxScore: scores.length ? Math.max(...scores) : null,
+    meanScore: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
+  };
+}

@@ -1,0 +1,54 @@
+import { encodeCompactEmbedding } from "@/lib/domain/drift/embedding-bytes";
+import { relativeBoxSize } from "@/lib/domain/drift/features";
+import { db as defaultDb, type Db } from "../db";
+import type { Observation } from "./observe";
+
+export interface LoggedPrediction {
+  modelVersionId: string;
+  at: Date;
+  source: string | null;
+  imageWidth: number;
+  imageHeight: number;
+  observation: Observation;
+  latencyMs: number;
+  imageKey: string | null;
+}
+
+/** Whole minutes since the epoch: the integer the log's windows are ranges of. */
+export function epochMinute(at: Date): number {
+  return Math.floor(at.getTime() / 60_000);
+}
+
+/**
+ * Appends one prediction to the log: the row as the API answered it, its image statistics and
+ * top score as columns, and one PredictionBox per detection, in one insert. The columns exist so
+ * drift is aggregated in SQL (lib/server/monitoring/window-counts) without reading JSON.
+ */
+export async function logPrediction(entry: LoggedPrediction, database: Db = defaultDb()) {
+  const { observation: o } = entry;
+  const minute = epochMinute(entry.at);
+  return database.prediction.create({
+    data: {
+      modelVersionId: entry.modelVersionId,
+      createdAt: entry.at,
+      minute,
+      source: entry.source,
+      imageWidth: entry.imageWidth,
+      imageHeight: entry.imageHeight,
+      brightness: o.statistics.brightness,
+      contrast: o.statistics.contrast,
+      sharpness: o.statistics.sharpness,
+      boxCount: o.detections.length,
+      maxScore: o.summary.maxScore,
+      detections: o.detections.map((d) => ({ className: d.className, score: d.score, box: [d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax] })),
+      summary: { ...o.summary },
+      latencyMs: entry.latencyMs,
+      embedding: Buffer.from(encodeCompactEmbedding(o.embedding)),
+      imageKey: entry.imageKey,
+      boxes: {
+        create: o.detections.map((d) => ({ modelVersionId: entry.modelVersionId, minute, className: d.className, score: d.score, relativeSize: relativeBoxSize(d.box, entry.imageWidth, entry.imageHeight) })),
+      },
+    },
+    select: { id: true },
+  });
+}
