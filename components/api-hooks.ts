@@ -1,7 +1,7 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ApiError, EvaluationView, HealthReport, ImagePage, SendToReviewResult } from "@/lib/api-contracts";
+import type { AlertDetailView, AlertRowView, ApiError, EvaluationView, HealthReport, ImagePage, MonitoringDashboardView, SendToReviewResult, ThresholdRowView } from "@/lib/api-contracts";
 import type { SaveAnnotationsInput } from "@/lib/domain/annotation-schema";
 import type { EditorBox } from "@/lib/domain/editor-commands";
 import { imageFilterToParams, type ImageFilter } from "@/lib/domain/image-filter";
@@ -380,4 +380,42 @@ export function useTrainingJob(jobId: string) {
     },
     refetchInterval: (query) => (query.state.data && ["succeeded", "failed", "cancelled"].includes(query.state.data.job.status) ? false : 2_000),
   });
+}
+
+// ── Monitoring ──
+
+/** The drift dashboard, refreshed every 30 s (the monitor writes a report a minute). */
+export function useMonitoring(hours: number, initial?: MonitoringDashboardView) {
+  return useQuery({ queryKey: ["monitoring", hours], queryFn: () => getJson<MonitoringDashboardView>(`/api/monitoring?hours=${hours}`), refetchInterval: 30_000, initialData: hours === 24 ? initial : undefined });
+}
+
+export function computeDriftNow(window: { from: string; to: string }) {
+  return mutateJson<{ reportId: string; status: string; predictionCount: number }>("/api/monitoring/reports", "POST", window);
+}
+
+export function baselineFromWindow(window: { from: string; to: string }) {
+  return mutateJson<{ id: string; predictionCount: number }>("/api/monitoring/baselines", "POST", window);
+}
+
+export function saveThreshold(input: { feature: string; metric: string; warning: number; drift: number; reset?: boolean }) {
+  return mutateJson<ThresholdRowView[]>("/api/monitoring/thresholds", "PUT", input);
+}
+
+export function useAlerts(filters: Record<string, string>) {
+  const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== "")).toString();
+  return useQuery({ queryKey: ["alerts", query], queryFn: () => getJson<AlertRowView[]>(`/api/alerts${query ? `?${query}` : ""}`), refetchInterval: 30_000 });
+}
+
+export function useAlert(id: string) {
+  return useQuery({ queryKey: ["alert", id], queryFn: () => getJson<AlertDetailView>(`/api/alerts/${id}`) });
+}
+
+export type TriageStep = { action: "acknowledge" } | { action: "resolve"; note?: string } | { action: "reopen" } | { action: "snooze"; until: string } | { action: "assign"; assigneeId: string | null } | { action: "note"; note: string };
+
+export function triageAlert(id: string, step: TriageStep) {
+  return mutateJson<AlertDetailView["alert"]>(`/api/alerts/${id}/triage`, "POST", step);
+}
+
+export function sendAlertImagesToLabeling(id: string, input: { datasetId: string; predictionIds: string[] }) {
+  return mutateJson<{ batchId: string; datasetId: string; added: number; skipped: Array<{ predictionId: string; reason: string }> }>(`/api/alerts/${id}/labeling`, "POST", input);
 }

@@ -121,3 +121,84 @@ export interface SendToReviewResult {
   sent: string[];
   skipped: Array<{ imageId: string; reason: string }>;
 }
+
+// ── Monitoring ──────────────────────────────────────────────────────────────────────────────
+
+export type WindowStatusView = "stable" | "warning" | "drift" | "insufficient";
+
+export type FeatureReferenceView = { kind: "numeric"; edges: number[]; counts: number[]; missing: number } | { kind: "categorical"; categories: string[]; counts: number[] };
+
+export interface FeatureDriftView {
+  feature: string;
+  total: number;
+  missing: number;
+  counts: number[];
+  psi: number | null;
+  kl: number | null;
+  status: WindowStatusView;
+  decidedBy: "psi" | "kl" | null;
+}
+
+export interface ThresholdRowView {
+  feature: string;
+  metric: "psi" | "kl" | "cosine";
+  warning: number;
+  drift: number;
+  custom: boolean;
+}
+
+export interface MonitoringDashboardView {
+  production: { id: string; name: string; version: number } | null;
+  baseline: { id: string; source: string; split: string | null; predictionCount: number; createdAt: string; windowStart: string | null; windowEnd: string | null; references: Record<string, FeatureReferenceView> } | null;
+  latest: { id: string; trigger: string; windowStart: string; windowEnd: string; predictionCount: number; status: WindowStatusView; features: FeatureDriftView[]; embeddingDistance: number | null; embeddingThreshold: number | null; computeMs: number; createdAt: string } | null;
+  series: Array<{ at: string; predictionCount: number; cosine: number | null; cosineThreshold: number | null; psi: Record<string, number | null>; kl: Record<string, number | null> }>;
+  volume: Array<{ at: string; predictions: number; meanLatencyMs: number; maxLatencyMs: number }>;
+  bucketMinutes?: number;
+  thresholds: ThresholdRowView[];
+  alerts: Record<"open" | "acknowledged" | "snoozed" | "resolved", number>;
+}
+
+export interface AlertRowView {
+  id: string;
+  feature: string;
+  metric: string;
+  severity: "warning" | "critical";
+  status: "open" | "acknowledged" | "snoozed" | "resolved";
+  value: number;
+  peakValue: number;
+  threshold: number;
+  windowStart: string;
+  windowEnd: string;
+  snoozedUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  assignee: { id: string; name: string } | null;
+  baseline: { modelVersion: { id: string; name: string; version: number } };
+}
+
+export interface RootCauseImageView {
+  predictionId: string;
+  createdAt: string;
+  source: string | null;
+  maxScore: number | null;
+  boxCount: number;
+  distance: number | null;
+  imageKept: boolean;
+}
+
+export interface AlertDetailView {
+  alert: AlertRowView & {
+    events: Array<{ id: string; at: string; kind: string; detail: Record<string, unknown> | null; actor: { id: string; name: string } | null }>;
+    labelingBatches: Array<{ id: string; createdAt: string; dataset: { id: string; name: string }; _count: { items: number } }>;
+  };
+  rootCause: {
+    window: { start: string; end: string; predictionCount: number; sampled: number };
+    features: FeatureDriftView[];
+    embedding: { distance: number | null; threshold: number | null };
+    references: Record<string, FeatureReferenceView>;
+    farthest: RootCauseImageView[];
+    lowestConfidence: RootCauseImageView[];
+    slices: Array<{ dimension: string; value: string; count: number; share: number; metricWithout: number | null; explained: number | null }>;
+  };
+}

@@ -1,7 +1,7 @@
 /**
  * `npm start`: prepares the data directory and database, imports the sample dataset on first
- * start, builds the web app when its sources changed, then runs the web server and the training
- * worker side by side until Ctrl+C stops both.
+ * start, builds the web app when its sources changed, then runs the web server, the training
+ * worker and the drift monitor side by side until Ctrl+C stops them all.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { databaseUrl, dataDir, port } from "@/lib/server/config";
@@ -55,7 +55,8 @@ async function main(): Promise<void> {
   const env = { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir(), NEXT_TELEMETRY_DISABLED: "1" };
   const web = run("web", process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(listenPort), "-H", host], env);
   const worker = run("worker", process.execPath, ["--import", "tsx", "workers/training-worker.ts"], env);
-  const children = [web, worker];
+  const monitor = run("monitor", process.execPath, ["--import", "tsx", "workers/monitor.ts"], env);
+  const children = [web, worker, monitor];
 
   let stopping = false;
   const stop = async (code: number) => {
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
   for (const child of children) {
     child.on("exit", (code, signal) => {
       if (stopping) return;
-      log(`${child === web ? "web server" : "worker"} exited unexpectedly (${signal ?? `code ${code}`}); stopping the rest`);
+      log(`${child === web ? "web server" : child === worker ? "worker" : "monitor"} exited unexpectedly (${signal ?? `code ${code}`}); stopping the rest`);
       void stop(1);
     });
   }

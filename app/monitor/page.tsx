@@ -1,33 +1,20 @@
-import { DataTable } from "@/components/data-table";
-import { EmptyState } from "@/components/empty-state";
-import { listAlerts } from "@/lib/server/monitoring/alerts";
+import { DriftDashboard } from "@/components/monitoring/drift-dashboard";
+import type { MonitoringDashboardView } from "@/lib/api-contracts";
+import { can } from "@/lib/domain/permissions";
 import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { monitoringDashboard } from "@/lib/server/monitoring/dashboard";
 
 export const dynamic = "force-dynamic";
 
 export default async function MonitorPage() {
-  await requirePageUser("data.view");
-  const alerts = await listAlerts({ status: "unresolved" });
+  const user = await requirePageUser("data.view");
+  // Through JSON, so the first render and the refreshes see the same shapes (dates as strings).
+  const initial = JSON.parse(JSON.stringify(await monitoringDashboard({ hours: 24 }))) as MonitoringDashboardView;
   return (
     <>
       <h1>Monitor</h1>
-      {alerts.length === 0 ? (
-        <EmptyState title="No open drift alerts">Alerts appear once a model serves predictions and has a baseline.</EmptyState>
-      ) : (
-        <DataTable
-          label="Open drift alerts"
-          rows={alerts}
-          rowKey={(a) => a.id}
-          columns={[
-            { header: "Raised", cell: (a) => a.createdAt.toISOString().slice(0, 16).replace("T", " ") },
-            { header: "Feature", cell: (a) => a.feature },
-            { header: "Metric", cell: (a) => a.metric },
-            { header: "Value / threshold", numeric: true, cell: (a) => `${a.value.toFixed(3)} / ${a.threshold.toFixed(3)}` },
-            { header: "Severity", cell: (a) => a.severity },
-            { header: "Status", cell: (a) => a.status },
-          ]}
-        />
-      )}
+      <p className="muted">Drift of the production model&apos;s live inputs and predictions against its baseline. Reviewers triage the alerts and send their images back to labeling.</p>
+      <DriftDashboard initial={initial} canTriage={can(user.role, "alerts.triage")} canManage={can(user.role, "thresholds.manage")} />
     </>
   );
 }

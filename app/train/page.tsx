@@ -11,16 +11,18 @@ import { requirePageUser } from "@/lib/server/auth/page-auth";
 
 export const dynamic = "force-dynamic";
 
-export default async function TrainPage() {
+/** ?dataset=ID opens the form on that dataset (the monitor's "retrain on the improved dataset" link). */
+export default async function TrainPage({ searchParams }: { searchParams: Promise<{ dataset?: string }> }) {
+  const { dataset } = await searchParams;
   const user = await requirePageUser("data.view");
   const [workers, jobs, datasets] = await Promise.all([listWorkers(), listTrainingJobs(), listDatasetSummaries()]);
   return (
     <>
       <h1>Train</h1>
       {can(user.role, "training.manage") ? (
-        <details open={jobs.length === 0}>
+        <details open={jobs.length === 0 || dataset !== undefined}>
           <summary>New training job</summary>
-          <NewTrainingJobForm datasets={datasets.map((d) => ({ id: d.id, name: d.name }))} presets={presetDefaults()} />
+          <NewTrainingJobForm datasets={datasets.map((d) => ({ id: d.id, name: d.name }))} presets={presetDefaults()} initialDatasetId={dataset} />
         </details>
       ) : null}
       <h2>Workers</h2>

@@ -21,9 +21,9 @@ const PRESET_LABELS: Record<Preset, string> = {
 };
 
 /** ML leads queue a training job; a worker picks it up. The presets' values come from the server. */
-export function NewTrainingJobForm({ datasets, presets }: { datasets: Array<{ id: string; name: string }>; presets: PresetDefaults }) {
+export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { datasets: Array<{ id: string; name: string }>; presets: PresetDefaults; initialDatasetId?: string }) {
   const router = useRouter();
-  const [datasetId, setDatasetId] = useState(datasets[0]?.id ?? "");
+  const [datasetId, setDatasetId] = useState(datasets.find((d) => d.id === initialDatasetId)?.id ?? datasets[0]?.id ?? "");
   const [kind, setKind] = useState<Kind>("one_stage");
   const [preset, setPreset] = useState<Preset>("quick-cpu");
   const [settings, setSettings] = useState<Settings>({ ...presets.one_stage["quick-cpu"], minutes: "", backend: "auto", crossValidationFolds: 0 });

@@ -10,6 +10,7 @@ import { browseBenchmarks } from "../bench/browse-bench";
 import { datasetBenchmarks } from "../bench/dataset-bench";
 import { editorBenchmarks } from "../bench/editor-bench";
 import { evaluateBenchmarks } from "../bench/evaluate-bench";
+import { monitoringBenchmarks } from "../bench/monitoring-bench";
 import { trainingBenchmarks } from "../bench/training-bench";
 
 const suites: Array<[string, () => Promise<BenchRow[]>]> = [
@@ -19,6 +20,7 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["accounts", accountsBenchmarks],
   ["evaluation metrics", evaluateBenchmarks],
   ["training and inference (TF.js)", trainingBenchmarks],
+  ["serving and drift monitoring", monitoringBenchmarks],
 ];
 
 console.log(`Masklab benchmarks on ${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, node ${process.version}`);

@@ -106,7 +106,9 @@ export function buildReferences(predictions: readonly ObservedPrediction[], clas
   const boxes = predictions.flatMap((p) => p.boxes);
   for (const feature of MONITORED_FEATURES) {
     if (feature.kind === "categorical") {
-      references[feature.name] = { kind: "categorical", categories: [...classes], counts: categoryCounts(boxes.map((b) => b.className), classes) };
+      // No boxes at all: no class mix to compare with (an all-zero reference would make every
+      // window with a box throw in psi/klDivergence), so it is absent like the box-level numerics.
+      if (boxes.length) references[feature.name] = { kind: "categorical", categories: [...classes], counts: categoryCounts(boxes.map((b) => b.className), classes) };
       continue;
     }
     const values = numericValues(feature.name, predictions);

@@ -5,7 +5,7 @@ import { db as defaultDb, type Db } from "../db";
 import { raiseAlerts } from "./alerts";
 import type { BaselineView } from "./baselines";
 import { listThresholds } from "./thresholds";
-import { embeddingSum, windowCounts, type LogWindow } from "./window-counts";
+import { windowCounts, windowEmbeddingSum, type LogWindow } from "./window-counts";
 
 export type ReportTrigger = "scheduled" | "on_demand";
 
@@ -28,7 +28,7 @@ export async function computeDriftReport(baseline: BaselineView, window: Omit<Lo
   const { predictionCount, counts } = await windowCounts(logWindow, baseline.references, database);
   let embedding: { distance: number; bootstrapThreshold: number } | null = null;
   if (baseline.embeddingMean && baseline.bootstrap.length) {
-    const { sum, count } = await embeddingSum(logWindow, database);
+    const { sum, count } = await windowEmbeddingSum(logWindow, database);
     // Cosine distance ignores length, so the window's sum stands for its mean.
     if (sum && count > 0 && sum.length === baseline.embeddingMean.length) embedding = { distance: cosineDistance(baseline.embeddingMean, sum), bootstrapThreshold: bootstrapThresholdFor(baseline.bootstrap, count) };
   }

@@ -14,7 +14,7 @@ import { rootCause } from "./root-cause";
 import { sendToLabeling } from "./send-to-labeling";
 import { replayImages, shiftedStream, type Shift } from "./simulate";
 import { setThreshold } from "./thresholds";
-import { windowCounts } from "./window-counts";
+import { embeddingSum, windowCounts, windowEmbeddingSum } from "./window-counts";
 import { countWindow } from "@/lib/domain/drift/features";
 
 /**
@@ -67,6 +67,18 @@ describe("the prediction log", () => {
     const rows = await env.db.prediction.findMany({ where: { minute: { gte: windowOf(2).startMinute, lt: windowOf(2).endMinute } }, include: { boxes: true } });
     expect(sql.predictionCount).toBe(PER_WINDOW);
     expect(sql.counts).toEqual(countWindow(baseline.references, rows.map((r) => ({ ...r, boxes: r.boxes }))));
+  });
+
+  it("adds closed hours up from rollups, streaming only the ragged edges, to the same sum", async () => {
+    const ragged = { modelVersionId, startMinute: windowOf(0).startMinute + 17, endMinute: windowOf(2).startMinute + 23 };
+    const streamed = await embeddingSum(ragged, env.db);
+    const first = await windowEmbeddingSum(ragged, env.db);
+    expect(await env.db.embeddingRollup.count()).toBe(1); // hour 1, the only whole hour inside
+    const again = await windowEmbeddingSum(ragged, env.db);
+    for (const result of [first, again]) {
+      expect(result.count).toBe(streamed.count);
+      result.sum!.forEach((v, i) => expect(v).toBeCloseTo(streamed.sum![i]!, 9));
+    }
   });
 });
 

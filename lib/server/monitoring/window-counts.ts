@@ -114,3 +114,59 @@ export async function embeddingSum(window: LogWindow, database: Db = defaultDb()
     after = { minute: Number(last.minute), id: last.id };
   }
 }
+
+/** An hour counts as closed (no prediction will still land in it) this many minutes after it ends. */
+const HOUR_CLOSED_AFTER_MINUTES = 2;
+
+function sumBytes(sum: Float64Array): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(sum.length * 8);
+  const view = new DataView(bytes.buffer);
+  sum.forEach((v, i) => view.setFloat64(i * 8, v, true));
+  return bytes;
+}
+
+function bytesSum(bytes: Uint8Array): Float64Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Float64Array.from({ length: bytes.byteLength / 8 }, (_, i) => view.getFloat64(i * 8, true));
+}
+
+/**
+ * The window's embedding sum from hourly rollups: every closed hour inside the window is read
+ * from EmbeddingRollup, or streamed once and stored there; only the window's ragged edges and
+ * the still-open hour are streamed each time. Each embedding is thus read about once in its life,
+ * which is what keeps a window over a million predictions in seconds.
+ */
+export async function windowEmbeddingSum(window: LogWindow, database: Db = defaultDb(), now = new Date()): Promise<{ sum: Float64Array | null; count: number }> {
+  const firstHour = Math.ceil(window.startMinute / 60);
+  const closedUntil = Math.floor((Math.floor(now.getTime() / 60_000) - HOUR_CLOSED_AFTER_MINUTES) / 60);
+  const lastHour = Math.min(Math.floor(window.endMinute / 60), closedUntil); // exclusive
+  if (lastHour <= firstHour) return embeddingSum(window, database);
+  let total: Float64Array | null = null;
+  let count = 0;
+  const add = (part: { sum: Float64Array | null; count: number }) => {
+    if (!part.sum || part.count === 0) return;
+    total ??= new Float64Array(part.sum.length);
+    if (part.sum.length !== total.length) return;
+    for (let i = 0; i < total.length; i++) total[i]! += part.sum[i]!;
+    count += part.count;
+  };
+  add(await embeddingSum({ ...window, endMinute: firstHour * 60 }, database));
+  add(await embeddingSum({ ...window, startMinute: lastHour * 60 }, database));
+  const stored = await database.embeddingRollup.findMany({ where: { modelVersionId: window.modelVersionId, hour: { gte: firstHour, lt: lastHour } } });
+  const byHour = new Map(stored.map((r) => [r.hour, r]));
+  for (let hour = firstHour; hour < lastHour; hour++) {
+    const rollup = byHour.get(hour);
+    if (rollup) {
+      add({ sum: rollup.count ? bytesSum(rollup.sum) : null, count: rollup.count });
+      continue;
+    }
+    const part = await embeddingSum({ modelVersionId: window.modelVersionId, startMinute: hour * 60, endMinute: hour * 60 + 60 }, database);
+    await database.embeddingRollup.upsert({
+      where: { modelVersionId_hour: { modelVersionId: window.modelVersionId, hour } },
+      create: { modelVersionId: window.modelVersionId, hour, count: part.count, sum: sumBytes(part.sum ?? new Float64Array()) },
+      update: {},
+    });
+    add(part);
+  }
+  return { sum: total, count };
+}

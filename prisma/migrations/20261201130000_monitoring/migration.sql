@@ -174,3 +174,14 @@ CREATE INDEX "AlertEvent_alertId_at_idx" ON "AlertEvent"("alertId", "at");
 -- CreateIndex
 CREATE UNIQUE INDEX "LabelingBatchItem_batchId_predictionId_key" ON "LabelingBatchItem"("batchId", "predictionId");
 
+
+-- CreateTable
+CREATE TABLE "EmbeddingRollup" (
+    "modelVersionId" TEXT NOT NULL,
+    "hour" INTEGER NOT NULL,
+    "count" INTEGER NOT NULL,
+    "sum" BLOB NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    PRIMARY KEY ("modelVersionId", "hour")
+);

@@ -1,0 +1,217 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import type { MonitoringDashboardView, ThresholdRowView, WindowStatusView } from "@/lib/api-contracts";
+import { EMBEDDING_FEATURE, MONITORED_FEATURES } from "@/lib/domain/drift/features";
+import { baselineFromWindow, computeDriftNow, saveThreshold, useMonitoring } from "../api-hooks";
+import { EmptyState } from "../empty-state";
+import { CosineSeries, HistogramOverlay, MetricSeries, VolumeChart } from "./drift-charts";
+import { DriftMethod } from "./drift-method";
+
+const label = (feature: string) => MONITORED_FEATURES.find((f) => f.name === feature)?.label ?? (feature === EMBEDDING_FEATURE ? "Embedding" : feature);
+const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? "–" : v.toFixed(digits));
+
+export function StatusBadge({ status }: { status: WindowStatusView | string }) {
+  const tone = status === "drift" || status === "critical" ? "sev-error" : status === "warning" ? "sev-warning" : status === "stable" ? "sev-info" : "";
+  return <span className={`sev ${tone}`}>{status}</span>;
+}
+
+export function DriftDashboard({ initial, canTriage, canManage }: { initial: MonitoringDashboardView; canTriage: boolean; canManage: boolean }) {
+  const [hours, setHours] = useState(24);
+  const { data = initial } = useMonitoring(hours, initial);
+  const [feature, setFeature] = useState("brightness");
+  const [message, setMessage] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ["monitoring"] });
+
+  if (!data.production) return <EmptyState title="No model in production">Promote a model on the Models page; the monitor then builds its baseline from the validation and test images.</EmptyState>;
+  const latest = data.latest;
+  const threshold = (f: string, metric: string) => data.thresholds.find((t) => t.feature === f && t.metric === metric);
+  const psiDefaults = threshold("brightness", "psi")!;
+  const cosine = threshold(EMBEDDING_FEATURE, "cosine")!;
+  const reference = data.baseline?.references[feature];
+  const windowFeature = latest?.features.find((f) => f.feature === feature);
+  const run = async (action: () => Promise<string>) => {
+    setMessage(null);
+    try {
+      setMessage(await action());
+      await refresh();
+    } catch (error) {
+      setMessage((error as Error).message);
+    }
+  };
+  const lastHours = (h: number) => ({ from: new Date(Date.now() - h * 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() });
+
+  return (
+    <>
+      <section className="cards">
+        <div className="card">
+          <h2>Serving</h2>
+          <p>
+            <strong>
+              {data.production.name} v{data.production.version}
+            </strong>{" "}
+            is in production.
+          </p>
+          {data.baseline ? (
+            <p className="small muted">
+              Baseline: {data.baseline.source === "split" ? `its ${data.baseline.split} predictions` : `production window ${new Date(data.baseline.windowStart!).toLocaleString()} – ${new Date(data.baseline.windowEnd!).toLocaleString()}`},{" "}
+              {data.baseline.predictionCount} images, built {new Date(data.baseline.createdAt).toLocaleString()}.
+            </p>
+          ) : (
+            <p className="small muted">No baseline yet: the monitor builds one within a minute of a promotion.</p>
+          )}
+        </div>
+        <div className="card">
+          <h2>Current window</h2>
+          {latest ? (
+            <p>
+              <StatusBadge status={latest.status} /> {latest.predictionCount} predictions, {new Date(latest.windowStart).toLocaleTimeString()} – {new Date(latest.windowEnd).toLocaleTimeString()}
+              <span className="small muted"> ({latest.trigger === "scheduled" ? "scheduled" : "on demand"}, computed in {latest.computeMs.toFixed(0)} ms)</span>
+            </p>
+          ) : (
+            <p className="muted">No drift report yet.</p>
+          )}
+          <p>
+            <Link href="/monitor/alerts">
+              Alerts: {data.alerts.open} open, {data.alerts.acknowledged} acknowledged, {data.alerts.snoozed} snoozed
+            </Link>
+          </p>
+        </div>
+      </section>
+
+      <div className="toolbar">
+        <label>
+          Time range{" "}
+          <select value={hours} onChange={(e) => setHours(Number(e.target.value))} aria-label="Time range">
+            <option value={6}>last 6 hours</option>
+            <option value={24}>last 24 hours</option>
+            <option value={168}>last 7 days</option>
+          </select>
+        </label>
+        <span className="spacer" />
+        {canTriage && data.baseline ? (
+          <>
+            <button type="button" className="secondary" onClick={() => run(async () => `Last hour: ${(await computeDriftNow(lastHours(1))).status}`)}>
+              Compute last hour now
+            </button>
+            <button type="button" className="secondary" onClick={() => run(async () => `Last 24 h: ${(await computeDriftNow(lastHours(24))).status}`)}>
+              Compute last 24 h
+            </button>
+          </>
+        ) : null}
+        {canManage ? (
+          <button type="button" className="secondary" onClick={() => run(async () => `New baseline from ${(await baselineFromWindow(lastHours(24))).predictionCount} predictions of the last 24 h`)}>
+            Use last 24 h as baseline
+          </button>
+        ) : null}
+      </div>
+      {message ? <p role="status">{message}</p> : null}
+
+      {latest ? (
+        <table className="table" aria-label="Drift per feature">
+          <thead>
+            <tr>
+              <th>Feature</th>
+              <th>Status</th>
+              <th className="num">PSI</th>
+              <th className="num">KL</th>
+              <th className="num">Values</th>
+              <th>Thresholds (warning / drift)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {latest.features.map((f) => (
+              <tr key={f.feature} onClick={() => setFeature(f.feature)} className={f.feature === feature ? "selected" : undefined}>
+                <td>
+                  <button type="button" className="link" onClick={() => setFeature(f.feature)}>
+                    {label(f.feature)}
+                  </button>
+                </td>
+                <td>
+                  <StatusBadge status={f.status} />
+                </td>
+                <td className="num">{fmt(f.psi)}</td>
+                <td className="num">{fmt(f.kl)}</td>
+                <td className="num">
+                  {f.total}
+                  {f.missing ? <span className="muted small"> +{f.missing} missing</span> : null}
+                </td>
+                <td>
+                  <ThresholdCell row={threshold(f.feature, "psi")!} canManage={canManage} onSaved={refresh} />
+                  <ThresholdCell row={threshold(f.feature, "kl")!} canManage={canManage} onSaved={refresh} />
+                </td>
+              </tr>
+            ))}
+            <tr>
+              <td>Embedding</td>
+              <td>{latest.embeddingDistance === null ? <StatusBadge status="insufficient" /> : <StatusBadge status={latest.embeddingDistance >= cosine.drift * (latest.embeddingThreshold ?? Infinity) ? "drift" : latest.embeddingDistance >= cosine.warning * (latest.embeddingThreshold ?? Infinity) ? "warning" : "stable"} />}</td>
+              <td className="num" colSpan={2}>
+                cosine {latest.embeddingDistance === null ? "–" : latest.embeddingDistance.toExponential(2)}
+              </td>
+              <td className="num">{latest.predictionCount}</td>
+              <td>
+                <span className="small muted">bootstrap p95 {latest.embeddingThreshold === null ? "–" : latest.embeddingThreshold.toExponential(2)} × </span>
+                <ThresholdCell row={cosine} canManage={canManage} onSaved={refresh} />
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      ) : null}
+
+      <div className="chart-grid">
+        {reference ? <HistogramOverlay title={label(feature)} reference={reference} windowCounts={windowFeature?.counts ?? null} /> : null}
+        <VolumeChart volume={data.volume} bucketMinutes={data.bucketMinutes ?? 60} />
+        <MetricSeries title="PSI per feature over time" series={data.series} metric="psi" features={MONITORED_FEATURES.map((f) => f.name)} warning={psiDefaults.warning} drift={psiDefaults.drift} />
+        <CosineSeries series={data.series} warningFactor={cosine.warning} driftFactor={cosine.drift} />
+      </div>
+      <DriftMethod />
+    </>
+  );
+}
+
+function ThresholdCell({ row, canManage, onSaved }: { row: ThresholdRowView; canManage: boolean; onSaved: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const [warning, setWarning] = useState(String(row.warning));
+  const [drift, setDrift] = useState(String(row.drift));
+  const [error, setError] = useState<string | null>(null);
+  const text = `${row.metric} ${row.warning} / ${row.drift}${row.custom ? " (custom)" : ""}`;
+  if (!canManage || !editing)
+    return (
+      <span className="small">
+        {text}{" "}
+        {canManage ? (
+          <button type="button" className="link small" onClick={() => setEditing(true)} aria-label={`Edit ${row.metric} thresholds of ${label(row.feature)}`}>
+            edit
+          </button>
+        ) : null}{" "}
+      </span>
+    );
+  const save = async (reset = false) => {
+    try {
+      await saveThreshold({ feature: row.feature, metric: row.metric, warning: Number(warning), drift: Number(drift), reset });
+      setEditing(false);
+      onSaved();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <span className="small">
+      {row.metric}{" "}
+      <input aria-label={`${row.metric} warning threshold of ${label(row.feature)}`} type="number" step="any" min="0" value={warning} onChange={(e) => setWarning(e.target.value)} style={{ width: "5em" }} />{" "}
+      <input aria-label={`${row.metric} drift threshold of ${label(row.feature)}`} type="number" step="any" min="0" value={drift} onChange={(e) => setDrift(e.target.value)} style={{ width: "5em" }} />{" "}
+      <button type="button" onClick={() => save()}>
+        Save
+      </button>{" "}
+      {row.custom ? (
+        <button type="button" className="secondary" onClick={() => save(true)}>
+          Default
+        </button>
+      ) : null}
+      {error ? <span className="error">{error}</span> : null}
+    </span>
+  );
+}

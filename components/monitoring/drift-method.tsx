@@ -1,0 +1,36 @@
+/** How the figures are computed, stated where they are shown (the issue asks for formulas, binning and thresholds in the UI). */
+export function DriftMethod() {
+  return (
+    <details className="card">
+      <summary>How drift is computed</summary>
+      <ul className="small">
+        <li>
+          <strong>Baseline.</strong> When a model is promoted, the monitor runs it, exactly as serving does, on its dataset&apos;s validation and test images (never training images) and keeps each
+          feature&apos;s distribution and the mean embedding. An ML lead can replace it with a production window.
+        </li>
+        <li>
+          <strong>Bins.</strong> Fixed once from the baseline: quantile edges (equal-count bins), plus an underflow and an overflow bin for values outside what the baseline saw. Sampling noise alone
+          gives PSI ≈ (bins − 1)(1/N + 1/M), so a small baseline gets fewer bins (2–10), keeping that noise under 0.05 at the minimum window. Class mix: one bin per class plus &quot;other&quot;.
+        </li>
+        <li>
+          <strong>Empty bins.</strong> Shares are floored at ε = 10⁻⁴ and renormalised, so ln stays finite and identical distributions give exactly 0.
+        </li>
+        <li>
+          <strong>PSI</strong> = Σ (wᵢ − rᵢ) · ln(wᵢ / rᵢ); <strong>KL</strong>(window ‖ baseline) = Σ wᵢ · ln(wᵢ / rᵢ), with wᵢ, rᵢ the window&apos;s and the baseline&apos;s shares. Defaults: PSI &lt;
+          0.1 stable, 0.1–0.2 warning, ≥ 0.2 drift; KL half of that. A feature&apos;s status is the worse of the two.
+        </li>
+        <li>
+          <strong>Embedding.</strong> Global average pool of the backbone&apos;s last feature map, L2-normalised, projected to 128 dimensions, stored as int8. Cosine distance between the window&apos;s mean and
+          the baseline&apos;s mean, judged against the 95th percentile of the same distance for random windows of that size drawn from the baseline itself (bootstrap, 200 draws): 1× warns, 1.5× is drift.
+        </li>
+        <li>
+          <strong>Windows.</strong> The monitor judges the last hour every minute (MONITOR_WINDOW_MINUTES, MONITOR_INTERVAL_SECONDS). Windows with fewer than 200 predictions are not judged. Counts are
+          aggregated in the database, so a window of a million predictions takes seconds.
+        </li>
+        <li>
+          <strong>Alerts.</strong> A feature at warning or drift raises one alert per baseline and feature, updated (never repeated) while it stays over; a warning that turns into drift is escalated.
+        </li>
+      </ul>
+    </details>
+  );
+}
