@@ -21,7 +21,7 @@ export function DriftMethod() {
         </li>
         <li>
           <strong>Embedding.</strong> Global average pool of the backbone&apos;s last feature map, L2-normalised, projected to 128 dimensions, stored as int8. Cosine distance between the window&apos;s mean and
-          the baseline&apos;s mean, judged against the 95th percentile of the same distance for random windows of that size drawn from the baseline itself (bootstrap, 200 draws): 1× warns, 1.5× is drift.
+          the baseline&apos;s mean, judged against the 95th percentile of the same distance for random windows drawn from the baseline itself (bootstrap, 200 draws per window size), scaled by (1/M + 1/N) for a window of M against a baseline of N so the baseline’s own sampling noise counts too: 1× warns, 1.5× is drift.
         </li>
         <li>
           <strong>Windows.</strong> The monitor judges the last hour every minute (MONITOR_WINDOW_MINUTES, MONITOR_INTERVAL_SECONDS). Windows with fewer than 200 predictions are not judged. Counts are

@@ -80,17 +80,24 @@ describe("bootstrapThresholdFor", () => {
     { windowSize: 100, threshold: 0.07 },
   ];
 
-  it("takes the largest bootstrapped window size not above the window's", () => {
-    expect(bootstrapThresholdFor(table, 150)).toBe(0.07); // 100 ≤ 150 < 200
-    expect(bootstrapThresholdFor(table, 100)).toBe(0.07); // exactly 100
-    expect(bootstrapThresholdFor(table, 199)).toBe(0.07);
-    expect(bootstrapThresholdFor(table, 200)).toBe(0.05);
-    expect(bootstrapThresholdFor(table, 100_000)).toBe(0.05);
+  it("scales from the largest bootstrapped window size not above the window's, as 1/M", () => {
+    expect(bootstrapThresholdFor(table, 100)).toBeCloseTo(0.07, 12); // exactly a tabulated size
+    expect(bootstrapThresholdFor(table, 200)).toBeCloseTo(0.05, 12);
+    expect(bootstrapThresholdFor(table, 150)).toBeCloseTo((0.07 * 100) / 150, 12); // from 100 ≤ 150 < 200
+    expect(bootstrapThresholdFor(table, 199)).toBeCloseTo((0.07 * 100) / 199, 12);
+    expect(bootstrapThresholdFor(table, 100_000)).toBeCloseTo((0.05 * 200) / 100_000, 12);
   });
 
-  it("uses the smallest size for a window below it", () => {
-    expect(bootstrapThresholdFor(table, 10)).toBe(0.1);
-    expect(bootstrapThresholdFor(table, 99)).toBe(0.1);
+  it("adds the baseline's own noise: t(W) · W · (1/M + 1/N)", () => {
+    // W = 200, t = 0.05; M = 200, N = 200 → 0.05 · 200 · (1/200 + 1/200) = 0.1
+    expect(bootstrapThresholdFor(table, 200, 200)).toBeCloseTo(0.1, 12);
+    // a huge window against 1,000 reference images: the floor 0.05 · 200 / 1000 = 0.01
+    expect(bootstrapThresholdFor(table, 1e9, 1000)).toBeCloseTo(0.01 + (0.05 * 200) / 1e9, 12);
+  });
+
+  it("scales from the smallest size for a window below it", () => {
+    expect(bootstrapThresholdFor(table, 10)).toBeCloseTo((0.1 * 50) / 10, 12);
+    expect(bootstrapThresholdFor(table, 99)).toBeCloseTo((0.1 * 50) / 99, 12);
   });
 
   it("throws for an empty table", () => {

@@ -33,15 +33,25 @@ export interface BootstrapPoint {
   threshold: number;
 }
 
-/** Window sizes the baseline bootstraps; a window is judged with the largest size not above its own (the stricter side is never chosen). */
+/** Window sizes the baseline bootstraps; a window is judged from the largest size not above its own. */
 export const BOOTSTRAP_WINDOW_SIZES = [50, 100, 200, 500, 1000, 2000, 5000] as const;
 
-export function bootstrapThresholdFor(table: readonly BootstrapPoint[], windowSize: number): number {
+/**
+ * The 95th-percentile distance chance alone gives for a window of `windowSize` predictions
+ * against a baseline of `referenceSize`. The bootstrap draws windows from the reference, so its
+ * distances measure the window's sampling noise only; the baseline's own mean is noisy too.
+ * For small deviations cosine distance ≈ ‖δ⊥‖² / 2‖m‖², a variance, so it scales as 1/M for a
+ * window of M, and the difference of two independent means as 1/M + 1/N. Hence, from the
+ * tabulated size W nearest below M: threshold = t(W) · W · (1/M + 1/N). Without the 1/N term a
+ * window of a million predictions would be held to a bar far below the baseline's own noise.
+ */
+export function bootstrapThresholdFor(table: readonly BootstrapPoint[], windowSize: number, referenceSize = Number.POSITIVE_INFINITY): number {
   if (table.length === 0) throw new RangeError("the bootstrap table is empty");
+  if (!(windowSize > 0)) throw new RangeError(`windowSize must be positive, got ${windowSize}`);
   const sorted = [...table].sort((a, b) => a.windowSize - b.windowSize);
   let chosen = sorted[0]!;
   for (const point of sorted) if (point.windowSize <= windowSize) chosen = point;
-  return chosen.threshold;
+  return chosen.threshold * chosen.windowSize * (1 / windowSize + 1 / referenceSize);
 }
 
 export type WindowStatus = DriftStatus | "insufficient";
