@@ -34,6 +34,7 @@ export async function sendToLabeling(alertId: string, input: { datasetId: string
     const prediction = predictions.find((p) => p.id === id);
     if (!prediction || prediction.modelVersionId !== alert.baseline.modelVersionId) { skipped.push({ predictionId: id, reason: "not a prediction of this alert's model" }); continue; }
     if (!prediction.imageKey) { skipped.push({ predictionId: id, reason: "its image was not kept (the caller did not opt in)" }); continue; }
+    if (ready.some((r) => r.imageKey === prediction.imageKey)) { skipped.push({ predictionId: id, reason: "the same image is selected twice" }); continue; }
     const existing = await database.image.findFirst({ where: { datasetId: dataset.id, contentHash: prediction.imageKey }, select: { id: true } });
     if (existing) { skipped.push({ predictionId: id, reason: "the same image is already in the dataset" }); continue; }
     const probe = await probeImage(await deps.store.get(prediction.imageKey));
