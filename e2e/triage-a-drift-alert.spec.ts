@@ -44,7 +44,12 @@ test("a reviewer opens a drift alert, sees its root cause, acknowledges it and s
   expect(report.alertsRaised).toBeGreaterThan(0);
   await db.$disconnect();
 
-  await page.goto("/monitor/alerts");
+  // From the dashboard (per-feature table, charts) to the inbox, filtered to brightness.
+  await page.goto("/monitor");
+  await expect(page.getByRole("table", { name: "Drift per feature" })).toBeVisible();
+  await expect(page.getByRole("figure", { name: "PSI per feature over time" })).toBeVisible();
+  await page.getByRole("link", { name: /Alerts: [1-9]\d* open/ }).click();
+  await expect(page).toHaveURL(/\/monitor\/alerts$/);
   await page.getByRole("combobox", { name: "Feature" }).selectOption("brightness");
   await page.getByRole("table", { name: "Drift alerts" }).getByRole("link", { name: /Brightness/ }).click();
   await expect(page.getByRole("heading", { name: /Brightness drift/ })).toBeVisible();
@@ -67,11 +72,12 @@ test("a reviewer opens a drift alert, sees its root cause, acknowledges it and s
   await expect(boxes.nth(1)).toBeChecked();
   await page.getByRole("combobox", { name: "Dataset to label in" }).selectOption({ label: "sample-facemask" });
   await page.getByRole("button", { name: "Send 2 to labeling" }).click();
-  await expect(page.getByRole("status")).toContainText("2 images added");
-  await expect(page.getByRole("list", { name: "Timeline" })).toContainText("sent images to labeling (2 images)");
+  const sending = page.getByRole("region", { name: "Send to labeling" });
+  await expect(sending.getByRole("status")).toContainText("2 images added");
+  await expect(page.getByRole("list", { name: "Timeline" })).toContainText(/sent images to labeling by Reviewer \w+ \(2 images\)/);
 
   // The loop closes in the labeling queue: the dataset's unlabeled images include them.
-  await page.getByRole("link", { name: "Open the labeling queue" }).click();
+  await sending.getByRole("link", { name: "Open the labeling queue" }).click();
   await expect(page).toHaveURL(/labelStatus=unlabeled/);
   await expect(page.getByRole("img", { name: /^production\// })).toHaveCount(2);
 });

@@ -1,6 +1,6 @@
 /**
  * npm run simulate -- --minutes N [--shift none|dark|crowd|nomask|camera] [--rate 2] [--url http://127.0.0.1:3000]
- *                     [--key API_KEY] [--dataset NAME] [--source sim-cam] [--keep-images]
+ *                     [--key API_KEY] [--dataset NAME] [--split train,val,test] [--source sim-cam] [--keep-images]
  * Replays a dataset's images through the prediction API at a steady rate (requests per second)
  * for N minutes, optionally with a distribution shift, so the drift dashboards have something to
  * show. The key comes from --key or MASKLAB_API_KEY (create one under Settings → API keys).
@@ -12,7 +12,7 @@ import { replayImages, SHIFTS, shiftedStream, type Shift } from "@/lib/server/mo
 import { blobStore } from "@/lib/server/storage";
 import { runCommand } from "./run-command";
 
-const USAGE = "usage: npm run simulate -- --minutes N [--shift none|dark|crowd|nomask|camera] [--rate 2] [--url URL] [--key KEY] [--dataset NAME] [--source TAG] [--keep-images]";
+const USAGE = "usage: npm run simulate -- --minutes N [--shift none|dark|crowd|nomask|camera] [--rate 2] [--url URL] [--key KEY] [--dataset NAME] [--split train,val,test] [--source TAG] [--keep-images]";
 
 runCommand("simulate", async () => {
   const { values } = parseArgs({
@@ -23,6 +23,7 @@ runCommand("simulate", async () => {
       url: { type: "string", default: process.env.MASKLAB_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}` },
       key: { type: "string", default: process.env.MASKLAB_API_KEY },
       dataset: { type: "string", default: SAMPLE_DATASET_NAME },
+      split: { type: "string" },
       source: { type: "string", default: "sim-cam" },
       "keep-images": { type: "boolean", default: false },
     },
@@ -32,7 +33,7 @@ runCommand("simulate", async () => {
   if (!(minutes > 0) || !(rate > 0)) return usage("--minutes and --rate must be positive numbers");
   if (!(SHIFTS as readonly string[]).includes(values.shift!)) return usage(`--shift must be one of ${SHIFTS.join(", ")}`);
   if (!values.key) return usage("an API key is needed: --key or MASKLAB_API_KEY");
-  const stream = shiftedStream(await replayImages(values.dataset!, { store: blobStore() }), values.shift as Shift);
+  const stream = shiftedStream(await replayImages(values.dataset!, { store: blobStore() }, 400, values.split?.split(",").map((x) => x.trim()).filter(Boolean)), values.shift as Shift);
   const total = Math.round(minutes * 60 * rate);
   const source = stream.source(values.source!);
   const endpoint = `${values.url!.replace(/\/$/, "")}/api/v1/predict?source=${encodeURIComponent(source)}${values["keep-images"] ? "&keep=1" : ""}`;

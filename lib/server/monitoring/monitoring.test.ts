@@ -1,4 +1,9 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as predictRoute from "@/app/api/v1/predict/route";
+import { createApiKey } from "../auth/api-keys";
+import { runCli } from "../testing/run-cli";
 import { promoteModelVersion } from "../model-registry";
 import { ModelServer } from "../serving/model-server";
 import { predictImage } from "../serving/predict";
@@ -49,12 +54,13 @@ beforeAll(async () => {
   await replay("none", 0, 0);
   await replay("none", 1, 120);
   await replay("dark", 2, 0, { keep: true });
+  await replay("camera", 3, 0);
 }, 600_000);
 afterAll(async () => env?.cleanup());
 
 describe("the prediction log", () => {
   it("logs every prediction with its statistics, boxes and a compact embedding", async () => {
-    expect(await env.db.prediction.count()).toBe(3 * PER_WINDOW);
+    expect(await env.db.prediction.count()).toBe(4 * PER_WINDOW);
     const row = await env.db.prediction.findFirstOrThrow({ where: { minute: windowOf(0).startMinute }, include: { boxes: true } });
     expect(row.embedding!.byteLength).toBe(4 + 128);
     expect(row.boxes).toHaveLength(row.boxCount);
@@ -120,6 +126,15 @@ describe("drift against a production-window baseline", () => {
     await env.db.driftThreshold.deleteMany();
   });
 
+  it("a new, worse camera drifts image size, sharpness and the embedding", async () => {
+    const baseline = (await activeBaseline(modelVersionId, env.db))!;
+    const camera = await computeDriftReport(baseline, windowOf(3), "on_demand", env.db);
+    const status = (feature: string) => camera.evaluation.features.find((f) => f.feature === feature)!.status;
+    expect(status("megapixels")).toBe("drift"); // a third of the resolution
+    expect(status("sharpness")).toBe("drift"); // blurred
+    expect(camera.evaluation.embedding!.distance).toBeGreaterThan(camera.evaluation.embedding!.warning);
+  });
+
   it("a window too small to judge is insufficient, never an alert", async () => {
     const baseline = (await activeBaseline(modelVersionId, env.db))!;
     const tiny = await computeDriftReport(baseline, { startMinute: windowOf(2).startMinute, endMinute: windowOf(2).startMinute + 5 }, "scheduled", env.db);
@@ -161,6 +176,36 @@ describe("triage", () => {
   }, 60_000);
 });
 
+describe("npm run simulate", () => {
+  it("replays images through the prediction API at a steady rate, with the shift's source tag", async () => {
+    const owner = await createUser({ email: "sim@example.com", name: "Sim", role: "ml_lead", password: "a long enough password" }, env.db);
+    const { key } = await createApiKey({ name: "simulator", scopes: ["predict"], createdById: owner.id }, env.db);
+    // The real route handler behind a real HTTP server: the CLI is a separate process.
+    const http = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const response = await predictRoute.POST(new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) }), { params: Promise.resolve({}) });
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const port = (http.address() as AddressInfo).port;
+    try {
+      const before = Date.now();
+      const run = await runCli("simulate", ["--minutes", "0.05", "--rate", "4", "--shift", "camera", "--dataset", "sample", "--url", `http://127.0.0.1:${port}`, "--key", key], env.dir);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/done: 12\/12 predictions logged/);
+      expect(Date.now() - before).toBeGreaterThan(2500); // 12 requests at 4/s: spread over ≥ 2.75 s
+      expect(await env.db.prediction.count({ where: { source: "sim-cam-new-camera" } })).toBe(12);
+      expect((await runCli("simulate", ["--minutes", "1", "--shift", "sideways", "--key", key], env.dir)).code).toBe(2);
+      expect((await runCli("simulate", ["--minutes", "1"], env.dir, { MASKLAB_API_KEY: "" })).code).toBe(2);
+    } finally {
+      http.close();
+    }
+  }, 120_000);
+});
+
 describe("the monitor", () => {
   it("builds a split baseline for the production model and judges its rolling window", async () => {
     await env.db.baseline.updateMany({ data: { active: false } });
@@ -177,9 +222,13 @@ describe("the monitor", () => {
 
   it("deletes predictions past retention with the kept images nothing else uses", async () => {
     const kept = await env.db.prediction.findFirstOrThrow({ where: { imageKey: { not: null }, labelingItems: { none: {} } } });
-    const tick = await monitorTick({ server, store: env.store, db: env.db }, { windowMinutes: WINDOW, retentionDays: 1 }, new Date(T0 + 5 * 86_400_000));
-    expect(tick.deletedPredictions).toBe(3 * PER_WINDOW);
-    expect(await env.db.prediction.count()).toBe(0);
+    const now = new Date(T0 + 5 * 86_400_000);
+    const old = await env.db.prediction.count({ where: { createdAt: { lt: new Date(now.getTime() - 86_400_000) } } });
+    const recent = (await env.db.prediction.count()) - old; // the simulator's, logged today
+    const tick = await monitorTick({ server, store: env.store, db: env.db }, { windowMinutes: WINDOW, retentionDays: 1 }, now);
+    expect(old).toBe(4 * PER_WINDOW);
+    expect(tick.deletedPredictions).toBe(old);
+    expect(await env.db.prediction.count()).toBe(recent);
     expect(await env.store.has(kept.imageKey!)).toBe(false);
     // Images sent to labeling are dataset images now and survive.
     const sent = await env.db.image.findFirstOrThrow({ where: { fileName: { startsWith: "production/" } } });

@@ -12,12 +12,12 @@ export interface ReplayImage {
   classes: string[];
 }
 
-export async function replayImages(datasetName: string, deps: { store: BlobStore; db?: Db }, limit = 400): Promise<ReplayImage[]> {
+export async function replayImages(datasetName: string, deps: { store: BlobStore; db?: Db }, limit = 400, splits?: readonly string[]): Promise<ReplayImage[]> {
   const database = deps.db ?? defaultDb();
   const dataset = await database.dataset.findUnique({ where: { name: datasetName }, select: { id: true } });
   if (!dataset) throw new Error(`no dataset "${datasetName}"`);
-  const images = await database.image.findMany({ where: { datasetId: dataset.id }, orderBy: { fileName: "asc" }, take: limit, select: { fileName: true, contentHash: true, boxes: { select: { className: true } } } });
-  if (images.length === 0) throw new Error(`dataset "${datasetName}" has no images`);
+  const images = await database.image.findMany({ where: { datasetId: dataset.id, ...(splits?.length ? { split: { in: [...splits] } } : {}) }, orderBy: { fileName: "asc" }, take: limit, select: { fileName: true, contentHash: true, boxes: { select: { className: true } } } });
+  if (images.length === 0) throw new Error(`dataset "${datasetName}" has no images${splits?.length ? ` in ${splits.join(", ")}` : ""}`);
   return Promise.all(images.map(async (i) => ({ fileName: i.fileName, bytes: await deps.store.get(i.contentHash), classes: i.boxes.map((b) => b.className) })));
 }
 
