@@ -56,7 +56,7 @@ test("the navigation reaches every section and the worker shows as online", asyn
   await expect(page.getByRole("table", { name: "Labeling queues" }).getByRole("row", { name: /sample-facemask/ })).toBeVisible();
 
   await nav.getByRole("link", { name: "Monitor" }).click();
-  await expect(page.getByText("No open drift alerts")).toBeVisible();
+  await expect(page.getByText("No model in production")).toBeVisible();
 });
 
 test("the health endpoint reports the database and the live worker", async ({ request }) => {
