@@ -13,7 +13,9 @@ export function DriftMethod() {
           gives PSI ≈ (bins − 1)(1/N + 1/M), so a small baseline gets fewer bins (2–10), keeping that noise under 0.05 at the minimum window. Class mix: one bin per class plus &quot;other&quot;.
         </li>
         <li>
-          <strong>Empty bins.</strong> Shares are floored at ε = 10⁻⁴ and renormalised, so ln stays finite and identical distributions give exactly 0.
+          <strong>Empty bins.</strong> A new value of the baseline&apos;s own distribution lands beyond its extremes with probability 1/(N + 1) on each side, so both sides&apos; out-of-range bins get that
+          share added (otherwise the few per cent a stable window puts there by chance read as drift). Any share still below ε = 10⁻⁴ is floored to it and the shares renormalised, so ln stays
+          finite and identical distributions give exactly 0.
         </li>
         <li>
           <strong>PSI</strong> = Σ (wᵢ − rᵢ) · ln(wᵢ / rᵢ); <strong>KL</strong>(window ‖ baseline) = Σ wᵢ · ln(wᵢ / rᵢ), with wᵢ, rᵢ the window&apos;s and the baseline&apos;s shares. Defaults: PSI &lt;

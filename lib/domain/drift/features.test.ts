@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { psi } from "./divergence";
 import {
   binCountForNoise,
   buildReferences,
+  comparisonCounts,
   countWindow,
   FEATURE_NAMES,
   imageFeatureValues,
@@ -188,5 +190,29 @@ describe("countWindow", () => {
   it("counts only the features the references have", () => {
     const counts = countWindow({ brightness: references.brightness! }, sample);
     expect(Object.keys(counts)).toEqual(["brightness"]);
+  });
+});
+
+describe("comparisonCounts", () => {
+  const numeric = { kind: "numeric" as const, edges: [0, 0.5, 1], counts: [0, 64, 64, 0], missing: 0 };
+  it("adds the chance share 1/(N + 1) of each side's total to its out-of-range bins", () => {
+    // N = 128, q = 1/129: the reference's outer bins get 128/129, the window's (M = 720) 720/129.
+    const { reference, window } = comparisonCounts(numeric, [0, 350, 356, 14]);
+    expect(reference[0]).toBeCloseTo(128 / 129, 12);
+    expect(reference[3]).toBeCloseTo(128 / 129, 12);
+    expect(reference.slice(1, 3)).toEqual([64, 64]);
+    expect(window[0]).toBeCloseTo(720 / 129, 12);
+    expect(window[3]).toBeCloseTo(14 + 720 / 129, 12);
+    // 14 of 720 beyond the reference max is about what chance puts there (2/129 ≈ 1.6 % on both
+    // sides): PSI stays far from a warning, where the bare ε floor read ≈ 0.1.
+    expect(psi(reference, window)).toBeLessThan(0.03);
+    expect(psi(numeric.counts, [0, 350, 356, 14])).toBeGreaterThan(0.09);
+  });
+
+  it("keeps equal shares equal and leaves categories as counted", () => {
+    const { reference, window } = comparisonCounts(numeric, [0, 32, 32, 0]);
+    expect(psi(reference, window)).toBe(0);
+    const categorical = { kind: "categorical" as const, categories: ["a"], counts: [5, 0] };
+    expect(comparisonCounts(categorical, [3, 1])).toEqual({ reference: [5, 0], window: [3, 1] });
   });
 });

@@ -119,6 +119,27 @@ export function buildReferences(predictions: readonly ObservedPrediction[], clas
   return references;
 }
 
+/**
+ * The counts a window is compared with its reference on. A numeric reference's underflow and
+ * overflow bins are empty by construction (its edges span its min and max), yet a new value of
+ * the very same distribution falls beyond the extremes of N reference values with probability
+ * 1/(N + 1) on each side. Left empty (floored to ε = 10⁻⁴), the 1.6 % of a stable window that lands
+ * there by chance with N = 128 would alone add ≈ 0.08 to PSI: on facemask-dev, a stable stream
+ * read as "warning" from that. So both sides' out-of-range bins get that chance share added:
+ * q·N to the reference's and q·M to the window's (q = 1/(N + 1), M the window's total). Equal
+ * shares stay equal (identical distributions still give 0); a window piling up beyond the
+ * extremes still shows it. Regular bins and categories are compared as counted.
+ */
+export function comparisonCounts(reference: FeatureReference, window: readonly number[]): { reference: number[]; window: number[] } {
+  if (reference.kind === "categorical") return { reference: reference.counts, window: [...window] };
+  const n = reference.counts.reduce((a, b) => a + b, 0);
+  const m = window.reduce((a, b) => a + b, 0);
+  const q = 1 / (n + 1);
+  const last = reference.counts.length - 1;
+  const widen = (counts: readonly number[], total: number) => counts.map((c, i) => (i === 0 || i === last ? c + q * total : c));
+  return { reference: widen(reference.counts, n), window: widen(window, m) };
+}
+
 /** Window counts computed in memory, the same as the SQL aggregation gives (used for tests and small windows). */
 export function countWindow(references: ReferenceSet, predictions: readonly ObservedPrediction[]): WindowCounts {
   const counts: WindowCounts = {};

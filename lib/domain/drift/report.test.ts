@@ -21,15 +21,15 @@ const references: ReferenceSet = {
 };
 
 /*
- * Smoothing (divergence.ts, ε = 1e-4): the reference [0, ½, ½, 0] floors to [ε, ½, ½, ε] / 1.0002.
- * A window [0, a, 1 − a, 0] floors the same empty bins to ε, so those terms vanish and both sides
- * share the 1/1.0002 factor:
- *   PSI = [(a − ½)·ln(2a) + (½ − a)·ln(2(1 − a))] / 1.0002 = (a − ½)·ln(a / (1 − a)) / 1.0002
- *   KL  = [a·ln(2a) + (1 − a)·ln(2(1 − a))] / 1.0002
+ * Out-of-range bins (features.ts comparisonCounts): with N = 100 reference values, q = 1/101 of
+ * each side's total is added to its underflow and overflow bins, so both sides have the share
+ * 1/103 there and their regular bins are scaled by the same 101/103. Those terms vanish:
+ *   PSI = (a − ½)·ln(a / (1 − a)) · 101/103
+ *   KL  = [a·ln(2a) + (1 − a)·ln(2(1 − a))] · 101/103
  */
-const SHIFTED = [0, 150, 50, 0]; // a = 0.75: PSI = 0.25·ln 3 / 1.0002 = 0.274598; KL = (0.75 ln 1.5 + 0.25 ln 0.5)/1.0002 = 0.130786
-const MILD = [0, 110, 90, 0]; // a = 0.55: PSI = 0.05·ln(11/9) / 1.0002 = 0.010032; KL = (0.55 ln 1.1 + 0.45 ln 0.9)/1.0002 = 0.005007
-const MODERATE = [0, 140, 60, 0]; // a = 0.7: PSI = 0.2·ln(7/3) / 1.0002 = 0.169426; KL = (0.7 ln 1.4 + 0.3 ln 0.6)/1.0002 = 0.082266
+const SHIFTED = [0, 150, 50, 0]; // a = 0.75: PSI = 0.25·ln 3 · 101/103 = 0.269320; KL = (0.75 ln 1.5 + 0.25 ln 0.5)·101/103 = 0.128272
+const MILD = [0, 110, 90, 0]; // a = 0.55: PSI = 0.05·ln(11/9) · 101/103 = 0.009839; KL = (0.55 ln 1.1 + 0.45 ln 0.9)·101/103 = 0.004911
+const MODERATE = [0, 140, 60, 0]; // a = 0.7: PSI = 0.2·ln(7/3) · 101/103 = 0.166169; KL = (0.7 ln 1.4 + 0.3 ln 0.6)·101/103 = 0.080685
 
 function window(over: WindowCounts = {}): WindowCounts {
   return {
@@ -138,20 +138,20 @@ describe("evaluateDrift", () => {
   it("reads a shifted window as drift, decided by PSI when both metrics agree", () => {
     const evaluation = evaluate({ window: window({ brightness: { counts: SHIFTED, missing: 3 } }) });
     const brightness = featureOf(evaluation, "brightness");
-    expect(brightness.psi).toBeCloseTo(0.274598, 6);
-    expect(brightness.kl).toBeCloseTo(0.130786, 6);
+    expect(brightness.psi).toBeCloseTo(0.26932, 6);
+    expect(brightness.kl).toBeCloseTo(0.128272, 6);
     expect(brightness).toMatchObject({ status: "drift", decidedBy: "psi", total: 200, missing: 3 });
     expect(featureOf(evaluation, "contrast").status).toBe("stable");
     expect(evaluation.status).toBe("drift");
   });
 
   it("lets KL decide when its thresholds are stricter", () => {
-    // MILD: PSI 0.010032 < 0.1 (stable); KL 0.005007 ≥ 0.004 (warning with the override)
+    // MILD: PSI 0.009839 < 0.1 (stable); KL 0.004911 ≥ 0.004 (warning with the override)
     const thresholds: ThresholdSetting[] = [{ feature: "brightness", metric: "kl", warning: 0.004, drift: 0.02 }];
     const evaluation = evaluate({ window: window({ brightness: { counts: MILD, missing: 0 } }), thresholds });
     const brightness = featureOf(evaluation, "brightness");
-    expect(brightness.psi).toBeCloseTo(0.010032, 6);
-    expect(brightness.kl).toBeCloseTo(0.005007, 6);
+    expect(brightness.psi).toBeCloseTo(0.009839, 6);
+    expect(brightness.kl).toBeCloseTo(0.004911, 6);
     expect(brightness).toMatchObject({ status: "warning", decidedBy: "kl" });
     expect(evaluation.status).toBe("warning");
     // without the override the same window is stable on both
@@ -181,7 +181,7 @@ describe("evaluateDrift", () => {
     expect(featureOf(evaluation, "confidence")).toMatchObject({ status: "insufficient", total: 0, psi: null, kl: null, decidedBy: null });
     expect(featureOf(evaluation, "class_mix").status).toBe("insufficient");
     expect(featureOf(evaluation, "brightness")).toMatchObject({ status: "stable", psi: 0 });
-    // MODERATE: PSI 0.169426 in [0.1, 0.2) and KL 0.082266 in [0.05, 0.1): warning on both
+    // MODERATE: PSI 0.166169 in [0.1, 0.2) and KL 0.080685 in [0.05, 0.1): warning on both
     expect(featureOf(evaluation, "contrast")).toMatchObject({ status: "warning", decidedBy: "psi" });
     // an insufficient feature does not make the window insufficient
     expect(evaluation.status).toBe("warning");
@@ -221,9 +221,9 @@ describe("alertCandidates", () => {
     expect(candidates).toHaveLength(3);
     const [brightness, contrast, embedding] = candidates;
     expect(brightness).toMatchObject({ feature: "brightness", metric: "psi", threshold: 0.2, severity: "critical" });
-    expect(brightness!.value).toBeCloseTo(0.274598, 6);
+    expect(brightness!.value).toBeCloseTo(0.26932, 6);
     expect(contrast).toMatchObject({ feature: "contrast", metric: "psi", threshold: 0.1, severity: "warning" });
-    expect(contrast!.value).toBeCloseTo(0.169426, 6);
+    expect(contrast!.value).toBeCloseTo(0.166169, 6);
     // distance 0.02 ≥ 1.5 × 0.01: critical, crossing the drift line 0.015
     expect(embedding).toMatchObject({ feature: "embedding", metric: "cosine", value: 0.02, severity: "critical" });
     expect(embedding!.threshold).toBeCloseTo(0.015, 12);
@@ -235,7 +235,7 @@ describe("alertCandidates", () => {
     const candidates = alertCandidates(evaluation, thresholds);
     expect(candidates).toHaveLength(1);
     expect(candidates[0]).toMatchObject({ feature: "brightness", metric: "kl", threshold: 0.004, severity: "warning" });
-    expect(candidates[0]!.value).toBeCloseTo(0.005007, 6);
+    expect(candidates[0]!.value).toBeCloseTo(0.004911, 6);
   });
 
   it("proposes a warning-level embedding alert at the warning line", () => {

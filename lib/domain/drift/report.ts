@@ -1,5 +1,5 @@
 import { klDivergence, psi } from "./divergence";
-import { EMBEDDING_FEATURE, MONITORED_FEATURES, type ReferenceSet, type WindowCounts } from "./features";
+import { comparisonCounts, EMBEDDING_FEATURE, MONITORED_FEATURES, type ReferenceSet, type WindowCounts } from "./features";
 import { driftStatus, hasEnoughData, MIN_WINDOW_PREDICTIONS, PSI_THRESHOLDS, type DriftStatus, type DriftThresholds } from "./status";
 
 export type DriftMetric = "psi" | "kl" | "cosine";
@@ -114,8 +114,9 @@ export function evaluateDrift(input: {
       features.push({ feature: name, total, missing: window.missing, counts: window.counts, psi: null, kl: null, status: "insufficient", decidedBy: null });
       continue;
     }
-    const psiValue = psi(reference.counts, window.counts);
-    const klValue = klDivergence(window.counts, reference.counts);
+    const compared = comparisonCounts(reference, window.counts);
+    const psiValue = psi(compared.reference, compared.window);
+    const klValue = klDivergence(compared.window, compared.reference);
     const psiStatus = driftStatus(psiValue, thresholdsFor(name, "psi", input.thresholds));
     const klStatus = driftStatus(klValue, thresholdsFor(name, "kl", input.thresholds));
     const status = worseStatus(psiStatus, klStatus);

@@ -1,5 +1,5 @@
 import { cosineDistance } from "./embedding";
-import { countWindow, type FeatureName, type ObservedPrediction, type ReferenceSet, EMBEDDING_FEATURE } from "./features";
+import { comparisonCounts, countWindow, type FeatureName, type ObservedPrediction, type ReferenceSet, EMBEDDING_FEATURE } from "./features";
 import { psi } from "./divergence";
 
 /** The dimensions a window is sliced by to explain a drift. */
@@ -57,7 +57,8 @@ export function explainBySlices(feature: string, references: ReferenceSet, basel
     const reference = references[feature as FeatureName];
     const counts = countWindow({ [feature]: reference } as ReferenceSet, subset.map((s) => s.observed))[feature as FeatureName];
     if (!reference || !counts || counts.counts.every((c) => c === 0)) return null;
-    return psi(reference.counts, counts.counts);
+    const compared = comparisonCounts(reference, counts.counts);
+    return psi(compared.reference, compared.window);
   };
   const whole = metric(items);
   const explanations: SliceExplanation[] = [];
