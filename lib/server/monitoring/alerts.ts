@@ -49,14 +49,15 @@ export async function raiseAlerts(baselineId: string, report: { id: string; wind
     const events: Prisma.AlertEventCreateWithoutAlertInput[] = [];
     if (escalated) events.push({ kind: "escalated", detail: { ...candidate, reportId: report.id } });
     if (snoozeOver) events.push({ kind: "reopened", detail: { reason: "snooze ended while still over threshold" } });
+    // An alert keeps the metric and threshold it was raised (or escalated) on, so its value and
+    // peak stay comparable when the other metric of the same feature is the one over this time.
+    const value = escalated ? candidate.value : (metricValue(evaluation, existing.feature, existing.metric) ?? candidate.value);
     await database.alert.update({
       where: { id: existing.id },
       data: {
-        value: candidate.value,
-        peakValue: Math.max(existing.peakValue, candidate.value),
-        metric: candidate.metric,
-        threshold: escalated ? candidate.threshold : existing.threshold,
-        severity: escalated ? "critical" : existing.severity,
+        value,
+        peakValue: escalated && candidate.metric !== existing.metric ? value : Math.max(existing.peakValue, value),
+        ...(escalated ? { metric: candidate.metric, threshold: candidate.threshold, severity: "critical" } : {}),
         lastReportId: report.id,
         windowEnd: report.windowEnd,
         ...(snoozeOver ? { status: "open", snoozedUntil: null } : {}),
@@ -70,6 +71,12 @@ export async function raiseAlerts(baselineId: string, report: { id: string; wind
     await database.alertEvent.create({ data: { alertId: alert.id, kind: "recovered", detail: { reportId: report.id } } });
   }
   return raised;
+}
+
+function metricValue(evaluation: DriftEvaluation, feature: string, metric: string): number | null {
+  if (metric === "cosine") return feature === EMBEDDING_FEATURE ? (evaluation.embedding?.distance ?? null) : null;
+  const judged = evaluation.features.find((f) => f.feature === feature);
+  return (metric === "kl" ? judged?.kl : judged?.psi) ?? null;
 }
 
 export interface AlertFilters {
