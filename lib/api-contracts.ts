@@ -199,6 +199,7 @@ export interface AlertDetailView {
     references: Record<string, FeatureReferenceView>;
     farthest: RootCauseImageView[];
     lowestConfidence: RootCauseImageView[];
+    sampledMetric: number | null;
     slices: Array<{ dimension: string; value: string; count: number; share: number; metricWithout: number | null; explained: number | null }>;
   };
 }

@@ -165,7 +165,10 @@ export function AlertDetail({ id, userId, canTriage, canTrain, datasets }: { id:
       </div>
 
       <h3>Slices that explain it</h3>
-      <p className="small muted">The alert&apos;s metric recomputed without each slice: a slice whose removal brings the window back to the baseline explains the drift.</p>
+      <p className="small muted">
+        Over the alert&apos;s whole window ({rootCause.window.sampled} predictions) the {alert.metric === "cosine" ? "cosine distance" : "PSI"} is {fmt(rootCause.sampledMetric)}; recomputed without each slice, a slice whose removal
+        brings it back to the baseline explains the drift.
+      </p>
       {rootCause.slices.length === 0 ? (
         <p className="muted small">No slice dimension has more than one value in this window.</p>
       ) : (

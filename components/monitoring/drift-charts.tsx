@@ -2,6 +2,7 @@
 
 import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { FeatureReferenceView, MonitoringDashboardView } from "@/lib/api-contracts";
+import { MONITORED_FEATURES } from "@/lib/domain/drift/features";
 import { referenceBinLabels, shares } from "@/lib/domain/drift/labels";
 
 const COLORS = ["#2457c5", "#c0392b", "#1e8449", "#8e44ad", "#d68910", "#117a8b", "#7f8c8d", "#a04000", "#1b4f72"];
@@ -48,7 +49,7 @@ export function MetricSeries({ title, series, metric, features, warning, drift }
           <ReferenceLine y={warning} stroke="#d68910" strokeDasharray="4 4" label={{ value: "warning", fontSize: 10, position: "insideTopRight" }} />
           <ReferenceLine y={drift} stroke="#c0392b" strokeDasharray="4 4" label={{ value: "drift", fontSize: 10, position: "insideTopRight" }} />
           {features.map((f, i) => (
-            <Line key={f} dataKey={f} stroke={COLORS[i % COLORS.length]} dot={false} isAnimationActive={false} connectNulls={false} strokeWidth={1.5} />
+            <Line key={f} dataKey={f} name={MONITORED_FEATURES.find((m) => m.name === f)?.label ?? f} stroke={COLORS[i % COLORS.length]} dot={false} isAnimationActive={false} connectNulls={false} strokeWidth={1.5} />
           ))}
         </LineChart>
       </ResponsiveContainer>

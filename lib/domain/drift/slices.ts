@@ -34,6 +34,27 @@ export interface SliceExplanation {
   explained: number | null;
 }
 
+/** The feature's PSI over a set of items (for the embedding: the cosine distance of their mean); null when nothing is there to compare. */
+export function sliceMetric(feature: string, references: ReferenceSet, baselineMean: Float32Array | null, subset: readonly SliceItem[]): number | null {
+  if (subset.length === 0) return null;
+  if (feature === EMBEDDING_FEATURE) {
+    if (!baselineMean) return null;
+    const sum = new Float64Array(baselineMean.length);
+    let n = 0;
+    for (const item of subset) {
+      if (!item.embedding || item.embedding.length !== sum.length) continue;
+      for (let i = 0; i < sum.length; i++) sum[i]! += item.embedding[i]!;
+      n++;
+    }
+    return n ? cosineDistance(baselineMean, sum) : null;
+  }
+  const reference = references[feature as FeatureName];
+  const counts = countWindow({ [feature]: reference } as ReferenceSet, subset.map((s) => s.observed))[feature as FeatureName];
+  if (!reference || !counts || counts.counts.every((c) => c === 0)) return null;
+  const compared = comparisonCounts(reference, counts.counts);
+  return psi(compared.reference, compared.window);
+}
+
 /**
  * Which slices explain a feature's drift: for every value of every slice dimension, the feature's
  * PSI (or, for the embedding, the cosine distance of the mean) recomputed without that slice. A
@@ -41,25 +62,7 @@ export interface SliceExplanation {
  * removal changes nothing does not. Sorted by what they explain, most first.
  */
 export function explainBySlices(feature: string, references: ReferenceSet, baselineMean: Float32Array | null, items: readonly SliceItem[]): SliceExplanation[] {
-  const metric = (subset: readonly SliceItem[]): number | null => {
-    if (subset.length === 0) return null;
-    if (feature === EMBEDDING_FEATURE) {
-      if (!baselineMean) return null;
-      const sum = new Float64Array(baselineMean.length);
-      let n = 0;
-      for (const item of subset) {
-        if (!item.embedding || item.embedding.length !== sum.length) continue;
-        for (let i = 0; i < sum.length; i++) sum[i]! += item.embedding[i]!;
-        n++;
-      }
-      return n ? cosineDistance(baselineMean, sum) : null;
-    }
-    const reference = references[feature as FeatureName];
-    const counts = countWindow({ [feature]: reference } as ReferenceSet, subset.map((s) => s.observed))[feature as FeatureName];
-    if (!reference || !counts || counts.counts.every((c) => c === 0)) return null;
-    const compared = comparisonCounts(reference, counts.counts);
-    return psi(compared.reference, compared.window);
-  };
+  const metric = (subset: readonly SliceItem[]) => sliceMetric(feature, references, baselineMean, subset);
   const whole = metric(items);
   const explanations: SliceExplanation[] = [];
   for (const dimension of SLICE_DIMENSIONS) {

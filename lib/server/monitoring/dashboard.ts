@@ -67,9 +67,11 @@ export type MonitoringDashboard = Awaited<ReturnType<typeof monitoringDashboard>
 
 /** Predictions, mean and max latency per bucket of whole minutes (integer division: the same SQL on SQLite and PostgreSQL). */
 export async function predictionVolume(modelVersionId: string, startMinute: number, endMinute: number, bucketMinutes: number, database: Db = defaultDb()) {
+  // A literal, not a bound parameter: SQLite binds JS numbers as REAL, and "minute" / 60.0 does not bucket.
+  const bucket = Prisma.raw(String(Math.max(1, Math.trunc(bucketMinutes))));
   const rows = await database.$queryRaw<Array<{ bucket: bigint | number; n: bigint | number; meanLatency: number; maxLatency: number }>>`
-    SELECT "minute" / ${bucketMinutes} AS bucket, COUNT(*) AS n, AVG("latencyMs") AS "meanLatency", MAX("latencyMs") AS "maxLatency"
+    SELECT "minute" / ${bucket} AS bucket, COUNT(*) AS n, AVG("latencyMs") AS "meanLatency", MAX("latencyMs") AS "maxLatency"
     FROM "Prediction" WHERE "modelVersionId" = ${modelVersionId} AND "minute" >= ${startMinute} AND "minute" < ${endMinute}
-    GROUP BY "minute" / ${bucketMinutes} ORDER BY bucket`;
+    GROUP BY "minute" / ${bucket} ORDER BY bucket`;
   return rows.map((r) => ({ at: new Date(Number(r.bucket) * bucketMinutes * 60_000).toISOString(), predictions: Number(r.n), meanLatencyMs: Number(r.meanLatency), maxLatencyMs: Number(r.maxLatency) }));
 }

@@ -16,6 +16,7 @@ import { promoteModelVersion, registerModelVersion } from "../model-registry";
 import { logPrediction } from "../serving/prediction-log";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
 import { buildWindowBaseline } from "./baselines";
+import { predictionVolume } from "./dashboard";
 import { computeDriftReport } from "./drift-reports";
 
 /**
@@ -76,6 +77,14 @@ describe("dashboard, reports, baselines, thresholds", () => {
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ production: { name: "m", version: 1 }, baseline: { source: "window", predictionCount: 210 }, alerts: { open: expect.any(Number) } });
     for (const hours of ["0", "abc", "100000"]) expect((await call(dashboardRoute.GET, `/api/monitoring?hours=${hours}`)).status).toBe(400);
+  });
+
+  it("buckets prediction volume by whole hours in SQL", async () => {
+    const { id } = await env.db.modelVersion.findFirstOrThrow();
+    const start = Math.floor(T0 / 60_000);
+    const volume = await predictionVolume(id, start, start + 120, 60, env.db);
+    expect(volume.map((v) => [v.at, v.predictions])).toEqual([[new Date(T0).toISOString(), 210], [new Date(T0 + 3_600_000).toISOString(), 210]]);
+    expect(volume[0]!.meanLatencyMs).toBe(9);
   });
 
   it("computes a window on demand and refuses malformed windows", async () => {

@@ -1,6 +1,6 @@
 import { cosineDistance } from "@/lib/domain/drift/embedding";
 import { decodeCompactEmbedding } from "@/lib/domain/drift/embedding-bytes";
-import { explainBySlices, type SliceExplanation } from "@/lib/domain/drift/slices";
+import { explainBySlices, sliceMetric, type SliceExplanation } from "@/lib/domain/drift/slices";
 import type { FeatureDrift } from "@/lib/domain/drift/report";
 import { db as defaultDb, type Db } from "../db";
 import { AlertNotFoundError } from "./alerts";
@@ -29,6 +29,8 @@ export interface RootCause {
   references: ReturnType<typeof baselineView>["references"];
   farthest: RootCauseImage[];
   lowestConfidence: RootCauseImage[];
+  /** the alert's metric over the sampled window, the figure the slices are measured against */
+  sampledMetric: number | null;
   slices: SliceExplanation[];
 }
 
@@ -57,7 +59,8 @@ export async function rootCause(alertId: string, database: Db = defaultDb()): Pr
   const distances = items.map(({ row, embedding }) => ({ row, distance: mean && embedding && embedding.length === mean.length ? cosineDistance(mean, embedding) : null }));
   const farthest = distances.filter((d) => d.distance !== null).sort((a, b) => b.distance! - a.distance!).slice(0, IMAGES_SHOWN).map((d) => image(d.row, d.distance));
   const lowestConfidence = [...distances].sort((a, b) => (a.row.maxScore ?? -1) - (b.row.maxScore ?? -1)).slice(0, IMAGES_SHOWN).map((d) => image(d.row, d.distance));
-  const slices = explainBySlices(alert.feature, baseline.references, mean, items.map(({ row, embedding }) => ({ source: row.source, embedding, observed: { ...row } })));
+  const sliceItems = items.map(({ row, embedding }) => ({ source: row.source, embedding, observed: { ...row } }));
+  const slices = explainBySlices(alert.feature, baseline.references, mean, sliceItems);
   const features = ((report?.features ?? []) as unknown as FeatureDrift[]).slice().sort((a, b) => (b.psi ?? -1) - (a.psi ?? -1));
   return {
     window: { start: alert.windowStart, end: alert.windowEnd, predictionCount, sampled: rows.length },
@@ -66,6 +69,7 @@ export async function rootCause(alertId: string, database: Db = defaultDb()): Pr
     references: baseline.references,
     farthest,
     lowestConfidence,
+    sampledMetric: sliceMetric(alert.feature, baseline.references, mean, sliceItems),
     slices: slices.slice(0, 12),
   };
 }
