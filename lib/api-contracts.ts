@@ -2,6 +2,8 @@
  * Shapes of the JSON the API returns: imported by the server that produces them and by the
  * client hooks that read them, so both sides agree at compile time. Types only, no code.
  */
+import type { FeatureReference } from "./domain/drift/features";
+import type { FeatureDrift } from "./domain/drift/report";
 import type { EvaluationReport } from "./domain/evaluation/report";
 import type { EvaluationInput } from "./domain/evaluation/types";
 
@@ -126,18 +128,9 @@ export interface SendToReviewResult {
 
 export type WindowStatusView = "stable" | "warning" | "drift" | "insufficient";
 
-export type FeatureReferenceView = { kind: "numeric"; edges: number[]; counts: number[]; missing: number } | { kind: "categorical"; categories: string[]; counts: number[] };
-
-export interface FeatureDriftView {
-  feature: string;
-  total: number;
-  missing: number;
-  counts: number[];
-  psi: number | null;
-  kl: number | null;
-  status: WindowStatusView;
-  decidedBy: "psi" | "kl" | null;
-}
+/** The drift core's own shapes: the JSON carries them unchanged. */
+export type FeatureReferenceView = FeatureReference;
+export type FeatureDriftView = FeatureDrift;
 
 export interface ThresholdRowView {
   feature: string;
