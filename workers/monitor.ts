@@ -19,6 +19,8 @@ log(`TF.js backend ${selection.backend}; window ${settings.windowMinutes} min, e
 const store = blobStore();
 const server = new ModelServer({ store });
 let stopping = false;
+/** The last "nothing to do" message: repeated every tick, it is logged once until it changes. */
+let lastMessage: string | undefined;
 const stop = () => {
   stopping = true;
 };
@@ -33,7 +35,8 @@ while (!stopping) {
     if (result.report) {
       const r = result.report;
       log(`window of ${r.evaluation.predictionCount} predictions: ${r.evaluation.status} (${r.computeMs.toFixed(0)} ms)${r.alertsRaised ? `, ${r.alertsRaised} alert(s) raised` : ""}`);
-    } else if (result.message) log(result.message);
+    } else if (result.message && result.message !== lastMessage) log(result.message);
+    lastMessage = result.message;
     if (result.deletedPredictions) log(`retention: deleted ${result.deletedPredictions} predictions`);
   } catch (error) {
     log(`tick failed: ${(error as Error).stack ?? error}`);

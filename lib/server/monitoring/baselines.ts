@@ -4,11 +4,11 @@ import { bootstrapThreshold, meanVector, type Vector } from "@/lib/domain/drift/
 import { buildReferences, relativeBoxSize, type ObservedPrediction, type ReferenceSet } from "@/lib/domain/drift/features";
 import { BOOTSTRAP_WINDOW_SIZES, type BootstrapPoint } from "@/lib/domain/drift/report";
 import { db as defaultDb, type Db } from "../db";
-import type { ModelServer } from "../serving/model-server";
+import { ModelLoadError, type ModelServer } from "../serving/model-server";
 import { observeImage } from "../serving/observe";
 import type { BlobStore } from "../storage";
 import { yieldToEventLoop } from "../training/evaluate-split";
-import { decodeImageRgb, loadSplit } from "../training/training-data";
+import { decodeImageRgb } from "../training/training-data";
 import type { LogWindow } from "./window-counts";
 
 export class BaselineError extends Error {}
@@ -44,13 +44,17 @@ export async function buildSplitBaseline(modelVersionId: string, deps: { server:
   const version = await database.modelVersion.findUnique({ where: { id: modelVersionId } });
   if (!version) throw new BaselineError(`no model version ${modelVersionId}`);
   const classes = version.classes as string[];
-  const images = (await Promise.all(BASELINE_SPLITS.map((split) => loadSplit(version.datasetId, split, classes, database)))).flat();
+  // Only the pixels matter (a baseline is the model's view, not the labels).
+  const images = await database.image.findMany({ where: { datasetId: version.datasetId, split: { in: [...BASELINE_SPLITS] } }, orderBy: { fileName: "asc" }, select: { contentHash: true } });
   if (images.length === 0) throw new BaselineError(`the model's dataset has no ${BASELINE_SPLITS.join(" or ")} images to build a baseline from`);
   const observed: ObservedPrediction[] = [];
   const embeddings: Float32Array[] = [];
   for (const image of images) {
     const rgb = await decodeImageRgb(await deps.store.get(image.contentHash));
-    const o = await observeImage(rgb, deps.server, version);
+    const o = await observeImage(rgb, deps.server, version).catch((error: unknown) => {
+      if (error instanceof ModelLoadError) throw new BaselineError(`cannot build a baseline: ${error.message}`);
+      throw error;
+    });
     observed.push({ ...o.statistics, imageWidth: rgb.width, imageHeight: rgb.height, boxes: o.detections.map((d) => ({ className: d.className, score: d.score, relativeSize: relativeBoxSize(d.box, rgb.width, rgb.height) })) });
     embeddings.push(o.embedding);
     await yieldToEventLoop();

@@ -18,6 +18,8 @@ import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
 import { buildWindowBaseline } from "./baselines";
 import { predictionVolume } from "./dashboard";
 import { computeDriftReport } from "./drift-reports";
+import { monitorTick } from "./monitor";
+import { ModelServer } from "../serving/model-server";
 
 /**
  * The monitoring routes on a real database: the log is written with logPrediction (the serving
@@ -172,4 +174,14 @@ describe("alerts", () => {
     expect((await call(imageRoute.GET, `/api/predictions/${notKeptId}/image`, { id: notKeptId })).status).toBe(404);
     expect((await call(imageRoute.GET, "/api/predictions/x/image", { id: "../x" })).status).toBe(404);
   });
+});
+
+describe("the monitor with a model that cannot load", () => {
+  it("says why there is no baseline instead of failing every tick", async () => {
+    await env.db.baseline.updateMany({ data: { active: false } });
+    const server = new ModelServer({ store: env.store, db: env.db });
+    const tick = await monitorTick({ server, store: env.store, db: env.db }, { windowMinutes: 60, retentionDays: 3650 });
+    expect(tick).toMatchObject({ baselineBuilt: false, report: null });
+    expect(tick.message).toMatch(/^cannot build a baseline: m v1 cannot be loaded/);
+  }, 60_000);
 });
