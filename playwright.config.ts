@@ -10,6 +10,9 @@ export const E2E_DATA_DIR = ".e2e-data";
  */
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+/** Chromium's WebGPU on SwiftShader (software Vulkan, bundled with Chromium): the GPU path on machines without a GPU. */
+const WEBGPU_FLAGS = ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader", "--enable-features=Vulkan", "--use-angle=swiftshader"];
+
 export default defineConfig({
   testDir: "e2e",
   fullyParallel: false,
@@ -35,6 +38,13 @@ export default defineConfig({
         launchOptions: chromiumLaunch(),
       },
     },
+    // The in-browser inference journeys again with WebGPU on (SwiftShader's software adapter here).
+    {
+      name: "chromium-webgpu",
+      dependencies: ["chromium"],
+      testMatch: /use-a-model-in-the-browser\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], storageState: stateFile("ml_lead"), launchOptions: chromiumLaunch(WEBGPU_FLAGS) },
+    },
   ],
   webServer: {
     command: `rm -rf ${E2E_DATA_DIR} && node --import tsx workers/start.ts`,
@@ -47,9 +57,9 @@ export default defineConfig({
   },
 });
 
-function chromiumLaunch() {
+function chromiumLaunch(gpuFlags: string[] = ["--disable-gpu"]) {
   return {
     executablePath: executablePath || undefined,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: ["--headless", "--no-sandbox", ...gpuFlags, "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   };
 }

@@ -9,10 +9,10 @@ async function pageAs(browser: Browser, role: Role) {
 }
 
 const NAV: Record<Role, string[]> = {
-  annotator: ["Datasets", "Label", "Train", "Models", "Monitor"],
-  reviewer: ["Datasets", "Label", "Train", "Models", "Monitor"],
-  ml_lead: ["Datasets", "Label", "Train", "Models", "Monitor", "API keys"],
-  admin: ["Datasets", "Label", "Train", "Models", "Monitor", "API keys", "Users"],
+  annotator: ["Datasets", "Label", "Train", "Models", "Try", "Monitor"],
+  reviewer: ["Datasets", "Label", "Train", "Models", "Try", "Monitor"],
+  ml_lead: ["Datasets", "Label", "Train", "Models", "Try", "Monitor", "API keys"],
+  admin: ["Datasets", "Label", "Train", "Models", "Try", "Monitor", "API keys", "Users"],
 };
 
 test("each role sees only what it may do, and the server refuses the rest", async ({ browser }) => {

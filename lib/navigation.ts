@@ -5,6 +5,7 @@ const SECTIONS: Array<{ href: string; label: string; permission: Permission }> =
   { href: "/label", label: "Label", permission: "data.view" },
   { href: "/train", label: "Train", permission: "data.view" },
   { href: "/models", label: "Models", permission: "data.view" },
+  { href: "/try", label: "Try", permission: "models.predict" },
   { href: "/monitor", label: "Monitor", permission: "data.view" },
   { href: "/settings/api-keys", label: "API keys", permission: "apikeys.manage" },
   { href: "/admin/users", label: "Users", permission: "users.manage" },

@@ -33,6 +33,8 @@ interface Props {
   onSelect: (id: string | null) => void;
   onCreate: (box: PixelBox) => void;
   onChange: (id: string, box: PixelBox) => void;
+  /** a model's boxes drawn over the image, never part of the labels: preview detections or pending suggestions */
+  overlay?: ReadonlyArray<{ id: string; className: string; score: number; box: PixelBox; focused: boolean }>;
 }
 
 const colorOf = (className: string) => (isFacemaskClass(className) ? CLASS_COLORS[className] : "#999999");
@@ -42,7 +44,7 @@ const colorOf = (className: string) => (isFacemaskClass(className) ? CLASS_COLOR
  * drag-to-draw, move/resize of the selected box, wheel zoom around the cursor, and panning with
  * Space+drag or the middle button. It only reports edits; the document lives in the editor.
  */
-export default function EditorCanvas({ imageUrl, width, height, boxes, hiddenClasses, selectedId, fitSignal, drawMode, onSelect, onCreate, onChange }: Props) {
+export default function EditorCanvas({ imageUrl, width, height, boxes, hiddenClasses, selectedId, fitSignal, drawMode, onSelect, onCreate, onChange, overlay = [] }: Props) {
   const containerRef = useRef<HTMLDivElement>(null);
   const transformerRef = useRef<Konva.Transformer>(null);
   const selectedRef = useRef<Konva.Rect>(null);
@@ -194,6 +196,12 @@ export default function EditorCanvas({ imageUrl, width, height, boxes, hiddenCla
                   </Group>
                 );
               })}
+            {overlay.map((o) => (
+              <Group key={`overlay-${o.id}`} listening={false}>
+                <Rect x={o.box.xmin} y={o.box.ymin} width={o.box.xmax - o.box.xmin} height={o.box.ymax - o.box.ymin} stroke={o.focused ? "#ffffff" : colorOf(o.className)} strokeWidth={o.focused ? stroke * 1.8 : stroke} dash={[3 / viewport.scale, 3 / viewport.scale]} />
+                <Text x={o.box.xmin} y={o.box.ymax + 2 / viewport.scale} text={`${o.className} ${o.score.toFixed(2)}`} fontSize={11 / viewport.scale} fill={o.focused ? "#ffffff" : colorOf(o.className)} />
+              </Group>
+            ))}
             {draft ? <Rect x={draft.xmin} y={draft.ymin} width={draft.xmax - draft.xmin} height={draft.ymax - draft.ymin} stroke="#ffffff" dash={[4 / viewport.scale, 3 / viewport.scale]} strokeWidth={stroke} listening={false} /> : null}
             {cursor && !panning.current ? (
               <>

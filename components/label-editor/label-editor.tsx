@@ -11,6 +11,8 @@ import { HistoryPanel } from "./history-panel";
 import { RejectDialog, ReviewComments } from "./review-panel";
 import { fetchLabels, useResolveComments, type StoredLabels } from "../api-hooks";
 import { useLabelEditor } from "./use-label-editor";
+import { ModelAssistPanel, type ModelChoice } from "./model-assist-panel";
+import { useModelAssist } from "./use-model-assist";
 
 // Konva needs a real canvas: the canvas renders in the browser only.
 const EditorCanvas = dynamic(() => import("./editor-canvas"), { ssr: false, loading: () => <div className="editor-canvas">loading the canvas…</div> });
@@ -27,12 +29,14 @@ interface Props {
   nextImageId: string | null;
   /** reviewers and up may approve or send back; annotators see neither (the server refuses them too) */
   canReview: boolean;
+  /** model versions to preview and pre-label with, in the browser */
+  models?: ModelChoice[];
 }
 
 const newId = () => crypto.randomUUID();
 
 /** The keyboard-first box editor: canvas, box list, shortcuts, saving, history and review. */
-export function LabelEditor({ imageId, width, height, classes, initial, previousHref, nextHref, previousImageId, nextImageId, canReview }: Props) {
+export function LabelEditor({ imageId, width, height, classes, initial, previousHref, nextHref, previousImageId, nextImageId, canReview, models = [] }: Props) {
   const router = useRouter();
   const editor = useLabelEditor(imageId, initial);
   const { state, run } = editor;
@@ -46,6 +50,26 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
   const [drawMode, setDrawMode] = useState<"drag" | "clicks">("drag");
   const resolveComments = useResolveComments(imageId);
   const selected = boxes.find((b) => b.id === selectedId) ?? null;
+  const image = useMemo(() => ({ width, height }), [width, height]);
+  const assist = useModelAssist(imageId, image, models.find((m) => m.production)?.id ?? models[0]?.id ?? "");
+  // The suggestion Y and N act on: the surest one left.
+  const focusedSuggestion = assist.suggestions[0] ?? null;
+  const acceptSuggestions = useCallback(
+    (ids: readonly string[]) => {
+      const chosen = assist.suggestions.filter((s) => ids.includes(s.id));
+      if (chosen.length === 0) return;
+      let doc = state.doc;
+      const commands = chosen.map((s) => {
+        const box: EditorBox = { id: newId(), ...s.box, className: s.className, difficult: false, truncated: false, occluded: false, source: "model" };
+        const command = addBox(doc, box, "Accept suggestion");
+        doc = { boxes: [...doc.boxes, box] };
+        return command;
+      });
+      run(commands.length === 1 ? commands[0]! : batch(`Accept ${commands.length} suggestions`, commands));
+      for (const s of chosen) assist.dismiss(s.id);
+    },
+    [assist, run, state.doc],
+  );
 
   // The next image's page and pixels load while this one is edited.
   useEffect(() => {
@@ -157,6 +181,16 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
           return setFitSignal((n) => n + 1);
         case "help":
           return setHelp((open) => !open);
+        case "preview":
+          return void assist.togglePreview();
+        case "prelabel":
+          return void assist.prelabel(boxes);
+        case "acceptSuggestion":
+          return focusedSuggestion ? acceptSuggestions([focusedSuggestion.id]) : undefined;
+        case "rejectSuggestion":
+          return focusedSuggestion ? assist.dismiss(focusedSuggestion.id) : undefined;
+        case "acceptAllSuggestions":
+          return acceptSuggestions(assist.suggestions.map((s) => s.id));
         case "approve":
           return canReview ? void approve() : undefined;
         case "reject":
@@ -166,7 +200,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [approve, boxes, canReview, classes, copyPrevious, editor, go, height, hidden, nextHref, previousHref, run, selected, selectedId, state.doc, width]);
+  }, [acceptSuggestions, approve, assist, boxes, canReview, classes, copyPrevious, editor, focusedSuggestion, go, height, hidden, nextHref, previousHref, run, selected, selectedId, state.doc, width]);
 
   const counts = useMemo(() => boxes.reduce<Record<string, number>>((acc, b) => ({ ...acc, [b.className]: (acc[b.className] ?? 0) + 1 }), {}), [boxes]);
   const statusText = { saved: "All changes saved", dirty: "Unsaved changes", saving: "Saving…", error: state.error ?? "Saving failed", conflict: "Conflict: someone else saved" }[state.status];
@@ -236,6 +270,10 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
           onSelect={setSelectedId}
           onCreate={create}
           onChange={(id, box) => run(updateBox(state.doc, id, box, "Move or resize box"))}
+          overlay={[
+            ...assist.preview.map((d, i) => ({ id: `p${i}`, className: d.className, score: d.score, box: d.box, focused: false })),
+            ...assist.suggestions.map((s) => ({ id: s.id, className: s.className, score: s.score, box: s.box, focused: s.id === focusedSuggestion?.id })),
+          ]}
         />
       </div>
       <aside className="editor-side">
@@ -273,10 +311,12 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
                 {b.difficult ? " difficult" : ""}
                 {b.occluded ? " occluded" : ""}
                 {b.truncated ? " truncated" : ""}
+                {b.source === "model" ? " (model)" : ""}
               </button>
             </li>
           ))}
         </ol>
+        <ModelAssistPanel assist={assist} models={models} labels={boxes} focusedId={focusedSuggestion?.id ?? null} onAccept={(id) => acceptSuggestions([id])} onAcceptAll={() => acceptSuggestions(assist.suggestions.map((s) => s.id))} />
         <ReviewComments imageId={imageId} onSelectBox={setSelectedId} />
         <HistoryPanel imageId={imageId} version={state.version} onRestored={editor.load} />
       </aside>

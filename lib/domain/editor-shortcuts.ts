@@ -26,7 +26,12 @@ export type EditorAction =
   | "fit"
   | "help"
   | "approve"
-  | "reject";
+  | "reject"
+  | "preview"
+  | "prelabel"
+  | "acceptSuggestion"
+  | "rejectSuggestion"
+  | "acceptAllSuggestions";
 
 export interface Shortcut {
   action: EditorAction;
@@ -60,6 +65,11 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: "help", key: "?", shift: true, description: "Show this help" },
   { action: "approve", key: "enter", ctrl: true, description: "Review: approve the image" },
   { action: "reject", key: "r", shift: true, description: "Review: reject (needs fix) with a comment" },
+  { action: "preview", key: "p", description: "Model preview on/off: its detections over the image, labels untouched" },
+  { action: "prelabel", key: "p", shift: true, description: "Pre-label: turn the model's detections into suggestions" },
+  { action: "acceptSuggestion", key: "y", description: "Accept the highlighted suggestion as a box" },
+  { action: "rejectSuggestion", key: "n", description: "Reject the highlighted suggestion" },
+  { action: "acceptAllSuggestions", key: "y", shift: true, description: "Accept all suggestions" },
 ];
 
 export interface KeyPress {

@@ -117,6 +117,28 @@ export async function registerModelVersion(
   });
 }
 
+/** Model versions to run in the browser (the Try page, the editor's preview), production first, newest next. */
+export async function modelChoices(database: Db = defaultDb()): Promise<Array<{ id: string; label: string; production: boolean }>> {
+  const versions = await database.modelVersion.findMany({ orderBy: { createdAt: "desc" }, select: { id: true, name: true, version: true, stage: true } });
+  return versions
+    .map((v) => ({ id: v.id, label: `${v.name} v${v.version}`, production: v.stage === "production" }))
+    .sort((a, b) => Number(b.production) - Number(a.production));
+}
+
+/** The files an artifact is made of, as the browser downloads them one by one. */
+export const ARTIFACT_FILES = ["model.json", "weights.bin", "masklab.json"] as const;
+export type ArtifactFileName = (typeof ARTIFACT_FILES)[number];
+
+/** One file of a model version's artifact with its blob key (content-addressed: the key is a fine ETag); null when unknown. */
+export async function readModelFile(modelVersionId: string, file: ArtifactFileName, store: BlobStore, database: Db = defaultDb()): Promise<{ bytes: Buffer; key: string } | null> {
+  const version = await database.modelVersion.findUnique({ where: { id: modelVersionId }, select: { artifactKey: true } });
+  if (!version || !(await store.has(version.artifactKey).catch(() => false))) return null;
+  const index = JSON.parse((await store.get(version.artifactKey)).toString("utf8")) as ArtifactIndex;
+  const key = index.files[file];
+  if (!key) return null;
+  return { bytes: await store.get(key), key };
+}
+
 /** The files of a registered model version, read back from the blob store. */
 export async function readModelFiles(artifactKey: string, store: BlobStore): Promise<Record<string, Buffer>> {
   const index = JSON.parse((await store.get(artifactKey)).toString("utf8")) as ArtifactIndex;

@@ -5,6 +5,7 @@ import { imageFilterToParams, parseImageFilter } from "@/lib/domain/image-filter
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { storedAnnotationsOf } from "@/lib/server/annotations";
 import { getImageWithBoxes, imageNeighbours } from "@/lib/server/image-browser";
+import { modelChoices } from "@/lib/server/model-registry";
 import { can } from "@/lib/domain/permissions";
 import { requirePageUser } from "@/lib/server/auth/page-auth";
 
@@ -28,6 +29,7 @@ export default async function LabelImagePage({
   const query = imageFilterToParams(filter).toString();
   const suffix = query ? `?${query}` : "";
   const around = await imageNeighbours(image.datasetId, filter, image.fileName);
+  const models = can(user.role, "models.predict") ? await modelChoices() : [];
 
   return (
     <>
@@ -54,6 +56,7 @@ export default async function LabelImagePage({
         previousImageId={around.previous}
         nextImageId={around.next}
         canReview={can(user.role, "labels.review")}
+        models={models}
       />
       {image.importIssues.length > 0 ? (
         <details className="findings">

@@ -91,16 +91,22 @@ async function activate(backend: NodeBackend): Promise<void> {
   await tf.ready();
 }
 
+/**
+ * The folder of @tensorflow/tfjs-backend-wasm's .wasm files (Node serves them to browsers too).
+ * Node's own require, out of the bundler's sight: in the Next.js server bundle a plain
+ * require.resolve becomes a module id, and resolving the .wasm file by name makes the bundler
+ * try to compile it. The package's Node entry sits next to its .wasm files.
+ */
+export function tfjsWasmDir(): string {
+  const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.("node:module") as { createRequire: typeof createRequire } | undefined;
+  const require = (builtin?.createRequire ?? createRequire)(import.meta.url);
+  return path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm"));
+}
+
 let wasmPrepared = false;
 function prepareWasm(): void {
   if (wasmPrepared) return;
-  // Node's own require, out of the bundler's sight: in the Next.js server bundle a plain
-  // require.resolve becomes a module id, and resolving the .wasm file by name makes the bundler
-  // try to compile it. The package's Node entry sits next to its .wasm files.
-  const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.("node:module") as { createRequire: typeof createRequire } | undefined;
-  const require = (builtin?.createRequire ?? createRequire)(import.meta.url);
-  const dist = path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm"));
-  setWasmPaths(`${dist}${path.sep}`);
+  setWasmPaths(`${tfjsWasmDir()}${path.sep}`);
   registerWasmTrainingKernels();
   wasmPrepared = true;
 }

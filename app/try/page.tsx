@@ -1,0 +1,19 @@
+import { TryModel } from "@/components/inference/try-model";
+import { EmptyState } from "@/components/empty-state";
+import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { modelChoices } from "@/lib/server/model-registry";
+
+export const dynamic = "force-dynamic";
+
+/** The product's demo: any model version, run in this browser on an image or the webcam. */
+export default async function TryPage() {
+  await requirePageUser("models.predict");
+  const models = await modelChoices();
+  return (
+    <>
+      <h1>Try a model</h1>
+      <p className="muted">Detections computed in this browser (WebGPU where available, else WebGL, wasm or cpu) with the same pre- and post-processing the server uses.</p>
+      {models.length === 0 ? <EmptyState title="No model yet">Train one on the Train page.</EmptyState> : <TryModel models={models} />}
+    </>
+  );
+}

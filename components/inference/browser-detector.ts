@@ -1,0 +1,75 @@
+"use client";
+
+import type { BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
+import { isBrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
+import type { BrowserDetection, LoadedModel, WorkerRequest, WorkerResponse } from "@/workers/browser/inference-protocol";
+
+type Distribute<T> = T extends unknown ? Omit<T, "requestId"> : never;
+
+/** The page's side of the inference worker: promises over its messages. */
+export class BrowserDetector {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: WorkerResponse) => void; reject: (error: Error) => void }>();
+
+  constructor() {
+    this.worker = new Worker(new URL("../../workers/browser/inference-worker.ts", import.meta.url), { type: "module" });
+    this.worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
+      const waiting = this.pending.get(event.data.requestId);
+      if (!waiting) return;
+      this.pending.delete(event.data.requestId);
+      if (event.data.type === "error") waiting.reject(new Error(event.data.message));
+      else waiting.resolve(event.data);
+    };
+    this.worker.onerror = (event) => {
+      for (const waiting of this.pending.values()) waiting.reject(new Error(event.message || "the inference worker failed"));
+      this.pending.clear();
+    };
+  }
+
+  private send(request: Distribute<WorkerRequest>, transfer: Transferable[] = []): Promise<WorkerResponse> {
+    const requestId = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+      this.worker.postMessage({ ...request, requestId }, transfer);
+    });
+  }
+
+  async load(modelVersionId: string, setting: BrowserBackendSetting): Promise<LoadedModel> {
+    const response = await this.send({ type: "load", modelVersionId, setting });
+    if (response.type !== "loaded") throw new Error("unexpected answer from the inference worker");
+    return response.model;
+  }
+
+  /** Detections in image pixels; the bitmap is handed over to the worker (and closed there). */
+  async detect(image: ImageBitmap, scoreThreshold?: number): Promise<{ detections: BrowserDetection[]; inferenceMs: number; first: boolean }> {
+    const response = await this.send({ type: "detect", image, scoreThreshold }, [image]);
+    if (response.type !== "detections") throw new Error("unexpected answer from the inference worker");
+    return response;
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+  }
+}
+
+let shared: BrowserDetector | null = null;
+
+/** One worker per tab: the editor remounts on every image, the loaded model and compiled shaders stay. */
+export function sharedBrowserDetector(): BrowserDetector {
+  shared ??= new BrowserDetector();
+  return shared;
+}
+
+const SETTING_KEY = "masklab.inferenceBackend";
+
+/** The user's backend setting for in-browser inference (Settings → this browser), "auto" by default. */
+export function storedBackendSetting(): BrowserBackendSetting {
+  if (typeof localStorage === "undefined") return "auto";
+  const value = localStorage.getItem(SETTING_KEY);
+  return isBrowserBackendSetting(value) ? value : "auto";
+}
+
+export function storeBackendSetting(setting: BrowserBackendSetting): void {
+  localStorage.setItem(SETTING_KEY, setting);
+}

@@ -1,0 +1,225 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { BROWSER_BACKEND_SETTINGS, type BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
+import type { BrowserDetection, LoadedModel } from "@/workers/browser/inference-protocol";
+import { BrowserDetector, storeBackendSetting, storedBackendSetting } from "./browser-detector";
+
+const CLASS_COLORS: Record<string, string> = { with_mask: "#1e8449", without_mask: "#c0392b", mask_weared_incorrect: "#d68910" };
+
+export interface ModelOption {
+  id: string;
+  label: string;
+  production: boolean;
+}
+
+/** Drop an image (or start the webcam) and see a model's detections computed in this browser, with the timings. */
+export function TryModel({ models }: { models: ModelOption[] }) {
+  const detector = useRef<BrowserDetector | null>(null);
+  const canvas = useRef<HTMLCanvasElement | null>(null);
+  const video = useRef<HTMLVideoElement | null>(null);
+  const [modelId, setModelId] = useState(models.find((m) => m.production)?.id ?? models[0]?.id ?? "");
+  const [setting, setSetting] = useState<BrowserBackendSetting>("auto");
+  const [loaded, setLoaded] = useState<LoadedModel | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState<{ detections: BrowserDetection[]; inferenceMs: number; first: boolean } | null>(null);
+  const [firstMs, setFirstMs] = useState<number | null>(null);
+  const [live, setLive] = useState(false);
+
+  const [webcam, setWebcam] = useState(false);
+  // Browser-only facts are read after hydration, so the server's HTML and the first render agree.
+  useEffect(() => {
+    setSetting(storedBackendSetting());
+    setWebcam(!!navigator.mediaDevices?.getUserMedia);
+  }, []);
+  useEffect(() => {
+    detector.current = new BrowserDetector();
+    return () => detector.current?.terminate();
+  }, []);
+  useEffect(() => {
+    if (!modelId || !detector.current) return;
+    let cancelled = false;
+    setLoading(true);
+    setError(null);
+    setLoaded(null);
+    setFirstMs(null);
+    detector.current
+      .load(modelId, setting)
+      .then((model) => !cancelled && setLoaded(model))
+      .catch((e: Error) => !cancelled && setError(e.message))
+      .finally(() => !cancelled && setLoading(false));
+    return () => {
+      cancelled = true;
+    };
+  }, [modelId, setting]);
+
+  const draw = useCallback((source: CanvasImageSource, width: number, height: number, detections: BrowserDetection[]) => {
+    const c = canvas.current;
+    if (!c) return;
+    c.width = width;
+    c.height = height;
+    const g = c.getContext("2d")!;
+    g.drawImage(source, 0, 0, width, height);
+    g.lineWidth = Math.max(2, width / 300);
+    g.font = `${Math.max(12, Math.round(width / 45))}px sans-serif`;
+    for (const d of detections) {
+      const color = CLASS_COLORS[d.className] ?? "#2457c5";
+      g.strokeStyle = color;
+      g.strokeRect(d.box.xmin, d.box.ymin, d.box.xmax - d.box.xmin, d.box.ymax - d.box.ymin);
+      g.fillStyle = color;
+      g.fillText(`${d.className} ${d.score.toFixed(2)}`, d.box.xmin + 2, Math.max(12, d.box.ymin - 4));
+    }
+  }, []);
+
+  const run = useCallback(
+    async (source: ImageBitmapSource, width: number, height: number, shown: CanvasImageSource) => {
+      if (!detector.current || !loaded) return;
+      const bitmap = await createImageBitmap(source);
+      const answer = await detector.current.detect(bitmap);
+      if (answer.first) setFirstMs(answer.inferenceMs);
+      setResult(answer);
+      draw(shown, width, height, answer.detections);
+    },
+    [draw, loaded],
+  );
+
+  const onFile = async (file: File | undefined) => {
+    if (!file) return;
+    setError(null);
+    try {
+      const shown = await createImageBitmap(file);
+      await run(shown, shown.width, shown.height, shown);
+    } catch (e) {
+      setError(`could not read ${file.name}: ${(e as Error).message}`);
+    }
+  };
+
+  useEffect(() => {
+    if (!live) return;
+    let stopped = false;
+    let stream: MediaStream | null = null;
+    (async () => {
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({ video: true });
+        const v = video.current!;
+        v.srcObject = stream;
+        await v.play();
+        while (!stopped) await run(v, v.videoWidth, v.videoHeight, v);
+      } catch (e) {
+        setError(`webcam: ${(e as Error).message}`);
+        setLive(false);
+      }
+    })();
+    return () => {
+      stopped = true;
+      stream?.getTracks().forEach((t) => t.stop());
+    };
+  }, [live, run]);
+
+  return (
+    <>
+      <div className="toolbar">
+        <label>
+          Model{" "}
+          <select aria-label="Model" value={modelId} onChange={(e) => setModelId(e.target.value)}>
+            {models.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.label}
+                {m.production ? " (production)" : ""}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Backend{" "}
+          <select
+            aria-label="Backend"
+            value={setting}
+            onChange={(e) => {
+              const next = e.target.value as BrowserBackendSetting;
+              storeBackendSetting(next);
+              setSetting(next);
+            }}
+          >
+            {BROWSER_BACKEND_SETTINGS.map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="secondary">
+          Image <input type="file" accept="image/*" aria-label="Image to detect on" disabled={!loaded} onChange={(e) => void onFile(e.target.files?.[0])} />
+        </label>
+        {webcam ? (
+          <button type="button" className="secondary" disabled={!loaded} onClick={() => setLive((on) => !on)}>
+            {live ? "Stop webcam" : "Use webcam"}
+          </button>
+        ) : null}
+      </div>
+      <dl className="stats" aria-label="In-browser inference">
+        <div>
+          <dt>Backend</dt>
+          <dd data-testid="backend">{loaded ? loaded.backend : loading ? "loading…" : "–"}</dd>
+        </div>
+        <div>
+          <dt>Cold load</dt>
+          <dd>{loaded ? `${loaded.coldLoadMs.toFixed(0)} ms${loaded.cached ? " (cached)" : ""}` : "–"}</dd>
+        </div>
+        <div>
+          <dt>First inference</dt>
+          <dd>{firstMs === null ? "–" : `${firstMs.toFixed(0)} ms`}</dd>
+        </div>
+        <div>
+          <dt>Latency</dt>
+          <dd data-testid="latency">{result ? `${result.inferenceMs.toFixed(0)} ms` : "–"}</dd>
+        </div>
+        <div>
+          <dt>Detections</dt>
+          <dd data-testid="detection-count">{result ? result.detections.length : "–"}</dd>
+        </div>
+      </dl>
+      {loaded ? <p className="small muted">{loaded.reason}</p> : null}
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div
+        className="drop-zone"
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={(e) => {
+          e.preventDefault();
+          void onFile(e.dataTransfer.files[0]);
+        }}
+      >
+        <canvas ref={canvas} aria-label="Detections" style={{ maxWidth: "100%" }} />
+        {!result ? <p className="muted">Drop an image here, or pick one above. It never leaves this browser.</p> : null}
+      </div>
+      <video ref={video} hidden muted playsInline />
+      {result ? (
+        <table className="table" aria-label="Detections in this browser" data-detections={JSON.stringify(result.detections)}>
+          <thead>
+            <tr>
+              <th>Class</th>
+              <th className="num">Score</th>
+              <th className="num">Box (x, y, w, h)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.detections.map((d, i) => (
+              <tr key={i}>
+                <td>{d.className}</td>
+                <td className="num">{d.score.toFixed(3)}</td>
+                <td className="num">
+                  {Math.round(d.box.xmin)}, {Math.round(d.box.ymin)}, {Math.round(d.box.xmax - d.box.xmin)}, {Math.round(d.box.ymax - d.box.ymin)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+import type { PixelBox } from "@/lib/domain/box";
+import type { BrowserBackend, BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
+
+/** Messages between the page and the browser's inference worker (workers/browser/inference-worker.ts). */
+export type WorkerRequest =
+  | { type: "load"; requestId: number; modelVersionId: string; setting: BrowserBackendSetting }
+  | { type: "detect"; requestId: number; image: ImageBitmap; scoreThreshold?: number };
+
+export interface BrowserDetection {
+  className: string;
+  score: number;
+  /** image pixels, 0-based, max exclusive */
+  box: PixelBox;
+}
+
+export interface LoadedModel {
+  modelVersionId: string;
+  backend: BrowserBackend;
+  reason: string;
+  classes: string[];
+  inputSize: number;
+  architecture: string;
+  /** artifact from the Cache API (no download) */
+  cached: boolean;
+  /** already in the worker's memory from an earlier request (the timings are that load's) */
+  reused: boolean;
+  /** fetch (or cache read) + deserialise + weights on the backend */
+  coldLoadMs: number;
+}
+
+export type WorkerResponse =
+  | { type: "loaded"; requestId: number; model: LoadedModel }
+  | { type: "detections"; requestId: number; detections: BrowserDetection[]; inferenceMs: number; first: boolean; width: number; height: number }
+  | { type: "error"; requestId: number; message: string };
