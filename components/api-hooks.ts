@@ -81,6 +81,14 @@ export function useImagePages(datasetId: string, filter: ImageFilter) {
   });
 }
 
+/** One page of a filter's images, outside React (the batch pre-label walks them all). */
+export function fetchImagePage(datasetId: string, filter: ImageFilter, after: string | null): Promise<ImagePage> {
+  const query = imageFilterToParams(filter);
+  query.set("limit", String(IMAGE_PAGE_SIZE));
+  if (after) query.set("after", after);
+  return getJson<ImagePage>(`/api/datasets/${encodeURIComponent(datasetId)}/images?${query}`);
+}
+
 export function useImageCount(datasetId: string, filter: ImageFilter) {
   const params = imageFilterToParams(filter).toString();
   return useQuery({

@@ -4,6 +4,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { imageFilterToParams, parseImageFilter, type ImageFilter } from "@/lib/domain/image-filter";
 import { useImageCount, useImagePages } from "../api-hooks";
+import { BatchPrelabel, type PrelabelModel } from "./batch-prelabel";
 import { FilterBar } from "./filter-bar";
 import { ImageGrid } from "./image-grid";
 
@@ -14,7 +15,7 @@ const EXPORT_FORMATS = [
 ] as const;
 
 /** The dataset's image grid with its filters; the filter lives in the URL, so links keep it. */
-export function DatasetBrowser({ datasetId, classes, issueCodes, canExport }: { datasetId: string; classes: string[]; issueCodes: string[]; canExport: boolean }) {
+export function DatasetBrowser({ datasetId, classes, issueCodes, canExport, prelabelModels = [] }: { datasetId: string; classes: string[]; issueCodes: string[]; canExport: boolean; prelabelModels?: PrelabelModel[] }) {
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
@@ -64,6 +65,7 @@ export function DatasetBrowser({ datasetId, classes, issueCodes, canExport }: { 
   return (
     <>
       <FilterBar filter={filter} classes={classes} issueCodes={issueCodes} onChange={onChange} />
+      <BatchPrelabel datasetId={datasetId} filter={filter} models={prelabelModels} />
       {!parsed.success ? <p className="error">This link has an invalid filter ({parsed.error.issues[0]!.message}); showing all images.</p> : null}
       <div className="grid-toolbar">
         <span role="status" data-testid="match-count">

@@ -150,7 +150,10 @@ export function TryModel({ models }: { models: ModelOption[] }) {
           </select>
         </label>
         <label className="secondary">
-          Image <input type="file" accept="image/*" aria-label="Image to detect on" disabled={!loaded} onChange={(e) => void onFile(e.target.files?.[0])} />
+          Image <input type="file" accept="image/*" aria-label="Image to detect on" disabled={!loaded} onChange={(e) => {
+              void onFile(e.target.files?.[0]);
+              e.target.value = ""; // choosing the same file again runs it again
+            }} />
         </label>
         {webcam ? (
           <button type="button" className="secondary" disabled={!loaded} onClick={() => setLive((on) => !on)}>

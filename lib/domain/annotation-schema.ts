@@ -22,13 +22,18 @@ export const boxInputSchema = z
 
 export const MAX_BOXES_PER_IMAGE = 5_000;
 
-export const saveAnnotationsSchema = z.object({
-  /** the annotationVersion the editor started from: a stale one is refused (409) */
-  expectedVersion: z.number().int().min(0),
-  labelStatus: z.enum(LABEL_STATUSES).optional(),
-  boxes: z.array(boxInputSchema).max(MAX_BOXES_PER_IMAGE),
-  note: z.string().max(2_000).optional(),
-});
+export const saveAnnotationsSchema = z
+  .object({
+    /** the annotationVersion the editor started from: a stale one is refused (409) */
+    expectedVersion: z.number().int().min(0),
+    labelStatus: z.enum(LABEL_STATUSES).optional(),
+    boxes: z.array(boxInputSchema).max(MAX_BOXES_PER_IMAGE),
+    note: z.string().max(2_000).optional(),
+    /** a model's boxes saved as a starting point (batch pre-label): the image stays unlabeled for a person to confirm */
+    prelabel: z.boolean().optional(),
+  })
+  .refine((s) => !s.prelabel || s.boxes.every((b) => b.source === "model"), { message: "pre-labels are the model's boxes: every box needs source \"model\"", path: ["boxes"] })
+  .refine((s) => !s.prelabel || s.labelStatus === undefined || s.labelStatus === "unlabeled", { message: "pre-labelled images stay unlabeled", path: ["labelStatus"] });
 
 export type BoxInput = z.infer<typeof boxInputSchema>;
 export type SaveAnnotationsInput = z.infer<typeof saveAnnotationsSchema>;

@@ -7,6 +7,7 @@ import os from "node:os";
 import type { BenchRow } from "../bench/bench-row";
 import { accountsBenchmarks } from "../bench/accounts-bench";
 import { browseBenchmarks } from "../bench/browse-bench";
+import { browserBenchmarks } from "../bench/browser-bench";
 import { datasetBenchmarks } from "../bench/dataset-bench";
 import { editorBenchmarks } from "../bench/editor-bench";
 import { evaluateBenchmarks } from "../bench/evaluate-bench";
@@ -21,6 +22,7 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["evaluation metrics", evaluateBenchmarks],
   ["training and inference (TF.js)", trainingBenchmarks],
   ["serving and drift monitoring", monitoringBenchmarks],
+  ["in-browser inference (Chromium: webgpu, webgl, wasm)", browserBenchmarks],
 ];
 
 console.log(`Masklab benchmarks on ${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, node ${process.version}`);

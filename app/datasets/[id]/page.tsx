@@ -5,6 +5,7 @@ import { DatasetTabs } from "@/components/dataset-tabs";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { db } from "@/lib/server/db";
 import { issueCodesOfDataset } from "@/lib/server/import-runs";
+import { modelChoices } from "@/lib/server/model-registry";
 import { can } from "@/lib/domain/permissions";
 import { requirePageUser } from "@/lib/server/auth/page-auth";
 
@@ -16,12 +17,14 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
   const dataset = id.success ? await db().dataset.findUnique({ where: { id: id.data }, select: { id: true, name: true, classes: true } }) : null;
   if (!dataset) notFound();
   const issueCodes = await issueCodesOfDataset(dataset.id);
+  // Pre-labelling saves boxes: annotators and up (labels.edit), with any model version.
+  const prelabelModels = can(user.role, "labels.edit") && can(user.role, "models.predict") ? await modelChoices() : [];
   return (
     <>
       <h1>{dataset.name}</h1>
       <DatasetTabs datasetId={dataset.id} active="images" />
       <Suspense>
-        <DatasetBrowser datasetId={dataset.id} classes={dataset.classes as string[]} issueCodes={issueCodes} canExport={can(user.role, "datasets.export")} />
+        <DatasetBrowser datasetId={dataset.id} classes={dataset.classes as string[]} issueCodes={issueCodes} canExport={can(user.role, "datasets.export")} prelabelModels={prelabelModels} />
       </Suspense>
     </>
   );

@@ -21,7 +21,7 @@ export const GET = guarded<{ id: string }>("data.view", async (_request, { param
   }
 });
 
-/** PUT { expectedVersion, boxes, labelStatus? } → 200 { version } | 409 { error, current } | 400 | 403 | 404 */
+/** PUT { expectedVersion, boxes, labelStatus?, prelabel? } → 200 { version } | 409 { error, current } | 400 | 403 | 404 (prelabel: the model's boxes, the image stays unlabeled) */
 export const PUT = guarded<{ id: string }>("labels.edit", async (request, { params, actor }) => {
   const id = recordIdSchema.safeParse(params.id);
   if (!id.success) throw new HttpError(404, "unknown image");
@@ -32,7 +32,8 @@ export const PUT = guarded<{ id: string }>("labels.edit", async (request, { para
     throw new HttpError(403, "only reviewers may mark labels reviewed or needing a fix");
   }
   try {
-    return Response.json(await saveAnnotations(id.data, body, { action: review ? "review" : "edit", authorId: actorUserId(actor) }));
+    const input = body.prelabel ? { ...body, labelStatus: "unlabeled" as const } : body;
+    return Response.json(await saveAnnotations(id.data, input, { action: review ? "review" : body.prelabel ? "prelabel" : "edit", authorId: actorUserId(actor) }));
   } catch (error) {
     if (error instanceof AnnotationConflictError) throw new HttpError(409, error.message, { current: error.current });
     if (error instanceof InvalidAnnotationError) throw new HttpError(400, error.message);
