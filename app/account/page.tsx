@@ -1,4 +1,5 @@
 import { ChangePasswordForm } from "@/components/accounts/change-password-form";
+import { BackendSetting } from "@/components/inference/backend-setting";
 import { permissionsOf, ROLE_LABELS } from "@/lib/domain/permissions";
 import { requirePageUser } from "@/lib/server/auth/page-auth";
 
@@ -14,6 +15,7 @@ export default async function AccountPage() {
       </p>
       <p className="muted small">What your role allows: {permissionsOf(user.role).join(", ")}.</p>
       <ChangePasswordForm />
+      <BackendSetting />
     </>
   );
 }
