@@ -1,5 +1,6 @@
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
+import type { Prisma } from "../generated/prisma/client";
 import sharp from "sharp";
 import { createDb } from "../lib/server/db";
 import { LocalBlobStore } from "../lib/server/storage";
@@ -19,6 +20,23 @@ const iou = (a: Detection["box"], b: Detection["box"]) => {
   const area = (r: Detection["box"]) => (r.xmax - r.xmin) * (r.ymax - r.ymin);
   return (w * h) / (area(a) + area(b) - w * h);
 };
+
+/** The first two images (by name) matching `where` on which the server finds at least `minimum` faces with the model, with that count. */
+async function imagesTheModelFinds(page: Page, modelId: string, where: Prisma.ImageWhereInput, minimum: number) {
+  const db = createDb(`file:${path.resolve(".e2e-data", "masklab.db")}`);
+  const candidates = await db.image.findMany({ where, orderBy: { fileName: "asc" }, take: 20 });
+  await db.$disconnect();
+  const store = new LocalBlobStore(path.resolve(".e2e-data", "blobs"));
+  const usable: Array<{ image: (typeof candidates)[number]; serverCount: number }> = [];
+  for (const candidate of candidates) {
+    const served = await page.request.post(`/api/v1/predict?model=${modelId}`, { headers: { ...(await csrfHeader(page)), "Content-Type": "image/jpeg" }, data: await store.get(candidate.contentHash) });
+    const count = ((await served.json()) as { detections: Detection[] }).detections.length;
+    if (count >= minimum) usable.push({ image: candidate, serverCount: count });
+    if (usable.length === 2) break;
+  }
+  expect(usable).toHaveLength(2);
+  return usable;
+}
 
 /**
  * A model trained earlier in the run (train-and-compare-models.spec.ts), run in the browser's
@@ -64,19 +82,10 @@ test("an annotator previews a model in the editor, pre-labels, and accepts sugge
   test.setTimeout(180_000);
   const db = createDb(`file:${path.resolve(".e2e-data", "masklab.db")}`);
   const model = await db.modelVersion.findFirstOrThrow({ where: { name: { contains: "mld1s" } }, orderBy: { createdAt: "asc" } });
-  const candidates = await db.image.findMany({ where: { dataset: { name: "sample-facemask" }, split: "test", boxCount: { gte: 2 } }, orderBy: { fileName: "asc" }, take: 20 });
   await db.$disconnect();
-  const store = new LocalBlobStore(path.resolve(".e2e-data", "blobs"));
-  // Images the (quickly trained) model finds at least two faces on, per the server; a different
-  // one per project, so each run starts from its own untouched labels.
-  const usable: Array<{ image: (typeof candidates)[number]; serverCount: number }> = [];
-  for (const candidate of candidates) {
-    const served = await page.request.post(`/api/v1/predict?model=${model.id}`, { headers: { ...(await csrfHeader(page)), "Content-Type": "image/jpeg" }, data: await store.get(candidate.contentHash) });
-    const count = ((await served.json()) as { detections: Detection[] }).detections.length;
-    if (count >= 2) usable.push({ image: candidate, serverCount: count });
-    if (usable.length === 2) break;
-  }
-  expect(usable).toHaveLength(2);
+  // Images the (quickly trained) model finds at least two faces on; a different one per project,
+  // so each run starts from its own untouched labels.
+  const usable = await imagesTheModelFinds(page, model.id, { dataset: { name: "sample-facemask" }, split: "test", boxCount: { gte: 2 } }, 2);
   const { image, serverCount } = usable[testInfo.project.name === "chromium-webgpu" ? 1 : 0]!;
 
   // The annotator clears the image's boxes (a real save: the old ones stay in its history).
@@ -117,16 +126,7 @@ test("an annotator pre-labels the unlabeled images of a filter in the background
   const db = createDb(`file:${path.resolve(".e2e-data", "masklab.db")}`);
   const model = await db.modelVersion.findFirstOrThrow({ where: { name: { contains: "mld1s" } }, orderBy: { createdAt: "asc" } });
   const dataset = await db.dataset.findFirstOrThrow({ where: { name: "sample-facemask" } });
-  const candidates = await db.image.findMany({ where: { datasetId: dataset.id, split: "val", labelStatus: "labeled", boxCount: { gte: 2 } }, orderBy: { fileName: "asc" }, take: 20 });
-  const store = new LocalBlobStore(path.resolve(".e2e-data", "blobs"));
-  const usable: Array<{ image: (typeof candidates)[number]; serverCount: number }> = [];
-  for (const candidate of candidates) {
-    const served = await page.request.post(`/api/v1/predict?model=${model.id}`, { headers: { ...(await csrfHeader(page)), "Content-Type": "image/jpeg" }, data: await store.get(candidate.contentHash) });
-    const count = ((await served.json()) as { detections: Detection[] }).detections.length;
-    if (count >= 1) usable.push({ image: candidate, serverCount: count });
-    if (usable.length === 2) break;
-  }
-  expect(usable).toHaveLength(2);
+  const usable = await imagesTheModelFinds(page, model.id, { datasetId: dataset.id, split: "val", labelStatus: "labeled", boxCount: { gte: 2 } }, 1);
   const { image, serverCount } = usable[testInfo.project.name === "chromium-webgpu" ? 1 : 0]!;
   // An image back in the queue: unlabeled, no boxes.
   const reset = await page.request.put(`/api/images/${image.id}/annotations`, { headers: await csrfHeader(page), data: { expectedVersion: image.annotationVersion, boxes: [], labelStatus: "unlabeled" } });

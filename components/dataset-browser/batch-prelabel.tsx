@@ -5,12 +5,9 @@ import { useQueryClient } from "@tanstack/react-query";
 import type { ImageFilter } from "@/lib/domain/image-filter";
 import { fetchImagePage, fetchLabels, saveLabels } from "../api-hooks";
 import { sharedBrowserDetector, storedBackendSetting } from "../inference/browser-detector";
+import { ModelSelect, type ModelChoice } from "../inference/model-select";
 
-export interface PrelabelModel {
-  id: string;
-  label: string;
-  production: boolean;
-}
+export type PrelabelModel = ModelChoice;
 
 interface Progress {
   done: number;
@@ -89,14 +86,7 @@ export function BatchPrelabel({ datasetId, filter, models }: { datasetId: string
     <div className="toolbar" role="toolbar" aria-label="Pre-label">
       <label className="small">
         Pre-label with{" "}
-        <select aria-label="Pre-label model" value={modelId} onChange={(e) => setModelId(e.target.value)} disabled={progress?.running}>
-          {models.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.label}
-              {m.production ? " (production)" : ""}
-            </option>
-          ))}
-        </select>
+        <ModelSelect label="Pre-label model" models={models} value={modelId} onChange={setModelId} disabled={progress?.running} />
       </label>
       {progress?.running ? (
         <button type="button" className="secondary" onClick={() => (cancelled.current = true)}>

@@ -1,8 +1,9 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { BROWSER_BACKEND_SETTINGS, type BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
-import { storeBackendSetting, storedBackendSetting } from "./browser-detector";
+import type { BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
+import { BackendSelect } from "./backend-select";
+import { storedBackendSetting } from "./browser-detector";
 
 /** This browser's TF.js backend for previews and pre-labels (kept in the browser: it is a property of the machine, not of the account). */
 export function BackendSetting() {
@@ -15,22 +16,14 @@ export function BackendSetting() {
       <p className="small muted">Previews, pre-labels and the Try page run models in this browser. Auto takes WebGPU, else WebGL, else wasm, else cpu; a choice this browser lacks falls back down that list.</p>
       <label>
         Backend{" "}
-        <select
-          aria-label="In-browser backend"
+        <BackendSelect
+          label="In-browser backend"
           value={setting}
-          onChange={(e) => {
-            const next = e.target.value as BrowserBackendSetting;
-            storeBackendSetting(next);
+          onChange={(next) => {
             setSetting(next);
             setSaved(true);
           }}
-        >
-          {BROWSER_BACKEND_SETTINGS.map((b) => (
-            <option key={b} value={b}>
-              {b}
-            </option>
-          ))}
-        </select>
+        />
       </label>
       {saved ? <span className="small muted" role="status"> saved for this browser; it applies to the next model load</span> : null}
     </section>

@@ -1,20 +1,16 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { BROWSER_BACKEND_SETTINGS, type BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
+import type { BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
 import type { BrowserDetection, LoadedModel } from "@/workers/browser/inference-protocol";
-import { BrowserDetector, storeBackendSetting, storedBackendSetting } from "./browser-detector";
+import { BackendSelect } from "./backend-select";
+import { BrowserDetector, storedBackendSetting } from "./browser-detector";
+import { ModelSelect, type ModelChoice } from "./model-select";
 
 const CLASS_COLORS: Record<string, string> = { with_mask: "#1e8449", without_mask: "#c0392b", mask_weared_incorrect: "#d68910" };
 
-export interface ModelOption {
-  id: string;
-  label: string;
-  production: boolean;
-}
-
 /** Drop an image (or start the webcam) and see a model's detections computed in this browser, with the timings. */
-export function TryModel({ models }: { models: ModelOption[] }) {
+export function TryModel({ models }: { models: ModelChoice[] }) {
   const detector = useRef<BrowserDetector | null>(null);
   const canvas = useRef<HTMLCanvasElement | null>(null);
   const video = useRef<HTMLVideoElement | null>(null);
@@ -26,6 +22,7 @@ export function TryModel({ models }: { models: ModelOption[] }) {
   const [result, setResult] = useState<{ detections: BrowserDetection[]; inferenceMs: number; first: boolean } | null>(null);
   const [firstMs, setFirstMs] = useState<number | null>(null);
   const [live, setLive] = useState(false);
+  const [runs, setRuns] = useState(0);
 
   const [webcam, setWebcam] = useState(false);
   // Browser-only facts are read after hydration, so the server's HTML and the first render agree.
@@ -79,6 +76,7 @@ export function TryModel({ models }: { models: ModelOption[] }) {
       const answer = await detector.current.detect(bitmap);
       if (answer.first) setFirstMs(answer.inferenceMs);
       setResult(answer);
+      setRuns((n) => n + 1);
       draw(shown, width, height, answer.detections);
     },
     [draw, loaded],
@@ -122,32 +120,11 @@ export function TryModel({ models }: { models: ModelOption[] }) {
       <div className="toolbar">
         <label>
           Model{" "}
-          <select aria-label="Model" value={modelId} onChange={(e) => setModelId(e.target.value)}>
-            {models.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.label}
-                {m.production ? " (production)" : ""}
-              </option>
-            ))}
-          </select>
+          <ModelSelect label="Model" models={models} value={modelId} onChange={setModelId} />
         </label>
         <label>
           Backend{" "}
-          <select
-            aria-label="Backend"
-            value={setting}
-            onChange={(e) => {
-              const next = e.target.value as BrowserBackendSetting;
-              storeBackendSetting(next);
-              setSetting(next);
-            }}
-          >
-            {BROWSER_BACKEND_SETTINGS.map((b) => (
-              <option key={b} value={b}>
-                {b}
-              </option>
-            ))}
-          </select>
+          <BackendSelect label="Backend" value={setting} onChange={setSetting} />
         </label>
         <label className="secondary">
           Image <input type="file" accept="image/*" aria-label="Image to detect on" disabled={!loaded} onChange={(e) => {
@@ -161,7 +138,7 @@ export function TryModel({ models }: { models: ModelOption[] }) {
           </button>
         ) : null}
       </div>
-      <dl className="stats" aria-label="In-browser inference">
+      <dl className="stats" aria-label="In-browser inference" data-runs={runs}>
         <div>
           <dt>Backend</dt>
           <dd data-testid="backend">{loaded ? loaded.backend : loading ? "loading…" : "–"}</dd>

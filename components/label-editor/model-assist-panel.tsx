@@ -1,12 +1,9 @@
 "use client";
 
+import { ModelSelect, type ModelChoice } from "../inference/model-select";
 import type { ModelAssist } from "./use-model-assist";
 
-export interface ModelChoice {
-  id: string;
-  label: string;
-  production: boolean;
-}
+export type { ModelChoice };
 
 /** The editor's "Model" section: which version, preview and its threshold, pre-label and the pending suggestions. */
 export function ModelAssistPanel({ assist, models, labels, onAccept, onAcceptAll, focusedId }: { assist: ModelAssist; models: ModelChoice[]; labels: ReadonlyArray<{ className: string; xmin: number; ymin: number; xmax: number; ymax: number }>; onAccept: (id: string) => void; onAcceptAll: () => void; focusedId: string | null }) {
@@ -15,14 +12,7 @@ export function ModelAssistPanel({ assist, models, labels, onAccept, onAcceptAll
     <section aria-label="Model assist" className="model-assist">
       <h2>Model</h2>
       <label className="small">
-        <select aria-label="Model version" value={assist.modelId} onChange={(e) => assist.setModelId(e.target.value)}>
-          {models.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.label}
-              {m.production ? " (production)" : ""}
-            </option>
-          ))}
-        </select>
+        <ModelSelect label="Model version" models={models} value={assist.modelId} onChange={assist.setModelId} />
       </label>
       <div className="editor-toolbar">
         <button type="button" aria-pressed={assist.previewOn} onClick={() => void assist.togglePreview()} title="Preview (P)">

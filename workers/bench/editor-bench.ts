@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import sharp from "sharp";
+import { signInAsFirstAdmin, waitForApp } from "./app-under-test";
 import { percentile, round, type BenchRow } from "./bench-row";
 
 const PORT = 3411;
@@ -24,19 +25,8 @@ function api(url: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${BASE}${url}`, { ...init, headers });
 }
 
-/** The first-run flow, as an operator does it: the setup link creates the admin, who is then signed in. */
-async function signInAsFirstAdmin(): Promise<Array<{ name: string; value: string }>> {
-  const response = await fetch(`${BASE}/api/auth/setup`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Origin: BASE },
-    body: JSON.stringify({ token: SETUP_TOKEN, email: "bench@masklab.test", name: "Bench", password: "bench password, long enough" }),
-  });
-  if (response.status !== 201) throw new Error(`setup failed: ${response.status} ${await response.text()}`);
-  const cookies = response.headers.getSetCookie().map((c) => {
-    const [pair] = c.split(";");
-    const [name, ...value] = pair!.split("=");
-    return { name: name!, value: value.join("=") };
-  });
+async function signIn(): Promise<Array<{ name: string; value: string }>> {
+  const cookies = await signInAsFirstAdmin(BASE, SETUP_TOKEN);
   session.cookie = cookies.map((c) => `${c.name}=${c.value}`).join("; ");
   session.csrf = cookies.find((c) => c.name === "masklab_csrf")?.value ?? "";
   return cookies;
@@ -50,10 +40,10 @@ export async function editorBenchmarks(): Promise<BenchRow[]> {
     env: { ...process.env, DATA_DIR: work, PORT: String(PORT), HOST: "127.0.0.1", DATABASE_URL: "", MASKLAB_SETUP_TOKEN: SETUP_TOKEN },
     stdio: "ignore",
   });
-  const browser = await waitForApp().then(() => chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"] }));
+  const browser = await waitForApp(BASE).then(() => chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"] }));
   try {
     const rows: BenchRow[] = [];
-    const cookies = await signInAsFirstAdmin();
+    const cookies = await signIn();
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await context.addCookies(cookies.map((c) => ({ ...c, url: BASE })));
     const page = await context.newPage();
@@ -148,15 +138,6 @@ export async function editorBenchmarks(): Promise<BenchRow[]> {
     await new Promise((resolve) => app.once("exit", resolve));
     await rm(work, { recursive: true, force: true });
   }
-}
-
-async function waitForApp(): Promise<void> {
-  const deadline = Date.now() + 300_000;
-  while (Date.now() < deadline) {
-    if (await fetch(`${BASE}/api/health`).then((r) => r.ok, () => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error("the app did not start within 5 minutes");
 }
 
 /** One 800x600 image with 300 boxes on a grid, uploaded like a user would. */
