@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
 import type { BrowserDetection, LoadedModel } from "@/workers/browser/inference-protocol";
 import { BackendSelect } from "./backend-select";
-import { BrowserDetector, storedBackendSetting } from "./browser-detector";
+import { sharedBrowserDetector, storedBackendSetting, type BrowserDetector } from "./browser-detector";
 import { ModelSelect, type ModelChoice } from "./model-select";
 
 const CLASS_COLORS: Record<string, string> = { with_mask: "#1e8449", without_mask: "#c0392b", mask_weared_incorrect: "#d68910" };
@@ -30,9 +30,9 @@ export function TryModel({ models }: { models: ModelChoice[] }) {
     setSetting(storedBackendSetting());
     setWebcam(!!navigator.mediaDevices?.getUserMedia);
   }, []);
+  // The tab's one worker: a model loaded here is still loaded in the editor, and the other way round.
   useEffect(() => {
-    detector.current = new BrowserDetector();
-    return () => detector.current?.terminate();
+    detector.current = sharedBrowserDetector();
   }, []);
   useEffect(() => {
     if (!modelId || !detector.current) return;

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { MonitoringDashboardView, ThresholdRowView, WindowStatusView } from "@/lib/api-contracts";
 import { EMBEDDING_FEATURE, MONITORED_FEATURES } from "@/lib/domain/drift/features";
+import { driftStatus } from "@/lib/domain/drift/status";
 import { baselineFromWindow, computeDriftNow, saveThreshold, useMonitoring } from "../api-hooks";
 import { EmptyState } from "../empty-state";
 import { CosineSeries, HistogramOverlay, MetricSeries, VolumeChart } from "./drift-charts";
@@ -147,7 +148,9 @@ export function DriftDashboard({ initial, canTriage, canManage }: { initial: Mon
             ))}
             <tr>
               <td>Embedding</td>
-              <td>{latest.embeddingDistance === null ? <StatusBadge status="insufficient" /> : <StatusBadge status={latest.embeddingDistance >= cosine.drift * (latest.embeddingThreshold ?? Infinity) ? "drift" : latest.embeddingDistance >= cosine.warning * (latest.embeddingThreshold ?? Infinity) ? "warning" : "stable"} />}</td>
+              <td>
+                <StatusBadge status={latest.embeddingDistance === null || latest.embeddingThreshold === null ? "insufficient" : driftStatus(latest.embeddingDistance, { warning: cosine.warning * latest.embeddingThreshold, drift: cosine.drift * latest.embeddingThreshold })} />
+              </td>
               <td className="num" colSpan={2}>
                 cosine {latest.embeddingDistance === null ? "–" : latest.embeddingDistance.toExponential(2)}
               </td>

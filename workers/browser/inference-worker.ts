@@ -41,7 +41,6 @@ async function probe(): Promise<BrowserAvailability> {
 
 async function useBackend(setting: BrowserBackendSetting): Promise<{ backend: BrowserBackend; reason: string }> {
   if (backendReady?.setting === setting) return backendReady;
-  if (setting === "wasm" || setting === "auto") await import("@tensorflow/tfjs-backend-wasm");
   const choice = chooseBrowserBackend(setting, await probe());
   for (const backend of [choice.backend, ...choice.fallbacks]) {
     if (backend === "wasm") await import("@tensorflow/tfjs-backend-wasm");

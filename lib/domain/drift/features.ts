@@ -55,6 +55,11 @@ export function relativeBoxSize(box: { xmin: number; ymin: number; xmax: number;
   return Math.sqrt(area / (imageWidth * imageHeight));
 }
 
+/** A prediction's detections as the box-level features see them: class, score and relative size. */
+export function observedBoxes(detections: ReadonlyArray<{ className: string; score: number; box: { xmin: number; ymin: number; xmax: number; ymax: number } }>, imageWidth: number, imageHeight: number): ObservedPrediction["boxes"][number][] {
+  return detections.map((d) => ({ className: d.className, score: d.score, relativeSize: relativeBoxSize(d.box, imageWidth, imageHeight) }));
+}
+
 /** Image-level numeric values of one prediction (NaN where a value does not exist: missing). */
 export function imageFeatureValues(p: ObservedPrediction): Record<Exclude<FeatureName, "confidence" | "box_size" | "class_mix">, number> {
   return {

@@ -1,4 +1,4 @@
-import { cosineDistance } from "./embedding";
+import { cosineDistance, sumVectors } from "./embedding";
 import { comparisonCounts, countWindow, type FeatureName, type ObservedPrediction, type ReferenceSet, EMBEDDING_FEATURE } from "./features";
 import { psi } from "./divergence";
 
@@ -39,14 +39,8 @@ export function sliceMetric(feature: string, references: ReferenceSet, baselineM
   if (subset.length === 0) return null;
   if (feature === EMBEDDING_FEATURE) {
     if (!baselineMean) return null;
-    const sum = new Float64Array(baselineMean.length);
-    let n = 0;
-    for (const item of subset) {
-      if (!item.embedding || item.embedding.length !== sum.length) continue;
-      for (let i = 0; i < sum.length; i++) sum[i]! += item.embedding[i]!;
-      n++;
-    }
-    return n ? cosineDistance(baselineMean, sum) : null;
+    const { sum, count } = sumVectors(subset.flatMap((item) => (item.embedding && item.embedding.length === baselineMean.length ? [item.embedding] : [])));
+    return count ? cosineDistance(baselineMean, sum) : null;
   }
   const reference = references[feature as FeatureName];
   const counts = countWindow({ [feature]: reference } as ReferenceSet, subset.map((s) => s.observed))[feature as FeatureName];

@@ -1,7 +1,7 @@
 import type { Prisma } from "@/generated/prisma/client";
 import { decodeCompactEmbedding, decodeEmbedding, encodeEmbedding } from "@/lib/domain/drift/embedding-bytes";
 import { bootstrapThreshold, meanVector, type Vector } from "@/lib/domain/drift/embedding";
-import { buildReferences, relativeBoxSize, type ObservedPrediction, type ReferenceSet } from "@/lib/domain/drift/features";
+import { buildReferences, observedBoxes, type ObservedPrediction, type ReferenceSet } from "@/lib/domain/drift/features";
 import { BOOTSTRAP_WINDOW_SIZES, type BootstrapPoint } from "@/lib/domain/drift/report";
 import { db as defaultDb, type Db } from "../db";
 import { ModelLoadError, type ModelServer } from "../serving/model-server";
@@ -55,7 +55,7 @@ export async function buildSplitBaseline(modelVersionId: string, deps: { server:
       if (error instanceof ModelLoadError) throw new BaselineError(`cannot build a baseline: ${error.message}`);
       throw error;
     });
-    observed.push({ ...o.statistics, imageWidth: rgb.width, imageHeight: rgb.height, boxes: o.detections.map((d) => ({ className: d.className, score: d.score, relativeSize: relativeBoxSize(d.box, rgb.width, rgb.height) })) });
+    observed.push({ ...o.statistics, imageWidth: rgb.width, imageHeight: rgb.height, boxes: observedBoxes(o.detections, rgb.width, rgb.height) });
     embeddings.push(o.embedding);
     await yieldToEventLoop();
   }

@@ -30,7 +30,7 @@ export async function computeDriftReport(baseline: BaselineView, window: Omit<Lo
   if (baseline.embeddingMean && baseline.bootstrap.length) {
     const { sum, count } = await windowEmbeddingSum(logWindow, database);
     // Cosine distance ignores length, so the window's sum stands for its mean.
-    if (sum && count > 0 && sum.length === baseline.embeddingMean.length) embedding = { distance: cosineDistance(baseline.embeddingMean, sum), bootstrapThreshold: bootstrapThresholdFor(baseline.bootstrap, count, baseline.predictionCount) };
+    if (count > 0 && sum.length === baseline.embeddingMean.length) embedding = { distance: cosineDistance(baseline.embeddingMean, sum), bootstrapThreshold: bootstrapThresholdFor(baseline.bootstrap, count, baseline.predictionCount) };
   }
   const evaluation = evaluateDrift({ references: baseline.references, window: counts, predictionCount, embedding, thresholds });
   const computeMs = performance.now() - started;

@@ -1,5 +1,6 @@
 import { Prisma } from "@/generated/prisma/client";
 import { categoryCountsFromTotals } from "@/lib/domain/drift/categories";
+import { mergeVectorSums, sumVectors, type VectorSum } from "@/lib/domain/drift/embedding";
 import { decodeCompactEmbedding } from "@/lib/domain/drift/embedding-bytes";
 import { featureOf, type FeatureName, type ReferenceSet, type WindowCounts } from "@/lib/domain/drift/features";
 import { db as defaultDb, type Db } from "../db";
@@ -88,12 +89,12 @@ const EMBEDDING_PAGE = 5000;
 
 /**
  * Sum and count of the window's embeddings, streamed in keyset pages of 5,000 rows (minute, id)
- * so memory stays flat at any window size; `visit` sees each decoded vector (the root-cause view
- * ranks images by their distance from the baseline this way).
+ * so memory stays flat at any window size. A model's embedding size never changes; a row of
+ * another size (a foreign or damaged row) is skipped, not summed.
  */
-export async function embeddingSum(window: LogWindow, database: Db = defaultDb(), visit?: (id: string, vector: Float32Array) => void): Promise<{ sum: Float64Array | null; count: number }> {
-  let sum: Float64Array | null = null;
-  let count = 0;
+export async function embeddingSum(window: LogWindow, database: Db = defaultDb()): Promise<VectorSum> {
+  let total: VectorSum = { sum: [], count: 0 };
+  let dimension: number | null = null;
   let after: { minute: number; id: string } | null = null;
   for (;;) {
     const page: Array<{ id: string; minute: number | bigint; embedding: Uint8Array }> = await database.$queryRaw`
@@ -101,15 +102,10 @@ export async function embeddingSum(window: LogWindow, database: Db = defaultDb()
       WHERE "modelVersionId" = ${window.modelVersionId} AND "minute" >= ${window.startMinute} AND "minute" < ${window.endMinute} AND "embedding" IS NOT NULL
       ${after ? Prisma.sql`AND ("minute" > ${after.minute} OR ("minute" = ${after.minute} AND "id" > ${after.id}))` : Prisma.empty}
       ORDER BY "minute", "id" LIMIT ${EMBEDDING_PAGE}`;
-    for (const row of page) {
-      const vector = decodeCompactEmbedding(row.embedding);
-      sum ??= new Float64Array(vector.length);
-      if (vector.length !== sum.length) continue; // a model's embedding size never changes; a foreign row is skipped, not summed
-      for (let i = 0; i < vector.length; i++) sum[i]! += vector[i]!;
-      count++;
-      visit?.(row.id, vector);
-    }
-    if (page.length < EMBEDDING_PAGE) return { sum, count };
+    const vectors = page.map((row) => decodeCompactEmbedding(row.embedding));
+    dimension ??= vectors[0]?.length ?? null;
+    total = mergeVectorSums(total, sumVectors(vectors.filter((v) => v.length === dimension)));
+    if (page.length < EMBEDDING_PAGE) return total;
     const last = page[page.length - 1]!;
     after = { minute: Number(last.minute), id: last.id };
   }
@@ -118,16 +114,16 @@ export async function embeddingSum(window: LogWindow, database: Db = defaultDb()
 /** An hour counts as closed (no prediction will still land in it) this many minutes after it ends. */
 const HOUR_CLOSED_AFTER_MINUTES = 2;
 
-function sumBytes(sum: Float64Array): Uint8Array<ArrayBuffer> {
+function sumBytes(sum: readonly number[]): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(sum.length * 8);
   const view = new DataView(bytes.buffer);
   sum.forEach((v, i) => view.setFloat64(i * 8, v, true));
   return bytes;
 }
 
-function bytesSum(bytes: Uint8Array): Float64Array {
+function bytesSum(bytes: Uint8Array): number[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return Float64Array.from({ length: bytes.byteLength / 8 }, (_, i) => view.getFloat64(i * 8, true));
+  return Array.from({ length: bytes.byteLength / 8 }, (_, i) => view.getFloat64(i * 8, true));
 }
 
 /**
@@ -136,19 +132,15 @@ function bytesSum(bytes: Uint8Array): Float64Array {
  * the still-open hour are streamed each time. Each embedding is thus read about once in its life,
  * which is what keeps a window over a million predictions in seconds.
  */
-export async function windowEmbeddingSum(window: LogWindow, database: Db = defaultDb(), now = new Date()): Promise<{ sum: Float64Array | null; count: number }> {
+export async function windowEmbeddingSum(window: LogWindow, database: Db = defaultDb(), now = new Date()): Promise<VectorSum> {
   const firstHour = Math.ceil(window.startMinute / 60);
   const closedUntil = Math.floor((Math.floor(now.getTime() / 60_000) - HOUR_CLOSED_AFTER_MINUTES) / 60);
   const lastHour = Math.min(Math.floor(window.endMinute / 60), closedUntil); // exclusive
   if (lastHour <= firstHour) return embeddingSum(window, database);
-  let total: Float64Array | null = null;
-  let count = 0;
-  const add = (part: { sum: Float64Array | null; count: number }) => {
-    if (!part.sum || part.count === 0) return;
-    total ??= new Float64Array(part.sum.length);
-    if (part.sum.length !== total.length) return;
-    for (let i = 0; i < total.length; i++) total[i]! += part.sum[i]!;
-    count += part.count;
+  // Parts of another dimension are left out, as embeddingSum leaves out rows.
+  let total: VectorSum = { sum: [], count: 0 };
+  const add = (part: VectorSum) => {
+    if (part.count > 0 && (total.count === 0 || part.sum.length === total.sum.length)) total = mergeVectorSums(total, part);
   };
   add(await embeddingSum({ ...window, endMinute: firstHour * 60 }, database));
   add(await embeddingSum({ ...window, startMinute: lastHour * 60 }, database));
@@ -157,16 +149,16 @@ export async function windowEmbeddingSum(window: LogWindow, database: Db = defau
   for (let hour = firstHour; hour < lastHour; hour++) {
     const rollup = byHour.get(hour);
     if (rollup) {
-      add({ sum: rollup.count ? bytesSum(rollup.sum) : null, count: rollup.count });
+      add({ sum: bytesSum(rollup.sum), count: rollup.count });
       continue;
     }
     const part = await embeddingSum({ modelVersionId: window.modelVersionId, startMinute: hour * 60, endMinute: hour * 60 + 60 }, database);
     await database.embeddingRollup.upsert({
       where: { modelVersionId_hour: { modelVersionId: window.modelVersionId, hour } },
-      create: { modelVersionId: window.modelVersionId, hour, count: part.count, sum: sumBytes(part.sum ?? new Float64Array()) },
+      create: { modelVersionId: window.modelVersionId, hour, count: part.count, sum: sumBytes(part.sum) },
       update: {},
     });
     add(part);
   }
-  return { sum: total, count };
+  return total;
 }

@@ -1,5 +1,5 @@
 import { encodeCompactEmbedding } from "@/lib/domain/drift/embedding-bytes";
-import { relativeBoxSize } from "@/lib/domain/drift/features";
+import { observedBoxes } from "@/lib/domain/drift/features";
 import { db as defaultDb, type Db } from "../db";
 import type { Observation } from "./observe";
 
@@ -46,7 +46,7 @@ export async function logPrediction(entry: LoggedPrediction, database: Db = defa
       embedding: Buffer.from(encodeCompactEmbedding(o.embedding)),
       imageKey: entry.imageKey,
       boxes: {
-        create: o.detections.map((d) => ({ modelVersionId: entry.modelVersionId, minute, className: d.className, score: d.score, relativeSize: relativeBoxSize(d.box, entry.imageWidth, entry.imageHeight) })),
+        create: observedBoxes(o.detections, entry.imageWidth, entry.imageHeight).map((b) => ({ modelVersionId: entry.modelVersionId, minute, ...b })),
       },
     },
     select: { id: true },
