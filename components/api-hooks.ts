@@ -139,7 +139,7 @@ export interface StoredLabels {
 }
 
 export type SaveLabelsResult =
-  | { kind: "saved"; version: number }
+  | { kind: "saved"; version: number; /** the status the server's review rules gave the image */ labelStatus: LabelStatus }
   | { kind: "conflict"; current: StoredLabels }
   | { kind: "failed"; error: string };
 
@@ -151,10 +151,10 @@ export function fetchLabels(imageId: string): Promise<StoredLabels> {
 export async function saveLabels(imageId: string, body: Omit<SaveAnnotationsInput, "boxes"> & { boxes: EditorBox[] }): Promise<SaveLabelsResult> {
   const response = await sendJson(`/api/images/${encodeURIComponent(imageId)}/annotations`, "PUT", body).catch(() => null);
   if (!response) return { kind: "failed", error: "the server cannot be reached; your edits are kept here" };
-  const result = (await response.json().catch(() => ({}))) as { version?: number; error?: string; current?: StoredLabels };
+  const result = (await response.json().catch(() => ({}))) as { version?: number; labelStatus?: LabelStatus; error?: string; current?: StoredLabels };
   if (response.status === 409 && result.current) return { kind: "conflict", current: result.current };
-  if (!response.ok || result.version === undefined) return { kind: "failed", error: result.error ?? `saving failed (${response.status})` };
-  return { kind: "saved", version: result.version };
+  if (!response.ok || result.version === undefined || result.labelStatus === undefined) return { kind: "failed", error: result.error ?? `saving failed (${response.status})` };
+  return { kind: "saved", version: result.version, labelStatus: result.labelStatus };
 }
 
 export interface Revision {

@@ -2,6 +2,7 @@
 
 import { useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
+import { meetsMinimumBoxSize } from "@/lib/domain/box";
 import type { ImageFilter } from "@/lib/domain/image-filter";
 import { fetchImagePage, fetchLabels, saveLabels } from "../api-hooks";
 import { sharedBrowserDetector, storedBackendSetting } from "../inference/browser-detector";
@@ -60,7 +61,8 @@ export function BatchPrelabel({ datasetId, filter, models }: { datasetId: string
         if (labels.set.boxes.length > 0 || labels.set.labelStatus !== "unlabeled") {
           state.skipped++; // labelled meanwhile by someone: never overwritten
         } else {
-          const { detections } = await detector.detect(await createImageBitmap(blob));
+          // The server refuses boxes below the editor's minimum; a speck the model found is not a label.
+          const detections = (await detector.detect(await createImageBitmap(blob))).detections.filter((d) => meetsMinimumBoxSize(d.box));
           const saved = detections.length === 0 ? null : await saveLabels(id, {
             expectedVersion: labels.version,
             prelabel: true,

@@ -17,7 +17,7 @@ import {
   type ImagePoint,
   type Viewport,
 } from "@/lib/domain/editor-geometry";
-import type { PixelBox } from "@/lib/domain/box";
+import { meetsMinimumBoxSize, type PixelBox } from "@/lib/domain/box";
 
 interface Props {
   imageUrl: string;
@@ -189,7 +189,7 @@ export default function EditorCanvas({ imageUrl, width, height, boxes, hiddenCla
                           ymax: Math.min(height, node.y() + node.height() * node.scaleY()),
                         };
                         node.scale({ x: 1, y: 1 });
-                        if (next.xmax - next.xmin >= 2 && next.ymax - next.ymin >= 2) onChange(b.id, next);
+                        if (meetsMinimumBoxSize(next)) onChange(b.id, next);
                       }}
                     />
                     <Text x={b.xmin} y={b.ymin - 14 / viewport.scale} text={b.className + (b.difficult ? " · difficult" : "")} fontSize={12 / viewport.scale} fill={colorOf(b.className)} listening={false} />

@@ -3,7 +3,7 @@
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import type { PixelBox } from "@/lib/domain/box";
+import { meetsMinimumBoxSize, MIN_BOX_SIZE, type PixelBox } from "@/lib/domain/box";
 import { CLASS_COLORS, isFacemaskClass } from "@/lib/domain/classes";
 import { addBox, batch, deleteBox, updateBox, type EditorBox } from "@/lib/domain/editor-commands";
 import { actionFor, describeKeys, SHORTCUTS } from "@/lib/domain/editor-shortcuts";
@@ -100,8 +100,8 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
     const previous = await fetchLabels(previousImageId).catch(() => null);
     if (!previous) return;
     const copies = previous.set.boxes
-      .map((b) => ({ ...b, id: newId(), source: "human" as const, xmin: Math.min(b.xmin, width - 2), ymin: Math.min(b.ymin, height - 2), xmax: Math.min(b.xmax, width), ymax: Math.min(b.ymax, height) }))
-      .filter((b) => b.xmax - b.xmin >= 2 && b.ymax - b.ymin >= 2);
+      .map((b) => ({ ...b, id: newId(), source: "human" as const, xmin: Math.min(b.xmin, width - MIN_BOX_SIZE), ymin: Math.min(b.ymin, height - MIN_BOX_SIZE), xmax: Math.min(b.xmax, width), ymax: Math.min(b.ymax, height) }))
+      .filter(meetsMinimumBoxSize);
     let doc = state.doc;
     const commands = copies.map((b) => {
       const command = addBox(doc, b, "Copy box");
@@ -150,7 +150,8 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
         case "previousArrow":
           return void go(previousHref);
         case "duplicate":
-          if (selected) {
+          // A copy is a new box: held to the minimum even when the original (an imported one) is smaller.
+          if (selected && meetsMinimumBoxSize(selected)) {
             const id = newId();
             const offset = Math.min(10, width - selected.xmax, height - selected.ymax);
             run(addBox(state.doc, { ...selected, id, source: "human", xmin: selected.xmin + offset, ymin: selected.ymin + offset, xmax: selected.xmax + offset, ymax: selected.ymax + offset }, "Duplicate box"));

@@ -84,7 +84,7 @@ export function useLabelEditor(imageId: string, initial: StoredLabels) {
       const result = await saveLabels(imageId, { expectedVersion: current.version, labelStatus, boxes: doc.boxes });
       if (result.kind === "conflict") dispatch({ type: "conflict", current: result.current });
       else if (result.kind === "failed") dispatch({ type: "failed", error: result.error });
-      else dispatch({ type: "saved", version: result.version, doc, labelStatus: labelStatus ?? (current.labelStatus === "unlabeled" ? "labeled" : current.labelStatus) });
+      else dispatch({ type: "saved", version: result.version, doc, labelStatus: result.labelStatus });
       return result.kind === "saved";
     },
     [imageId],

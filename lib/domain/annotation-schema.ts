@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { meetsMinimumBoxSize, MIN_BOX_SIZE, type PixelBox } from "./box";
 import { BOX_SOURCES, LABEL_STATUSES } from "./states";
 
 /** An edited box as the editor sends it: validated at the API boundary before anything else. */
@@ -21,6 +22,24 @@ export const boxInputSchema = z
   .refine((b) => b.xmax > b.xmin && b.ymax > b.ymin, { message: "a box needs xmax > xmin and ymax > ymin" });
 
 export const MAX_BOXES_PER_IMAGE = 5_000;
+
+/** A side this close to its recorded length was moved, not resized (moving adds float noise). */
+const SAME_LENGTH_PX = 1e-6;
+
+/**
+ * Why a box in a save breaks the editor's MIN_BOX_SIZE, or null. As in the editor, the minimum
+ * holds for a box a person draws or resizes; one kept at its recorded size (an imported 1 px box,
+ * perhaps moved) is left as it is. `recorded` is the same box as stored before the save.
+ */
+export function boxSizeProblem(box: PixelBox, label: string, recorded?: PixelBox): string | null {
+  if (meetsMinimumBoxSize(box)) return null;
+  const width = box.xmax - box.xmin;
+  const height = box.ymax - box.ymin;
+  const kept = recorded !== undefined && Math.abs(width - (recorded.xmax - recorded.xmin)) <= SAME_LENGTH_PX && Math.abs(height - (recorded.ymax - recorded.ymin)) <= SAME_LENGTH_PX;
+  if (kept) return null;
+  const px = (length: number) => String(Number(length.toPrecision(3)));
+  return `${label} is ${px(width)}x${px(height)} px: a box must be at least ${MIN_BOX_SIZE}x${MIN_BOX_SIZE} px (the editor's minimum); draw it larger or delete it`;
+}
 
 export const saveAnnotationsSchema = z
   .object({

@@ -15,6 +15,17 @@ export interface ImageSize {
   height: number;
 }
 
+/**
+ * The shortest side (image pixels) a person may draw or resize a box to. The editor will not make
+ * a smaller one and the server refuses one in a save; imports keep smaller boxes, with a warning.
+ */
+export const MIN_BOX_SIZE = 2;
+
+/** Whether both sides of a box reach MIN_BOX_SIZE. */
+export function meetsMinimumBoxSize(box: PixelBox): boolean {
+  return box.xmax - box.xmin >= MIN_BOX_SIZE && box.ymax - box.ymin >= MIN_BOX_SIZE;
+}
+
 export function boxWidth(box: PixelBox): number {
   return Math.max(0, box.xmax - box.xmin);
 }

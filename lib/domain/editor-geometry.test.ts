@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { MIN_BOX_SIZE } from "./box";
 import {
   boxFromCorners,
   fitToScreen,
@@ -6,7 +7,6 @@ import {
   HANDLES,
   imagePoint,
   imageToScreen,
-  MIN_BOX_SIZE,
   moveBox,
   resizeBox,
   screenPoint,

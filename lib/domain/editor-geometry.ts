@@ -1,4 +1,4 @@
-import type { ImageSize, PixelBox } from "./box";
+import { meetsMinimumBoxSize, MIN_BOX_SIZE, type ImageSize, type PixelBox } from "./box";
 
 /**
  * Geometry of the box editor, free of any UI framework. Two coordinate spaces never mix:
@@ -20,8 +20,6 @@ export interface Viewport {
 
 export const MIN_SCALE = 0.05;
 export const MAX_SCALE = 40;
-/** Boxes smaller than this (image pixels) are not created or resized into. */
-export const MIN_BOX_SIZE = 2;
 
 export function screenToImage(p: ScreenPoint, v: Viewport): ImagePoint {
   return imagePoint((p.x - v.offsetX) / v.scale, (p.y - v.offsetY) / v.scale);
@@ -62,7 +60,7 @@ export function boxFromCorners(a: ImagePoint, b: ImagePoint, image: ImageSize): 
     xmax: clamp(Math.max(a.x, b.x), 0, image.width),
     ymax: clamp(Math.max(a.y, b.y), 0, image.height),
   };
-  return box.xmax - box.xmin >= MIN_BOX_SIZE && box.ymax - box.ymin >= MIN_BOX_SIZE ? box : null;
+  return meetsMinimumBoxSize(box) ? box : null;
 }
 
 /** Moves a box by (dx, dy) image pixels, stopping at the image border without changing its size. */

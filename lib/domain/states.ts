@@ -8,6 +8,10 @@ export type Split = (typeof SPLITS)[number];
 export const LABEL_STATUSES = ["unlabeled", "labeled", "reviewed", "needs_fix"] as const;
 export type LabelStatus = (typeof LABEL_STATUSES)[number];
 
+/** Why a label revision was written: an import, a person's edit, a restore, a review decision, a model's pre-labels. */
+export const REVISION_ACTIONS = ["import", "edit", "restore", "review", "prelabel"] as const;
+export type RevisionAction = (typeof REVISION_ACTIONS)[number];
+
 export const BOX_SOURCES = ["human", "import", "model"] as const;
 export type BoxSource = (typeof BOX_SOURCES)[number];
 

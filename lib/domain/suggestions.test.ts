@@ -32,4 +32,10 @@ describe("suggestionsFrom", () => {
     // IoU of [10,10,30,30] and [20,10,40,30]: 200 / 600 = 0.33 < 0.5: offered
     expect(suggestionsFrom([detection], [{ className: "with_mask", xmin: 20, ymin: 10, xmax: 40, ymax: 30 }], 0.5, image, newId)).toHaveLength(1);
   });
+
+  it("does not offer a box below the editor's minimum: accepted, it would be refused when saved", () => {
+    const speck = { className: "with_mask", score: 0.9, box: { xmin: 10, ymin: 10, xmax: 11.5, ymax: 30 } };
+    expect(suggestionsFrom([speck], [], 0.5, image, newId)).toEqual([]);
+    expect(suggestionsFrom([{ ...speck, box: { ...speck.box, xmax: 12 } }], [], 0.5, image, newId)).toHaveLength(1);
+  });
 });

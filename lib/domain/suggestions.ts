@@ -1,4 +1,4 @@
-import { clipBox, iou, type ImageSize, type PixelBox } from "./box";
+import { clipBox, iou, meetsMinimumBoxSize, type ImageSize, type PixelBox } from "./box";
 
 /** A model's detection shown over the image: preview only, or a suggestion waiting for the annotator. */
 export interface ModelBox {
@@ -16,8 +16,9 @@ export const COVERED_IOU = 0.5;
 
 /**
  * The suggestions pre-labelling offers: the detections at or above the threshold, clipped to the
- * image, minus those an existing label of the same class already covers (IoU ≥ 0.5), highest
- * score first so Y accepts the surest one next.
+ * image and at least MIN_BOX_SIZE on each side (an accepted one is saved as a new box), minus
+ * those an existing label of the same class already covers (IoU ≥ 0.5), highest score first so Y
+ * accepts the surest one next.
  */
 export function suggestionsFrom(
   detections: readonly ModelBox[],
@@ -29,7 +30,7 @@ export function suggestionsFrom(
   return detections
     .filter((d) => d.score >= threshold)
     .map((d) => ({ ...d, box: clipBox(d.box, image) }))
-    .filter((d) => d.box.xmax - d.box.xmin >= 1 && d.box.ymax - d.box.ymin >= 1)
+    .filter((d) => meetsMinimumBoxSize(d.box))
     .filter((d) => !labels.some((l) => l.className === d.className && iou(l, d.box) >= COVERED_IOU))
     .sort((a, b) => b.score - a.score)
     .map((d) => ({ ...d, id: newId() }));

@@ -28,7 +28,7 @@ describe("saving annotations", () => {
     const start = await getAnnotations(imageId, env.db);
     expect(start.version).toBe(1);
     const saved = await saveAnnotations(imageId, { expectedVersion: 1, boxes: [box(5), box(50, "without_mask")] }, { db: env.db });
-    expect(saved).toEqual({ version: 2 });
+    expect(saved).toEqual({ version: 2, labelStatus: "labeled" });
     const now = await getAnnotations(imageId, env.db);
     expect(now.set.boxes.map((b) => [b.className, b.xmin])).toEqual([
       ["with_mask", 5],

@@ -1,31 +1,55 @@
-import type { AnnotatedBox, AnnotationSet } from "@/lib/domain/annotation-set";
-import type { BoxInput, SaveAnnotationsInput } from "@/lib/domain/annotation-schema";
-import { isInside } from "@/lib/domain/box";
+import { sameAnnotationSet, type AnnotatedBox, type AnnotationSet } from "@/lib/domain/annotation-set";
+import { boxSizeProblem, type BoxInput, type SaveAnnotationsInput } from "@/lib/domain/annotation-schema";
+import { isInside, type PixelBox } from "@/lib/domain/box";
+import { decideLabelStatus, statusRequestRefusal, type LabelStatusDecision, type LabelWriteKind } from "@/lib/domain/label-status";
+import { can } from "@/lib/domain/permissions";
 import type { BoxSource, LabelStatus } from "@/lib/domain/states";
 import type { Box, Prisma } from "@/generated/prisma/client";
+import type { Actor } from "./auth/guard";
 import { toAnnotatedBox, toBoxCreate } from "./box-rows";
 import { db as defaultDb, type Db } from "./db";
+import { HttpError } from "./http";
 
-export class AnnotationNotFoundError extends Error {
+// Each error carries its HTTP status, so the routes let them through to the one responder.
+export class AnnotationNotFoundError extends HttpError {
   constructor(what: string) {
-    super(what);
+    super(404, what);
     this.name = "AnnotationNotFoundError";
   }
 }
 
-export class InvalidAnnotationError extends Error {
+export class InvalidAnnotationError extends HttpError {
   constructor(message: string) {
-    super(message);
+    super(400, message);
     this.name = "InvalidAnnotationError";
   }
 }
 
+/** The review rules refuse this write: a review status from someone who may not review (403), pre-labels onto a labelled image (409). */
+export class LabelStatusRefusedError extends HttpError {
+  constructor(decision: LabelStatusDecision & { ok: false }) {
+    super(decision.refusal === "not-a-reviewer" ? 403 : 409, decision.message);
+    this.name = "LabelStatusRefusedError";
+  }
+}
+
 /** Someone saved this image since the editor loaded it; carries what is stored now. */
-export class AnnotationConflictError extends Error {
+export class AnnotationConflictError extends HttpError {
   constructor(readonly current: StoredAnnotations) {
-    super(`the labels were changed by someone else (now version ${current.version}); merge or reload`);
+    super(409, `the labels were changed by someone else (now version ${current.version}); merge or reload`, { current });
     this.name = "AnnotationConflictError";
   }
+}
+
+/** Who writes labels, as far as the review rules care. */
+export interface LabelAuthor {
+  id?: string;
+  /** holds "labels.review": may set reviewed / needs fix, and keeps an approval when editing */
+  mayReview: boolean;
+}
+
+export function labelAuthorOf(actor: Actor): LabelAuthor {
+  return actor.kind === "user" ? { id: actor.user.id, mayReview: can(actor.user.role, "labels.review") } : { id: actor.createdById, mayReview: false };
 }
 
 export interface StoredAnnotations {
@@ -53,19 +77,53 @@ export function storedAnnotationsOf(image: { annotationVersion: number; labelSta
 /**
  * Replaces an image's annotation set if, and only if, nobody saved it since `expectedVersion`
  * (compare-and-set on the version, so two annotators can never overwrite each other), and
- * appends the revision that makes the change recoverable.
+ * appends the revision that makes the change recoverable. The status follows the review rules
+ * (lib/domain/label-status.ts) for the author: `input.prelabel` saves a model's boxes as pre-labels.
  */
 export async function saveAnnotations(
   imageId: string,
   input: SaveAnnotationsInput,
-  options: { authorId?: string; action?: "edit" | "restore" | "review" | "prelabel"; db?: Db } = {},
-): Promise<{ version: number }> {
+  options: { author?: LabelAuthor; db?: Db } = {},
+): Promise<SavedAnnotations> {
+  return writeLabels(imageId, { kind: input.prelabel ? "prelabel" : "edit", expectedVersion: input.expectedVersion, requested: input.labelStatus, boxes: input.boxes, note: input.note }, options);
+}
+
+export interface SavedAnnotations {
+  version: number;
+  /** the status the review rules gave the image (it may differ from the one asked for) */
+  labelStatus: LabelStatus;
+}
+
+interface LabelWriteInput {
+  kind: LabelWriteKind;
+  expectedVersion: number;
+  requested?: LabelStatus;
+  boxes: BoxInput[];
+  note?: string;
+}
+
+/** The one write of an image's labels behind a save and a restore: same box checks, same status rules. */
+async function writeLabels(imageId: string, input: LabelWriteInput, options: { author?: LabelAuthor; db?: Db }): Promise<SavedAnnotations> {
   const database = options.db ?? defaultDb();
+  const author = options.author ?? { mayReview: false };
+  const refused = statusRequestRefusal({ ...input, mayReview: author.mayReview });
+  if (refused) throw new LabelStatusRefusedError(refused);
   return database.$transaction(async (tx) => {
     const image = await tx.image.findUnique({ where: { id: imageId }, include: { boxes: true, dataset: { select: { classes: true } } } });
     if (!image) throw new AnnotationNotFoundError(`no image ${imageId}`);
-    checkBoxes(input.boxes, image.dataset.classes as string[], image);
-    const labelStatus: LabelStatus = input.labelStatus ?? (image.labelStatus === "unlabeled" ? "labeled" : (image.labelStatus as LabelStatus));
+    const stored = new Map(image.boxes.map((b) => [b.id, b]));
+    // A restore brings back boxes as a revision recorded them; a save is held to the minimum for what it draws or resizes.
+    checkBoxes(input.boxes, image.dataset.classes as string[], image, (box) => (input.kind === "restore" ? box : box.id ? stored.get(box.id) : undefined));
+    const before: AnnotationSet = { labelStatus: image.labelStatus as LabelStatus, boxes: image.boxes.map(toAnnotatedBox) };
+    const decision = decideLabelStatus({
+      kind: input.kind,
+      current: before.labelStatus,
+      requested: input.requested,
+      mayReview: author.mayReview,
+      boxesChanged: !sameAnnotationSet(before, { labelStatus: before.labelStatus, boxes: input.boxes }),
+    });
+    if (!decision.ok) throw new LabelStatusRefusedError(decision);
+    const { status: labelStatus } = decision;
     const version = input.expectedVersion + 1;
     const claimed = await tx.image.updateMany({
       where: { id: imageId, annotationVersion: input.expectedVersion },
@@ -73,17 +131,14 @@ export async function saveAnnotations(
     });
     if (claimed.count === 0) throw new AnnotationConflictError(await getAnnotations(imageId, tx));
 
-    const before: AnnotationSet = { labelStatus: image.labelStatus as LabelStatus, boxes: image.boxes.map(toAnnotatedBox) };
     // Boxes keep their source in the revision, so a restore brings back where each box came from.
     const after = { labelStatus, boxes: input.boxes };
     // Boxes are matched by id: kept ones are updated in place (their review comments stay
     // attached), missing ones deleted, new ones created with the editor's id when it is free.
-    const existing = new Set(image.boxes.map((b) => b.id));
-    const incoming = input.boxes.filter((b) => b.id && existing.has(b.id)).map((b) => b.id!);
+    const incoming = input.boxes.filter((b) => b.id && stored.has(b.id)).map((b) => b.id!);
     await tx.box.deleteMany({ where: { imageId, id: { notIn: incoming } } });
-    const wanted = input.boxes.filter((b) => b.id && !existing.has(b.id)).map((b) => b.id!);
+    const wanted = input.boxes.filter((b) => b.id && !stored.has(b.id)).map((b) => b.id!);
     const taken = new Set((await tx.box.findMany({ where: { id: { in: wanted } }, select: { id: true } })).map((b) => b.id));
-    const stored = new Map(image.boxes.map((b) => [b.id, b]));
     const fresh: Prisma.BoxCreateManyInput[] = [];
     for (const { id, ...box } of input.boxes) {
       const data = toBoxCreate(box, box.source);
@@ -92,25 +147,29 @@ export async function saveAnnotations(
       else if (!sameBox(old, data)) await tx.box.update({ where: { id: old.id }, data });
     }
     await tx.box.createMany({ data: fresh });
+    const note = [input.note, decision.reason].filter(Boolean).join(" · ");
     await tx.labelRevision.create({
       data: {
         imageId,
         version,
-        action: options.action ?? "edit",
-        authorId: options.authorId ?? null,
+        action: decision.action,
+        authorId: author.id ?? null,
         before: before as unknown as Prisma.InputJsonObject,
         after: after as unknown as Prisma.InputJsonObject,
-        note: input.note ?? null,
+        note: note || null,
       },
     });
-    return { version };
+    return { version, labelStatus };
   });
 }
 
-function checkBoxes(boxes: BoxInput[], classes: string[], image: { width: number; height: number }): void {
+function checkBoxes(boxes: BoxInput[], classes: string[], image: { width: number; height: number }, recorded: (box: BoxInput) => PixelBox | undefined): void {
   boxes.forEach((b, i) => {
+    const label = `box ${i + 1} (${b.className})`;
     if (!classes.includes(b.className)) throw new InvalidAnnotationError(`box ${i + 1}: class "${b.className}" is not one of ${classes.join(", ")}`);
-    if (!isInside(b, image)) throw new InvalidAnnotationError(`box ${i + 1}: (${b.xmin}, ${b.ymin})–(${b.xmax}, ${b.ymax}) is outside the ${image.width}x${image.height} image`);
+    if (!isInside(b, image)) throw new InvalidAnnotationError(`${label}: (${b.xmin}, ${b.ymin})–(${b.xmax}, ${b.ymax}) is outside the ${image.width}x${image.height} image`);
+    const tooSmall = boxSizeProblem(b, label, recorded(b));
+    if (tooSmall) throw new InvalidAnnotationError(tooSmall);
   });
 }
 
@@ -122,16 +181,20 @@ export async function listRevisions(imageId: string, database: Db = defaultDb())
   });
 }
 
-/** Brings back the annotation set of an earlier revision, as a new revision (nothing is lost). */
-export async function restoreRevision(imageId: string, version: number, expectedVersion: number, options: { authorId?: string; db?: Db } = {}) {
+/**
+ * Brings back the annotation set of an earlier revision, as a new revision (nothing is lost),
+ * under the same rules as a save: the revision's status comes back only where the author could
+ * have set it (an annotator cannot restore "reviewed" over a reviewer's "needs fix").
+ */
+export async function restoreRevision(imageId: string, version: number, expectedVersion: number, options: { author?: LabelAuthor; db?: Db } = {}): Promise<SavedAnnotations> {
   const database = options.db ?? defaultDb();
   const revision = await database.labelRevision.findUnique({ where: { imageId_version: { imageId, version } } });
   if (!revision) throw new AnnotationNotFoundError(`image ${imageId} has no revision ${version}`);
-  const set = revision.after as unknown as { labelStatus: LabelStatus; boxes: Array<AnnotatedBox & { source?: BoxInput["source"] }> };
-  return saveAnnotations(
+  const set = revision.after as unknown as { labelStatus: LabelStatus; boxes: Array<AnnotatedBox & { id?: string; source?: BoxInput["source"] }> };
+  return writeLabels(
     imageId,
-    { expectedVersion, labelStatus: set.labelStatus, boxes: set.boxes.map((b) => ({ ...b, source: b.source ?? "import" })), note: `restored revision ${version}` },
-    { ...options, action: "restore", db: database },
+    { kind: "restore", expectedVersion, requested: set.labelStatus, boxes: set.boxes.map((b) => ({ ...b, source: b.source ?? "import" })), note: `restored revision ${version}` },
+    { ...options, db: database },
   );
 }
 

@@ -85,7 +85,8 @@ export async function sendLabelIssuesToReview(
         await saveAnnotations(
           imageId,
           { expectedVersion: current.version, labelStatus: "labeled", boxes: current.set.boxes, note: `${source}: sent back for review` },
-          { authorId: deps.actorId, action: "review", db: database },
+          // Only reviewers reach this (the route needs labels.review): withdrawing an approval is a review decision.
+          { author: { id: deps.actorId, mayReview: true }, db: database },
         );
       } catch (error) {
         // Someone saved the image a moment ago: their edit wins; the comment already says why to look.

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { recordIdSchema } from "@/lib/domain/record-id";
-import { AnnotationConflictError, AnnotationNotFoundError, restoreRevision } from "@/lib/server/annotations";
+import { labelAuthorOf, restoreRevision } from "@/lib/server/annotations";
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
 import { HttpError, readJson } from "@/lib/server/http";
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 const bodySchema = z.object({ expectedVersion: z.number().int().min(0) });
 
-/** POST { expectedVersion } → restores revision :version as a new revision. */
+/** POST { expectedVersion } → restores revision :version as a new revision, under the same review rules as a save → { version, labelStatus }. */
 export const POST = guarded<{ id: string; version: string }>("labels.edit", async (request, { params, actor, ip }) => {
   const id = recordIdSchema.safeParse(params.id);
   const version = z.coerce.number().int().min(1).safeParse(params.version);
@@ -18,13 +18,7 @@ export const POST = guarded<{ id: string; version: string }>("labels.edit", asyn
     if (error instanceof HttpError && error.status === 400) throw new HttpError(400, "expectedVersion: send the version the editor shows");
     throw error;
   });
-  try {
-    const restored = await restoreRevision(id.data, version.data, body.expectedVersion, { authorId: actorUserId(actor) });
-    await audit("label.restored", { actorId: actorUserId(actor), target: id.data, detail: { restoredVersion: version.data }, ip });
-    return Response.json(restored);
-  } catch (error) {
-    if (error instanceof AnnotationConflictError) throw new HttpError(409, error.message, { current: error.current });
-    if (error instanceof AnnotationNotFoundError) throw new HttpError(404, error.message);
-    throw error;
-  }
+  const restored = await restoreRevision(id.data, version.data, body.expectedVersion, { author: labelAuthorOf(actor) });
+  await audit("label.restored", { actorId: actorUserId(actor), target: id.data, detail: { restoredVersion: version.data }, ip });
+  return Response.json(restored);
 });
