@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["lib/**/*.test.ts", "workers/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "workers/**/*.test.ts", ".ci/**/*.test.ts"],
     globalSetup: ["lib/server/testing/global-setup.ts"],
     // Native modules (sharp, better-sqlite3) are happiest in forked processes.
     pool: "forks",

@@ -8,8 +8,9 @@ export const dynamic = "force-dynamic";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const next = (await searchParams).next;
-  const nextPath = typeof next === "string" ? next : null;
-  if (await currentUser()) redirect(safeNextPath(nextPath));
+  // Checked once here: both the redirect below and the form's navigation go only where this says.
+  const destination = safeNextPath(typeof next === "string" ? next : null);
+  if (await currentUser()) redirect(destination);
   const firstRun = await setupNeeded();
   return (
     <>
@@ -19,7 +20,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           No account exists yet. Open the one-time setup link that <code>npm start</code> printed in its terminal to create the admin account.
         </p>
       ) : null}
-      <SignInForm next={nextPath} />
+      <SignInForm next={destination} />
       <p className="muted small">Accounts are created by an admin. Forgot your password? Ask an admin to reset it.</p>
     </>
   );

@@ -3,13 +3,13 @@
 import { useState } from "react";
 import { signIn } from "../api-hooks";
 import { FormError, useSubmit } from "../use-submit";
-import { safeNextPath } from "@/lib/domain/safe-next-path";
 
-export function SignInForm({ next }: { next: string | null }) {
+/** `next`: where to go once signed in, already checked by safeNextPath (the login page does). */
+export function SignInForm({ next }: { next: string }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   // A full navigation after signing in, so the server renders the app for the new session.
-  const { pending, error, submit } = useSubmit(() => signIn({ email, password }), () => window.location.assign(safeNextPath(next)));
+  const { pending, error, submit } = useSubmit(() => signIn({ email, password }), () => window.location.assign(next));
 
   return (
     <form className="import-form" onSubmit={submit} aria-label="Sign in">

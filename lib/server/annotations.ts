@@ -174,11 +174,16 @@ function checkBoxes(boxes: BoxInput[], classes: string[], image: { width: number
 }
 
 export async function listRevisions(imageId: string, database: Db = defaultDb()) {
-  return database.labelRevision.findMany({
+  const revisions = await database.labelRevision.findMany({
     where: { imageId },
     orderBy: { version: "desc" },
     select: { version: true, action: true, createdAt: true, note: true, author: { select: { name: true } }, after: true },
   });
+  // Every stored image has its import revision, so an empty list means the id names nothing.
+  if (revisions.length === 0 && !(await database.image.findUnique({ where: { id: imageId }, select: { id: true } }))) {
+    throw new AnnotationNotFoundError(`no image with id "${imageId}"`);
+  }
+  return revisions;
 }
 
 /**

@@ -17,6 +17,7 @@ import { BOX_ORDER } from "./annotations";
 import { toAnnotatedBox } from "./box-rows";
 import { db as defaultDb, type Db } from "./db";
 import { imageWhere } from "./image-query";
+import { DatasetNotFoundError } from "./not-found";
 import { blobStore, BlobNotFoundError, type BlobStore } from "./storage";
 
 /**
@@ -37,13 +38,6 @@ export function isExportFormat(value: unknown): value is ExportFormat {
 const PAGE_SIZE = 200;
 /** COCO JSON items buffered before one write to the spool file. */
 const SPOOL_BATCH = 1_000;
-
-export class DatasetNotFoundError extends Error {
-  constructor(readonly datasetId: string) {
-    super(`no dataset with id "${datasetId}"`);
-    this.name = "DatasetNotFoundError";
-  }
-}
 
 /** The request cannot be exported as asked (e.g. a .json target for a format other than COCO). */
 export class InvalidExportError extends Error {

@@ -3,6 +3,7 @@ import type { ImageFilter } from "@/lib/domain/image-filter";
 import { BOX_ORDER } from "./annotations";
 import { db as defaultDb, type Db } from "./db";
 import { imageWhere } from "./image-query";
+import { DatasetNotFoundError } from "./not-found";
 
 export const MAX_PAGE_SIZE = 200;
 
@@ -31,6 +32,7 @@ export async function listImages(
     select: LIST_FIELDS,
   });
   const items: ImageListItem[] = rows.slice(0, limit);
+  if (items.length === 0) await requireDataset(datasetId, database);
   return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!.fileName) : null };
 }
 
@@ -39,7 +41,14 @@ export async function listImages(
  * stops after 100, so the grid shows images first and the count a moment later.
  */
 export async function countImages(datasetId: string, filter: ImageFilter, database: Db = defaultDb()): Promise<number> {
-  return database.image.count({ where: imageWhere(datasetId, filter) });
+  const count = await database.image.count({ where: imageWhere(datasetId, filter) });
+  if (count === 0) await requireDataset(datasetId, database);
+  return count;
+}
+
+/** An empty answer is only an answer for a dataset that exists (checked then, off the hot path). */
+async function requireDataset(datasetId: string, database: Db): Promise<void> {
+  if (!(await database.dataset.findUnique({ where: { id: datasetId }, select: { id: true } }))) throw new DatasetNotFoundError(datasetId);
 }
 
 export interface ImageNeighbours {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { db as defaultDb, type Db } from "./db";
+import { NotFoundError } from "./not-found";
 
 export const commentInputSchema = z.object({
   body: z.string().trim().min(1, "write what needs fixing").max(2_000),
@@ -7,17 +8,12 @@ export const commentInputSchema = z.object({
   boxId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
 });
 
-export class CommentTargetError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CommentTargetError";
-  }
-}
+/** The image (or the box of it) a comment is about does not exist. */
+export class CommentTargetError extends NotFoundError {}
 
 export async function addComment(imageId: string, input: z.infer<typeof commentInputSchema>, options: { authorId?: string; db?: Db } = {}) {
   const database = options.db ?? defaultDb();
-  const image = await database.image.findUnique({ where: { id: imageId }, select: { id: true } });
-  if (!image) throw new CommentTargetError(`no image ${imageId}`);
+  await requireImage(imageId, database);
   if (input.boxId && !(await database.box.findFirst({ where: { id: input.boxId, imageId }, select: { id: true } }))) {
     throw new CommentTargetError(`image ${imageId} has no box ${input.boxId}`);
   }
@@ -25,11 +21,18 @@ export async function addComment(imageId: string, input: z.infer<typeof commentI
 }
 
 export async function listComments(imageId: string, database: Db = defaultDb()) {
-  return database.reviewComment.findMany({ where: { imageId }, orderBy: { createdAt: "desc" }, include: { author: { select: { name: true } } } });
+  const comments = await database.reviewComment.findMany({ where: { imageId }, orderBy: { createdAt: "desc" }, include: { author: { select: { name: true } } } });
+  if (comments.length === 0) await requireImage(imageId, database);
+  return comments;
 }
 
 /** Marks every open comment of the image resolved; returns how many there were. */
 export async function resolveComments(imageId: string, database: Db = defaultDb()): Promise<number> {
   const { count } = await database.reviewComment.updateMany({ where: { imageId, resolvedAt: null }, data: { resolvedAt: new Date() } });
+  if (count === 0) await requireImage(imageId, database);
   return count;
+}
+
+async function requireImage(imageId: string, database: Db): Promise<void> {
+  if (!(await database.image.findUnique({ where: { id: imageId }, select: { id: true } }))) throw new CommentTargetError(`no image ${imageId}`);
 }

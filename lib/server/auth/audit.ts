@@ -9,6 +9,8 @@ export const AUDIT_ACTIONS = [
   "login.rate_limited",
   "logout",
   "password.changed",
+  "password.change_failed",
+  "password.change_rate_limited",
   "user.created",
   "user.role_changed",
   "user.disabled",

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { can, type Permission } from "@/lib/domain/permissions";
 import { HttpError, jsonError } from "../http";
+import { NotFoundError } from "../not-found";
 import { checkApiKey } from "./api-keys";
 import { CSRF_HEADER, csrfTokenFor, findSession, sessionCookies, sessionTokenFromCookieHeader, type SessionUser } from "./sessions";
 import { safeEqual } from "./tokens";
@@ -79,14 +80,38 @@ export function publicRoute<P = Record<string, never>>(handler: (request: Reques
   return Object.assign(wrapped, { [ACCESS]: { public: true } as RouteAccess });
 }
 
+/**
+ * The one responder of every API route: expected errors become their status and message, anything
+ * else a bare 500; and no response is stored by a browser or proxy unless its route said how
+ * (immutable bytes such as thumbnails and model files do), so signed-in data never outlives the
+ * session in a cache.
+ */
 async function respondSafely(run: () => Promise<Response>): Promise<Response> {
+  return noStoreByDefault(await answer(run));
+}
+
+async function answer(run: () => Promise<Response>): Promise<Response> {
   try {
     return await run();
   } catch (error) {
     if (error instanceof HttpError) return jsonError(error.status, error.message, error.extra, error.headers);
+    if (error instanceof NotFoundError) return jsonError(404, error.message);
     const reference = randomUUID().slice(0, 8);
     console.error(`[${reference}]`, error);
     return jsonError(500, "internal error", { reference });
+  }
+}
+
+function noStoreByDefault(response: Response): Response {
+  if (response.headers.has("cache-control")) return response;
+  try {
+    response.headers.set("Cache-Control", "no-store");
+    return response;
+  } catch {
+    // Immutable headers (a redirect or a fetched response): copy them into a new response.
+    const headers = new Headers(response.headers);
+    headers.set("Cache-Control", "no-store");
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
 }
 

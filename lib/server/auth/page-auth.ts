@@ -2,6 +2,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { can, type Permission } from "@/lib/domain/permissions";
+import { safeNextPath } from "@/lib/domain/safe-next-path";
 import { findSession, SESSION_COOKIE, type SessionUser } from "./sessions";
 
 /** The signed-in person of this page request, looked up once per render (layout and page share it). */
@@ -18,7 +19,7 @@ export const currentUser = cache(async (): Promise<SessionUser | null> => {
 export async function requirePageUser(permission: Permission = "data.view"): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) {
-    const path = (await headers()).get("x-masklab-path") ?? "/datasets";
+    const path = safeNextPath((await headers()).get("x-masklab-path"));
     redirect(`/login?next=${encodeURIComponent(path)}`);
   }
   if (!can(user.role, permission)) redirect(`/forbidden?need=${encodeURIComponent(permission)}`);

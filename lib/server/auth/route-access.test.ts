@@ -1,9 +1,8 @@
-import { readdir } from "node:fs/promises";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { can, ROLES, type Permission, type Role } from "@/lib/domain/permissions";
+import { discoverRoutes, type ApiRoute } from "../testing/api-routes";
 import { createTestEnv, type TestEnv } from "../testing/test-env";
-import { ACCESS, type RouteAccess } from "./guard";
+import { ACCESS } from "./guard";
 import { createSession, csrfTokenFor, SESSION_COOKIE } from "./sessions";
 import { createUser } from "./users";
 
@@ -63,44 +62,19 @@ const MATRIX: Record<string, Permission | "public"> = {
   "POST /api/training-jobs/[id]/cancel": "training.manage",
 };
 
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-type Handler = ((request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>) & { [ACCESS]?: RouteAccess };
-interface Route {
-  key: string;
-  method: string;
-  url: string;
-  params: Record<string, string>;
-  handler: Handler;
-}
-
-async function discoverRoutes(): Promise<Route[]> {
-  const root = path.resolve("app");
-  const files = (await readdir(path.join(root, "api"), { recursive: true })).filter((f) => f.endsWith("route.ts")).map((f) => path.join(root, "api", f));
-  const routes: Route[] = [];
-  for (const file of files) {
-    const pattern = "/" + path.relative(root, path.dirname(file)).split(path.sep).join("/");
-    const params: Record<string, string> = {};
-    const url = pattern.replace(/\[(\w+)\]/g, (_, name: string) => (params[name] = name === "version" ? "1" : "missing-record"));
-    const module = (await import(file)) as Record<string, Handler>;
-    for (const method of METHODS) {
-      if (module[method]) routes.push({ key: `${method} ${pattern}`, method, url: `http://localhost${url}`, params, handler: module[method] });
-    }
-  }
-  return routes.sort((a, b) => a.key.localeCompare(b.key));
-}
 
 let env: TestEnv;
-let routes: Route[];
+let routes: ApiRoute[];
 const userIds = {} as Record<Role, string>;
 
 beforeAll(async () => {
   env = await createTestEnv();
-  routes = await discoverRoutes();
+  routes = await discoverRoutes((name) => (name === "version" ? "1" : "missing-record"));
   for (const role of ROLES) userIds[role] = (await createUser({ email: `${role}@example.com`, name: role, role, password: "a long enough password" }, env.db)).id;
 });
 afterAll(async () => env.cleanup());
 
-async function call(route: Route, auth: { token?: string; csrf?: string | null; origin?: string | null }): Promise<Response> {
+async function call(route: ApiRoute, auth: { token?: string; csrf?: string | null; origin?: string | null }): Promise<Response> {
   const headers = new Headers({ "Content-Type": "application/json" });
   if (auth.token) headers.set("Cookie", `${SESSION_COOKIE}=${auth.token}`);
   if (route.method !== "GET") {

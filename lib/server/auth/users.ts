@@ -70,11 +70,3 @@ export async function updateUser(id: string, change: UserChange, database: Db = 
   await deleteSessionsOf(id, database);
   return { before: user, after: updated };
 }
-
-export async function changeOwnPassword(userId: string, currentPassword: string, newPassword: string, keepSessionId: string, database: Db = defaultDb()) {
-  const user = await database.user.findUnique({ where: { id: userId } });
-  if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) throw new AccountError("the current password is wrong");
-  await database.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(newPassword) } });
-  // Other devices are signed out; this one stays.
-  await deleteSessionsOf(userId, database, keepSessionId);
-}

@@ -1,21 +1,19 @@
 import { changePasswordSchema } from "@/lib/domain/account-schema";
-import { audit } from "@/lib/server/auth/audit";
 import { guarded } from "@/lib/server/auth/guard";
-import { AccountError, changeOwnPassword } from "@/lib/server/auth/users";
+import { changeOwnPassword } from "@/lib/server/auth/password-change";
 import { HttpError, readJson } from "@/lib/server/http";
 
 export const dynamic = "force-dynamic";
 
-/** POST { currentPassword, newPassword } → 204; other sessions of the account are signed out. */
+/**
+ * POST { currentPassword, newPassword } → 204; other sessions of the account are signed out.
+ * 400: wrong current password; 429 (Retry-After) once the account's wrong-password budget, shared
+ * with sign-in, is spent.
+ */
 export const POST = guarded("data.view", async (request, { actor, ip }) => {
   if (actor.kind !== "user") throw new HttpError(400, "not a session");
   const input = await readJson(request, changePasswordSchema, 4096);
-  try {
-    await changeOwnPassword(actor.user.id, input.currentPassword, input.newPassword, actor.sessionId);
-  } catch (error) {
-    if (error instanceof AccountError) throw new HttpError(error.status, error.message);
-    throw error;
-  }
-  await audit("password.changed", { actorId: actor.user.id, ip });
+  const result = await changeOwnPassword(actor.user, input, { keepSessionId: actor.sessionId, ip });
+  if (!result.ok) throw new HttpError(result.status, result.error, {}, result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : {});
   return new Response(null, { status: 204 });
 });

@@ -18,8 +18,8 @@ export const GET = guarded<{ id: string }>("data.view", async (request, { params
   if (!id.success) throw new HttpError(404, "unknown evaluation");
   const query = parseOrThrow(querySchema, Object.fromEntries(new URL(request.url).searchParams), "query");
   try {
-    // Immutable once written: the browser may keep it.
-    return Response.json(await evaluationView(id.data, { store: blobStore(), snapshot: query.snapshot === "1" }), { headers: { "Cache-Control": "private, max-age=3600" } });
+    // Not cached: the figures never change, but the model's stage in the view does.
+    return Response.json(await evaluationView(id.data, { store: blobStore(), snapshot: query.snapshot === "1" }));
   } catch (error) {
     if (error instanceof EvaluationNotFoundError) throw new HttpError(404, error.message);
     throw error;

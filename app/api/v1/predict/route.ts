@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { mediaTypeOf } from "@/lib/domain/media-type";
+import { formatRateLimitPolicy } from "@/lib/domain/rate-limit-policy";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
 import { limiters } from "@/lib/server/auth/rate-limit";
 import { HttpError, parseOrThrow, readBody } from "@/lib/server/http";
@@ -31,14 +33,17 @@ export const POST = guarded(
   "models.predict",
   async (request, { actor }) => {
     const caller = actor.kind === "apiKey" ? `key:${actor.keyId}` : `user:${actorUserId(actor)}`;
-    const decision = limiters().predictionsPerCaller.hit(caller);
-    if (!decision.allowed) throw new HttpError(429, "too many prediction requests: slow down", {}, { "Retry-After": String(decision.retryAfterSeconds) });
+    const limiter = limiters().predictionsPerCaller;
+    const decision = limiter.hit(caller);
+    // Every answer names the limit, so a client (npm run simulate) can pace itself under it.
+    const policy = { "RateLimit-Policy": formatRateLimitPolicy(limiter.limit, limiter.windowMs) };
+    if (!decision.allowed) throw new HttpError(429, "too many prediction requests: slow down", {}, { ...policy, "Retry-After": String(decision.retryAfterSeconds) });
     const query = parseOrThrow(querySchema, Object.fromEntries(new URL(request.url).searchParams), "query");
     const bytes = await imageOf(request);
     const store = blobStore();
     try {
       const result = await predictImage(bytes, { model: query.model, source: query.source, keepImage: query.keep === "1" || query.keep === "true" }, { server: modelServer(store), store });
-      return Response.json(result, { headers: { "Cache-Control": "no-store" } });
+      return Response.json(result, { headers: policy });
     } catch (error) {
       if (error instanceof ImageProbeError) throw new HttpError(error.code === "image-too-large" || error.code === "image-too-many-pixels" ? 413 : 400, error.message);
       if (error instanceof NoModelError) throw new HttpError(query.model ? 404 : 503, error.message);
@@ -50,12 +55,13 @@ export const POST = guarded(
 );
 
 async function imageOf(request: Request): Promise<Buffer> {
-  const type = (request.headers.get("content-type") ?? "").toLowerCase();
-  if (type.startsWith("multipart/form-data")) {
+  const contentType = request.headers.get("content-type") ?? "";
+  const type = mediaTypeOf(contentType);
+  if (type === "multipart/form-data") {
     const body = await readBody(request, PREDICT_LIMITS.maxBytes + MULTIPART_SLACK);
     let form: FormData;
     try {
-      form = await new Response(Buffer.from(body), { headers: { "content-type": type } }).formData();
+      form = await new Response(Buffer.from(body), { headers: { "content-type": contentType } }).formData();
     } catch {
       throw new HttpError(400, "the multipart body cannot be read");
     }
@@ -63,6 +69,6 @@ async function imageOf(request: Request): Promise<Buffer> {
     if (!(file instanceof Blob)) throw new HttpError(400, "send the image in a form field named image");
     return Buffer.from(await file.arrayBuffer());
   }
-  if (type.startsWith("image/") || type.startsWith("application/octet-stream")) return Buffer.from(await readBody(request, PREDICT_LIMITS.maxBytes));
+  if (type.startsWith("image/") || type === "application/octet-stream") return Buffer.from(await readBody(request, PREDICT_LIMITS.maxBytes));
   throw new HttpError(415, "send an image: the raw body (Content-Type image/jpeg, image/png, …) or a multipart/form-data field named image");
 }

@@ -4,7 +4,7 @@ import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
 import { HttpError } from "@/lib/server/http";
 import { firstIssue } from "@/lib/domain/validation-message";
-import { attachmentDisposition, DatasetNotFoundError, EXPORT_FORMATS, isExportFormat, openDatasetExport } from "@/lib/server/dataset-export";
+import { attachmentDisposition, EXPORT_FORMATS, isExportFormat, openDatasetExport } from "@/lib/server/dataset-export";
 
 export const dynamic = "force-dynamic";
 
@@ -25,20 +25,15 @@ export const GET = guarded<{ id: string }>(
     }
     const filter = parseImageFilter(search);
     if (!filter.success) throw new HttpError(400, firstIssue(filter.error));
-    try {
-      const exported = await openDatasetExport({ datasetId: id, format, filter: filter.data });
-      await audit("dataset.exported", { actorId: actorUserId(actor), target: exported.fileName, detail: { datasetId: id, format, viaApiKey: actor.kind === "apiKey" }, ip });
-      return new Response(Readable.toWeb(exported.stream) as ReadableStream<Uint8Array>, {
-        headers: {
-          "Content-Type": exported.contentType,
-          "Content-Disposition": attachmentDisposition(exported.fileName),
-          "Cache-Control": "no-store",
-        },
-      });
-    } catch (error) {
-      if (error instanceof DatasetNotFoundError) return Response.json({ error: error.message }, { status: 404 });
-      throw error;
-    }
+    const exported = await openDatasetExport({ datasetId: id, format, filter: filter.data }); // unknown dataset: 404 from the responder
+    await audit("dataset.exported", { actorId: actorUserId(actor), target: exported.fileName, detail: { datasetId: id, format, viaApiKey: actor.kind === "apiKey" }, ip });
+    return new Response(Readable.toWeb(exported.stream) as ReadableStream<Uint8Array>, {
+      headers: {
+        "Content-Type": exported.contentType,
+        "Content-Disposition": attachmentDisposition(exported.fileName),
+        "Cache-Control": "no-store",
+      },
+    });
   },
   { apiKey: true },
 );

@@ -1,7 +1,7 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
 import { HttpError, readJson } from "@/lib/server/http";
-import { addComment, commentInputSchema, CommentTargetError, listComments } from "@/lib/server/review-comments";
+import { addComment, commentInputSchema, listComments } from "@/lib/server/review-comments";
 
 export const dynamic = "force-dynamic";
 
@@ -12,15 +12,10 @@ export const GET = guarded<{ id: string }>("data.view", async (_request, { param
   return Response.json({ comments: await listComments(id.data) }, { headers: { "Cache-Control": "no-store" } });
 });
 
-/** POST { body, boxId? } → the new comment, signed by its author. */
+/** POST { body, boxId? } → the new comment, signed by its author; 404 for an unknown image or box. */
 export const POST = guarded<{ id: string }>("comments.write", async (request, { params, actor }) => {
   const id = recordIdSchema.safeParse(params.id);
   if (!id.success) throw new HttpError(404, "unknown image");
   const input = await readJson(request, commentInputSchema, 16 * 1024);
-  try {
-    return Response.json(await addComment(id.data, input, { authorId: actorUserId(actor) }), { status: 201 });
-  } catch (error) {
-    if (error instanceof CommentTargetError) throw new HttpError(404, error.message);
-    throw error;
-  }
+  return Response.json(await addComment(id.data, input, { authorId: actorUserId(actor) }), { status: 201 });
 });
