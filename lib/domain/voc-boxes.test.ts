@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FACEMASK_CLASSES } from "./classes";
 import type { VocObject } from "./voc";
-import { matchClassName, vocObjectToBox } from "./voc-boxes";
+import { matchClassName, vocObjectsToBoxes, vocObjectToBox } from "./voc-boxes";
 
 const image = { width: 100, height: 80 };
 const object = (name: string, box: VocObject["box"]): VocObject => ({ name, box, difficult: false, truncated: false, occluded: false, extra: {} });
@@ -44,6 +44,14 @@ describe("vocObjectToBox", () => {
     expect(convert(object("with_mask", { xmin: 150, ymin: 1, xmax: 160, ymax: 9 })).box).toBeNull();
   });
 
+  it("reports a box entirely outside the image once, as outside (not clipped and empty)", () => {
+    const { box, findings } = convert(object("with_mask", { xmin: 150, ymin: 1, xmax: 160, ymax: 9 }));
+    expect(box).toBeNull();
+    expect(findings).toEqual([
+      { severity: "error", code: "box-outside", message: "object 1: box (150, 1)–(160, 9) lies entirely outside the 100x80 image; box skipped" },
+    ]);
+  });
+
   it("flags tiny boxes, renamed classes and fractional coordinates but keeps them", () => {
     const tiny = convert(object("With Mask", { xmin: 5, ymin: 5, xmax: 6.5, ymax: 20 }));
     expect(tiny.box).toMatchObject({ className: "with_mask", xmin: 4, xmax: 6.5 });
@@ -53,5 +61,20 @@ describe("vocObjectToBox", () => {
   it("carries flags, pose and extra tags onto the box", () => {
     const { box } = convert({ ...object("without_mask", { xmin: 1, ymin: 1, xmax: 9, ymax: 9 }), difficult: true, occluded: true, pose: "Left", extra: { custom: "x" } });
     expect(box).toMatchObject({ difficult: true, occluded: true, truncated: false, pose: "Left", attributes: { custom: "x" } });
+  });
+});
+
+describe("vocObjectsToBoxes", () => {
+  it("names objects by their position in the file and flags exact repeats, keeping both", () => {
+    const objects = [
+      { ...object("with_mask", { xmin: 1, ymin: 1, xmax: 20, ymax: 20 }), position: 2 },
+      { ...object("helmet", { xmin: 1, ymin: 1, xmax: 20, ymax: 20 }), position: 4 },
+      { ...object("With Mask", { xmin: 1, ymin: 1, xmax: 20, ymax: 20 }), position: 7 },
+      { ...object("with_mask", { xmin: 2, ymin: 1, xmax: 20, ymax: 20 }), position: 8 },
+    ];
+    const { boxes, findings, unknownClasses } = vocObjectsToBoxes(objects, image, FACEMASK_CLASSES);
+    expect(boxes).toHaveLength(3);
+    expect(unknownClasses).toEqual({ helmet: 1 });
+    expect(findings.map((f) => `${f.code}: ${f.message.split(":")[0]}`)).toEqual(["unknown-class: object 4", "class-renamed: object 7", "box-repeated: object 7 repeats object 2 exactly (same class and coordinates); both kept"]);
   });
 });

@@ -4,10 +4,62 @@ import { vocToPixelBox, type VocObject } from "./voc";
 
 export type IssueSeverity = "error" | "warning" | "info";
 
+/**
+ * Every kind of finding an import can record (stored with the run, filterable in the report and
+ * the image browser). README's "Verification rules" table says what each one means.
+ */
+export const IMPORT_FINDING_CODES = [
+  // the folder, the upload, the zip
+  "unsafe-path",
+  "path-conflict",
+  "file-too-large",
+  "files-ignored",
+  "zip-entry-corrupt",
+  "file-unreadable",
+  "file-name-encoding",
+  // annotation files
+  "xml-too-large",
+  "xml-encoding",
+  "xml-malformed",
+  "xml-object-invalid",
+  "image-missing",
+  "image-rejected",
+  "duplicate-annotation",
+  "filename-case",
+  "size-invalid",
+  "size-missing",
+  "size-mismatch",
+  // boxes
+  "unknown-class",
+  "class-renamed",
+  "box-inverted",
+  "box-outside",
+  "box-clipped",
+  "box-tiny",
+  "box-float",
+  "box-repeated",
+  // images
+  "image-empty",
+  "image-unreadable",
+  "image-truncated",
+  "image-too-large",
+  "image-too-many-pixels",
+  "image-extension-mismatch",
+  "image-normalised",
+  "image-unlabeled",
+  "annotation-rejected",
+  "duplicate-file",
+  "duplicate-image",
+  "duplicate-image-labels-differ",
+  "split-unlisted",
+  "differs-from-stored",
+] as const;
+export type ImportFindingCode = (typeof IMPORT_FINDING_CODES)[number];
+
 /** Something an import found in one object or file; `code` is stable, `message` is for people. */
 export interface ImportFinding {
   severity: IssueSeverity;
-  code: string;
+  code: ImportFindingCode;
   message: string;
 }
 
@@ -68,6 +120,14 @@ export function vocObjectToBox(
   let box = vocToPixelBox(object.box);
   if (!isInside(box, image)) {
     const clipped = clipBox(box, image);
+    if (boxWidth(clipped) <= 0 || boxHeight(clipped) <= 0) {
+      findings.push({
+        severity: "error",
+        code: "box-outside",
+        message: `${label}: box (${xmin}, ${ymin})–(${xmax}, ${ymax}) lies entirely outside the ${image.width}x${image.height} image; box skipped`,
+      });
+      return { box: null, findings };
+    }
     const overshoot = Math.max(-box.xmin, -box.ymin, box.xmax - image.width, box.ymax - image.height);
     findings.push({
       severity: overshoot <= 1 ? "info" : "warning",
@@ -75,10 +135,6 @@ export function vocObjectToBox(
       message: `${label}: box reaches ${overshoot} px beyond the ${image.width}x${image.height} image; clipped to its border`,
     });
     box = clipped;
-  }
-  if (boxWidth(box) <= 0 || boxHeight(box) <= 0) {
-    findings.push({ severity: "error", code: "box-empty", message: `${label}: box has no area inside the image; box skipped` });
-    return { box: null, findings };
   }
   if (boxWidth(box) < TINY_BOX_PX || boxHeight(box) < TINY_BOX_PX) {
     findings.push({
@@ -100,4 +156,35 @@ export function vocObjectToBox(
     },
     findings,
   };
+}
+
+/**
+ * Converts every object of one file, naming each by its position in the file. A box that
+ * repeats an earlier one exactly (same class, same coordinates) is flagged, not dropped: the
+ * report says which, and a person deletes the slip.
+ */
+export function vocObjectsToBoxes(
+  objects: readonly VocObject[],
+  image: ImageSize,
+  classes: readonly string[],
+  classMap: ClassMap = {},
+): { boxes: AnnotatedBox[]; findings: ImportFinding[]; unknownClasses: Record<string, number> } {
+  const boxes: AnnotatedBox[] = [];
+  const findings: ImportFinding[] = [];
+  const unknownClasses: Record<string, number> = {};
+  const seen = new Map<string, number>();
+  objects.forEach((object, i) => {
+    const position = object.position ?? i + 1;
+    const converted = vocObjectToBox(object, image, classes, `object ${position}`, classMap);
+    findings.push(...converted.findings);
+    if (converted.findings.some((f) => f.code === "unknown-class")) unknownClasses[object.name] = (unknownClasses[object.name] ?? 0) + 1;
+    if (!converted.box) return;
+    const { xmin, ymin, xmax, ymax } = object.box;
+    const key = JSON.stringify([converted.box.className, xmin, ymin, xmax, ymax]);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, position);
+    else findings.push({ severity: "warning", code: "box-repeated", message: `object ${position} repeats object ${first} exactly (same class and coordinates); both kept` });
+    boxes.push(converted.box);
+  });
+  return { boxes, findings, unknownClasses };
 }

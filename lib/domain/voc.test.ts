@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseVoc, pixelBoxToVoc, serializeVoc, vocToPixelBox } from "./voc";
+import { parseVoc, parseVocBytes, pixelBoxToVoc, serializeVoc, vocToPixelBox } from "./voc";
 
 // Shaped like the Kaggle face-mask files: no XML declaration, a leading newline, a box at xmax == width + 1.
 const KAGGLE_LIKE = `
@@ -53,7 +53,7 @@ describe("parseVoc", () => {
   it("reports malformed and truncated XML with the line", () => {
     const truncated = parseVoc("<annotation>\n<object>\n<name>with_mask</name>\n");
     expect(truncated.ok).toBe(false);
-    if (!truncated.ok) expect(truncated.error.message).toMatch(/malformed XML/);
+    if (!truncated.ok) expect(truncated.error.message).toBe("line 3: the file ends before <annotation> is closed (it stops inside <object>); it looks cut short");
     const mismatched = parseVoc("<annotation>\n  <filename>x.jpg</file>\n</annotation>");
     expect(mismatched.ok).toBe(false);
     if (!mismatched.ok) expect(mismatched.error.line).toBe(2);
@@ -80,6 +80,78 @@ describe("parseVoc", () => {
     if (!result.ok) throw result.error;
     expect(result.annotation.objects).toHaveLength(1);
     expect(result.problems.map((p) => p.message)).toEqual(['object 1: <xmin> "abc" is not a number', "object 2: <name> is missing"]);
+  });
+});
+
+describe("parse errors a user can act on", () => {
+  const errorOf = (xml: string) => {
+    const result = parseVoc(xml);
+    if (result.ok) throw new Error("expected a parse error");
+    return result.error;
+  };
+
+  it("says where a file cut short ends, not where its first tag opened", () => {
+    const lines = ["<annotation>", "  <filename>a.jpg</filename>", ...Array.from({ length: 16 }, () => "  <segmented>0</segmented>"), "  <object>", "    <name>with_m"];
+    expect(lines).toHaveLength(20);
+    const error = errorOf(lines.join("\n"));
+    expect(error.line).toBe(20);
+    expect(error.message).toBe("line 20: the file ends before <annotation> is closed (it stops inside <name>); it looks cut short");
+    expect(errorOf("<annotation>\n<folder>x</folder>\n").message).toBe("line 2: the file ends before <annotation> is closed; it looks cut short");
+  });
+
+  it("counts leading blank lines and explains mismatched tags and bare ampersands", () => {
+    const mismatched = errorOf("\n\n<annotation>\n  <filename>x.jpg</file>\n</annotation>");
+    expect(mismatched.message).toBe("line 4: </file> found where <filename> (opened on line 4) should be closed");
+    expect(errorOf("<annotation>\n<owner>A & B</owner></annotation>").message).toBe('line 2: a bare "&" (write it as &amp;)');
+    expect(errorOf("\n\n<!DOCTYPE a><annotation/>").line).toBe(3);
+    expect(errorOf("not xml at all").message).not.toMatch(/Invalid|\[/);
+  });
+
+  it("numbers objects by their position in the file, unreadable ones included", () => {
+    const good = (n: number) => `<object><name>with_mask</name><bndbox><xmin>${n}</xmin><ymin>1</ymin><xmax>${n + 5}</xmax><ymax>9</ymax></bndbox></object>`;
+    const bad = "<object><name>with_mask</name></object>";
+    const result = parseVoc(`<annotation>${good(1)}${bad}${good(2)}${bad}${bad}${good(3)}${good(4)}</annotation>`);
+    if (!result.ok) throw result.error;
+    expect(result.annotation.objects.map((o) => o.position)).toEqual([1, 3, 6, 7]);
+    expect(result.problems.map((p) => [p.code, p.objectIndex])).toEqual([["xml-object-invalid", 1], ["xml-object-invalid", 3], ["xml-object-invalid", 4]]);
+  });
+
+  it("reports a 0x0 <size> as one size problem", () => {
+    const result = parseVoc("<annotation><size><width>0</width><height>0</height></size></annotation>");
+    if (!result.ok) throw result.error;
+    expect(result.annotation.size).toBeUndefined();
+    expect(result.problems).toEqual([{ code: "size-invalid", message: "<size> says 0x0, which is not an image size" }]);
+  });
+});
+
+describe("declared and marked encodings", () => {
+  const doc = (filename: string, declaration = "") => `${declaration}<annotation>\n<filename>${filename}</filename>\n</annotation>`;
+  const filenameOf = (bytes: Uint8Array) => {
+    const result = parseVocBytes(bytes);
+    if (!result.ok) throw result.error;
+    return result.annotation.filename;
+  };
+  const utf16be = (text: string) => Buffer.from(text, "utf16le").swap16();
+
+  it("reads UTF-16 with either byte order mark, and UTF-8 with its mark", () => {
+    const text = doc("mañana 東京.png", '<?xml version="1.0" encoding="UTF-16"?>\n');
+    expect(filenameOf(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]))).toBe("mañana 東京.png");
+    expect(filenameOf(Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(text)]))).toBe("mañana 東京.png");
+    expect(filenameOf(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(doc("mañana.png"))]))).toBe("mañana.png");
+  });
+
+  it("honours a declared ISO-8859-1 encoding", () => {
+    expect(filenameOf(Buffer.from(doc("mañana.png", '<?xml version="1.0" encoding="ISO-8859-1"?>\n'), "latin1"))).toBe("mañana.png");
+  });
+
+  it("reports an invalid UTF-8 byte with its line and offset instead of replacing it", () => {
+    const bytes = Buffer.concat([Buffer.from("<annotation>\n<filename>ma"), Buffer.from([0xf1]), Buffer.from("ana.png</filename>\n</annotation>")]);
+    const result = parseVocBytes(bytes);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe("xml-encoding");
+    expect(result.error.line).toBe(2);
+    expect(result.error.message).toMatch(/^line 2: byte 0xF1 at byte offset 25 is not valid UTF-8; save the file as UTF-8, or declare/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { XMLBuilder, XMLParser, XMLValidator } from "fast-xml-parser";
 import type { PixelBox } from "./box";
+import { decodeXmlBytes } from "./text-encoding";
 
 /**
  * Pascal VOC annotation files, parsed and written without I/O.
@@ -22,6 +23,11 @@ export interface VocObject {
   pose?: string;
   /** Tags we do not model (attributes, parts, custom), kept for lossless export. */
   extra: Record<string, unknown>;
+  /**
+   * 1-based position among the file's <object> elements, set when parsed: findings name this,
+   * so "object 7" is the seventh in the file even when an earlier one was unreadable.
+   */
+  position?: number;
 }
 
 export interface VocSize {
@@ -40,8 +46,12 @@ export interface VocAnnotation {
   extra: Record<string, unknown>;
 }
 
-/** A problem inside an otherwise readable file: the object it names was skipped. */
+/**
+ * A problem inside an otherwise readable file: an unreadable object (skipped) or an unusable
+ * <size> (the image's own size is used instead).
+ */
 export interface VocProblem {
+  code: "xml-object-invalid" | "size-invalid";
   objectIndex?: number;
   message: string;
 }
@@ -54,6 +64,8 @@ export class VocParseError extends Error {
   constructor(
     message: string,
     readonly line?: number,
+    /** xml-encoding: the bytes are not text in the file's encoding; xml-malformed: not VOC XML */
+    readonly code: "xml-malformed" | "xml-encoding" = "xml-malformed",
   ) {
     super(line === undefined ? message : `line ${line}: ${message}`);
     this.name = "VocParseError";
@@ -75,17 +87,28 @@ const parser = new XMLParser({
   isArray: (_name, jpath) => jpath === "annotation.object",
 });
 
+/** Parses an annotation file's bytes, honouring its byte order mark or declared encoding. */
+export function parseVocBytes(bytes: Uint8Array): VocParseResult {
+  const decoded = decodeXmlBytes(bytes);
+  if (!decoded.ok) return { ok: false, error: new VocParseError(decoded.message, decoded.line, "xml-encoding") };
+  return parseVoc(decoded.text);
+}
+
 export function parseVoc(xml: string): VocParseResult {
-  const text = xml.replace(/^\uFEFF/, "").trimStart();
+  const untrimmed = xml.replace(/^\uFEFF/, "");
+  const text = untrimmed.trimStart();
+  // Lines are counted in the file as written, leading blank lines included.
+  const skippedLines = untrimmed.slice(0, untrimmed.length - text.length).split("\n").length - 1;
   if (text.length === 0) return { ok: false, error: new VocParseError("the file is empty") };
   const doctype = /<!DOCTYPE/i.exec(text);
   if (doctype) {
-    const line = text.slice(0, doctype.index).split("\n").length;
+    const line = text.slice(0, doctype.index).split("\n").length + skippedLines;
     return { ok: false, error: new VocParseError("DOCTYPE declarations are not allowed", line) };
   }
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
-    return { ok: false, error: new VocParseError(`malformed XML: ${valid.err.msg}`, valid.err.line) };
+    const { line, message } = explainXmlError(text, valid.err, skippedLines);
+    return { ok: false, error: new VocParseError(message, line) };
   }
   const root = parser.parse(text) as Record<string, unknown>;
   const annotation = root.annotation;
@@ -98,14 +121,14 @@ export function parseVoc(xml: string): VocParseResult {
   const rawObjects = Array.isArray(annotation.object) ? annotation.object : [];
   rawObjects.forEach((raw, objectIndex) => {
     const parsed = parseObject(raw);
-    if (typeof parsed === "string") problems.push({ objectIndex, message: `object ${objectIndex + 1}: ${parsed}` });
-    else objects.push(parsed);
+    if (typeof parsed === "string") problems.push({ code: "xml-object-invalid", objectIndex, message: `object ${objectIndex + 1}: ${parsed}` });
+    else objects.push({ ...parsed, position: objectIndex + 1 });
   });
 
   let size: VocSize | undefined;
   if (annotation.size !== undefined) {
     const parsedSize = parseSize(annotation.size);
-    if (typeof parsedSize === "string") problems.push({ message: parsedSize });
+    if (typeof parsedSize === "string") problems.push({ code: "size-invalid", message: parsedSize });
     else size = parsedSize;
   }
 
@@ -122,6 +145,53 @@ export function parseVoc(xml: string): VocParseResult {
     problems,
   };
 }
+
+/** The validator's verdict in words a user can act on, at the line where the problem shows. */
+function explainXmlError(text: string, err: { msg: string; line: number }, skippedLines: number): { line: number; message: string } {
+  const unclosed = unclosedTags(err.msg);
+  if (unclosed) {
+    // The validator points at where the open tags began; the user needs to look at the end.
+    const inside = unclosed.length > 1 ? ` (it stops inside <${unclosed.at(-1)}>)` : "";
+    return { line: text.trimEnd().split("\n").length + skippedLines, message: `the file ends before <${unclosed[0]}> is closed${inside}; it looks cut short` };
+  }
+  const line = err.line + skippedLines;
+  for (const [pattern, explain] of XML_ERRORS) {
+    const match = pattern.exec(err.msg);
+    if (match) return { line, message: explain(match, skippedLines) };
+  }
+  return { line, message: `malformed XML: ${err.msg}` };
+}
+
+function unclosedTags(message: string): string[] | null {
+  const one = /^Unclosed tag '([^']+)'/.exec(message);
+  if (one) return [one[1]!];
+  const many = /^Invalid '(\[[\s\S]*\])' found\.$/.exec(message);
+  if (!many) return null;
+  try {
+    const tags: unknown = JSON.parse(many[1]!);
+    return Array.isArray(tags) && tags.length > 0 ? tags.map(String) : null;
+  } catch {
+    return null;
+  }
+}
+
+const XML_ERRORS: Array<[RegExp, (m: RegExpExecArray, skippedLines: number) => string]> = [
+  [
+    /^Expected closing tag '([^']+)' \(opened in line (\d+).*instead of closing tag '([^']+)'/,
+    (m, skippedLines) => `</${m[3]}> found where <${m[1]}> (opened on line ${Number(m[2]) + skippedLines}) should be closed`,
+  ],
+  [/^Closing tag '([^']+)' has not been opened/, (m) => `</${m[1]}> closes a tag that is not open`],
+  [/^Closing tag '([^']+)' doesn't have proper closing/, (m) => `</${m[1]} is not ended with ">"`],
+  [/^Extra text at the end/, () => "there is text after the root element's closing tag"],
+  [/^Multiple possible root nodes/, () => "there is more than one root element"],
+  [/^char '&' is not expected/, () => 'a bare "&" (write it as &amp;)'],
+  [/^char '(.)' is not expected/, (m) => `the character "${m[1]}" is not allowed here`],
+  [/^Tag '([^']*)' is an invalid name/, (m) => `<${m[1]}> is not a valid tag name`],
+  [/^Start tag expected/, () => "no element found: this is not an XML file"],
+  [/^XML declaration allowed only at the start/, () => "the <?xml …?> declaration must come first in the file"],
+  [/^Attribute '([^']+)' is repeated/, (m) => `the attribute ${m[1]} appears twice`],
+  [/^Attribute '([^']+)' is without value/, (m) => `the attribute ${m[1]} has no value`],
+];
 
 function parseObject(raw: unknown): VocObject | string {
   if (!isRecord(raw)) return "<object> has no content";
@@ -150,10 +220,14 @@ function parseSize(raw: unknown): VocSize | string {
   const width = parseNumber(raw.width);
   const height = parseNumber(raw.height);
   if (width === undefined || height === undefined || width <= 0 || height <= 0) {
-    return `<size> ${describe(raw.width)}x${describe(raw.height)} is not a valid image size`;
+    return `<size> says ${sizeText(raw.width)}x${sizeText(raw.height)}, which is not an image size`;
   }
   const depth = parseNumber(raw.depth);
   return depth === undefined ? { width, height } : { width, height, depth };
+}
+
+function sizeText(raw: unknown): string {
+  return typeof raw === "string" && raw.trim() !== "" ? raw.trim() : "(missing)";
 }
 
 function parseNumber(raw: unknown): number | undefined {

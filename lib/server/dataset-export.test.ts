@@ -13,13 +13,13 @@ import { parseVoc } from "@/lib/domain/voc";
 import { toAnnotatedBox } from "./box-rows";
 import {
   attachmentDisposition,
-  DatasetNotFoundError,
   ExportFailedError,
   exportDataset,
   ExportNames,
   InvalidExportError,
   openDatasetExport,
 } from "./dataset-export";
+import { DatasetNotFoundError } from "./not-found";
 import { BOX_ORDER } from "./annotations";
 import { writeSampleDataset } from "./sample-dataset";
 import { createTestEnv, type TestEnv } from "./testing/test-env";
@@ -110,7 +110,7 @@ async function writeMessyFolder(dir: string): Promise<void> {
   await image("clipped.png", png(100, 80, 10));
   await xml(
     "clipped",
-    "<size><width>100</width><height>80</height><depth>3</depth></size><segmented>0</segmented><source><database>Kaggle</database></source>" +
+    "<path>C:\\labelling\\clipped.png</path><size><width>100</width><height>80</height><depth>3</depth></size><segmented>0</segmented><source><database>Kaggle</database></source>" +
       object(
         "with_mask",
         [11.5, 20, 101, 60],
@@ -198,6 +198,8 @@ describe("VOC export", () => {
     const clipped = parseVoc(entries.get("Annotations/clipped.xml")!.toString());
     if (!clipped.ok) throw clipped.error;
     expect(clipped.annotation).toMatchObject({ filename: "clipped.png", size: { width: 100, height: 80, depth: 3 }, extra: { segmented: "0", source: { database: "Kaggle" } } });
+    // Top-level tags survive, <path> (which the parser models) included.
+    expect(clipped.annotation.path).toBe("C:\\labelling\\clipped.png");
     expect(clipped.annotation.objects[0]).toMatchObject({ box: { xmin: 11.5, ymin: 20, xmax: 100, ymax: 60 }, difficult: true, truncated: true, occluded: true, pose: "Left" });
     expect(clipped.annotation.objects[1]).toMatchObject({ difficult: false, truncated: false, occluded: false });
     expect(entries.get("Annotations/clipped.xml")!.toString()).not.toMatch(/Unspecified/);

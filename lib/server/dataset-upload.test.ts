@@ -1,9 +1,8 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import yazl from "yazl";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { importUpload, receiveUpload, UploadRejectedError, type ReceivedUpload } from "./dataset-upload";
-import { BILLION_LAUGHS, solidImage, vocObject, vocXml } from "./testing/hostile-files";
+import { discardUpload, importUpload, receiveUpload, UploadRejectedError, type ReceivedUpload } from "./dataset-upload";
+import { BILLION_LAUGHS, solidImage, vocObject, vocXml, zipOf } from "./testing/hostile-files";
 import { createTestEnv, type TestEnv } from "./testing/test-env";
 
 let env: TestEnv;
@@ -13,27 +12,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await env.cleanup();
 });
-
-/** A zip whose entry names are written byte for byte, hostile ones included (yazl refuses them). */
-async function zipOf(entries: Record<string, string | Buffer>): Promise<Buffer> {
-  const zip = new yazl.ZipFile();
-  const renames: [string, string][] = [];
-  Object.entries(entries).forEach(([name, content], i) => {
-    const hostile = name.startsWith("/") || name.split("/").includes("..");
-    // A hostile name gets an ASCII stand-in of the same length, patched to the real bytes afterwards.
-    const placeholder = hostile ? `p${String(i).padStart(name.length - 1, "0")}` : name;
-    if (hostile) renames.push([placeholder, name]);
-    zip.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), placeholder);
-  });
-  zip.end();
-  const chunks: Buffer[] = [];
-  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
-  let bytes = Buffer.concat(chunks);
-  for (const [placeholder, name] of renames) {
-    bytes = Buffer.from(bytes.toString("latin1").split(placeholder).join(name), "latin1");
-  }
-  return bytes;
-}
 
 async function upload(files: Array<[string, Buffer]>, fields: Record<string, string> = {}): Promise<ReceivedUpload> {
   const form = new FormData();
@@ -80,6 +58,38 @@ describe("browser upload", () => {
     expect(received.findings).toEqual([expect.objectContaining({ code: "unsafe-path", file: "ds/../../escape.png" })]);
     const summary = await importUpload(received, { name: "picked", classMap: { mask: "with_mask" }, db: env.db, store: env.store });
     expect(summary).toMatchObject({ imagesAdded: 1, boxesAdded: 1 });
+  });
+
+  it("turns a file and a folder at one path into a finding, for zips and for picked files", async () => {
+    const zip = await zipOf({
+      a: "a file where a folder is",
+      "a/b.xml": vocXml("b.png", vocObject("with_mask", 1, 1, 9, 9)),
+      "a/b.png": await solidImage(30, 30),
+      "a/b.png/c.xml": vocXml("c.png", ""),
+    });
+    const zipped = await upload([["conflict.zip", zip]]);
+    expect(zipped.findings.map((f) => `${f.file}:${f.code}`)).toEqual(["a/b.png/c.xml:path-conflict", "conflict.zip:files-ignored"]);
+    expect(await importUpload(zipped, { name: "zipped", db: env.db, store: env.store })).toMatchObject({ imagesAdded: 1, boxesAdded: 1, filesRefused: 1 });
+
+    const picked = await upload([
+      ["ds/b.png", await solidImage(31, 30)],
+      ["ds/b.xml", Buffer.from(vocXml("b.png", vocObject("with_mask", 1, 1, 9, 9)))],
+      ["ds/b.png/c.xml", Buffer.from(vocXml("c.png", ""))],
+    ]);
+    expect(picked.findings.map((f) => `${f.file}:${f.code}`)).toEqual(["ds/b.png/c.xml:path-conflict"]);
+    expect(await importUpload(picked, { name: "picked", db: env.db, store: env.store })).toMatchObject({ imagesAdded: 1, boxesAdded: 1 });
+    expect(await readdir(path.join(env.dir, "uploads"))).toEqual([]);
+  });
+
+  it("does not keep a picked file past its kind's limit", async () => {
+    const received = await upload([
+      ["ds/a.png", await solidImage(30, 30)],
+      ["ds/big.xml", Buffer.alloc(2 * 1024 * 1024 + 10, 0x20)],
+      ["ds/movie.mp4", Buffer.alloc(1000)],
+    ]);
+    expect(received.findings.map((f) => `${f.file}:${f.code}`)).toEqual(["ds/big.xml:file-too-large", "(upload):files-ignored"]);
+    expect(await readdir(path.join(received.dir, "files/ds"))).toEqual(["a.png"]);
+    await discardUpload(received);
   });
 
   it("refuses what is not an upload of files", async () => {

@@ -1,24 +1,16 @@
-import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { sameAnnotationSet, type AnnotatedBox, type AnnotationSet } from "@/lib/domain/annotation-set";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
 import { stratifiedSplit } from "@/lib/domain/split";
 import type { LabelStatus, Split } from "@/lib/domain/states";
-import { parseVoc, type VocAnnotation } from "@/lib/domain/voc";
-import { vocObjectToBox, type ClassMap, type ImportFinding } from "@/lib/domain/voc-boxes";
+import { vocObjectsToBoxes, type ClassMap, type ImportFinding } from "@/lib/domain/voc-boxes";
 import type { Prisma } from "@/generated/prisma/client";
 import { toAnnotatedBox, toBoxCreate } from "./box-rows";
 import { db as defaultDb, type Db } from "./db";
-import { IMAGE_LIMITS, ImageProbeError, probeImage } from "./image-probe";
+import { ImageProbeError, probeImage } from "./image-probe";
 import { blobStore, type BlobStore } from "./storage";
-import { readVocFolder } from "./voc-folder";
-
-/** Limits read before parsing or decoding anything, so hostile files cost nothing. */
-export const IMPORT_LIMITS = {
-  maxAnnotationBytes: 2 * 1024 * 1024,
-  maxImageBytes: IMAGE_LIMITS.maxBytes,
-  maxImagePixels: IMAGE_LIMITS.maxPixels,
-} as const;
+import { IMPORT_LIMITS, readVocFolder, type VocFolder } from "./voc-folder";
+import { pairAnnotationsWithImages, readFolderFile, type ImagePair, type Report } from "./voc-pairs";
 
 const EXTENSION_FORMAT: Record<string, string> = { jpg: "jpeg", jpe: "jpeg", tif: "tiff" };
 
@@ -48,23 +40,51 @@ export interface ImportIssueRecord extends ImportFinding {
   imageFile?: string;
 }
 
+/**
+ * What one import run did. Every file the import looked at is counted once:
+ *
+ *   imagesFound      = imagesAdded + imagesUnchanged + imagesUpdated + imagesChanged + imagesSkipped
+ *   annotationsFound = annotationsPaired + annotationsSkipped
+ *
+ * unlabeledAdded and duplicatesKept are parts of imagesAdded, not further outcomes. A paired
+ * annotation file's labels follow its image's outcome. Files refused before the folder existed
+ * (zip entries, uploaded files) are filesRefused; every skipped or refused file has a finding.
+ */
 export interface ImportSummary {
   datasetId: string;
   importRunId: string;
+  /** image files in the folder */
+  imagesFound: number;
+  /** new images stored */
   imagesAdded: number;
+  /** already stored with the same bytes and labels */
   imagesUnchanged: number;
   /** stored labels nobody had edited since their import, replaced by the file's (as a new revision) */
   imagesUpdated: number;
-  /** stored with labels edited since import that differ from the file's: reported, never overwritten */
+  /** stored with labels edited since import (or other bytes) that differ from the file's: reported, never overwritten */
   imagesChanged: number;
+  /** not stored: rejected (empty, broken, too large, unreadable), or a copy of a stored picture that adds no labels */
   imagesSkipped: number;
+  /** of imagesAdded: without labels (no annotation file, or it was rejected) */
   unlabeledAdded: number;
+  /** of imagesAdded: the same bytes as another image but different labels, kept so no label is lost */
+  duplicatesKept: number;
+  /** .xml files in the folder */
+  annotationsFound: number;
+  /** matched with an image */
+  annotationsPaired: number;
+  /** unreadable, too large, undecodable, malformed, naming no image, or a second file for one image */
+  annotationsSkipped: number;
+  /** files refused before the import saw them (unsafe, too large or corrupt upload/zip entries) */
+  filesRefused: number;
   boxesAdded: number;
   /** class names found in files that matched nothing, with their box counts: candidates for a mapping */
   unknownClasses: Record<string, number>;
   issues: ImportIssueRecord[];
   issueCounts: Record<ImportFinding["severity"], number>;
 }
+
+type Tally = Omit<ImportSummary, "datasetId" | "importRunId" | "unknownClasses" | "issues" | "issueCounts">;
 
 export class ImportFailedError extends Error {
   constructor(
@@ -91,15 +111,9 @@ interface PreparedImage {
   split: Split | null;
   annotation: AnnotationSet;
   vocExtra: Record<string, unknown> | null;
+  /** its annotation file, when one was rejected: said instead of "no annotation file" */
+  rejectedAnnotation: string | null;
 }
-
-interface ImagePair {
-  imageFile: string;
-  annotationFile: string | null;
-  annotation: VocAnnotation | null;
-}
-
-type Report = (file: string, finding: ImportFinding, imageFile?: string) => void;
 
 /**
  * Imports a Pascal VOC folder into a dataset (created when new). Files are verified and stored
@@ -112,98 +126,52 @@ export async function importVocFolder(dir: string, options: ImportOptions): Prom
   const database = options.db ?? defaultDb();
   const store = options.store ?? blobStore();
   const folder = await readVocFolder(dir);
-  const issues: ImportIssueRecord[] = [...(options.priorFindings ?? [])];
+  const prior = options.priorFindings ?? [];
+  const issues: ImportIssueRecord[] = [...prior];
   const report: Report = (file, finding, imageFile) => issues.push({ file, ...finding, ...(imageFile ? { imageFile } : {}) });
+  for (const { file, finding } of folder.findings) report(file, finding);
 
   const existingDataset = await database.dataset.findUnique({ where: { name: options.name } });
   const classes = existingDataset ? (existingDataset.classes as string[]) : [...(options.classes ?? FACEMASK_CLASSES)];
 
-  const pairs = await pairAnnotationsWithImages(folder.root, folder.annotationFiles, folder.imageFiles, report);
+  const { pairs, annotationsSkipped } = await pairAnnotationsWithImages(folder, report);
+  const tally: Tally = {
+    imagesFound: folder.imageFiles.length,
+    imagesAdded: 0,
+    imagesUnchanged: 0,
+    imagesUpdated: 0,
+    imagesChanged: 0,
+    imagesSkipped: 0,
+    unlabeledAdded: 0,
+    duplicatesKept: 0,
+    annotationsFound: folder.annotationFiles.length,
+    annotationsPaired: folder.annotationFiles.length - annotationsSkipped,
+    annotationsSkipped,
+    filesRefused: prior.filter((f) => f.severity === "error").length,
+    boxesAdded: 0,
+  };
   const prepared: PreparedImage[] = [];
-  const seenHashes = new Map<string, string>();
   const unknownClasses: Record<string, number> = {};
   let done = 0;
   for (const pair of pairs) {
-    const image = await prepareImage(folder.root, pair, classes, options.classMap ?? {}, store, report, unknownClasses);
+    const image = await prepareImage(folder, pair, classes, options.classMap ?? {}, store, report, unknownClasses);
     if (image) {
-      const firstFile = seenHashes.get(image.contentHash);
-      if (firstFile) {
-        report(image.fileName, { severity: "warning", code: "duplicate-image", message: `same content as ${firstFile}; skipped` }, firstFile);
-      } else {
-        seenHashes.set(image.contentHash, image.fileName);
-        const stem = path.parse(image.fileName).name;
-        image.split = folder.splits.size > 0 ? (folder.splits.get(stem) ?? "unassigned") : null;
-        if (folder.splits.size > 0 && !folder.splits.has(stem)) {
-          report(image.fileName, { severity: "info", code: "split-unlisted", message: "not in any ImageSets/Main list; split left unassigned" }, image.fileName);
-        }
-        prepared.push(image);
-        if (!pair.annotation) report(image.fileName, { severity: "info", code: "image-unlabeled", message: "no annotation file; imported as unlabeled" }, image.fileName);
-      }
+      const stem = path.parse(image.fileName).name;
+      image.split = folder.splits.size > 0 ? (folder.splits.get(stem) ?? "unassigned") : null;
+      prepared.push(image);
+    } else {
+      tally.imagesSkipped++;
     }
     options.onProgress?.(++done, pairs.length);
   }
   if (prepared.length === 0) {
     throw new ImportFailedError(`nothing could be imported from ${dir}: ${issues.length} problem(s) found`, issues);
   }
-  return writeImport(database, prepared, issues, unknownClasses, classes, options, dir);
-}
-
-async function pairAnnotationsWithImages(root: string, annotationFiles: string[], imageFiles: string[], report: Report): Promise<ImagePair[]> {
-  const byName = new Map(imageFiles.map((f) => [path.basename(f).toLowerCase(), f]));
-  const byStem = new Map<string, string>();
-  for (const file of imageFiles) {
-    const stem = path.parse(file).name.toLowerCase();
-    const twin = byStem.get(stem);
-    if (twin) {
-      report(file, { severity: "warning", code: "duplicate-file", message: `shares its name with ${twin}; an annotation file can only name one of them` });
-    } else {
-      byStem.set(stem, file);
-    }
-  }
-  const pairs = new Map<string, ImagePair>();
-
-  for (const annotationFile of annotationFiles) {
-    const size = (await stat(path.join(root, annotationFile))).size;
-    if (size > IMPORT_LIMITS.maxAnnotationBytes) {
-      report(annotationFile, { severity: "error", code: "xml-too-large", message: `${size} bytes is over the ${IMPORT_LIMITS.maxAnnotationBytes}-byte limit for an annotation file` });
-      continue;
-    }
-    const parsed = parseVoc(await readFile(path.join(root, annotationFile), "utf8"));
-    if (!parsed.ok) {
-      report(annotationFile, { severity: "error", code: "xml-malformed", message: parsed.error.message });
-      continue;
-    }
-    // <filename> is only a hint matched against the listing, never a path to open.
-    const hinted = parsed.annotation.filename ? byName.get(path.basename(parsed.annotation.filename).toLowerCase()) : undefined;
-    const imageFile = hinted ?? byStem.get(path.parse(annotationFile).name.toLowerCase());
-    if (!imageFile) {
-      report(annotationFile, {
-        severity: "error",
-        code: "image-missing",
-        message: `image ${JSON.stringify(parsed.annotation.filename ?? path.parse(annotationFile).name)} not found`,
-      });
-      continue;
-    }
-    if (pairs.has(imageFile)) {
-      report(annotationFile, { severity: "warning", code: "duplicate-annotation", message: `${imageFile} is already labelled by ${pairs.get(imageFile)!.annotationFile}; ignored` }, imageFile);
-      continue;
-    }
-    for (const problem of parsed.problems) {
-      report(annotationFile, { severity: "error", code: "xml-object-invalid", message: `${problem.message}; skipped` }, imageFile);
-    }
-    pairs.set(imageFile, { imageFile, annotationFile, annotation: parsed.annotation });
-  }
-  for (const imageFile of imageFiles) {
-    if (!pairs.has(imageFile)) pairs.set(imageFile, { imageFile, annotationFile: null, annotation: null });
-  }
-  // Labelled images first: when two files hold the same picture, the one with labels is kept.
-  return [...pairs.values()].sort(
-    (a, b) => Number(a.annotation === null) - Number(b.annotation === null) || a.imageFile.localeCompare(b.imageFile),
-  );
+  return writeImport(database, prepared, { issues, tally, unknownClasses, classes, listsSplits: folder.splits.size > 0 }, options, dir);
 }
 
 async function prepareImage(
-  root: string,
+  folder: VocFolder,
   pair: ImagePair,
   classes: readonly string[],
   classMap: ClassMap,
@@ -212,21 +180,19 @@ async function prepareImage(
   unknownClasses: Record<string, number>,
 ): Promise<PreparedImage | null> {
   const { imageFile, annotation, annotationFile } = pair;
-  const fullPath = path.join(root, imageFile);
-  const size = (await stat(fullPath)).size;
-  if (size > IMPORT_LIMITS.maxImageBytes) {
-    report(imageFile, { severity: "error", code: "image-too-large", message: `${size} bytes is over the ${IMPORT_LIMITS.maxImageBytes}-byte limit` });
+  const rejectImage = () => {
+    if (annotationFile) report(annotationFile, { severity: "error", code: "image-rejected", message: `its image ${imageFile} could not be imported` });
     return null;
-  }
-  const bytes = await readFile(fullPath);
+  };
+  const bytes = await readFolderFile(folder, imageFile, { maxBytes: IMPORT_LIMITS.maxImageBytes, code: "image-too-large", what: "an image" }, report);
+  if (!bytes) return rejectImage();
   let probe;
   try {
     probe = await probeImage(bytes);
   } catch (error) {
     if (!(error instanceof ImageProbeError)) throw error;
     report(imageFile, { severity: "error", code: error.code, message: error.message });
-    if (annotationFile) report(annotationFile, { severity: "error", code: "image-rejected", message: `its image ${imageFile} could not be imported` });
-    return null;
+    return rejectImage();
   }
   const { width, height } = probe;
   const extension = path.extname(imageFile).slice(1).toLowerCase();
@@ -241,24 +207,24 @@ async function prepareImage(
   const boxes: AnnotatedBox[] = [];
   if (annotation && annotationFile) {
     const declared = annotation.size;
-    if (!declared) {
+    if (pair.sizeProblem) {
+      report(annotationFile, { severity: "warning", code: "size-invalid", message: `${pair.sizeProblem.message}; using the image's ${width}x${height}` }, imageFile);
+    } else if (!declared) {
       report(annotationFile, { severity: "info", code: "size-missing", message: `no <size>; using the image's ${width}x${height}` }, imageFile);
     } else if (declared.width !== width || declared.height !== height) {
       report(annotationFile, { severity: "warning", code: "size-mismatch", message: `<size> says ${declared.width}x${declared.height} but the image is ${width}x${height}; using the image` }, imageFile);
     }
-    annotation.objects.forEach((object, i) => {
-      const { box, findings } = vocObjectToBox(object, { width, height }, classes, `object ${i + 1}`, classMap);
-      for (const finding of findings) {
-        report(annotationFile, finding, imageFile);
-        if (finding.code === "unknown-class") unknownClasses[object.name] = (unknownClasses[object.name] ?? 0) + 1;
-      }
-      if (box) boxes.push(box);
-    });
+    const converted = vocObjectsToBoxes(annotation.objects, { width, height }, classes, classMap);
+    for (const finding of converted.findings) report(annotationFile, finding, imageFile);
+    for (const [name, count] of Object.entries(converted.unknownClasses)) unknownClasses[name] = (unknownClasses[name] ?? 0) + count;
+    boxes.push(...converted.boxes);
   }
 
   const contentHash = await store.put(bytes);
   const thumbnailKey = await store.put(probe.thumbnail);
   const labelStatus: LabelStatus = annotation ? "labeled" : "unlabeled";
+  // <path> is modelled for reading but stored with the other top-level tags, so export writes it back.
+  const extra = annotation ? { ...(annotation.path !== undefined ? { path: annotation.path } : {}), ...annotation.extra } : {};
   return {
     fileName: imageFile,
     contentHash,
@@ -272,20 +238,37 @@ async function prepareImage(
     hasAlpha: probe.hasAlpha,
     split: null,
     annotation: { labelStatus, boxes },
-    vocExtra: annotation && Object.keys(annotation.extra).length > 0 ? annotation.extra : null,
+    vocExtra: Object.keys(extra).length > 0 ? extra : null,
+    rejectedAnnotation: pair.rejectedAnnotation,
   };
 }
 
-async function writeImport(
-  database: Db,
-  prepared: PreparedImage[],
-  issues: ImportIssueRecord[],
-  unknownClasses: Record<string, number>,
-  classes: string[],
-  options: ImportOptions,
-  dir: string,
-): Promise<ImportSummary> {
-  const summary = { imagesAdded: 0, imagesUnchanged: 0, imagesUpdated: 0, imagesChanged: 0, imagesSkipped: 0, unlabeledAdded: 0, boxesAdded: 0 };
+/** Labels compared for duplicates: whether there are any, and the boxes (review states aside). */
+function sameLabels(a: AnnotationSet, b: AnnotationSet): boolean {
+  const boxesOnly = (set: AnnotationSet): AnnotationSet => ({ labelStatus: "labeled", boxes: set.boxes });
+  return (a.labelStatus === "unlabeled") === (b.labelStatus === "unlabeled") && sameAnnotationSet(boxesOnly(a), boxesOnly(b));
+}
+
+/** An image of the dataset (stored before, or added by this run) that a copy is compared with. */
+interface HashTwin {
+  fileName: string;
+  split: string;
+  /** computed only when a copy arrives: most stored images never need it */
+  labels: () => AnnotationSet;
+  addedNow: boolean;
+}
+
+interface ImportState {
+  issues: ImportIssueRecord[];
+  tally: Tally;
+  unknownClasses: Record<string, number>;
+  classes: string[];
+  /** whether the folder had ImageSets lists (then an image they do not list is reported) */
+  listsSplits: boolean;
+}
+
+async function writeImport(database: Db, prepared: PreparedImage[], state: ImportState, options: ImportOptions, dir: string): Promise<ImportSummary> {
+  const { issues, tally, unknownClasses, classes } = state;
   const result = await database.$transaction(
     async (tx) => {
       const dataset = await tx.dataset.upsert({
@@ -298,22 +281,33 @@ async function writeImport(
         include: { boxes: true, revisions: { orderBy: { version: "desc" }, take: 1, select: { action: true } } },
       });
       const byFile = new Map(existing.map((image) => [image.fileName, image]));
-      const byHash = new Map(existing.map((image) => [image.contentHash, image.fileName]));
-      const imageIds = new Map<string, string>();
+      const byHash = new Map<string, HashTwin[]>();
+      const addTwin = (hash: string, twin: HashTwin) => byHash.set(hash, [...(byHash.get(hash) ?? []), twin]);
+      for (const image of existing) {
+        const labels = () => ({ labelStatus: image.labelStatus as LabelStatus, boxes: image.boxes.map(toAnnotatedBox) });
+        addTwin(image.contentHash, { fileName: image.fileName, split: image.split, labels, addedNow: false });
+      }
+      const imageIds = new Map(existing.map((image) => [image.fileName, image.id]));
 
-      const fresh = prepared.filter((image) => !byFile.has(image.fileName) && !byHash.has(image.contentHash));
+      // Only the first image of each picture is split by stratification; a kept copy joins its
+      // twin's split, so one picture never sits on both sides of a train/test boundary.
+      const firstOfHash = new Set<string>();
+      const fresh = prepared.filter((image) => {
+        if (byFile.has(image.fileName) || byHash.has(image.contentHash) || firstOfHash.has(image.contentHash)) return false;
+        firstOfHash.add(image.contentHash);
+        return image.split === null;
+      });
       const splits = stratifiedSplit(
-        fresh.filter((image) => image.split === null).map((image) => ({ key: image.fileName, classes: image.annotation.boxes.map((b) => b.className) })),
+        fresh.map((image) => ({ key: image.fileName, classes: image.annotation.boxes.map((b) => b.className) })),
         SPLIT_SEED,
       );
 
       for (const image of prepared) {
         const stored = byFile.get(image.fileName);
         if (stored) {
-          imageIds.set(image.fileName, stored.id);
           const storedSet: AnnotationSet = { labelStatus: stored.labelStatus as LabelStatus, boxes: stored.boxes.map(toAnnotatedBox) };
           if (stored.contentHash === image.contentHash && sameAnnotationSet(storedSet, image.annotation)) {
-            summary.imagesUnchanged++;
+            tally.imagesUnchanged++;
           } else if (stored.contentHash === image.contentHash && stored.revisions[0]?.action === "import") {
             // Nobody has edited these labels since they were imported: take the new file's
             // labels, as a new revision (the old ones stay restorable).
@@ -335,10 +329,10 @@ async function writeImport(
                 },
               },
             });
-            summary.imagesUpdated++;
-            summary.boxesAdded += image.annotation.boxes.length;
+            tally.imagesUpdated++;
+            tally.boxesAdded += image.annotation.boxes.length;
           } else {
-            summary.imagesChanged++;
+            tally.imagesChanged++;
             issues.push({
               file: image.fileName,
               imageFile: image.fileName,
@@ -352,12 +346,21 @@ async function writeImport(
           }
           continue;
         }
-        const twin = byHash.get(image.contentHash);
-        if (twin) {
-          summary.imagesSkipped++;
-          issues.push({ file: image.fileName, severity: "warning", code: "duplicate-image", message: `same content as ${twin}, already in the dataset; skipped` });
-          continue;
+
+        let split: string = image.split ?? splits.get(image.fileName) ?? "unassigned";
+        const twins = byHash.get(image.contentHash) ?? [];
+        if (twins.length > 0) {
+          const verdict = judgeCopy(image, twins);
+          if (verdict.skip) {
+            tally.imagesSkipped++;
+            issues.push({ file: image.fileName, imageFile: verdict.twin.fileName, severity: "warning", code: "duplicate-image", message: verdict.message });
+            continue;
+          }
+          if (image.split === null) split = verdict.twin.split;
+          tally.duplicatesKept++;
+          issues.push(...keptCopyFindings(image.fileName, verdict.twin, split));
         }
+
         const created = await tx.image.create({
           data: {
             datasetId: dataset.id,
@@ -371,7 +374,7 @@ async function writeImport(
             colorSpace: image.colorSpace,
             bitsPerSample: image.bitsPerSample,
             hasAlpha: image.hasAlpha,
-            split: image.split ?? splits.get(image.fileName) ?? "unassigned",
+            split,
             labelStatus: image.annotation.labelStatus,
             boxCount: image.annotation.boxes.length,
             annotationVersion: 1,
@@ -382,10 +385,20 @@ async function writeImport(
           select: { id: true },
         });
         imageIds.set(image.fileName, created.id);
-        byHash.set(image.contentHash, image.fileName);
-        summary.imagesAdded++;
-        if (image.annotation.labelStatus === "unlabeled") summary.unlabeledAdded++;
-        summary.boxesAdded += image.annotation.boxes.length;
+        addTwin(image.contentHash, { fileName: image.fileName, split, labels: () => image.annotation, addedNow: true });
+        tally.imagesAdded++;
+        tally.boxesAdded += image.annotation.boxes.length;
+        if (image.annotation.labelStatus === "unlabeled") {
+          tally.unlabeledAdded++;
+          issues.push(
+            image.rejectedAnnotation
+              ? { file: image.fileName, imageFile: image.fileName, severity: "warning", code: "annotation-rejected", message: `its annotation file ${image.rejectedAnnotation} was rejected (see that file's finding); imported without labels` }
+              : { file: image.fileName, imageFile: image.fileName, severity: "info", code: "image-unlabeled", message: "no annotation file; imported as unlabeled" },
+          );
+        }
+        if (state.listsSplits && image.split === "unassigned") {
+          issues.push({ file: image.fileName, imageFile: image.fileName, severity: "info", code: "split-unlisted", message: "not in any ImageSets/Main list; split left unassigned" });
+        }
       }
 
       const issueCounts = { error: 0, warning: 0, info: 0 };
@@ -396,7 +409,7 @@ async function writeImport(
           source: options.source ?? dir,
           status: "succeeded",
           finishedAt: new Date(),
-          summary: { ...summary, issueCounts, unknownClasses },
+          summary: { ...tally, issueCounts, unknownClasses },
         },
         select: { id: true },
       });
@@ -414,5 +427,42 @@ async function writeImport(
     },
     { timeout: 10 * 60_000, maxWait: 30_000 },
   );
-  return { ...result, ...summary, unknownClasses, issues };
+  return { ...result, ...tally, unknownClasses, issues };
+}
+
+/** Both images of a kept copy are flagged, so the image browser's finding filter shows the pair. */
+function keptCopyFindings(copy: string, twin: HashTwin, split: string): ImportIssueRecord[] {
+  const where = twin.addedNow ? "" : " (already in the dataset)";
+  const placed = split === twin.split ? "in the same split" : `in the ${split} split its ImageSets list gives (${twin.fileName} is in ${twin.split})`;
+  const code = "duplicate-image-labels-differ";
+  return [
+    {
+      file: copy,
+      imageFile: copy,
+      severity: "warning",
+      code,
+      message: `same picture as ${twin.fileName}${where} but with different labels: imported as its own image, ${placed}, so no label is lost; review the two and delete one`,
+    },
+    { file: twin.fileName, imageFile: twin.fileName, severity: "warning", code, message: `same picture as ${copy}, which has different labels and was imported beside this one; review the two` },
+  ];
+}
+
+/**
+ * A picture already in the dataset (or added earlier in this run) arrives again. A copy that
+ * adds no labels (it has none, or the same as a stored twin) is skipped; a copy with other
+ * labels is kept, so neither set of labels is lost.
+ */
+function judgeCopy(image: PreparedImage, twins: HashTwin[]): { skip: boolean; twin: HashTwin; message: string } {
+  const same = twins.find((t) => sameLabels(t.labels(), image.annotation));
+  const twin = same ?? twins[0]!;
+  const where = twin.addedNow ? "" : ", already in the dataset";
+  if (same) {
+    const what = image.annotation.labelStatus === "unlabeled" ? "both without labels" : "with the same labels";
+    return { skip: true, twin, message: `same picture as ${twin.fileName}${where}, ${what}; skipped` };
+  }
+  if (image.annotation.labelStatus === "unlabeled") {
+    const why = image.rejectedAnnotation ? `its annotation file ${image.rejectedAnnotation} was rejected` : "it has no labels of its own";
+    return { skip: true, twin, message: `same picture as ${twin.fileName}${where}; ${why}, so nothing is lost by skipping it` };
+  }
+  return { skip: false, twin, message: "" };
 }

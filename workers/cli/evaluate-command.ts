@@ -12,9 +12,9 @@ import { CocoJsonError, exportCategoryIds, parseCocoGroundTruth, parseCocoResult
 import type { OperatingPoint } from "@/lib/domain/evaluation/operating-point";
 import { evaluateDetections, type EvaluationReport } from "@/lib/domain/evaluation/report";
 import { EvaluationInputError, type Detection, type GroundTruthBox, type GroundTruthImage } from "@/lib/domain/evaluation/types";
-import { parseVoc } from "@/lib/domain/voc";
+import { parseVocBytes } from "@/lib/domain/voc";
 import { vocObjectToBox } from "@/lib/domain/voc-boxes";
-import { NotAVocFolderError, readVocFolder } from "@/lib/server/voc-folder";
+import { folderPath, NotAVocFolderError, readVocFolder } from "@/lib/server/voc-folder";
 
 export const USAGE = [
   "usage: npm run evaluate -- --gt <coco.json|voc-folder> --dt <coco-results.json> [--iou-type bbox] [--conf 0.25] [--json]",
@@ -137,7 +137,8 @@ async function loadVocGroundTruth(root: string): Promise<LoadedGroundTruth> {
   const notes: string[] = [];
   const images = new Map<string, GroundTruthImage>();
   for (const file of folder.annotationFiles) {
-    const parsed = parseVoc(await readFile(path.join(root, file), "utf8"));
+    // Same reading as the import: raw-byte paths, the file's own encoding.
+    const parsed = parseVocBytes(await readFile(folderPath(folder, file)));
     if (!parsed.ok) throw new EvaluateInputError(`${file}: ${parsed.error.message}`);
     const problem = parsed.problems[0];
     if (problem) throw new EvaluateInputError(`${file}: ${problem.message}`);
@@ -150,7 +151,7 @@ async function loadVocGroundTruth(root: string): Promise<LoadedGroundTruth> {
     }
     const boxes: GroundTruthBox[] = [];
     annotation.objects.forEach((object, n) => {
-      const label = `${file} object ${n + 1}`;
+      const label = `${file} object ${object.position ?? n + 1}`;
       // Without <size> nothing can be clipped: an infinite image keeps the box as it is.
       const size = annotation.size ?? { width: Number.POSITIVE_INFINITY, height: Number.POSITIVE_INFINITY };
       const { box, findings } = vocObjectToBox(object, size, classes, label);

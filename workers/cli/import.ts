@@ -1,18 +1,22 @@
 /**
- * npm run import -- <dir> [--name NAME] [--verbose]
- * Imports a Pascal VOC folder from this machine into the database in DATA_DIR / DATABASE_URL.
+ * npm run import -- <folder or .zip> [--name NAME] [--verbose]
+ * Imports a Pascal VOC folder, or a zip of one, from this machine into the database in
+ * DATA_DIR / DATABASE_URL. A zip goes through the same extraction as a browser upload.
  * Exit code 0 when anything was imported (warnings included), 1 when nothing could be, 2 on usage errors.
  */
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { datasetNameSchema, parseClassMap } from "@/lib/domain/dataset-name";
+import { importUpload, receiveZipFile } from "@/lib/server/dataset-upload";
 import { db } from "@/lib/server/db";
 import { migrateDatabase } from "@/lib/server/migrate";
 import { NotAVocFolderError } from "@/lib/server/voc-folder";
-import { ImportFailedError, importVocFolder, type ImportIssueRecord } from "@/lib/server/voc-import";
+import { ImportFailedError, importVocFolder, type ImportIssueRecord, type ImportSummary } from "@/lib/server/voc-import";
+import { ZipRejectedError } from "@/lib/server/zip-extract";
 import { runCommand } from "./run-command";
 
-const USAGE = 'usage: npm run import -- <folder> [--name dataset-name] [--map "found=class" ...] [--verbose]';
+const USAGE = 'usage: npm run import -- <folder or .zip> [--name dataset-name] [--map "found=class" ...] [--verbose]';
 
 async function main(): Promise<number> {
   let args;
@@ -28,9 +32,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const folder = path.resolve(dir);
-  const name = datasetNameSchema.safeParse(args.values.name ?? path.basename(folder));
+  const isZip = (await stat(folder).catch(() => null))?.isFile() ?? false;
+  const defaultName = isZip ? path.basename(folder).replace(/\.zip$/i, "") : path.basename(folder);
+  const name = datasetNameSchema.safeParse(args.values.name ?? defaultName);
   if (!name.success) {
-    console.error(`dataset name "${args.values.name ?? path.basename(folder)}": ${name.error.issues[0]!.message}`);
+    console.error(`dataset name "${args.values.name ?? defaultName}": ${name.error.issues[0]!.message}`);
     return 2;
   }
   const classMap = parseClassMap((args.values.map ?? []).join("\n"));
@@ -43,21 +49,19 @@ async function main(): Promise<number> {
   console.log(`importing ${folder} into dataset "${name.data}" …`);
   let shown = 0;
   try {
-    const summary = await importVocFolder(folder, {
+    const options = {
       name: name.data,
       classMap: classMap.map,
       source: folder,
-      onProgress: (done, total) => {
+      onProgress: (done: number, total: number) => {
         if (done === total || done - shown >= 50) {
           shown = done;
           process.stdout.write(`  ${done}/${total} files\n`);
         }
       },
-    });
-    console.log(
-      `done: ${summary.imagesAdded} images added (${summary.unlabeledAdded} unlabeled), ${summary.boxesAdded} boxes; ` +
-        `${summary.imagesUnchanged} unchanged, ${summary.imagesChanged} differ from stored labels (kept), ${summary.imagesSkipped} skipped`,
-    );
+    };
+    const summary = isZip ? await importUpload(await receiveZipFile(folder), options) : await importVocFolder(folder, options);
+    printSummary(summary);
     printIssues(summary.issues, args.values.verbose);
     const unknown = Object.entries(summary.unknownClasses);
     if (unknown.length > 0) {
@@ -72,7 +76,7 @@ async function main(): Promise<number> {
       printIssues(error.issues, args.values.verbose);
       return 1;
     }
-    if (error instanceof NotAVocFolderError) {
+    if (error instanceof NotAVocFolderError || error instanceof ZipRejectedError) {
       console.error(`import failed: ${error.message}`);
       return 1;
     }
@@ -80,6 +84,18 @@ async function main(): Promise<number> {
   } finally {
     await db().$disconnect();
   }
+}
+
+/** The counts add up: every image and annotation file found ends in exactly one outcome. */
+function printSummary(s: ImportSummary): void {
+  console.log(
+    `done: ${s.imagesFound} image files: ${s.imagesAdded} added (${s.unlabeledAdded} unlabeled, ${s.duplicatesKept} copies with other labels), ` +
+      `${s.imagesUnchanged} unchanged, ${s.imagesUpdated} updated, ${s.imagesChanged} differ from stored labels (kept), ${s.imagesSkipped} skipped; ${s.boxesAdded} boxes`,
+  );
+  console.log(
+    `      ${s.annotationsFound} annotation files: ${s.annotationsPaired} paired with an image, ${s.annotationsSkipped} skipped` +
+      (s.filesRefused > 0 ? `; ${s.filesRefused} file(s) refused before import` : ""),
+  );
 }
 
 /** Groups issues by kind with a few examples each; --verbose lists every one. */

@@ -1,5 +1,6 @@
 import { crc32, deflateSync } from "node:zlib";
 import sharp from "sharp";
+import yazl from "yazl";
 
 /** Builders of broken and hostile inputs for import tests. Each returns real bytes. */
 
@@ -56,3 +57,39 @@ export const vocXml = (filename: string, objects: string, size = "") =>
 
 export const vocObject = (name: string, xmin: number, ymin: number, xmax: number, ymax: number) =>
   `<object><name>${name}</name><difficult>0</difficult><bndbox><xmin>${xmin}</xmin><ymin>${ymin}</ymin><xmax>${xmax}</xmax><ymax>${ymax}</ymax></bndbox></object>`;
+
+/** A zip whose entry names are written byte for byte, hostile ones included (yazl refuses them). */
+export async function zipOf(entries: Record<string, string | Buffer>): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  const renames: [string, string][] = [];
+  Object.entries(entries).forEach(([name, content], i) => {
+    const hostile = name.startsWith("/") || name.split("/").includes("..");
+    // A hostile name gets an ASCII stand-in of the same length, patched to the real bytes afterwards.
+    const placeholder = hostile ? `p${String(i).padStart(name.length - 1, "0")}` : name;
+    if (hostile) renames.push([placeholder, name]);
+    zip.addBuffer(Buffer.isBuffer(content) ? content : Buffer.from(content), placeholder);
+  });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+  let bytes = Buffer.concat(chunks);
+  for (const [placeholder, name] of renames) {
+    bytes = Buffer.from(bytes.toString("latin1").split(placeholder).join(name), "latin1");
+  }
+  return bytes;
+}
+
+
+/** A zip that lies: its central directory declares `size` bytes for `entryName`, whatever it holds. */
+export function withDeclaredSize(zip: Buffer, entryName: string, size: number): Buffer {
+  const patched = Buffer.from(zip);
+  const signature = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+  for (let at = patched.indexOf(signature); at >= 0; at = patched.indexOf(signature, at + 4)) {
+    const nameLength = patched.readUInt16LE(at + 28);
+    if (patched.toString("latin1", at + 46, at + 46 + nameLength) === entryName) {
+      patched.writeUInt32LE(size, at + 24);
+      return patched;
+    }
+  }
+  throw new Error(`no central directory entry named ${entryName}`);
+}

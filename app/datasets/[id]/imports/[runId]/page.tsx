@@ -48,6 +48,14 @@ export default async function ImportReportPage({
         {run.source} · {run.startedAt.toISOString().slice(0, 19).replace("T", " ")} · {summary?.imagesAdded ?? 0} images added, {summary?.boxesAdded ?? 0} boxes,{" "}
         {summary?.imagesUnchanged ?? 0} unchanged, {summary?.imagesChanged ?? 0} kept with edits
       </p>
+      {summary?.imagesFound !== undefined && (
+        <p className="muted" data-testid="import-counts">
+          {summary.imagesFound} image files: {summary.imagesAdded} added ({summary.unlabeledAdded} unlabeled, {summary.duplicatesKept} copies with other labels),{" "}
+          {summary.imagesUnchanged} unchanged, {summary.imagesUpdated} updated, {summary.imagesChanged} kept with edits, {summary.imagesSkipped} skipped ·{" "}
+          {summary.annotationsFound} annotation files: {summary.annotationsPaired} paired, {summary.annotationsSkipped} skipped
+          {summary.filesRefused ? ` · ${summary.filesRefused} files refused before import` : ""}
+        </p>
+      )}
       <ul className="chips" aria-label="Findings by kind">
         {codes.map((c) => (
           <li key={`${c.severity}-${c.code}`}>
