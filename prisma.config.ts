@@ -1,6 +1,6 @@
 import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { databaseUrl } from "./lib/server/config";
+import { databaseUrl } from "./lib/server/platform/config";
 
 export default defineConfig({
   experimental: { adapter: true },

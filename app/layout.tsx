@@ -4,7 +4,7 @@ import { UserMenu } from "@/components/accounts/user-menu";
 import { AppNav } from "@/components/app-nav";
 import { HealthBadge } from "@/components/health-badge";
 import { sectionsFor } from "@/lib/navigation";
-import { currentUser } from "@/lib/server/auth/page-auth";
+import { currentUser } from "@/app/_server/page-auth";
 import { Providers } from "./providers";
 import "./globals.css";
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { expect, test, type Browser } from "@playwright/test";
-import { createDb } from "../lib/server/db";
+import { createDb } from "../lib/server/platform/db";
 import { ROLE_LABELS, type Role } from "../lib/domain/permissions";
 import { csrfHeader, E2E_BASE_URL, E2E_PASSWORD, emailOf, stateFile } from "./support/accounts";
 

@@ -1,14 +1,14 @@
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { createDb } from "../lib/server/db";
-import { promoteModelVersion } from "../lib/server/model-registry";
+import { createDb } from "../lib/server/platform/db";
+import { promoteModelVersion } from "../lib/server/models/model-registry";
 import { buildWindowBaseline } from "../lib/server/monitoring/baselines";
 import { computeDriftReport } from "../lib/server/monitoring/drift-reports";
 import { replayImages, shiftedStream } from "../lib/server/monitoring/simulate";
 import { ModelServer } from "../lib/server/serving/model-server";
 import { predictImage } from "../lib/server/serving/predict";
 import { epochMinute } from "../lib/server/serving/prediction-log";
-import { LocalBlobStore } from "../lib/server/storage";
+import { LocalBlobStore } from "../lib/server/platform/storage";
 import { registerServedModel } from "../lib/server/testing/served-model";
 import { stateFile } from "./support/accounts";
 

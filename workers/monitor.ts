@@ -7,7 +7,7 @@
 import { useWorkerBackend } from "@/lib/detection/tf/node-backend";
 import { monitorSettings, monitorTick } from "@/lib/server/monitoring/monitor";
 import { ModelServer } from "@/lib/server/serving/model-server";
-import { blobStore } from "@/lib/server/storage";
+import { blobStore } from "@/lib/server/platform/storage";
 
 const log = (line: string) => console.log(`${new Date().toISOString()} [monitor] ${line}`);
 const intervalSeconds = Number(process.env.MONITOR_INTERVAL_SECONDS ?? 60);

@@ -4,12 +4,12 @@
  * worker and the drift monitor side by side until Ctrl+C stops them all.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { databaseUrl, dataDir, port } from "@/lib/server/config";
-import { db } from "@/lib/server/db";
-import { migrateDatabase } from "@/lib/server/migrate";
+import { databaseUrl, dataDir, port } from "@/lib/server/platform/config";
+import { db } from "@/lib/server/platform/db";
+import { migrateDatabase } from "@/lib/server/platform/migrate";
 import { issueSetupToken } from "@/lib/server/auth/setup";
-import { ensureSampleDataset } from "@/lib/server/sample-bootstrap";
-import { ensureWebBuild, NEXT_BIN } from "@/lib/server/web-build";
+import { ensureSampleDataset } from "@/lib/server/datasets/sample-bootstrap";
+import { ensureWebBuild, NEXT_BIN } from "@/lib/server/platform/web-build";
 
 const dev = process.argv.includes("--dev");
 const log = (line: string) => console.log(`[masklab] ${line}`);

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { claimNextJob, enqueueJob, getJob } from "@/lib/server/job-queue";
+import { claimNextJob, enqueueJob, getJob } from "@/lib/server/training/job-queue";
 import { createTestEnv, type TestEnv } from "@/lib/server/testing/test-env";
 
 let env: TestEnv;

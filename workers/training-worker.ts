@@ -5,12 +5,12 @@
  * it claims nothing more and gives the job in hand back to the queue, to resume elsewhere.
  */
 import type { WorkerStatus } from "@/lib/domain/states";
-import { db } from "@/lib/server/db";
-import { DEFAULT_LEASE_MS, runJobLoop, runnableKinds, WorkerShutdownError, type JobRunnerRegistry } from "@/lib/server/job-runner";
-import { HEARTBEAT_INTERVAL_MS, heartbeat, markWorkerStopped, registerWorker } from "@/lib/server/worker-registry";
+import { db } from "@/lib/server/platform/db";
+import { DEFAULT_LEASE_MS, runJobLoop, runnableKinds, WorkerShutdownError, type JobRunnerRegistry } from "@/lib/server/training/job-runner";
+import { HEARTBEAT_INTERVAL_MS, heartbeat, markWorkerStopped, registerWorker } from "@/lib/server/training/worker-registry";
 import { describeAdapter } from "@/lib/detection/tf/backend-selection";
 import { useWorkerBackend } from "@/lib/detection/tf/node-backend";
-import { blobStore } from "@/lib/server/storage";
+import { blobStore } from "@/lib/server/platform/storage";
 import { detectorRunner } from "@/lib/server/training/detector-runner";
 
 /** How often an idle worker looks at the queue. */

@@ -1,7 +1,7 @@
 import { ChangePasswordForm } from "@/components/accounts/change-password-form";
 import { BackendSetting } from "@/components/inference/backend-setting";
 import { permissionsOf, ROLE_LABELS } from "@/lib/domain/permissions";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { DatasetTable } from "@/components/dataset-table";
 import { EmptyState } from "@/components/empty-state";
-import { listDatasetSummaries } from "@/lib/server/datasets";
+import { listDatasetSummaries } from "@/lib/server/datasets/datasets";
 import { can } from "@/lib/domain/permissions";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
 

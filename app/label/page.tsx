@@ -2,8 +2,8 @@ import Link from "next/link";
 import { DataTable } from "@/components/data-table";
 import { EmptyState } from "@/components/empty-state";
 import { LABEL_STATUSES } from "@/lib/domain/states";
-import { listDatasetSummaries } from "@/lib/server/datasets";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { listDatasetSummaries } from "@/lib/server/datasets/datasets";
+import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
 

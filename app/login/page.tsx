@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/accounts/sign-in-form";
 import { safeNextPath } from "@/lib/domain/safe-next-path";
-import { currentUser } from "@/lib/server/auth/page-auth";
+import { currentUser } from "@/app/_server/page-auth";
 import { setupNeeded } from "@/lib/server/auth/setup";
 
 export const dynamic = "force-dynamic";

@@ -2,11 +2,11 @@ import { BenchmarkBoard } from "@/components/benchmarks/benchmark-board";
 import { PromotionHistory } from "@/components/benchmarks/promotion-history";
 import { EmptyState } from "@/components/empty-state";
 import { can } from "@/lib/domain/permissions";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { requirePageUser } from "@/app/_server/page-auth";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table";
-import { benchmarkRows, benchmarkScopes, listLabelAudits } from "@/lib/server/benchmarks";
-import { listPromotions, productionModel } from "@/lib/server/model-registry";
+import { benchmarkRows, benchmarkScopes, listLabelAudits } from "@/lib/server/models/benchmarks";
+import { listPromotions, productionModel } from "@/lib/server/models/model-registry";
 
 export const dynamic = "force-dynamic";
 

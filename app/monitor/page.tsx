@@ -1,7 +1,7 @@
 import { DriftDashboard } from "@/components/monitoring/drift-dashboard";
 import type { MonitoringDashboardView } from "@/lib/api-contracts";
 import { can } from "@/lib/domain/permissions";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { requirePageUser } from "@/app/_server/page-auth";
 import { monitoringDashboard } from "@/lib/server/monitoring/dashboard";
 
 export const dynamic = "force-dynamic";

@@ -2,12 +2,12 @@ import Link from "next/link";
 import { DataTable } from "@/components/data-table";
 import { NewTrainingJobForm } from "@/components/training/new-job-form";
 import { can } from "@/lib/domain/permissions";
-import { listDatasetSummaries } from "@/lib/server/datasets";
+import { listDatasetSummaries } from "@/lib/server/datasets/datasets";
 import { EmptyState } from "@/components/empty-state";
-import { listTrainingJobs } from "@/lib/server/training-jobs";
+import { listTrainingJobs } from "@/lib/server/training/training-jobs";
 import { presetDefaults } from "@/lib/server/training/training-config";
-import { listWorkers } from "@/lib/server/worker-registry";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { listWorkers } from "@/lib/server/training/worker-registry";
+import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { TryModel } from "@/components/inference/try-model";
 import { EmptyState } from "@/components/empty-state";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
-import { modelChoices } from "@/lib/server/model-registry";
+import { requirePageUser } from "@/app/_server/page-auth";
+import { modelChoices } from "@/lib/server/models/model-registry";
 
 export const dynamic = "force-dynamic";
 

@@ -65,8 +65,8 @@ describe.skipIf(probe.adapter === null)(`detector training on WebGPU (${probe.ad
 describe.skipIf(probe.adapter === null)("a training job on WebGPU", () => {
   it("runs unchanged when the job asks for webgpu, and records the backend", async () => {
     const { createSampleTestEnv } = await import("@/lib/server/testing/test-env");
-    const { claimNextJob, enqueueJob, getJob, listJobLogs } = await import("@/lib/server/job-queue");
-    const { runClaimedJob } = await import("@/lib/server/job-runner");
+    const { claimNextJob, enqueueJob, getJob, listJobLogs } = await import("@/lib/server/training/job-queue");
+    const { runClaimedJob } = await import("@/lib/server/training/job-runner");
     const { detectorRunner } = await import("@/lib/server/training/detector-runner");
     const testEnv = await createSampleTestEnv({ count: 16, seed: 3 });
     const previous = process.env.MASKLAB_ALLOW_SOFTWARE_WEBGPU;

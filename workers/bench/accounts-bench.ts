@@ -3,7 +3,7 @@ import { login } from "@/lib/server/auth/login";
 import { hashPassword, verifyPassword } from "@/lib/server/auth/passwords";
 import { createSession, SESSION_COOKIE } from "@/lib/server/auth/sessions";
 import { createUser } from "@/lib/server/auth/users";
-import { listDatasetSummaries } from "@/lib/server/datasets";
+import { listDatasetSummaries } from "@/lib/server/datasets/datasets";
 import { percentile, round, timeRuns, withBenchEnv, type BenchRow } from "./bench-row";
 
 /** What accounts cost: the deliberate price of argon2id, and the per-request price of the guard. */

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createDb, type Db } from "@/lib/server/db";
-import { migrateDatabase } from "@/lib/server/migrate";
-import { LocalBlobStore } from "@/lib/server/storage";
+import { createDb, type Db } from "@/lib/server/platform/db";
+import { migrateDatabase } from "@/lib/server/platform/migrate";
+import { LocalBlobStore } from "@/lib/server/platform/storage";
 
 export interface BenchRow {
   benchmark: string;

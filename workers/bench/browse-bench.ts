@@ -4,10 +4,10 @@ import sharp from "sharp";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
 import { generateScene, sceneToSvg } from "@/lib/domain/synthetic-scene";
 import { pixelBoxToVoc, serializeVoc } from "@/lib/domain/voc";
-import { datasetStatistics } from "@/lib/server/dataset-stats";
-import { countImages, listImages } from "@/lib/server/image-browser";
-import type { Db } from "@/lib/server/db";
-import { importVocFolder } from "@/lib/server/voc-import";
+import { datasetStatistics } from "@/lib/server/datasets/dataset-stats";
+import { countImages, listImages } from "@/lib/server/datasets/image-browser";
+import type { Db } from "@/lib/server/platform/db";
+import { importVocFolder } from "@/lib/server/datasets/voc-import";
 import { percentile, round, timeRuns, withBenchEnv, type BenchRow } from "./bench-row";
 
 const PNG_COUNT = 1_000;

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { listDatasetSummaries } from "@/lib/server/datasets";
-import { checkHealth } from "@/lib/server/health";
-import { writeSampleDataset } from "@/lib/server/sample-dataset";
-import { importVocFolder } from "@/lib/server/voc-import";
+import { listDatasetSummaries } from "@/lib/server/datasets/datasets";
+import { checkHealth } from "@/lib/server/platform/health";
+import { writeSampleDataset } from "@/lib/server/datasets/sample-dataset";
+import { importVocFolder } from "@/lib/server/datasets/voc-import";
 import { percentile, round, timeRuns, withBenchEnv, type BenchRow } from "./bench-row";
 
 /** The real dataset, when this machine has it: never part of `npm test`. */

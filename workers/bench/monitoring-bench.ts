@@ -9,7 +9,7 @@ import { meanVector } from "@/lib/domain/drift/embedding";
 import { SeededRandom } from "@/lib/domain/random";
 import { generateScene, sceneToSvg } from "@/lib/domain/synthetic-scene";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
-import { promoteModelVersion } from "@/lib/server/model-registry";
+import { promoteModelVersion } from "@/lib/server/models/model-registry";
 import { baselineView, bootstrapTable } from "@/lib/server/monitoring/baselines";
 import { computeDriftReport } from "@/lib/server/monitoring/drift-reports";
 import { embeddingSum, windowCounts, windowEmbeddingSum } from "@/lib/server/monitoring/window-counts";

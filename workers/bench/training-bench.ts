@@ -5,7 +5,7 @@ import { letterboxFor } from "@/lib/detection/letterbox";
 import { detectorMetadata, RECIPES, type DetectorKind, type Width } from "@/lib/detection/recipes";
 import { probeWebGpuAdapter, selectNodeBackend, type NodeBackendSelection } from "@/lib/detection/tf/node-backend";
 import { SeededRandom } from "@/lib/domain/random";
-import { loadFaceSsdMobileNetWeights } from "@/lib/server/pretrained-weights";
+import { loadFaceSsdMobileNetWeights } from "@/lib/server/training/pretrained-weights";
 import { percentile, round, type BenchRow } from "./bench-row";
 
 const SIZE = 416;

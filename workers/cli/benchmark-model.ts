@@ -8,11 +8,11 @@
 import { parseArgs } from "node:util";
 import { bestThroughput } from "@/lib/domain/benchmark-table";
 import { selectNodeBackend, type NodeBackend } from "@/lib/detection/tf/node-backend";
-import { db } from "@/lib/server/db";
-import { benchmarkLatency, formatMs, formatRate } from "@/lib/server/latency-benchmark";
-import { migrateDatabase } from "@/lib/server/migrate";
-import { findModelVersion } from "@/lib/server/model-registry";
-import { blobStore } from "@/lib/server/storage";
+import { db } from "@/lib/server/platform/db";
+import { benchmarkLatency, formatMs, formatRate } from "@/lib/server/models/latency-benchmark";
+import { migrateDatabase } from "@/lib/server/platform/migrate";
+import { findModelVersion } from "@/lib/server/models/model-registry";
+import { blobStore } from "@/lib/server/platform/storage";
 import { runCommand } from "./run-command";
 
 const USAGE = "usage: npm run benchmark-model -- --model ID|NAME|NAME@VERSION|production [--backend wasm|cpu|webgpu] [--runs N]";

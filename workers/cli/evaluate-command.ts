@@ -14,7 +14,7 @@ import { evaluateDetections, type EvaluationReport } from "@/lib/domain/evaluati
 import { EvaluationInputError, type Detection, type GroundTruthBox, type GroundTruthImage } from "@/lib/domain/evaluation/types";
 import { parseVocBytes } from "@/lib/domain/voc";
 import { vocObjectToBox } from "@/lib/domain/voc-boxes";
-import { folderPath, NotAVocFolderError, readVocFolder } from "@/lib/server/voc-folder";
+import { folderPath, NotAVocFolderError, readVocFolder } from "@/lib/server/datasets/voc-folder";
 
 export const USAGE = [
   "usage: npm run evaluate -- --gt <coco.json|voc-folder> --dt <coco-results.json> [--iou-type bbox] [--conf 0.25] [--json]",

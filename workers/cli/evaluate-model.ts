@@ -6,11 +6,11 @@
  */
 import { parseArgs } from "node:util";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
-import { db } from "@/lib/server/db";
-import { migrateDatabase } from "@/lib/server/migrate";
-import { evaluateOnTestSplit } from "@/lib/server/model-evaluation";
-import { findModelVersion } from "@/lib/server/model-registry";
-import { blobStore } from "@/lib/server/storage";
+import { db } from "@/lib/server/platform/db";
+import { migrateDatabase } from "@/lib/server/platform/migrate";
+import { evaluateOnTestSplit } from "@/lib/server/evaluation/model-evaluation";
+import { findModelVersion } from "@/lib/server/models/model-registry";
+import { blobStore } from "@/lib/server/platform/storage";
 import { runCommand } from "./run-command";
 
 const USAGE = "usage: npm run evaluate-model -- --model ID|NAME|NAME@VERSION|production";

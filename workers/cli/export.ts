@@ -7,9 +7,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { imageFilterSchema, type ImageFilter } from "@/lib/domain/image-filter";
 import { LABEL_STATUSES, SPLITS } from "@/lib/domain/states";
-import { EXPORT_FORMATS, exportDataset, isExportFormat } from "@/lib/server/dataset-export";
-import { db } from "@/lib/server/db";
-import { migrateDatabase } from "@/lib/server/migrate";
+import { EXPORT_FORMATS, exportDataset, isExportFormat } from "@/lib/server/datasets/dataset-export";
+import { db } from "@/lib/server/platform/db";
+import { migrateDatabase } from "@/lib/server/platform/migrate";
 import { runCommand } from "./run-command";
 
 const USAGE = [

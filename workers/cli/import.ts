@@ -8,12 +8,12 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { datasetNameSchema, parseClassMap } from "@/lib/domain/dataset-name";
-import { importUpload, receiveZipFile } from "@/lib/server/dataset-upload";
-import { db } from "@/lib/server/db";
-import { migrateDatabase } from "@/lib/server/migrate";
-import { NotAVocFolderError } from "@/lib/server/voc-folder";
-import { ImportFailedError, importVocFolder, type ImportIssueRecord, type ImportSummary } from "@/lib/server/voc-import";
-import { ZipRejectedError } from "@/lib/server/zip-extract";
+import { importUpload, receiveZipFile } from "@/lib/server/datasets/dataset-upload";
+import { db } from "@/lib/server/platform/db";
+import { migrateDatabase } from "@/lib/server/platform/migrate";
+import { NotAVocFolderError } from "@/lib/server/datasets/voc-folder";
+import { ImportFailedError, importVocFolder, type ImportIssueRecord, type ImportSummary } from "@/lib/server/datasets/voc-import";
+import { ZipRejectedError } from "@/lib/server/datasets/zip-extract";
 import { runCommand } from "./run-command";
 
 const USAGE = 'usage: npm run import -- <folder or .zip> [--name dataset-name] [--map "found=class" ...] [--verbose]';

@@ -15,11 +15,11 @@ import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
 import { detectorFor } from "@/lib/detection/detector";
 import { modelInput } from "@/lib/detection/preprocess";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
-import { db } from "@/lib/server/db";
-import { migrateDatabase } from "@/lib/server/migrate";
-import { findModelVersion, readModelFiles } from "@/lib/server/model-registry";
-import { blobStore } from "@/lib/server/storage";
-import { decodeImagePixels } from "@/lib/server/training/training-data";
+import { db } from "@/lib/server/platform/db";
+import { migrateDatabase } from "@/lib/server/platform/migrate";
+import { findModelVersion, readModelFiles } from "@/lib/server/models/model-registry";
+import { blobStore } from "@/lib/server/platform/storage";
+import { decodeImagePixels } from "@/lib/server/images/decode";
 import { runCommand } from "./run-command";
 
 const USAGE = "usage: npm run predict -- --model ID|NAME|NAME@VERSION|production --out results.json [--score 0.001] [--single-label] <images or folders>";

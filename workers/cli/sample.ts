@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { SAMPLE_DEFAULTS, writeSampleDataset } from "@/lib/server/sample-dataset";
+import { SAMPLE_DEFAULTS, writeSampleDataset } from "@/lib/server/datasets/sample-dataset";
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

@@ -5,7 +5,7 @@ import * as predictRoute from "@/app/api/v1/predict/route";
 import { createApiKey } from "@/lib/server/auth/api-keys";
 import { limiters, RateLimiter } from "@/lib/server/auth/rate-limit";
 import { createUser } from "@/lib/server/auth/users";
-import { promoteModelVersion } from "@/lib/server/model-registry";
+import { promoteModelVersion } from "@/lib/server/models/model-registry";
 import { runCli } from "@/lib/server/testing/run-cli";
 import { registerServedModel } from "@/lib/server/testing/served-model";
 import { createSampleTestEnv, type SampleTestEnv } from "@/lib/server/testing/test-env";

@@ -9,10 +9,10 @@
  * Exit code 0 when every request succeeded, 1 when some failed, 2 on usage errors.
  */
 import { parseArgs } from "node:util";
-import { SAMPLE_DATASET_NAME } from "@/lib/server/sample-dataset";
+import { SAMPLE_DATASET_NAME } from "@/lib/server/datasets/sample-dataset";
 import { replayOverHttp } from "@/lib/server/monitoring/http-replay";
 import { replayImages, SHIFTS, shiftedStream, type Shift } from "@/lib/server/monitoring/simulate";
-import { blobStore } from "@/lib/server/storage";
+import { blobStore } from "@/lib/server/platform/storage";
 import { runCommand } from "./run-command";
 
 const USAGE = "usage: npm run simulate -- --minutes N [--shift none|dark|crowd|nomask|camera] [--rate 2] [--url URL] [--key KEY] [--dataset NAME] [--split train,val,test] [--source TAG] [--keep-images] [--retries N]";

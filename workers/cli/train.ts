@@ -7,13 +7,13 @@
  * Exit code 0 when a model was registered, 1 when the job failed or was cancelled, 2 on usage errors.
  */
 import { parseArgs } from "node:util";
-import { db } from "@/lib/server/db";
-import { claimJob, enqueueJob, getJob, listJobLogs } from "@/lib/server/job-queue";
-import { DEFAULT_LEASE_MS, runClaimedJob } from "@/lib/server/job-runner";
-import { migrateDatabase } from "@/lib/server/migrate";
-import { blobStore } from "@/lib/server/storage";
+import { db } from "@/lib/server/platform/db";
+import { claimJob, enqueueJob, getJob, listJobLogs } from "@/lib/server/training/job-queue";
+import { DEFAULT_LEASE_MS, runClaimedJob } from "@/lib/server/training/job-runner";
+import { migrateDatabase } from "@/lib/server/platform/migrate";
+import { blobStore } from "@/lib/server/platform/storage";
 import { trainingConfigSchema } from "@/lib/server/training/training-config";
-import { HEARTBEAT_INTERVAL_MS, heartbeat, markWorkerStopped, queueWorkersFor, registerWorker } from "@/lib/server/worker-registry";
+import { HEARTBEAT_INTERVAL_MS, heartbeat, markWorkerStopped, queueWorkersFor, registerWorker } from "@/lib/server/training/worker-registry";
 import { runCommand } from "./run-command";
 
 const USAGE = [

@@ -14,8 +14,8 @@ import { ROLES } from "@/lib/domain/permissions";
 import { audit } from "@/lib/server/auth/audit";
 import { newSecret } from "@/lib/server/auth/tokens";
 import { AccountError, createUser, listUsers, updateUser } from "@/lib/server/auth/users";
-import { db } from "@/lib/server/db";
-import { migrateDatabase } from "@/lib/server/migrate";
+import { db } from "@/lib/server/platform/db";
+import { migrateDatabase } from "@/lib/server/platform/migrate";
 import { runCommand } from "./run-command";
 
 const COMMANDS = ["list", "create", "set-role", "reset-password", "enable", "disable"] as const;

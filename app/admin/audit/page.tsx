@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { DataTable } from "@/components/data-table";
 import { AUDIT_ACTIONS, listAudit } from "@/lib/server/auth/audit";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { UsersAdmin } from "@/components/accounts/users-admin";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
 

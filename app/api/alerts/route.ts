@@ -1,5 +1,5 @@
 import { guarded } from "@/lib/server/auth/guard";
-import { parseOrThrow } from "@/lib/server/http";
+import { parseOrThrow } from "@/lib/server/platform/http";
 import { listAlerts } from "@/lib/server/monitoring/alerts";
 import { alertFilterSchema } from "@/lib/server/monitoring/requests";
 

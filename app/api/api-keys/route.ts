@@ -2,7 +2,7 @@ import { createApiKeySchema } from "@/lib/domain/account-schema";
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
 import { createApiKey, listApiKeys } from "@/lib/server/auth/api-keys";
-import { readJson } from "@/lib/server/http";
+import { readJson } from "@/lib/server/platform/http";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AUDIT_ACTIONS, listAudit } from "@/lib/server/auth/audit";
 import { guarded } from "@/lib/server/auth/guard";
-import { parseOrThrow } from "@/lib/server/http";
+import { parseOrThrow } from "@/lib/server/platform/http";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { guarded } from "@/lib/server/auth/guard";
-import { listDatasetSummaries } from "@/lib/server/datasets";
+import { listDatasetSummaries } from "@/lib/server/datasets/datasets";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { publicRoute } from "@/lib/server/auth/guard";
 import { findSession, sessionTokenFromCookieHeader } from "@/lib/server/auth/sessions";
-import { checkHealth } from "@/lib/server/health";
+import { checkHealth } from "@/lib/server/platform/health";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { guarded } from "@/lib/server/auth/guard";
-import { parseOrThrow } from "@/lib/server/http";
+import { parseOrThrow } from "@/lib/server/platform/http";
 import { monitoringDashboard } from "@/lib/server/monitoring/dashboard";
 
 export const dynamic = "force-dynamic";

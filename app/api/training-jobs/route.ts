@@ -1,6 +1,6 @@
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { HttpError, readJson } from "@/lib/server/http";
-import { launchTrainingJob, listTrainingJobs, newTrainingJobSchema, TrainingRequestError } from "@/lib/server/training-jobs";
+import { HttpError, readJson } from "@/lib/server/platform/http";
+import { launchTrainingJob, listTrainingJobs, newTrainingJobSchema, TrainingRequestError } from "@/lib/server/training/training-jobs";
 
 export const dynamic = "force-dynamic";
 

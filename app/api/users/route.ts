@@ -2,7 +2,7 @@ import { createUserSchema } from "@/lib/domain/account-schema";
 import { audit } from "@/lib/server/auth/audit";
 import { guarded } from "@/lib/server/auth/guard";
 import { AccountError, createUser, listUsers } from "@/lib/server/auth/users";
-import { HttpError, readJson } from "@/lib/server/http";
+import { HttpError, readJson } from "@/lib/server/platform/http";
 
 export const dynamic = "force-dynamic";
 

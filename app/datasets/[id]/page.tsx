@@ -3,11 +3,11 @@ import { Suspense } from "react";
 import { DatasetBrowser } from "@/components/dataset-browser/dataset-browser";
 import { DatasetTabs } from "@/components/dataset-tabs";
 import { recordIdSchema } from "@/lib/domain/record-id";
-import { db } from "@/lib/server/db";
-import { issueCodesOfDataset } from "@/lib/server/import-runs";
-import { modelChoices } from "@/lib/server/model-registry";
+import { db } from "@/lib/server/platform/db";
+import { issueCodesOfDataset } from "@/lib/server/datasets/import-runs";
+import { modelChoices } from "@/lib/server/models/model-registry";
 import { can } from "@/lib/domain/permissions";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
 

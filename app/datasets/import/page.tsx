@@ -1,5 +1,5 @@
 import { ImportForm } from "@/components/import-form";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { requirePageUser } from "@/app/_server/page-auth";
 
 export default async function ImportPage() {
   await requirePageUser("datasets.import");

@@ -3,11 +3,11 @@ import { notFound } from "next/navigation";
 import { LabelEditor } from "@/components/label-editor/label-editor";
 import { imageFilterToParams, parseImageFilter } from "@/lib/domain/image-filter";
 import { recordIdSchema } from "@/lib/domain/record-id";
-import { storedAnnotationsOf } from "@/lib/server/annotations";
-import { getImageWithBoxes, imageNeighbours } from "@/lib/server/image-browser";
-import { modelChoices } from "@/lib/server/model-registry";
+import { storedAnnotationsOf } from "@/lib/server/labels/annotations";
+import { getImageWithBoxes, imageNeighbours } from "@/lib/server/datasets/image-browser";
+import { modelChoices } from "@/lib/server/models/model-registry";
 import { can } from "@/lib/domain/permissions";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { ApiKeysAdmin } from "@/components/accounts/api-keys-admin";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
 

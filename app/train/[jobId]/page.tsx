@@ -3,8 +3,8 @@ import { notFound } from "next/navigation";
 import { TrainingJobMonitor } from "@/components/training/job-monitor";
 import { can } from "@/lib/domain/permissions";
 import { recordIdSchema } from "@/lib/domain/record-id";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
-import { db } from "@/lib/server/db";
+import { requirePageUser } from "@/app/_server/page-auth";
+import { db } from "@/lib/server/platform/db";
 
 export const dynamic = "force-dynamic";
 

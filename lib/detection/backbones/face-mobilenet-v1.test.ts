@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadFaceSsdMobileNetWeights } from "@/lib/server/pretrained-weights";
+import { loadFaceSsdMobileNetWeights } from "@/lib/server/training/pretrained-weights";
 import { useNodeBackend } from "../tf/node-backend";
 import { faceMobileNetV1, foldDepthwiseBatchNorm, normalizeForFaceMobileNet } from "./face-mobilenet-v1";
 

@@ -1,5 +1,5 @@
 import { can, isRole, parseScopes, SCOPE_PERMISSION, type ApiKeyScope, type Permission } from "@/lib/domain/permissions";
-import { db as defaultDb, type Db } from "../db";
+import { db as defaultDb, type Db } from "../platform/db";
 import { hashSecret, newSecret } from "./tokens";
 
 /** Keys look like `mk_<8-char prefix>_<secret>`; the prefix is stored in clear to tell keys apart. */

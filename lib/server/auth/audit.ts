@@ -1,5 +1,5 @@
 import type { Prisma } from "@/generated/prisma/client";
-import { db as defaultDb, type Db } from "../db";
+import { db as defaultDb, type Db } from "../platform/db";
 
 /** Security-relevant and destructive actions, kept for admins to review. */
 export const AUDIT_ACTIONS = [

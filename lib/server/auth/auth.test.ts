@@ -5,7 +5,7 @@ import { GET as datasetsRoute } from "@/app/api/datasets/route";
 import { PUT as saveLabelsRoute } from "@/app/api/images/[id]/annotations/route";
 import { GET as healthRoute } from "@/app/api/health/route";
 import { POST as predictRoute } from "@/app/api/predict/route";
-import { registerWorker } from "../worker-registry";
+import { registerWorker } from "../training/worker-registry";
 import { createTestEnv, type TestEnv } from "../testing/test-env";
 import { createApiKey, revokeApiKey } from "./api-keys";
 import { guarded } from "./guard";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { can, type Permission } from "@/lib/domain/permissions";
-import { HttpError, jsonError } from "../http";
-import { NotFoundError } from "../not-found";
+import { HttpError, jsonError } from "../platform/http";
+import { NotFoundError } from "../platform/not-found";
 import { checkApiKey } from "./api-keys";
 import { CSRF_HEADER, csrfTokenFor, findSession, sessionCookies, sessionTokenFromCookieHeader, type SessionUser } from "./sessions";
 import { safeEqual } from "./tokens";

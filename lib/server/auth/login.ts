@@ -1,4 +1,4 @@
-import { db as defaultDb, type Db } from "../db";
+import { db as defaultDb, type Db } from "../platform/db";
 import { audit } from "./audit";
 import { limiters } from "./rate-limit";
 import { createSession, type SessionUser } from "./sessions";

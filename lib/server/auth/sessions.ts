@@ -1,6 +1,6 @@
 import { parse, serialize } from "cookie";
 import { isRole, type Role } from "@/lib/domain/permissions";
-import { db as defaultDb, type Db } from "../db";
+import { db as defaultDb, type Db } from "../platform/db";
 import { hashSecret, newSecret } from "./tokens";
 
 export const SESSION_COOKIE = "masklab_session";

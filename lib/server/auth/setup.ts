@@ -1,4 +1,4 @@
-import { db as defaultDb, type Db } from "../db";
+import { db as defaultDb, type Db } from "../platform/db";
 import { hashPassword } from "./passwords";
 import { hashSecret, newSecret, safeEqual } from "./tokens";
 

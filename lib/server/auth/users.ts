@@ -1,5 +1,5 @@
 import type { Role } from "@/lib/domain/permissions";
-import { db as defaultDb, type Db } from "../db";
+import { db as defaultDb, type Db } from "../platform/db";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./passwords";
 import { deleteSessionsOf } from "./sessions";
 

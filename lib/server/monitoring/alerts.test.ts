@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
 import type { AlertCandidate, DriftEvaluation, FeatureDrift } from "@/lib/domain/drift/report";
-import { registerModelVersion } from "../model-registry";
+import { registerModelVersion } from "../models/model-registry";
 import { createTestEnv, type TestEnv } from "../testing/test-env";
 import { raiseAlerts } from "./alerts";
 

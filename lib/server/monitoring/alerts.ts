@@ -1,7 +1,7 @@
 import type { Prisma } from "@/generated/prisma/client";
 import type { AlertCandidate, AlertSeverity, DriftEvaluation } from "@/lib/domain/drift/report";
 import { EMBEDDING_FEATURE } from "@/lib/domain/drift/features";
-import { db as defaultDb, type Db } from "../db";
+import { db as defaultDb, type Db } from "../platform/db";
 
 export const ALERT_STATUSES = ["open", "acknowledged", "snoozed", "resolved"] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];

@@ -3,12 +3,12 @@ import { decodeCompactEmbedding, decodeEmbedding, encodeEmbedding } from "@/lib/
 import { bootstrapThreshold, meanVector, type Vector } from "@/lib/domain/drift/embedding";
 import { buildReferences, observedBoxes, type ObservedPrediction, type ReferenceSet } from "@/lib/domain/drift/features";
 import { BOOTSTRAP_WINDOW_SIZES, type BootstrapPoint } from "@/lib/domain/drift/report";
-import { db as defaultDb, type Db } from "../db";
+import { db as defaultDb, type Db } from "../platform/db";
 import { ModelLoadError, type ModelServer } from "../serving/model-server";
 import { observeImage } from "../serving/observe";
-import type { BlobStore } from "../storage";
+import type { BlobStore } from "../platform/storage";
 import { yieldToEventLoop } from "../training/evaluate-split";
-import { decodeImageRgb } from "../training/training-data";
+import { decodeImageRgb } from "../images/decode";
 import type { LogWindow } from "./window-counts";
 
 export class BaselineError extends Error {}

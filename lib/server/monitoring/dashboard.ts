@@ -1,8 +1,8 @@
 import { Prisma } from "@/generated/prisma/client";
 import { DRIFT_METRICS, thresholdsFor, type FeatureDrift } from "@/lib/domain/drift/report";
 import { EMBEDDING_FEATURE, MONITORED_FEATURES } from "@/lib/domain/drift/features";
-import { db as defaultDb, type Db } from "../db";
-import { productionModel } from "../model-registry";
+import { db as defaultDb, type Db } from "../platform/db";
+import { productionModel } from "../models/model-registry";
 import { epochMinute } from "../serving/prediction-log";
 import { alertCounts } from "./alerts";
 import { activeBaseline } from "./baselines";

@@ -1,7 +1,7 @@
 import type { Prisma } from "@/generated/prisma/client";
 import { cosineDistance } from "@/lib/domain/drift/embedding";
 import { alertCandidates, bootstrapThresholdFor, evaluateDrift, type DriftEvaluation } from "@/lib/domain/drift/report";
-import { db as defaultDb, type Db } from "../db";
+import { db as defaultDb, type Db } from "../platform/db";
 import { raiseAlerts } from "./alerts";
 import type { BaselineView } from "./baselines";
 import { listThresholds } from "./thresholds";

@@ -1,8 +1,8 @@
-import { db as defaultDb, type Db } from "../db";
-import { productionModel } from "../model-registry";
+import { db as defaultDb, type Db } from "../platform/db";
+import { productionModel } from "../models/model-registry";
 import { epochMinute } from "../serving/prediction-log";
 import type { ModelServer } from "../serving/model-server";
-import type { BlobStore } from "../storage";
+import type { BlobStore } from "../platform/storage";
 import { activeBaseline, BaselineError, buildSplitBaseline } from "./baselines";
 import { computeDriftReport, type DriftReportResult } from "./drift-reports";
 

@@ -12,7 +12,7 @@ import * as imageRoute from "@/app/api/predictions/[id]/image/route";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
 import { createSession, csrfTokenFor, SESSION_COOKIE } from "../auth/sessions";
 import { createUser } from "../auth/users";
-import { promoteModelVersion, registerModelVersion } from "../model-registry";
+import { promoteModelVersion, registerModelVersion } from "../models/model-registry";
 import { logPrediction } from "../serving/prediction-log";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
 import { buildWindowBaseline } from "./baselines";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as predictRoute from "@/app/api/v1/predict/route";
 import { createApiKey } from "../auth/api-keys";
 import { runCli } from "../testing/run-cli";
-import { promoteModelVersion } from "../model-registry";
+import { promoteModelVersion } from "../models/model-registry";
 import { ModelServer } from "../serving/model-server";
 import { predictImage } from "../serving/predict";
 import { epochMinute } from "../serving/prediction-log";

@@ -2,7 +2,7 @@ import { cosineDistance } from "@/lib/domain/drift/embedding";
 import { decodeCompactEmbedding } from "@/lib/domain/drift/embedding-bytes";
 import { explainBySlices, sliceMetric, type SliceExplanation } from "@/lib/domain/drift/slices";
 import type { FeatureDrift } from "@/lib/domain/drift/report";
-import { db as defaultDb, type Db } from "../db";
+import { db as defaultDb, type Db } from "../platform/db";
 import { AlertNotFoundError } from "./alerts";
 import { baselineView } from "./baselines";
 import { epochMinute } from "../serving/prediction-log";

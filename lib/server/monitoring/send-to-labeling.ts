@@ -1,6 +1,6 @@
-import { db as defaultDb, type Db } from "../db";
-import { probeImage } from "../image-probe";
-import type { BlobStore } from "../storage";
+import { db as defaultDb, type Db } from "../platform/db";
+import { probeImage } from "../images/image-probe";
+import type { BlobStore } from "../platform/storage";
 import { AlertNotFoundError } from "./alerts";
 
 export class LabelingBatchError extends Error {}

@@ -1,6 +1,6 @@
 import sharp from "sharp";
-import { db as defaultDb, type Db } from "../db";
-import type { BlobStore } from "../storage";
+import { db as defaultDb, type Db } from "../platform/db";
+import type { BlobStore } from "../platform/storage";
 
 export const SHIFTS = ["none", "dark", "crowd", "nomask", "camera"] as const;
 export type Shift = (typeof SHIFTS)[number];

@@ -1,6 +1,6 @@
 import { DRIFT_METRICS, type DriftMetric, type ThresholdSetting } from "@/lib/domain/drift/report";
 import { EMBEDDING_FEATURE, FEATURE_NAMES } from "@/lib/domain/drift/features";
-import { db as defaultDb, type Db } from "../db";
+import { db as defaultDb, type Db } from "../platform/db";
 
 export class ThresholdError extends Error {}
 

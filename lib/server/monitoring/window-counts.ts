@@ -3,7 +3,7 @@ import { categoryCountsFromTotals } from "@/lib/domain/drift/categories";
 import { mergeVectorSums, sumVectors, type VectorSum } from "@/lib/domain/drift/embedding";
 import { decodeCompactEmbedding } from "@/lib/domain/drift/embedding-bytes";
 import { featureOf, type FeatureName, type ReferenceSet, type WindowCounts } from "@/lib/domain/drift/features";
-import { db as defaultDb, type Db } from "../db";
+import { db as defaultDb, type Db } from "../platform/db";
 
 /** A window of the prediction log: one model version, minutes [startMinute, endMinute). */
 export interface LogWindow {

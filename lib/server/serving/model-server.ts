@@ -3,9 +3,9 @@ import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
 import { detectorFor, type Detector } from "@/lib/detection/detector";
 import { useWorkerBackend } from "@/lib/detection/tf/node-backend";
 import type { ModelVersion } from "@/generated/prisma/client";
-import { db as defaultDb, type Db } from "../db";
-import { findModelVersion, productionModel, readModelFiles } from "../model-registry";
-import type { BlobStore } from "../storage";
+import { db as defaultDb, type Db } from "../platform/db";
+import { findModelVersion, productionModel, readModelFiles } from "../models/model-registry";
+import type { BlobStore } from "../platform/storage";
 
 export class NoModelError extends Error {}
 /** The version exists but its artifact does not load (missing blobs, a broken file). */

@@ -3,7 +3,7 @@ import type { ModelVersion } from "@/generated/prisma/client";
 import { modelInput } from "@/lib/detection/preprocess";
 import type { PixelBox } from "@/lib/domain/box";
 import { imageStatistics, type ImageStatistics } from "@/lib/domain/image-statistics";
-import { pixelsTensor, type RgbImage } from "../training/training-data";
+import { pixelsTensor, type RgbImage } from "../images/decode";
 import type { ModelServer } from "./model-server";
 
 /** Side of the grayscale rendering the image statistics are computed on. */

@@ -5,7 +5,7 @@ import { FACEMASK_CLASSES } from "@/lib/domain/classes";
 import { generateScene, sceneToSvg } from "@/lib/domain/synthetic-scene";
 import { createSession, csrfTokenFor, SESSION_COOKIE } from "../auth/sessions";
 import { createUser } from "../auth/users";
-import { promoteModelVersion } from "../model-registry";
+import { promoteModelVersion } from "../models/model-registry";
 import { registerServedModel } from "../testing/served-model";
 import { createTestEnv, type TestEnv } from "../testing/test-env";
 

@@ -1,8 +1,8 @@
 import type { ImageStatistics } from "@/lib/domain/image-statistics";
-import { db as defaultDb, type Db } from "../db";
-import { checkImageHeader, decodeError } from "../image-probe";
-import type { BlobStore } from "../storage";
-import { decodeImageRgb } from "../training/training-data";
+import { db as defaultDb, type Db } from "../platform/db";
+import { checkImageHeader, decodeError } from "../images/image-probe";
+import type { BlobStore } from "../platform/storage";
+import { decodeImageRgb } from "../images/decode";
 import type { ModelServer } from "./model-server";
 import { observeImage, type PredictionSummary, type ServedDetection } from "./observe";
 import { logPrediction } from "./prediction-log";

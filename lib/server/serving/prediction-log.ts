@@ -1,6 +1,6 @@
 import { encodeCompactEmbedding } from "@/lib/domain/drift/embedding-bytes";
 import { observedBoxes } from "@/lib/domain/drift/features";
-import { db as defaultDb, type Db } from "../db";
+import { db as defaultDb, type Db } from "../platform/db";
 import type { Observation } from "./observe";
 
 export interface LoggedPrediction {

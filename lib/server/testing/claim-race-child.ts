@@ -5,8 +5,8 @@
  * line on stdin first, so all processes start claiming at the same moment.
  */
 import { once } from "node:events";
-import { db } from "../db";
-import { claimNextJob } from "../job-queue";
+import { db } from "../platform/db";
+import { claimNextJob } from "../training/job-queue";
 
 const workerIds = (process.env.WORKER_IDS ?? "").split(",").filter(Boolean);
 

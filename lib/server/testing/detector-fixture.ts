@@ -7,7 +7,7 @@ import { toInputSpace } from "@/lib/detection/letterbox";
 import type { GroundTruth } from "@/lib/detection/one-stage/assigner";
 import { letterboxPixels } from "@/lib/detection/preprocess";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
-import { loadFaceSsdMobileNetWeights } from "../pretrained-weights";
+import { loadFaceSsdMobileNetWeights } from "../training/pretrained-weights";
 
 /** Synthetic sample scenes (seed 11), letterboxed to `size` and normalised, with their boxes in input pixels: the detectors' test batch. */
 export async function syntheticBatch(size: number, count: number): Promise<{ images: tf.Tensor4D; truths: GroundTruth[][] }> {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { migrateDatabase } from "../migrate";
+import { migrateDatabase } from "../platform/migrate";
 
 /**
  * Migrates one template database with the real committed migrations (prisma migrate deploy);

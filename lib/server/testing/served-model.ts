@@ -2,10 +2,10 @@ import { FACEMASK_CLASSES } from "@/lib/domain/classes";
 import { modelToFiles } from "@/lib/detection/artifact";
 import { detectorMetadata, RECIPES, type DetectorKind } from "@/lib/detection/recipes";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
-import type { Db } from "../db";
-import { registerModelVersion } from "../model-registry";
-import { loadFaceSsdMobileNetWeights } from "../pretrained-weights";
-import type { BlobStore } from "../storage";
+import type { Db } from "../platform/db";
+import { registerModelVersion } from "../models/model-registry";
+import { loadFaceSsdMobileNetWeights } from "../training/pretrained-weights";
+import type { BlobStore } from "../platform/storage";
 
 /**
  * A registered detector for serving, monitoring and latency tests, made in a second instead of

@@ -2,10 +2,10 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { inject } from "vitest";
-import { createDb, type Db } from "../db";
-import { writeSampleDataset } from "../sample-dataset";
-import { LocalBlobStore } from "../storage";
-import { importVocFolder, type ImportSummary } from "../voc-import";
+import { createDb, type Db } from "../platform/db";
+import { writeSampleDataset } from "../datasets/sample-dataset";
+import { LocalBlobStore } from "../platform/storage";
+import { importVocFolder, type ImportSummary } from "../datasets/voc-import";
 
 export interface TestEnv {
   dir: string;

@@ -3,7 +3,7 @@ import { DEFAULT_POSTPROCESS } from "@/lib/detection/recipes";
 import { evaluateCoco } from "@/lib/domain/evaluation/coco-eval";
 import type { Detection, EvaluationInput } from "@/lib/domain/evaluation/types";
 import type { Detector } from "@/lib/detection/detector";
-import type { BlobStore } from "../storage";
+import type { BlobStore } from "../platform/storage";
 import { prepareBatch } from "./feature-cache";
 import type { TrainingImage } from "./training-data";
 

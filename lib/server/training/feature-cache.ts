@@ -5,7 +5,7 @@ import { normalizeForFaceMobileNet } from "@/lib/detection/backbones/face-mobile
 import { letterboxFor, toInputSpace, type Letterbox } from "@/lib/detection/letterbox";
 import type { GroundTruth } from "@/lib/detection/one-stage/assigner";
 import { modelInput } from "@/lib/detection/preprocess";
-import type { BlobStore } from "../storage";
+import type { BlobStore } from "../platform/storage";
 import { decodePixels, type TrainingImage } from "./training-data";
 
 /**

@@ -1,7 +1,7 @@
 import { changePasswordSchema } from "@/lib/domain/account-schema";
 import { guarded } from "@/lib/server/auth/guard";
 import { changeOwnPassword } from "@/lib/server/auth/password-change";
-import { HttpError, readJson } from "@/lib/server/http";
+import { HttpError, readJson } from "@/lib/server/platform/http";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
-import { HttpError } from "@/lib/server/http";
+import { HttpError } from "@/lib/server/platform/http";
 import { AlertNotFoundError, getAlert } from "@/lib/server/monitoring/alerts";
 import { rootCause } from "@/lib/server/monitoring/root-cause";
 

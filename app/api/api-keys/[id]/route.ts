@@ -2,7 +2,7 @@ import { recordIdSchema } from "@/lib/domain/record-id";
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
 import { revokeApiKey } from "@/lib/server/auth/api-keys";
-import { HttpError, parseOrThrow } from "@/lib/server/http";
+import { HttpError, parseOrThrow } from "@/lib/server/platform/http";
 
 export const dynamic = "force-dynamic";
 

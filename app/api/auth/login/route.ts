@@ -2,7 +2,7 @@ import { loginSchema } from "@/lib/domain/account-schema";
 import { publicRoute } from "@/lib/server/auth/guard";
 import { login } from "@/lib/server/auth/login";
 import { sessionCookies } from "@/lib/server/auth/sessions";
-import { jsonError, readJson } from "@/lib/server/http";
+import { jsonError, readJson } from "@/lib/server/platform/http";
 
 export const dynamic = "force-dynamic";
 

@@ -3,7 +3,7 @@ import { audit } from "@/lib/server/auth/audit";
 import { publicRoute } from "@/lib/server/auth/guard";
 import { createSession, sessionCookies } from "@/lib/server/auth/sessions";
 import { completeSetup, SetupError } from "@/lib/server/auth/setup";
-import { HttpError, readJson } from "@/lib/server/http";
+import { HttpError, readJson } from "@/lib/server/platform/http";
 
 export const dynamic = "force-dynamic";
 

@@ -1,9 +1,9 @@
 import { datasetNameSchema, parseClassMap } from "@/lib/domain/dataset-name";
-import { discardUpload, importUpload, receiveUpload, UploadRejectedError } from "@/lib/server/dataset-upload";
-import { ImportFailedError } from "@/lib/server/voc-import";
+import { discardUpload, importUpload, receiveUpload, UploadRejectedError } from "@/lib/server/datasets/dataset-upload";
+import { ImportFailedError } from "@/lib/server/datasets/voc-import";
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { ZipRejectedError } from "@/lib/server/zip-extract";
+import { ZipRejectedError } from "@/lib/server/datasets/zip-extract";
 
 export const dynamic = "force-dynamic";
 export const maxDuration = 900;

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
-import { EvaluationNotFoundError, evaluationView } from "@/lib/server/evaluation-views";
-import { HttpError, parseOrThrow } from "@/lib/server/http";
-import { blobStore } from "@/lib/server/storage";
+import { EvaluationNotFoundError, evaluationView } from "@/lib/server/evaluation/evaluation-views";
+import { HttpError, parseOrThrow } from "@/lib/server/platform/http";
+import { blobStore } from "@/lib/server/platform/storage";
 
 export const dynamic = "force-dynamic";
 

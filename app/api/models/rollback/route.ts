@@ -1,7 +1,7 @@
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { HttpError } from "@/lib/server/http";
-import { NothingToRollBackError, rollBackProduction } from "@/lib/server/model-registry";
+import { HttpError } from "@/lib/server/platform/http";
+import { NothingToRollBackError, rollBackProduction } from "@/lib/server/models/model-registry";
 
 export const dynamic = "force-dynamic";
 

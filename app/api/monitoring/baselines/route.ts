@@ -1,7 +1,7 @@
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { HttpError, readJson } from "@/lib/server/http";
-import { productionModel } from "@/lib/server/model-registry";
+import { HttpError, readJson } from "@/lib/server/platform/http";
+import { productionModel } from "@/lib/server/models/model-registry";
 import { BaselineError, buildWindowBaseline } from "@/lib/server/monitoring/baselines";
 import { windowSchema } from "@/lib/server/monitoring/requests";
 import { epochMinute } from "@/lib/server/serving/prediction-log";

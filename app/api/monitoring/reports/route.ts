@@ -1,6 +1,6 @@
 import { guarded } from "@/lib/server/auth/guard";
-import { HttpError, readJson } from "@/lib/server/http";
-import { productionModel } from "@/lib/server/model-registry";
+import { HttpError, readJson } from "@/lib/server/platform/http";
+import { productionModel } from "@/lib/server/models/model-registry";
 import { activeBaseline } from "@/lib/server/monitoring/baselines";
 import { computeDriftReport } from "@/lib/server/monitoring/drift-reports";
 import { windowSchema } from "@/lib/server/monitoring/requests";

@@ -1,6 +1,6 @@
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { HttpError, readJson } from "@/lib/server/http";
+import { HttpError, readJson } from "@/lib/server/platform/http";
 import { effectiveThresholds } from "@/lib/server/monitoring/dashboard";
 import { thresholdSchema } from "@/lib/server/monitoring/requests";
 import { setThreshold, ThresholdError } from "@/lib/server/monitoring/thresholds";

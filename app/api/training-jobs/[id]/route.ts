@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
-import { HttpError, parseOrThrow } from "@/lib/server/http";
-import { trainingJobDetail } from "@/lib/server/training-jobs";
+import { HttpError, parseOrThrow } from "@/lib/server/platform/http";
+import { trainingJobDetail } from "@/lib/server/training/training-jobs";
 
 export const dynamic = "force-dynamic";
 

@@ -3,7 +3,7 @@ import { recordIdSchema } from "@/lib/domain/record-id";
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
 import { AccountError, updateUser } from "@/lib/server/auth/users";
-import { HttpError, parseOrThrow, readJson } from "@/lib/server/http";
+import { HttpError, parseOrThrow, readJson } from "@/lib/server/platform/http";
 
 export const dynamic = "force-dynamic";
 

@@ -3,11 +3,11 @@ import { mediaTypeOf } from "@/lib/domain/media-type";
 import { formatRateLimitPolicy } from "@/lib/domain/rate-limit-policy";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
 import { limiters } from "@/lib/server/auth/rate-limit";
-import { HttpError, parseOrThrow, readBody } from "@/lib/server/http";
-import { ImageProbeError } from "@/lib/server/image-probe";
+import { HttpError, parseOrThrow, readBody } from "@/lib/server/platform/http";
+import { ImageProbeError } from "@/lib/server/images/image-probe";
 import { ModelLoadError, modelServer, NoModelError } from "@/lib/server/serving/model-server";
 import { PREDICT_LIMITS, predictImage } from "@/lib/server/serving/predict";
-import { blobStore } from "@/lib/server/storage";
+import { blobStore } from "@/lib/server/platform/storage";
 
 export const dynamic = "force-dynamic";
 

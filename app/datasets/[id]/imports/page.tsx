@@ -3,9 +3,9 @@ import { notFound } from "next/navigation";
 import { DataTable } from "@/components/data-table";
 import { DatasetTabs } from "@/components/dataset-tabs";
 import { recordIdSchema } from "@/lib/domain/record-id";
-import { db } from "@/lib/server/db";
-import { listImportRuns } from "@/lib/server/import-runs";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { db } from "@/lib/server/platform/db";
+import { listImportRuns } from "@/lib/server/datasets/import-runs";
+import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
 

@@ -2,9 +2,9 @@ import { notFound } from "next/navigation";
 import { DatasetStatsCharts } from "@/components/dataset-stats-charts";
 import { DatasetTabs } from "@/components/dataset-tabs";
 import { recordIdSchema } from "@/lib/domain/record-id";
-import { db } from "@/lib/server/db";
-import { datasetStatistics } from "@/lib/server/dataset-stats";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { db } from "@/lib/server/platform/db";
+import { datasetStatistics } from "@/lib/server/datasets/dataset-stats";
+import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
 

@@ -2,8 +2,8 @@ import Link from "next/link";
 import { AlertDetail } from "@/components/monitoring/alert-detail";
 import { can } from "@/lib/domain/permissions";
 import { recordIdSchema } from "@/lib/domain/record-id";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
-import { listDatasetSummaries } from "@/lib/server/datasets";
+import { requirePageUser } from "@/app/_server/page-auth";
+import { listDatasetSummaries } from "@/lib/server/datasets/datasets";
 import { notFound } from "next/navigation";
 
 export const dynamic = "force-dynamic";

@@ -1,11 +1,11 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { HttpError, readJson } from "@/lib/server/http";
+import { HttpError, readJson } from "@/lib/server/platform/http";
 import { AlertNotFoundError } from "@/lib/server/monitoring/alerts";
 import { sendToLabelingSchema } from "@/lib/server/monitoring/requests";
 import { LabelingBatchError, sendToLabeling } from "@/lib/server/monitoring/send-to-labeling";
-import { blobStore } from "@/lib/server/storage";
+import { blobStore } from "@/lib/server/platform/storage";
 
 export const dynamic = "force-dynamic";
 

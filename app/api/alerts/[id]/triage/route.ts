@@ -1,7 +1,7 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { HttpError, readJson } from "@/lib/server/http";
+import { HttpError, readJson } from "@/lib/server/platform/http";
 import { AlertNotFoundError, AlertTransitionError, triageAlert } from "@/lib/server/monitoring/alerts";
 import { triageSchema } from "@/lib/server/monitoring/requests";
 

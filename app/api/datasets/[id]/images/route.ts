@@ -2,8 +2,8 @@ import { z } from "zod";
 import { parseImageFilter } from "@/lib/domain/image-filter";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
-import { HttpError, parseOrThrow } from "@/lib/server/http";
-import { listImages, MAX_PAGE_SIZE } from "@/lib/server/image-browser";
+import { HttpError, parseOrThrow } from "@/lib/server/platform/http";
+import { listImages, MAX_PAGE_SIZE } from "@/lib/server/datasets/image-browser";
 import { firstIssue } from "@/lib/domain/validation-message";
 
 export const dynamic = "force-dynamic";

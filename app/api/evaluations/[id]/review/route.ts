@@ -1,8 +1,8 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { EvaluationNotFoundError, sendLabelIssuesToReview, sendToReviewSchema } from "@/lib/server/evaluation-views";
-import { HttpError, readJson } from "@/lib/server/http";
-import { blobStore } from "@/lib/server/storage";
+import { EvaluationNotFoundError, sendLabelIssuesToReview, sendToReviewSchema } from "@/lib/server/evaluation/evaluation-views";
+import { HttpError, readJson } from "@/lib/server/platform/http";
+import { blobStore } from "@/lib/server/platform/storage";
 
 export const dynamic = "force-dynamic";
 

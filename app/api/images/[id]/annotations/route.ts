@@ -1,8 +1,8 @@
 import { saveAnnotationsSchema } from "@/lib/domain/annotation-schema";
 import { recordIdSchema } from "@/lib/domain/record-id";
-import { getAnnotations, labelAuthorOf, saveAnnotations } from "@/lib/server/annotations";
+import { getAnnotations, labelAuthorOf, saveAnnotations } from "@/lib/server/labels/annotations";
 import { guarded } from "@/lib/server/auth/guard";
-import { HttpError, readJson } from "@/lib/server/http";
+import { HttpError, readJson } from "@/lib/server/platform/http";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { HttpError, readJson } from "@/lib/server/http";
-import { addComment, commentInputSchema, listComments } from "@/lib/server/review-comments";
+import { HttpError, readJson } from "@/lib/server/platform/http";
+import { addComment, commentInputSchema, listComments } from "@/lib/server/labels/review-comments";
 
 export const dynamic = "force-dynamic";
 

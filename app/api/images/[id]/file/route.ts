@@ -1,7 +1,7 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
-import { immutableBytesResponse } from "@/lib/server/immutable-response";
-import { ImageNotFoundError, readOriginal } from "@/lib/server/image-files";
+import { immutableBytesResponse } from "@/lib/server/platform/immutable-response";
+import { ImageNotFoundError, readOriginal } from "@/lib/server/images/image-files";
 
 /** The original image file, byte for byte; cached by the browser only (private). */
 export const GET = guarded<{ id: string }>("data.view", async (request, { params }) => {

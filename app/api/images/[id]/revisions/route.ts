@@ -1,7 +1,7 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
-import { HttpError } from "@/lib/server/http";
-import { listRevisions } from "@/lib/server/annotations";
+import { HttpError } from "@/lib/server/platform/http";
+import { listRevisions } from "@/lib/server/labels/annotations";
 
 export const dynamic = "force-dynamic";
 

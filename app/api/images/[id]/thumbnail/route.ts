@@ -1,7 +1,7 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
-import { immutableBytesResponse } from "@/lib/server/immutable-response";
-import { ImageNotFoundError, readThumbnail } from "@/lib/server/image-files";
+import { immutableBytesResponse } from "@/lib/server/platform/immutable-response";
+import { ImageNotFoundError, readThumbnail } from "@/lib/server/images/image-files";
 
 /** Thumbnails never change for an image id: cached by the browser for a year, never by shared caches (faces). */
 export const GET = guarded<{ id: string }>("data.view", async (request, { params }) => {

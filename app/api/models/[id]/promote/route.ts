@@ -1,8 +1,8 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { HttpError, parseOrThrow } from "@/lib/server/http";
-import { ModelNotFoundError, promoteModelVersion } from "@/lib/server/model-registry";
+import { HttpError, parseOrThrow } from "@/lib/server/platform/http";
+import { ModelNotFoundError, promoteModelVersion } from "@/lib/server/models/model-registry";
 
 export const dynamic = "force-dynamic";
 

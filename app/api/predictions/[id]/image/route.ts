@@ -1,9 +1,9 @@
 import sharp from "sharp";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
-import { db } from "@/lib/server/db";
-import { immutableBytesResponse } from "@/lib/server/immutable-response";
-import { blobStore, BlobNotFoundError } from "@/lib/server/storage";
+import { db } from "@/lib/server/platform/db";
+import { immutableBytesResponse } from "@/lib/server/platform/immutable-response";
+import { blobStore, BlobNotFoundError } from "@/lib/server/platform/storage";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
-import { HttpError, parseOrThrow } from "@/lib/server/http";
-import { getJob, requestCancel } from "@/lib/server/job-queue";
+import { HttpError, parseOrThrow } from "@/lib/server/platform/http";
+import { getJob, requestCancel } from "@/lib/server/training/job-queue";
 
 export const dynamic = "force-dynamic";
 

@@ -3,8 +3,8 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { DatasetTabs } from "@/components/dataset-tabs";
 import { recordIdSchema } from "@/lib/domain/record-id";
-import { getImportReport } from "@/lib/server/import-runs";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
+import { getImportReport } from "@/lib/server/datasets/import-runs";
+import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { EvaluationPage } from "@/components/benchmarks/evaluation-page";
 import { can } from "@/lib/domain/permissions";
-import { requirePageUser } from "@/lib/server/auth/page-auth";
-import { evaluationPageParams } from "@/lib/server/evaluation-page-params";
+import { requirePageUser } from "@/app/_server/page-auth";
+import { evaluationPageParams } from "@/app/_server/evaluation-page-params";
 
 export const dynamic = "force-dynamic";
 

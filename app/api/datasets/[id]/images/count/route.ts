@@ -2,8 +2,8 @@ import { parseImageFilter } from "@/lib/domain/image-filter";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { firstIssue } from "@/lib/domain/validation-message";
 import { guarded } from "@/lib/server/auth/guard";
-import { HttpError } from "@/lib/server/http";
-import { countImages } from "@/lib/server/image-browser";
+import { HttpError } from "@/lib/server/platform/http";
+import { countImages } from "@/lib/server/datasets/image-browser";
 
 export const dynamic = "force-dynamic";
 

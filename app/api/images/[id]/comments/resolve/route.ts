@@ -1,7 +1,7 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
-import { HttpError } from "@/lib/server/http";
-import { resolveComments } from "@/lib/server/review-comments";
+import { HttpError } from "@/lib/server/platform/http";
+import { resolveComments } from "@/lib/server/labels/review-comments";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
-import { immutableBytesResponse } from "@/lib/server/immutable-response";
-import { ARTIFACT_FILES, readModelFile, type ArtifactFileName } from "@/lib/server/model-registry";
-import { blobStore } from "@/lib/server/storage";
+import { immutableBytesResponse } from "@/lib/server/platform/immutable-response";
+import { ARTIFACT_FILES, readModelFile, type ArtifactFileName } from "@/lib/server/models/model-registry";
+import { blobStore } from "@/lib/server/platform/storage";
 
 export const dynamic = "force-dynamic";
 

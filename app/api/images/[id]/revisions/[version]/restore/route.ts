@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { recordIdSchema } from "@/lib/domain/record-id";
-import { labelAuthorOf, restoreRevision } from "@/lib/server/annotations";
+import { labelAuthorOf, restoreRevision } from "@/lib/server/labels/annotations";
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { HttpError, readJson } from "@/lib/server/http";
+import { HttpError, readJson } from "@/lib/server/platform/http";
 
 export const dynamic = "force-dynamic";
 

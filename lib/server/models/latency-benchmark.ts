@@ -1,0 +1,172 @@
+import os from "node:os";
+import * as tf from "@tensorflow/tfjs";
+import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
+import { detectorFor, type Detector } from "@/lib/detection/detector";
+import type { Letterbox } from "@/lib/detection/letterbox";
+import { modelInput } from "@/lib/detection/preprocess";
+import { describeAdapter } from "@/lib/detection/tf/backend-selection";
+import { probeWebGpuAdapter, selectNodeBackend, type NodeBackend } from "@/lib/detection/tf/node-backend";
+import { bestThroughput } from "@/lib/domain/benchmark-table";
+import { mean, percentile } from "@/lib/domain/percentile";
+import { generateScene, sceneToSvg } from "@/lib/domain/synthetic-scene";
+import { db as defaultDb, type Db } from "../platform/db";
+import { readModelFiles } from "./model-registry";
+import type { BlobStore } from "../platform/storage";
+import { yieldToEventLoop } from "../training/evaluate-split";
+import { prepareInput } from "../training/feature-cache";
+import { decodeImagePixels } from "../images/decode";
+import type { TrainingImage } from "../training/training-data";
+
+export interface LatencyBenchmarkOptions {
+  store: BlobStore;
+  db?: Db;
+  /** the backend to measure on; omitted: TF.js's current backend. Either way tf.getBackend() is recorded. */
+  backend?: NodeBackend;
+  /** untimed batch-1 runs after the cold first one */
+  warmupRuns?: number;
+  /** timed batch-1 runs (p50/p95/mean); larger batches run ⌈runs / batch⌉ times, at least 3 */
+  runs?: number;
+  /** batch sizes whose throughput is measured; batch 1 is always measured */
+  batchSizes?: readonly number[];
+  /** images to run on; default: the first max(batchSizes) of the model's dataset's test split; none: synthetic scenes */
+  images?: readonly TrainingImage[];
+}
+
+export type LatencyBenchmarkRow = Awaited<ReturnType<Db["latencyBenchmark"]["create"]>>;
+
+/**
+ * Measures how fast a registered model version detects, in this process, and stores one
+ * LatencyBenchmark row **per batch size** measured (batch 1 first):
+ * - p50Ms / p95Ms / meanMs: milliseconds **per image** of a detect() call at that batch size (the
+ *   call's time divided by its batch size); percentiles by nearest rank (lib/domain/percentile.ts);
+ * - throughputIps: images per second at that batch size (1000 / meanMs); the best batch is the row
+ *   with the highest (see `bestThroughput`);
+ * - coldLoadMs (batch-1 row only): from reading the artifact files (readModelFiles) through
+ *   modelFromFiles to the end of the first detect call, so it includes weight upload and the
+ *   first kernel compilation/allocation. "Cold" for this model: the backend itself is already
+ *   started, and kernels other models compiled in this process stay warm.
+ * A timed call is what serving pays after decoding: detect() on a prepared input, i.e. the model's
+ * forward pass, reading its outputs back, decoding and NMS (the model's own post-processing
+ * settings). Decoding and letterboxing happen before, untimed. Inputs are the model's dataset's
+ * test-split images at the model's input size (cycled when a batch needs more), else
+ * deterministic synthetic scenes through the same decode path.
+ */
+export async function benchmarkLatency(modelVersionId: string, options: LatencyBenchmarkOptions): Promise<LatencyBenchmarkRow[]> {
+  const { store, warmupRuns = 3, runs = 20 } = options;
+  const batchSizes = [...new Set([1, ...(options.batchSizes ?? [1, 2, 4, 8])])].sort((a, b) => a - b);
+  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive whole number, not ${runs}`);
+  if (!Number.isInteger(warmupRuns) || warmupRuns < 0) throw new RangeError(`warmupRuns must be a whole number ≥ 0, not ${warmupRuns}`);
+  if (batchSizes.some((b) => !Number.isInteger(b) || b < 1)) throw new RangeError(`batch sizes must be positive whole numbers, not ${batchSizes.join(", ")}`);
+  const database = options.db ?? defaultDb();
+  const version = await database.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
+
+  const previousBackend = tf.getBackend();
+  if (options.backend && options.backend !== previousBackend) await selectNodeBackend(options.backend);
+  const backend = tf.getBackend();
+  const inputs: Input[] = [];
+  let model: tf.LayersModel | undefined;
+  try {
+    const images = options.images ?? (await testImages(database, version.datasetId, batchSizes[batchSizes.length - 1]!));
+    inputs.push(...(images.length > 0 ? await Promise.all(images.map((image) => imageInput(store, image, version.inputSize))) : await syntheticInputs(version.inputSize, batchSizes[batchSizes.length - 1]!)));
+
+    const loadStarted = performance.now();
+    const loaded = await modelFromFiles((await readModelFiles(version.artifactKey, store)) as unknown as ArtifactFiles);
+    model = loaded.model;
+    const detector = detectorFor(loaded.model, loaded.metadata);
+    await detector.detect(inputs[0]!.batch, [inputs[0]!.letterbox]);
+    const coldLoadMs = performance.now() - loadStarted;
+
+    const measured: Array<{ batchSize: number; perImageMs: number[] }> = [];
+    for (const batchSize of batchSizes) {
+      // Batch 1 after the configured warm-ups; a larger batch is a new shape, so one warm-up of its own.
+      const timedRuns = batchSize === 1 ? runs : Math.max(3, Math.ceil(runs / batchSize));
+      measured.push({ batchSize, perImageMs: (await timeDetect(detector, inputs, batchSize, batchSize === 1 ? warmupRuns : 1, timedRuns)).map((ms) => ms / batchSize) });
+    }
+
+    const machine = await machineDescription(backend);
+    return await database.$transaction(
+      measured.map(({ batchSize, perImageMs }) => {
+        const meanMs = mean(perImageMs);
+        return database.latencyBenchmark.create({
+          data: { modelVersionId, backend, runtime: "node", machine, batchSize, p50Ms: percentile(perImageMs, 50), p95Ms: percentile(perImageMs, 95), meanMs, throughputIps: 1000 / meanMs, coldLoadMs: batchSize === 1 ? coldLoadMs : null },
+        });
+      }),
+    );
+  } finally {
+    model?.dispose();
+    tf.dispose(inputs.map((input) => input.batch));
+    if (tf.getBackend() !== previousBackend) await tf.setBackend(previousBackend);
+  }
+}
+
+/** One log line, e.g. "latency (wasm, batch 1): p50 171 ms, p95 190 ms; best throughput 6.1 img/s at batch 4". */
+export function describeLatency(rows: readonly LatencyBenchmarkRow[]): string {
+  const single = rows.find((row) => row.batchSize === 1);
+  const best = bestThroughput(rows);
+  if (!single || !best) return "latency: nothing measured";
+  return `latency (${single.backend}, batch 1): p50 ${formatMs(single.p50Ms)} ms, p95 ${formatMs(single.p95Ms)} ms; best throughput ${formatRate(best.throughputIps!)} img/s at batch ${best.batchSize}`;
+}
+
+export const formatMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+/** images per second: one decimal, two significant digits below 1 (0.13 on the cpu backend, not 0.1) */
+export const formatRate = (ips: number) => (ips >= 1 ? ips.toFixed(1) : ips.toPrecision(2));
+
+interface Input {
+  batch: tf.Tensor4D;
+  letterbox: Letterbox;
+}
+
+/** The first `count` test-split images (stable order); their boxes are not needed. */
+async function testImages(database: Db, datasetId: string, count: number): Promise<TrainingImage[]> {
+  const rows = await database.image.findMany({
+    where: { datasetId, split: "test" },
+    orderBy: { fileName: "asc" },
+    take: count,
+    select: { id: true, fileName: true, contentHash: true, width: true, height: true, annotationVersion: true },
+  });
+  return rows.map(({ id, ...image }) => ({ imageId: id, ...image, boxes: [] }));
+}
+
+async function imageInput(store: BlobStore, image: TrainingImage, inputSize: number): Promise<Input> {
+  const { batch, letterbox } = await prepareInput(store, image, inputSize);
+  return { batch, letterbox };
+}
+
+/** Synthetic sample scenes (seed 1), decoded and letterboxed like stored images. */
+async function syntheticInputs(inputSize: number, count: number): Promise<Input[]> {
+  const inputs: Input[] = [];
+  for (let i = 0; i < count; i++) {
+    const pixels = await decodeImagePixels(Buffer.from(sceneToSvg(generateScene(1, i))));
+    inputs.push(modelInput(pixels, inputSize));
+    pixels.dispose();
+  }
+  return inputs;
+}
+
+/** Milliseconds of each timed detect() call on batches of `batchSize` inputs (cycled), after untimed warm-ups. */
+async function timeDetect(detector: Detector, inputs: readonly Input[], batchSize: number, warmups: number, timed: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let run = -warmups; run < timed; run++) {
+    const picked = Array.from({ length: batchSize }, (_, k) => inputs[(Math.max(0, run) * batchSize + k) % inputs.length]!);
+    const batch = batchSize === 1 ? picked[0]!.batch : (tf.concat(picked.map((p) => p.batch)) as tf.Tensor4D);
+    const letterboxes = picked.map((p) => p.letterbox);
+    const started = performance.now();
+    await detector.detect(batch, letterboxes);
+    const elapsed = performance.now() - started;
+    if (batchSize > 1) batch.dispose();
+    if (run >= 0) times.push(elapsed);
+    await yieldToEventLoop(); // lease renewals and cancel checks run between calls, untimed
+  }
+  return times;
+}
+
+/** e.g. "AMD EPYC 7B13 ×2, linux x64, node v20.20.0" (+ ", webgpu on <adapter>" on webgpu). */
+async function machineDescription(backend: string): Promise<string> {
+  const cpus = os.cpus();
+  const parts = [`${cpus[0]?.model.trim() ?? "unknown CPU"} ×${cpus.length}`, `${os.platform()} ${os.arch()}`, `node ${process.version}`];
+  if (backend === "webgpu") {
+    const probe = await probeWebGpuAdapter(); // probed once per process, already done when webgpu was chosen
+    if (probe.adapter) parts.push(`webgpu on ${describeAdapter(probe.adapter)}`);
+  }
+  return parts.join(", ");
+}

@@ -1,0 +1,148 @@
+import type { BlobStore } from "../platform/storage";
+import { db as defaultDb, type Db } from "../platform/db";
+
+export class ModelNotFoundError extends Error {}
+export class NothingToRollBackError extends Error {}
+
+/**
+ * Puts a model version into production. Serving runs one model, so whichever version served
+ * before it (of any name) goes back to candidate; the promotion is recorded with who and when,
+ * and which version it replaced, so it can be rolled back. One transaction: there is never a
+ * moment with two production versions.
+ */
+export async function promoteModelVersion(id: string, options: { actorId?: string | null; action?: "promote" | "rollback"; db?: Db } = {}) {
+  const database = options.db ?? defaultDb();
+  return database.$transaction(async (tx) => {
+    const model = await tx.modelVersion.findUnique({ where: { id } });
+    if (!model) throw new ModelNotFoundError("unknown model version");
+    const previous = await tx.modelVersion.findFirst({ where: { stage: "production", id: { not: id } }, orderBy: { promotedAt: "desc" }, select: { id: true, name: true, version: true } });
+    await tx.modelVersion.updateMany({ where: { stage: "production", id: { not: id } }, data: { stage: "candidate" } });
+    const promoted = await tx.modelVersion.update({ where: { id }, data: { stage: "production", promotedAt: new Date() } });
+    await tx.modelPromotion.create({ data: { modelVersionId: id, previousVersionId: previous?.id ?? null, action: options.action ?? "promote", actorId: options.actorId ?? null } });
+    return { promoted, previous };
+  });
+}
+
+/**
+ * Rolls production back to the version the current one replaced (read from the newest promotion
+ * of the current production version). Rolling back twice returns to where it started.
+ */
+export async function rollBackProduction(options: { actorId?: string | null; db?: Db } = {}) {
+  const database = options.db ?? defaultDb();
+  const current = await productionModel(database);
+  if (!current) throw new NothingToRollBackError("no model is in production");
+  const last = await database.modelPromotion.findFirst({ where: { modelVersionId: current.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { previousVersionId: true } });
+  if (!last?.previousVersionId) throw new NothingToRollBackError(`${current.name} v${current.version} replaced no earlier version: nothing to roll back to`);
+  return promoteModelVersion(last.previousVersionId, { actorId: options.actorId, action: "rollback", db: database });
+}
+
+/** The promotion history, newest first, with who did it. */
+export async function listPromotions(options: { take?: number } = {}, database: Db = defaultDb()) {
+  const rows = await database.modelPromotion.findMany({
+    // cuids grow within a millisecond, so they order promotions made in the same one
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: options.take ?? 20,
+    select: {
+      id: true,
+      action: true,
+      createdAt: true,
+      actor: { select: { name: true } },
+      modelVersion: { select: { id: true, name: true, version: true } },
+      previousVersion: { select: { id: true, name: true, version: true } },
+    },
+  });
+  return rows;
+}
+
+/** A model version named by id, NAME@VERSION, NAME (its newest version) or "production". */
+export async function findModelVersion(reference: string, database: Db = defaultDb()) {
+  if (reference === "production") return productionModel(database);
+  const [name, version] = reference.split("@");
+  if (version !== undefined) return database.modelVersion.findFirst({ where: { name, version: Number(version) } });
+  return (await database.modelVersion.findUnique({ where: { id: reference } })) ?? database.modelVersion.findFirst({ where: { name: reference }, orderBy: { version: "desc" } });
+}
+
+export async function productionModel(database: Db = defaultDb()) {
+  return database.modelVersion.findFirst({ where: { stage: "production" }, orderBy: { promotedAt: "desc" } });
+}
+
+/** The artifact index stored for a model version: file name → blob key. */
+export interface ArtifactIndex {
+  files: Record<string, string>;
+}
+
+/**
+ * Registers a trained model: its files go to the blob store, an index of them becomes the
+ * artifact key, and a new immutable version of `name` is created (version numbers count up per name).
+ */
+export async function registerModelVersion(
+  input: {
+    name: string;
+    kind: "one_stage" | "two_stage";
+    datasetId: string;
+    trainingJobId: string | null;
+    files: Record<string, Uint8Array>;
+    classes: string[];
+    inputSize: number;
+    parameterCount: number;
+    trainingMetrics: object;
+  },
+  store: BlobStore,
+  database: Db = defaultDb(),
+) {
+  const index: ArtifactIndex = { files: {} };
+  let sizeBytes = 0;
+  for (const [file, bytes] of Object.entries(input.files)) {
+    index.files[file] = await store.put(bytes);
+    sizeBytes += bytes.byteLength;
+  }
+  const artifactKey = await store.put(new TextEncoder().encode(JSON.stringify(index)));
+  return database.$transaction(async (tx) => {
+    const latest = await tx.modelVersion.findFirst({ where: { name: input.name }, orderBy: { version: "desc" }, select: { version: true } });
+    return tx.modelVersion.create({
+      data: {
+        name: input.name,
+        version: (latest?.version ?? 0) + 1,
+        kind: input.kind,
+        datasetId: input.datasetId,
+        trainingJobId: input.trainingJobId,
+        artifactKey,
+        classes: input.classes,
+        inputSize: input.inputSize,
+        parameterCount: input.parameterCount,
+        sizeBytes,
+        trainingMetrics: input.trainingMetrics,
+      },
+    });
+  });
+}
+
+/** Model versions to run in the browser (the Try page, the editor's preview), production first, newest next. */
+export async function modelChoices(database: Db = defaultDb()): Promise<Array<{ id: string; label: string; production: boolean }>> {
+  const versions = await database.modelVersion.findMany({ orderBy: { createdAt: "desc" }, select: { id: true, name: true, version: true, stage: true } });
+  return versions
+    .map((v) => ({ id: v.id, label: `${v.name} v${v.version}`, production: v.stage === "production" }))
+    .sort((a, b) => Number(b.production) - Number(a.production));
+}
+
+/** The files an artifact is made of, as the browser downloads them one by one. */
+export const ARTIFACT_FILES = ["model.json", "weights.bin", "masklab.json"] as const;
+export type ArtifactFileName = (typeof ARTIFACT_FILES)[number];
+
+/** One file of a model version's artifact with its blob key (content-addressed: the key is a fine ETag); null when unknown. */
+export async function readModelFile(modelVersionId: string, file: ArtifactFileName, store: BlobStore, database: Db = defaultDb()): Promise<{ bytes: Buffer; key: string } | null> {
+  const version = await database.modelVersion.findUnique({ where: { id: modelVersionId }, select: { artifactKey: true } });
+  if (!version || !(await store.has(version.artifactKey).catch(() => false))) return null;
+  const index = JSON.parse((await store.get(version.artifactKey)).toString("utf8")) as ArtifactIndex;
+  const key = index.files[file];
+  if (!key) return null;
+  return { bytes: await store.get(key), key };
+}
+
+/** The files of a registered model version, read back from the blob store. */
+export async function readModelFiles(artifactKey: string, store: BlobStore): Promise<Record<string, Buffer>> {
+  const index = JSON.parse((await store.get(artifactKey)).toString("utf8")) as ArtifactIndex;
+  const files: Record<string, Buffer> = {};
+  for (const [file, key] of Object.entries(index.files)) files[file] = await store.get(key);
+  return files;
+}

@@ -1,0 +1,272 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { TrainingJob } from "@/generated/prisma/client";
+import { JOB_KINDS, type ComputeBackend, type JobKind, type JobLogLevel } from "@/lib/domain/states";
+import { db as defaultDb, type Db } from "../platform/db";
+import {
+  appendJobLog,
+  claimNextJob,
+  completeJob,
+  failJob,
+  getJob,
+  markCancelled,
+  MAX_JOB_ATTEMPTS,
+  recordBackend,
+  recordCheckpoint,
+  releaseJob,
+  renewLease,
+  requeueExpiredJobs,
+} from "./job-queue";
+import { blobStore, type BlobStore } from "../platform/storage";
+
+/**
+ * Runs claimed training jobs: keeps the lease alive while a runner works, tells the runner to
+ * stop (through an AbortSignal) when the job is cancelled, the lease is lost or the worker shuts
+ * down, and records how it ended. What a job computes is the runner's business.
+ */
+
+/**
+ * How long a job stays a worker's without a lease renewal. Generous compared with the heartbeat,
+ * because a training step can hold the event loop for seconds; a dead worker's job waits this long
+ * before another worker takes it over.
+ */
+export const DEFAULT_LEASE_MS = 60_000;
+
+export interface JobContext {
+  /** the job as claimed: config, attempts, checkpointEpoch … */
+  job: TrainingJob;
+  /** fires on a cancel request, a lost lease or worker shutdown: stop soon (signal.throwIfAborted()) */
+  signal: AbortSignal;
+  log(level: JobLogLevel, message: string, metrics?: Record<string, unknown>): Promise<void>;
+  /** 0..1; stored with the next lease renewal */
+  setProgress(progress: number): void;
+  setBackend(backend: ComputeBackend): Promise<void>;
+  /** stores the bytes in the blob store and makes them the checkpoint a resumed job loads */
+  saveCheckpoint(epoch: number, bytes: Uint8Array): Promise<void>;
+  loadCheckpoint(): Promise<{ epoch: number; bytes: Buffer } | null>;
+}
+
+/**
+ * Does a job's work. Resolving means it finished; throwing means it failed (the error's message is
+ * stored). It must honour `signal` between steps; awaiting between batches also lets the lease be
+ * renewed.
+ */
+export type JobRunner = (context: JobContext) => Promise<void>;
+
+/** Which runner does each job kind; a worker claims only the kinds it has a runner for. */
+export type JobRunnerRegistry = Partial<Record<JobKind, JobRunner>>;
+
+export function runnableKinds(registry: JobRunnerRegistry): JobKind[] {
+  return JOB_KINDS.filter((kind) => registry[kind] !== undefined);
+}
+
+/** Why a runner's signal fired; the reason decides what is recorded. */
+export class CancelRequestedError extends Error {
+  constructor() {
+    super("the job was cancelled");
+    this.name = "CancelRequestedError";
+  }
+}
+
+export class LeaseLostError extends Error {
+  constructor(workerId: string) {
+    super(`worker ${workerId} no longer holds the job's lease`);
+    this.name = "LeaseLostError";
+  }
+}
+
+export class WorkerShutdownError extends Error {
+  constructor() {
+    super("the worker is shutting down");
+    this.name = "WorkerShutdownError";
+  }
+}
+
+export type JobOutcome = "succeeded" | "failed" | "cancelled" | "requeued" | "lost";
+
+export interface RunOptions {
+  workerId: string;
+  leaseMs: number;
+  heartbeatMs: number;
+  /** the worker's shutdown signal */
+  signal?: AbortSignal;
+  db?: Db;
+  store?: BlobStore;
+  /** the worker's own log (stdout), for what is not the job's business: stacks, renewal errors */
+  report?: (line: string) => void;
+}
+
+export async function runClaimedJob(job: TrainingJob, runner: JobRunner, options: RunOptions): Promise<JobOutcome> {
+  const database = options.db ?? defaultDb();
+  const report = options.report ?? (() => undefined);
+  const stop = new AbortController();
+  const onShutdown = () => stop.abort(new WorkerShutdownError());
+  if (options.signal?.aborted) onShutdown();
+  options.signal?.addEventListener("abort", onShutdown, { once: true });
+  // A cancel that arrived between the claim and now is honoured at once.
+  if (job.cancelRequested) stop.abort(new CancelRequestedError());
+
+  let progress = job.progress;
+  const lease = keepLease(job.id, options, stop, () => progress, database, report);
+  await log(job.id, "info", startLine(job, options.workerId), database);
+  let failure: unknown = null;
+  try {
+    await runner(contextFor(job, stop.signal, options, database, (p) => (progress = p)));
+  } catch (error) {
+    failure = error;
+  } finally {
+    await lease.stop();
+    options.signal?.removeEventListener("abort", onShutdown);
+  }
+  return recordOutcome(job.id, stop.signal, failure, options.workerId, database, report);
+}
+
+function startLine(job: TrainingJob, workerId: string): string {
+  const resume = job.checkpointEpoch === null ? "" : `; resuming after epoch ${job.checkpointEpoch}`;
+  return `started on ${workerId} (attempt ${job.attempts} of ${MAX_JOB_ATTEMPTS})${resume}`;
+}
+
+/**
+ * Renews the lease every heartbeat and fires the runner's signal when the renewal says the job
+ * was cancelled or is no longer this worker's. A failed renewal (database briefly unreachable)
+ * is only reported: the next one may succeed, and the lease is long enough to miss a few.
+ */
+function keepLease(jobId: string, options: RunOptions, stop: AbortController, progress: () => number, database: Db, report: (line: string) => void) {
+  let inFlight: Promise<void> | null = null;
+  const renew = async () => {
+    const renewal = await renewLease(jobId, options.workerId, { leaseMs: options.leaseMs, progress: progress(), db: database });
+    if (!renewal.ok) stop.abort(new LeaseLostError(options.workerId));
+    else if (renewal.cancelRequested) stop.abort(new CancelRequestedError());
+  };
+  const timer = setInterval(() => {
+    if (inFlight) return; // a slow database: skip a beat rather than pile renewals up
+    inFlight = renew()
+      .catch((error: Error) => report(`job ${jobId}: lease renewal failed: ${error.message}`))
+      .finally(() => (inFlight = null));
+  }, options.heartbeatMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await inFlight;
+    },
+  };
+}
+
+function contextFor(job: TrainingJob, signal: AbortSignal, options: RunOptions, database: Db, setProgress: (p: number) => void): JobContext {
+  const store = options.store ?? blobStore();
+  const { workerId } = options;
+  return {
+    job,
+    signal,
+    log: (level, message, metrics) => appendJobLog(job.id, level, message, metrics, { db: database }),
+    setProgress,
+    async setBackend(backend) {
+      if (!(await recordBackend(job.id, workerId, backend, { db: database }))) throw new LeaseLostError(workerId);
+    },
+    async saveCheckpoint(epoch, bytes) {
+      const { checkpointKey: previous } = await getJob(job.id, database);
+      const key = await store.put(bytes);
+      // Only the owner may move the pointer: a worker that lost the job must not rewind it.
+      if (!(await recordCheckpoint(job.id, workerId, { key, epoch }, { db: database }))) throw new LeaseLostError(workerId);
+      // One checkpoint per job is kept: a full-network checkpoint is tens of MB per epoch.
+      if (previous && previous !== key) await store.delete(previous);
+    },
+    async loadCheckpoint() {
+      const { checkpointKey, checkpointEpoch } = await getJob(job.id, database);
+      if (checkpointKey === null || checkpointEpoch === null) return null;
+      return { epoch: checkpointEpoch, bytes: await store.get(checkpointKey) };
+    },
+  };
+}
+
+/**
+ * Records how the run ended. When the signal fired, its reason decides, whatever the runner did
+ * after (a run stopped half-way is never "succeeded"). The status is written first and the log
+ * line only if that write held, so the log never claims what did not happen.
+ */
+async function recordOutcome(jobId: string, signal: AbortSignal, failure: unknown, workerId: string, database: Db, report: (line: string) => void): Promise<JobOutcome> {
+  const lost = async () => {
+    report(`job ${jobId}: no longer this worker's job (its lease expired and it was re-queued); nothing recorded`);
+    await log(jobId, "warn", `worker ${workerId} stopped its run: the job had been taken from it after a missed lease`, database);
+    return "lost" as const;
+  };
+  const reason: unknown = signal.aborted ? signal.reason : null;
+  if (reason instanceof LeaseLostError) return lost();
+  if (reason instanceof CancelRequestedError) {
+    if (!(await markCancelled(jobId, workerId, { db: database }))) return lost();
+    await log(jobId, "info", "cancelled on request", database);
+    return "cancelled";
+  }
+  if (reason instanceof WorkerShutdownError) {
+    const released = await releaseJob(jobId, workerId, { db: database });
+    if (released === null) return lost();
+    await log(jobId, "info", released === "queued" ? `cancelled by worker shutdown (${workerId}) → re-queued` : "cancelled on request", database);
+    return released === "queued" ? "requeued" : "cancelled";
+  }
+  if (failure !== null) {
+    const message = failureMessage(failure);
+    report(`job ${jobId} failed: ${failure instanceof Error ? (failure.stack ?? message) : message}`);
+    if (!(await failJob(jobId, workerId, message, { db: database }))) return lost();
+    await log(jobId, "error", `failed: ${message}`, database);
+    return "failed";
+  }
+  if (!(await completeJob(jobId, workerId, { db: database }))) return lost();
+  await log(jobId, "info", "succeeded", database);
+  return "succeeded";
+}
+
+/** What people see: the message only; the stack goes to the worker's own log. */
+function failureMessage(failure: unknown): string {
+  if (failure instanceof Error) return failure.message || failure.name;
+  return String(failure);
+}
+
+function log(jobId: string, level: JobLogLevel, message: string, database: Db): Promise<void> {
+  return appendJobLog(jobId, level, message, undefined, { db: database });
+}
+
+export interface LoopOptions extends RunOptions {
+  runners: JobRunnerRegistry;
+  /** pause between looks at an empty queue */
+  pollMs: number;
+  /** the worker's shutdown signal: the loop claims nothing more and returns once the job in hand is recorded */
+  signal: AbortSignal;
+  onStatus?: (status: "idle" | "busy") => void;
+}
+
+/**
+ * The worker's loop: re-queue jobs of dead workers, claim the next job this worker has a runner
+ * for, run it, repeat; wait `pollMs` when there is nothing to do. Returns after shutdown.
+ */
+export async function runJobLoop(options: LoopOptions): Promise<void> {
+  const kinds = runnableKinds(options.runners);
+  const report = options.report ?? (() => undefined);
+  while (!options.signal.aborted) {
+    const job = await nextJob(kinds, options).catch((error: Error) => {
+      report(`looking for work failed: ${error.message}`);
+      return null;
+    });
+    if (!job) {
+      await sleep(options.pollMs, undefined, { signal: options.signal }).catch(() => undefined);
+      continue;
+    }
+    options.onStatus?.("busy");
+    report(`job ${job.id} (${job.kind}) claimed, attempt ${job.attempts}`);
+    // Only kinds with a runner are claimed, so the runner exists.
+    const outcome = await runClaimedJob(job, options.runners[job.kind as JobKind]!, options).catch((error: Error) => {
+      // The job stays running until its lease runs out; then it is re-queued like a dead worker's.
+      report(`job ${job.id}: recording its outcome failed: ${error.message}`);
+      return "lost" as const;
+    });
+    report(`job ${job.id}: ${outcome}`);
+    options.onStatus?.("idle");
+  }
+}
+
+async function nextJob(kinds: JobKind[], options: LoopOptions): Promise<TrainingJob | null> {
+  const database = options.db ?? defaultDb();
+  const { requeued, failed, cancelled } = await requeueExpiredJobs(new Date(), { db: database });
+  for (const id of requeued) options.report?.(`job ${id}: its worker stopped answering; re-queued`);
+  for (const id of [...failed, ...cancelled]) options.report?.(`job ${id}: its worker stopped answering; ended (see the job's log)`);
+  if (kinds.length === 0) return null;
+  return claimNextJob(options.workerId, { kinds, leaseMs: options.leaseMs, db: database });
+}

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { recordIdSchema } from "@/lib/domain/record-id";
+import { JOB_KINDS } from "@/lib/domain/states";
+import { db as defaultDb, type Db } from "../platform/db";
+import { enqueueJob, listJobLogs } from "./job-queue";
+import { trainingConfigSchema, resolveTrainingConfig } from "./training-config";
+
+export async function listTrainingJobs(database: Db = defaultDb(), take = 50) {
+  return database.trainingJob.findMany({
+    orderBy: { createdAt: "desc" },
+    take,
+    select: { id: true, kind: true, status: true, progress: true, createdAt: true, workerId: true, backend: true, dataset: { select: { name: true } }, modelVersion: { select: { id: true, name: true, version: true } } },
+  });
+}
+
+/** A training request from the UI or the API. */
+export const newTrainingJobSchema = z.object({
+  datasetId: recordIdSchema,
+  kind: z.enum(JOB_KINDS),
+  config: trainingConfigSchema,
+});
+
+export class TrainingRequestError extends Error {}
+
+export async function launchTrainingJob(input: z.infer<typeof newTrainingJobSchema>, createdById: string, database: Db = defaultDb()) {
+  const dataset = await database.dataset.findUnique({ where: { id: input.datasetId }, select: { id: true } });
+  if (!dataset) throw new TrainingRequestError("unknown dataset");
+  try {
+    resolveTrainingConfig(input.config, input.kind);
+  } catch (error) {
+    throw new TrainingRequestError((error as z.ZodError).issues?.[0]?.message ?? "invalid training settings");
+  }
+  const splits = await database.image.groupBy({ by: ["split"], where: { datasetId: dataset.id, split: { in: ["train", "val"] } }, _count: true });
+  const count = (split: string) => splits.find((s) => s.split === split)?._count ?? 0;
+  if (count("train") === 0 || count("val") === 0) throw new TrainingRequestError(`the dataset needs images in both the train and val splits (has ${count("train")} train, ${count("val")} val)`);
+  return enqueueJob({ datasetId: dataset.id, kind: input.kind, config: input.config, createdById }, { db: database });
+}
+
+/** A job with its dataset, its model version (or label audit) when done, and its log lines after `after`. */
+export async function trainingJobDetail(jobId: string, after: string | undefined, database: Db = defaultDb()) {
+  const job = await database.trainingJob.findUnique({
+    where: { id: jobId },
+    include: {
+      dataset: { select: { id: true, name: true } },
+      modelVersion: { select: { id: true, name: true, version: true } },
+      createdBy: { select: { email: true } },
+      // a cross-validation job's label audit
+      evaluations: { select: { id: true, split: true }, orderBy: { createdAt: "desc" }, take: 1 },
+    },
+  });
+  if (!job) return null;
+  const logs = await listJobLogs(jobId, { after, take: 1000, db: database });
+  return { job, logs };
+}
+

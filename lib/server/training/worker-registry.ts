@@ -1,0 +1,60 @@
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import type { WorkerView } from "@/lib/api-contracts";
+import type { WorkerKind, WorkerStatus } from "@/lib/domain/states";
+import { db as defaultDb, type Db } from "../platform/db";
+
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+/** A worker that missed this many milliseconds of heartbeats counts as gone. */
+export const ALIVE_WINDOW_MS = 3 * HEARTBEAT_INTERVAL_MS;
+
+export async function registerWorker(
+  kind: WorkerKind,
+  capabilities: Record<string, unknown>,
+  database: Db = defaultDb(),
+): Promise<string> {
+  const id = `${kind}-${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  await database.worker.create({
+    data: { id, kind, hostname: os.hostname(), pid: process.pid, status: "idle", capabilities: capabilities as object },
+  });
+  return id;
+}
+
+export async function heartbeat(id: string, status: WorkerStatus, database: Db = defaultDb()): Promise<void> {
+  await database.worker.update({ where: { id }, data: { status, lastHeartbeatAt: new Date() } });
+}
+
+export async function markWorkerStopped(id: string, database: Db = defaultDb()): Promise<void> {
+  await database.worker.update({ where: { id }, data: { status: "stopped", lastHeartbeatAt: new Date() } });
+}
+
+/** Workers seen recently (alive or not), newest heartbeat first; stopped ones are left out. */
+export async function listWorkers(now: Date = new Date(), database: Db = defaultDb()): Promise<WorkerView[]> {
+  const since = new Date(now.getTime() - 24 * 60 * 60_000);
+  const rows = await database.worker.findMany({
+    where: { lastHeartbeatAt: { gte: since }, status: { not: "stopped" } },
+    orderBy: { lastHeartbeatAt: "desc" },
+  });
+  return rows.map((w) => ({
+    id: w.id,
+    kind: w.kind,
+    hostname: w.hostname,
+    pid: w.pid,
+    status: w.status,
+    startedAt: w.startedAt.toISOString(),
+    lastHeartbeatAt: w.lastHeartbeatAt.toISOString(),
+    alive: now.getTime() - w.lastHeartbeatAt.getTime() <= ALIVE_WINDOW_MS,
+  }));
+}
+
+/**
+ * Live training workers that claim queued jobs of this kind. A `npm run train` process registers
+ * too (so the UI sees it), but it runs only its own job: it does not count.
+ */
+export async function queueWorkersFor(jobKind: string, now: Date = new Date(), database: Db = defaultDb()) {
+  const rows = await database.worker.findMany({ where: { kind: "training", status: { not: "stopped" }, lastHeartbeatAt: { gte: new Date(now.getTime() - ALIVE_WINDOW_MS) } } });
+  return rows.filter((w) => {
+    const capabilities = (w.capabilities ?? {}) as { jobKinds?: string[]; via?: string };
+    return capabilities.via === undefined && (capabilities.jobKinds ?? []).includes(jobKind);
+  });
+}
