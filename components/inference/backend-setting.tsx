@@ -13,7 +13,7 @@ export function BackendSetting() {
   return (
     <section className="card" aria-label="In-browser inference">
       <h2>In-browser inference</h2>
-      <p className="small muted">Previews, pre-labels and the Try page run models in this browser. Auto takes WebGPU, else WebGL, else wasm, else cpu; a choice this browser lacks falls back down that list.</p>
+      <p className="small muted">Previews, pre-labels and the Try page run models in this browser. Auto never runs on a software graphics adapter (SwiftShader, llvmpipe, Microsoft Basic Render): it takes WebGPU or WebGL on a real GPU, measures them against wasm when the adapter does not say what it is (remembered for this browser), else wasm. A choice runs as set, with a warning on a software adapter; one this browser lacks falls back down the list.</p>
       <label>
         Backend{" "}
         <BackendSelect

@@ -1,7 +1,7 @@
 "use client";
 
-import type { BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
-import { isBrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
+import { backendTimingsSchema } from "@/lib/detection/tf/browser-backend-benchmark";
+import { BENCHMARK_KEY_PREFIX, isBrowserBackendSetting, type BackendTimings, type BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
 import type { BrowserDetection, LoadedModel, WorkerRequest, WorkerResponse } from "@/workers/browser/inference-protocol";
 
 type Distribute<T> = T extends unknown ? Omit<T, "requestId"> : never;
@@ -36,8 +36,9 @@ export class BrowserDetector {
   }
 
   async load(modelVersionId: string, setting: BrowserBackendSetting): Promise<LoadedModel> {
-    const response = await this.send({ type: "load", modelVersionId, setting });
+    const response = await this.send({ type: "load", modelVersionId, setting, remembered: rememberedTimings() });
     if (response.type !== "loaded") throw new Error("unexpected answer from the inference worker");
+    if (response.model.measured) rememberTimings(response.model.measured.key, response.model.measured.timings);
     return response.model;
   }
 
@@ -72,4 +73,29 @@ export function storedBackendSetting(): BrowserBackendSetting {
 
 export function storeBackendSetting(setting: BrowserBackendSetting): void {
   localStorage.setItem(SETTING_KEY, setting);
+}
+
+/** The backend measurements "auto" made in this browser before (keyed by user agent, input size and candidates), checked as read. */
+function rememberedTimings(): Record<string, BackendTimings> {
+  const remembered: Record<string, BackendTimings> = {};
+  if (typeof localStorage === "undefined") return remembered;
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i);
+    if (!key?.startsWith(BENCHMARK_KEY_PREFIX)) continue;
+    try {
+      const parsed = backendTimingsSchema.safeParse(JSON.parse(localStorage.getItem(key) ?? "null"));
+      if (parsed.success) remembered[key] = parsed.data;
+    } catch {
+      // not JSON: measured again, and overwritten
+    }
+  }
+  return remembered;
+}
+
+function rememberTimings(key: string, timings: BackendTimings): void {
+  try {
+    localStorage.setItem(key, JSON.stringify(timings));
+  } catch {
+    // storage full or refused: the next visit measures again
+  }
 }

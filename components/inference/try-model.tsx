@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
 import type { BrowserDetection, LoadedModel } from "@/workers/browser/inference-protocol";
+import { BackendNote } from "./backend-note";
 import { BackendSelect } from "./backend-select";
 import { sharedBrowserDetector, storedBackendSetting, type BrowserDetector } from "./browser-detector";
 import { ModelSelect, type ModelChoice } from "./model-select";
@@ -160,7 +161,7 @@ export function TryModel({ models }: { models: ModelChoice[] }) {
           <dd data-testid="detection-count">{result ? result.detections.length : "–"}</dd>
         </div>
       </dl>
-      {loaded ? <p className="small muted">{loaded.reason}</p> : null}
+      {loaded ? <BackendNote loaded={loaded} /> : null}
       {error ? (
         <p className="error" role="alert">
           {error}

@@ -1,5 +1,6 @@
 "use client";
 
+import { BackendNote } from "../inference/backend-note";
 import { ModelSelect, type ModelChoice } from "../inference/model-select";
 import type { ModelAssist } from "./use-model-assist";
 
@@ -28,9 +29,12 @@ export function ModelAssistPanel({ assist, models, labels, onAccept, onAcceptAll
       {assist.status ? <p className="small muted" role="status">{assist.status}</p> : null}
       {assist.error ? <p className="error small">{assist.error}</p> : null}
       {assist.loaded ? (
-        <p className="small muted" data-testid="model-assist-stats">
-          {assist.loaded.backend} · cold load {assist.loaded.coldLoadMs.toFixed(0)} ms{assist.loaded.cached ? " (cached)" : ""} · first inference {assist.timings.firstMs === null ? "–" : `${assist.timings.firstMs.toFixed(0)} ms`} · last {assist.timings.lastMs === null ? "–" : `${assist.timings.lastMs.toFixed(0)} ms`}
-        </p>
+        <>
+          <p className="small muted" data-testid="model-assist-stats">
+            {assist.loaded.backend} · cold load {assist.loaded.coldLoadMs.toFixed(0)} ms{assist.loaded.cached ? " (cached)" : ""} · first inference {assist.timings.firstMs === null ? "–" : `${assist.timings.firstMs.toFixed(0)} ms`} · last {assist.timings.lastMs === null ? "–" : `${assist.timings.lastMs.toFixed(0)} ms`}
+          </p>
+          <BackendNote loaded={assist.loaded} />
+        </>
       ) : null}
       {assist.previewOn ? <p className="small">{assist.preview.length} detections at ≥ {assist.threshold.toFixed(2)} (dashed; labels untouched)</p> : null}
       {assist.suggestions.length > 0 ? (

@@ -1,9 +1,10 @@
 import type { PixelBox } from "@/lib/domain/box";
-import type { BrowserBackend, BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
+import type { BackendTimings, BrowserBackend, BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
 
 /** Messages between the page and the browser's inference worker (workers/browser/inference-worker.ts). */
 export type WorkerRequest =
-  | { type: "load"; requestId: number; modelVersionId: string; setting: BrowserBackendSetting }
+  /** remembered: this browser's earlier backend measurements, by benchmarkKey (workers have no localStorage) */
+  | { type: "load"; requestId: number; modelVersionId: string; setting: BrowserBackendSetting; remembered: Record<string, BackendTimings> }
   | { type: "detect"; requestId: number; image: ImageBitmap; scoreThreshold?: number };
 
 export interface BrowserDetection {
@@ -16,7 +17,12 @@ export interface BrowserDetection {
 export interface LoadedModel {
   modelVersionId: string;
   backend: BrowserBackend;
+  /** which backend and why ("auto: wasm — webgpu skipped: software adapter (SwiftShader) …") */
   reason: string;
+  /** the backend runs on a software adapter (an explicit setting only) */
+  warning: string | null;
+  /** a measurement "auto" just made, for the page to remember in this browser */
+  measured: { key: string; timings: BackendTimings } | null;
   classes: string[];
   inputSize: number;
   architecture: string;

@@ -1,17 +1,29 @@
 /// <reference lib="webworker" />
 /**
  * The browser's inference worker: loads a model version's artifact (from the Cache API when this
- * version was downloaded before), picks a TF.js backend (webgpu → webgl → wasm → cpu, or the
- * user's setting), and detects with the same lib/detection code the server serves with. It runs
- * off the main thread so the page never freezes while shaders compile or weights upload.
+ * version was downloaded before), picks a TF.js backend (lib/detection/tf/browser-backend.ts:
+ * never a software adapter in "auto", measuring when an adapter does not say what it is), and
+ * detects with the same lib/detection code the server serves with. It runs off the main thread so
+ * the page never freezes while shaders compile, weights upload or backends are measured.
  */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
+import { modelFromFiles, modelMetadataSchema, type ArtifactFiles, type ModelMetadata } from "@/lib/detection/artifact";
 import { detectorFor, type Detector } from "@/lib/detection/detector";
-import { modelInput } from "@/lib/detection/preprocess";
-import { chooseBrowserBackend, type BrowserAvailability, type BrowserBackend, type BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
+import { LETTERBOX_FILL, modelInput } from "@/lib/detection/preprocess";
+import { measureBackends, type BenchmarkHooks } from "@/lib/detection/tf/browser-backend-benchmark";
+import {
+  benchmarkKey,
+  chooseBrowserBackend,
+  needsMeasuring,
+  webGlAdapter,
+  webGpuAdapter,
+  type BackendTimings,
+  type BrowserAvailability,
+  type BrowserBackend,
+  type BrowserBackendSetting,
+} from "@/lib/detection/tf/browser-backend";
 import type { LoadedModel, WorkerRequest, WorkerResponse } from "./inference-protocol";
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -19,36 +31,115 @@ declare const self: DedicatedWorkerGlobalScope;
 const MODEL_CACHE = "masklab-models-v1";
 setWasmPaths("/api/tfjs-wasm/");
 
+type BackendInUse = Pick<LoadedModel, "backend" | "reason" | "warning" | "measured">;
+
 let current: { id: string; setting: BrowserBackendSetting; loaded: LoadedModel; model: tf.LayersModel; detector: Detector; classes: string[]; detected: boolean } | null = null;
-let backendReady: { setting: BrowserBackendSetting; backend: BrowserBackend; reason: string } | null = null;
+let backendReady: { setting: BrowserBackendSetting; inputSize: number; inUse: BackendInUse } | null = null;
+/** Measurements made in this worker, by benchmarkKey: a second model of the same size is not measured again. */
+const measuredHere = new Map<string, BackendTimings>();
 
 const post = (message: WorkerResponse) => self.postMessage(message);
 
-async function probe(): Promise<BrowserAvailability> {
-  const availability: BrowserAvailability = {};
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  availability.webgpu = gpu ? ((await gpu.requestAdapter().catch(() => null)) ? { available: true } : { available: false, problem: "no WebGPU adapter" }) : { available: false, problem: "this browser has no WebGPU" };
-  let webgl: unknown = null;
-  try {
-    webgl = typeof OffscreenCanvas === "undefined" ? null : new OffscreenCanvas(1, 1).getContext("webgl2");
-  } catch {
-    webgl = null;
-  }
-  availability.webgl = webgl ? { available: true } : { available: false, problem: "no WebGL2 in workers" };
-  availability.wasm = typeof WebAssembly === "object" ? { available: true } : { available: false, problem: "no WebAssembly" };
-  return availability;
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+  requestAdapterInfo?: () => Promise<GpuAdapterLike["info"]>;
+  isFallbackAdapter?: boolean;
 }
 
-async function useBackend(setting: BrowserBackendSetting): Promise<{ backend: BrowserBackend; reason: string }> {
-  if (backendReady?.setting === setting) return backendReady;
-  const choice = chooseBrowserBackend(setting, await probe());
-  for (const backend of [choice.backend, ...choice.fallbacks]) {
-    if (backend === "wasm") await import("@tensorflow/tfjs-backend-wasm");
-    if (await tf.setBackend(backend).catch(() => false)) {
-      await tf.ready();
-      const reason = backend === choice.backend ? choice.reason : `${choice.reason}; ${choice.backend} failed to start, using ${backend}`;
-      backendReady = { setting, backend, reason };
-      return backendReady;
+/** What the WebGPU adapter says about itself: `adapter.info` (Chrome 114+), else the older requestAdapterInfo(). */
+async function webGpuProbe(): Promise<BrowserAvailability["webgpu"]> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+  if (!gpu) return { available: false, problem: "this browser has no WebGPU" };
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) return { available: false, problem: "no WebGPU adapter" };
+  const info = adapter.info ?? (await adapter.requestAdapterInfo?.().catch(() => undefined)) ?? {};
+  return {
+    available: true,
+    adapter: webGpuAdapter({
+      vendor: info.vendor ?? "",
+      architecture: info.architecture ?? "",
+      device: info.device ?? "",
+      description: info.description ?? "",
+      isFallbackAdapter: info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false,
+    }),
+  };
+}
+
+/** WebGL2 in this worker, and its renderer (the unmasked one where the browser gives it). */
+function webGlProbe(): BrowserAvailability["webgl"] {
+  try {
+    const gl = typeof OffscreenCanvas === "undefined" ? null : new OffscreenCanvas(1, 1).getContext("webgl2");
+    if (!gl) return { available: false, problem: "no WebGL2 in workers" };
+    const debug = gl.getExtension("WEBGL_debug_renderer_info");
+    const renderer = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? "");
+    gl.getExtension("WEBGL_lose_context")?.loseContext();
+    return { available: true, adapter: webGlAdapter(renderer) };
+  } catch {
+    return { available: false, problem: "no WebGL2 in workers" };
+  }
+}
+
+async function probe(): Promise<BrowserAvailability> {
+  return { webgpu: await webGpuProbe(), webgl: webGlProbe(), wasm: typeof WebAssembly === "object" ? { available: true } : { available: false, problem: "no WebAssembly" } };
+}
+
+async function startBackend(backend: BrowserBackend): Promise<boolean> {
+  if (backend === "wasm") await import("@tensorflow/tfjs-backend-wasm");
+  if (!(await tf.setBackend(backend).catch(() => false))) return false;
+  await tf.ready();
+  return true;
+}
+
+/** The measurement's I/O: the model itself on each candidate, run on a blank letterboxed input of its size. */
+function benchmarkHooks(files: ArtifactFiles, metadata: ModelMetadata): BenchmarkHooks {
+  let model: tf.LayersModel | null = null;
+  let detector: Detector | null = null;
+  let input: ReturnType<typeof modelInput> | null = null;
+  return {
+    async prepare(backend) {
+      if (!(await startBackend(backend))) throw new Error(`${backend} did not initialise`);
+      model = (await modelFromFiles(files)).model;
+      detector = detectorFor(model, metadata);
+      const blank = tf.fill([metadata.inputSize, metadata.inputSize, 3], LETTERBOX_FILL, "int32") as tf.Tensor3D;
+      input = modelInput(blank, metadata.inputSize);
+      blank.dispose();
+    },
+    async infer() {
+      await detector!.detect(input!.batch, [input!.letterbox]);
+    },
+    release() {
+      model?.dispose();
+      input?.batch.dispose();
+      model = null;
+      detector = null;
+      input = null;
+    },
+    now: () => performance.now(),
+  };
+}
+
+/** The backend for this setting and model size, started; measures first when "auto" is unsure. */
+async function useBackend(request: Extract<WorkerRequest, { type: "load" }>, files: ArtifactFiles, metadata: ModelMetadata): Promise<BackendInUse> {
+  if (backendReady?.setting === request.setting && backendReady.inputSize === metadata.inputSize) return { ...backendReady.inUse, measured: null };
+  const availability = await probe();
+  let answer = chooseBrowserBackend(request.setting, availability);
+  let measured: BackendInUse["measured"] = null;
+  if (needsMeasuring(answer)) {
+    const key = benchmarkKey(navigator.userAgent, metadata.inputSize, answer.measure);
+    const remembered = measuredHere.get(key) ?? request.remembered[key];
+    const complete = remembered !== undefined && answer.measure.every((b) => remembered[b] !== undefined);
+    const timings = complete ? remembered : await measureBackends(answer.measure, benchmarkHooks(files, metadata));
+    measuredHere.set(key, timings);
+    if (!complete) measured = { key, timings };
+    answer = chooseBrowserBackend(request.setting, availability, { timings, remembered: complete });
+    if (needsMeasuring(answer)) throw new Error(`the backend measurement missed a candidate (${answer.measure.join(", ")})`);
+  }
+  for (const backend of [answer.backend, ...answer.fallbacks]) {
+    if (await startBackend(backend)) {
+      const reason = backend === answer.backend ? answer.reason : `${answer.reason}; ${answer.backend} failed to start, using ${backend}`;
+      const inUse: BackendInUse = { backend, reason, warning: backend === answer.backend ? answer.warning : null, measured };
+      backendReady = { setting: request.setting, inputSize: metadata.inputSize, inUse };
+      return inUse;
     }
   }
   throw new Error("no TF.js backend could start in this browser");
@@ -75,13 +166,27 @@ async function artifactFiles(modelVersionId: string): Promise<{ files: ArtifactF
 
 async function load(request: Extract<WorkerRequest, { type: "load" }>): Promise<LoadedModel> {
   // The editor asks again on every image: the model in memory is kept, its timings reported as they were.
-  if (current?.id === request.modelVersionId && current.setting === request.setting) return { ...current.loaded, reused: true };
+  if (current?.id === request.modelVersionId && current.setting === request.setting) return { ...current.loaded, measured: null, reused: true };
   const started = performance.now();
-  const { backend, reason } = await useBackend(request.setting);
   const { files, cached } = await artifactFiles(request.modelVersionId);
-  const { model, metadata } = await modelFromFiles(files);
+  const metadata = modelMetadataSchema.parse(JSON.parse(new TextDecoder().decode(files["masklab.json"])));
+  const choosing = performance.now();
+  const inUse = await useBackend(request, files, metadata);
+  // A measurement is reported in the reason; the cold load stays fetch + deserialise + weights.
+  const measuringMs = inUse.measured ? performance.now() - choosing : 0;
   current?.model.dispose();
-  const loaded: LoadedModel = { modelVersionId: request.modelVersionId, backend, reason, classes: metadata.classes, inputSize: metadata.inputSize, architecture: metadata.architecture, cached, reused: false, coldLoadMs: performance.now() - started };
+  current = null;
+  const { model } = await modelFromFiles(files);
+  const loaded: LoadedModel = {
+    modelVersionId: request.modelVersionId,
+    ...inUse,
+    classes: metadata.classes,
+    inputSize: metadata.inputSize,
+    architecture: metadata.architecture,
+    cached,
+    reused: false,
+    coldLoadMs: performance.now() - started - measuringMs,
+  };
   current = { id: request.modelVersionId, setting: request.setting, loaded, model, detector: detectorFor(model, metadata), classes: metadata.classes, detected: false };
   return loaded;
 }

@@ -3,9 +3,11 @@ import {
   allowSoftwareWebGpuFromEnv,
   BackendUnavailableError,
   chooseBackend,
+  classifyWebGpuAdapter,
   describeAdapter,
   isSoftwareAdapter,
   requestedBackendFromEnv,
+  softwareAdapterName,
   type BackendAvailability,
   type WebGpuAdapterInfo,
 } from "./backend-selection";
@@ -114,6 +116,32 @@ describe("adapters", () => {
     expect(isSoftwareAdapter(swiftshader)).toBe(true);
     expect(isSoftwareAdapter(flaggedFallback)).toBe(true);
     expect(isSoftwareAdapter({ vendor: "", architecture: "", device: "", description: "llvmpipe (LLVM 19)", isFallbackAdapter: false })).toBe(true);
+  });
+
+  // GPUAdapterInfo as browsers and Dawn report it (Chrome leaves device/description empty unless unsafe flags are on).
+  const table: Array<[string, Partial<WebGpuAdapterInfo>, "hardware" | "software" | "unknown", string?]> = [
+    ["Chrome's SwiftShader (Chromium 150)", { vendor: "google", architecture: "swiftshader", device: "", description: "", isFallbackAdapter: true }, "software", "SwiftShader"],
+    ["SwiftShader, older Chrome without the fallback flag", { vendor: "google", architecture: "swiftshader", device: "", description: "" }, "software", "SwiftShader"],
+    ["Google's vendor id alone is SwiftShader", { vendor: "google", architecture: "", device: "", description: "" }, "software", "software adapter"],
+    ["Dawn's description of SwiftShader", { vendor: "", architecture: "", device: "", description: "SwiftShader Device (Subzero)" }, "software", "SwiftShader"],
+    ["lavapipe (Mesa)", lavapipe, "software", "llvmpipe"],
+    ["lavapipe by name", { vendor: "mesa", architecture: "", device: "", description: "lavapipe" }, "software", "lavapipe"],
+    ["Windows WARP", { vendor: "microsoft", architecture: "", device: "0x8c", description: "Microsoft Basic Render Driver" }, "software", "Microsoft Basic Render Driver"],
+    ["Microsoft's vendor id alone is WARP", { vendor: "microsoft", architecture: "", device: "", description: "" }, "software", "Microsoft Basic Render Driver"],
+    ["a fallback flag on any adapter", { vendor: "", architecture: "", device: "", description: "", isFallbackAdapter: true }, "software", "fallback adapter"],
+    ["NVIDIA in Chrome", { vendor: "nvidia", architecture: "ampere", device: "", description: "" }, "hardware"],
+    ["NVIDIA through Dawn in Node", nvidia, "hardware"],
+    ["Intel in Chrome", { vendor: "intel", architecture: "gen-12lp", device: "", description: "" }, "hardware"],
+    ["AMD in Chrome", { vendor: "amd", architecture: "rdna-3", device: "", description: "" }, "hardware"],
+    ["Apple silicon in Chrome", { vendor: "apple", architecture: "metal-3", device: "", description: "" }, "hardware"],
+    ["Qualcomm on Android", { vendor: "qualcomm", architecture: "adreno-6xx", device: "", description: "" }, "hardware"],
+    ["ARM Mali on Android", { vendor: "arm", architecture: "valhall", device: "", description: "" }, "hardware"],
+    ["a browser that says nothing", { vendor: "", architecture: "", device: "", description: "" }, "unknown"],
+    ["no info at all", {}, "unknown"],
+  ];
+  it.each(table)("classifies %s", (_, adapter, kind, name) => {
+    expect(classifyWebGpuAdapter(adapter)).toBe(kind);
+    if (name) expect(softwareAdapterName(adapter)).toBe(name);
   });
 
   it("describes an adapter by name and tags", () => {

@@ -57,17 +57,60 @@ export const NVIDIA_WEBGPU_HINT =
   "install the NVIDIA driver's Vulkan ICD (nvidia_icd.json, shipped with the driver; in a container NVIDIA_DRIVER_CAPABILITIES must include graphics) and a Vulkan loader (libvulkan1); " +
   "if several Vulkan drivers are installed, pin the NVIDIA one with VK_DRIVER_FILES=/usr/share/vulkan/icd.d/nvidia_icd.json (VK_ICD_FILENAMES on older loaders)";
 
-const SOFTWARE_NAMES = /llvmpipe|lavapipe|swiftshader|softpipe|software/i;
+/** How an adapter (WebGPU) or renderer (WebGL) runs: on a GPU, emulated on the CPU, or it does not say. */
+export const ADAPTER_KINDS = ["hardware", "software", "unknown"] as const;
+export type AdapterKind = (typeof ADAPTER_KINDS)[number];
 
-/** A CPU-emulated adapter (lavapipe/llvmpipe, SwiftShader, Dawn's fallback adapter). */
+/** Names only CPU-emulated graphics carry, with the name to show for each. */
+const SOFTWARE_RENDERERS: ReadonlyArray<[RegExp, string]> = [
+  [/swiftshader/i, "SwiftShader"],
+  [/llvmpipe/i, "llvmpipe"],
+  [/lavapipe/i, "lavapipe"],
+  [/softpipe/i, "softpipe"],
+  [/microsoft basic render|basic render driver/i, "Microsoft Basic Render Driver"],
+  [/software/i, "software rasteriser"],
+];
+/** GPU makers and product lines as adapters and renderers name them ("ANGLE (NVIDIA, NVIDIA GeForce …)", "Apple GPU", "Mali-G78"). */
+const HARDWARE_NAMES = /nvidia|geforce|quadro|\bamd\b|radeon|ati technologies|intel|apple|qualcomm|adreno|\barm\b|mali|imagination|powervr|broadcom|videocore|samsung|xclipse|\bvivante\b/i;
+/** PCI vendors that only ship software adapters: Google's is SwiftShader, Microsoft's is WARP (Basic Render Driver). */
+const SOFTWARE_VENDORS = new Set(["google", "microsoft"]);
+
+/**
+ * The software renderer named anywhere in these strings ("SwiftShader", "llvmpipe", …), or null.
+ * "llvm" alone is not one: radeonsi reports "(radeonsi, navi21, LLVM 15.0.7 …)" on real GPUs.
+ */
+export function softwareRendererName(...strings: string[]): string | null {
+  const text = strings.join(" ");
+  return SOFTWARE_RENDERERS.find(([pattern]) => pattern.test(text))?.[1] ?? null;
+}
+
+/** Hardware, software, or unknown from a free-text renderer name (a WebGL renderer string, an adapter's description). */
+export function classifyRendererText(...strings: string[]): AdapterKind {
+  if (softwareRendererName(...strings) !== null) return "software";
+  return HARDWARE_NAMES.test(strings.join(" ")) ? "hardware" : "unknown";
+}
+
+/**
+ * A WebGPU adapter's kind from what it says about itself. Browsers may leave every string empty
+ * (privacy): that is "unknown", never "hardware".
+ */
+export function classifyWebGpuAdapter(adapter: Partial<WebGpuAdapterInfo>): AdapterKind {
+  if (adapter.isFallbackAdapter) return "software";
+  if (adapter.architecture === "software" || SOFTWARE_VENDORS.has((adapter.vendor ?? "").toLowerCase())) return "software";
+  return classifyRendererText(adapter.vendor ?? "", adapter.architecture ?? "", adapter.device ?? "", adapter.description ?? "");
+}
+
+/** The name to show for a software adapter ("SwiftShader", "lavapipe", "fallback adapter"). */
+export function softwareAdapterName(adapter: Partial<WebGpuAdapterInfo>): string {
+  const named = softwareRendererName(adapter.vendor ?? "", adapter.architecture ?? "", adapter.device ?? "", adapter.description ?? "");
+  if (named !== null && named !== "software rasteriser") return named;
+  if (adapter.vendor?.toLowerCase() === "microsoft") return "Microsoft Basic Render Driver";
+  return adapter.isFallbackAdapter ? "fallback adapter" : (named ?? "software adapter");
+}
+
+/** A CPU-emulated adapter (lavapipe/llvmpipe, SwiftShader, WARP, Dawn's fallback adapter). */
 export function isSoftwareAdapter(adapter: WebGpuAdapterInfo): boolean {
-  return (
-    adapter.isFallbackAdapter ||
-    adapter.architecture === "software" ||
-    adapter.architecture === "swiftshader" ||
-    SOFTWARE_NAMES.test(adapter.description) ||
-    SOFTWARE_NAMES.test(adapter.device)
-  );
+  return classifyWebGpuAdapter(adapter) === "software";
 }
 
 /** e.g. "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6) [mesa, software, fallback]" */
