@@ -1,17 +1,53 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { AlertDetailView, AlertRowView, ApiError, EvaluationView, HealthReport, ImagePage, MonitoringDashboardView, SendToReviewResult, ThresholdRowView } from "@/lib/api-contracts";
+import type { z } from "zod";
+import { apiKeyListSchema, createdApiKeySchema, signedInSchema, userAnswerSchema, userListSchema } from "@/lib/contracts/http/accounts";
+import { importRejectionSchema, importResultSchema, type ImportFinding } from "@/lib/contracts/http/datasets";
+import { evaluationViewSchema, sendToReviewResultSchema, type sendToReviewSchema } from "@/lib/contracts/http/evaluation";
+import { healthReportSchema } from "@/lib/contracts/http/health";
+import { imageCountSchema, imagePageSchema, type ImagePage } from "@/lib/contracts/http/images";
+import { apiErrorSchema, AnswerMismatchError, parseAnswer } from "@/lib/contracts/http/json";
+import {
+  annotationConflictSchema,
+  type commentInputSchema,
+  newReviewCommentSchema,
+  resolvedCommentsSchema,
+  reviewCommentListSchema,
+  revisionListSchema,
+  savedAnnotationsSchema,
+  storedAnnotationsSchema,
+  type SaveLabelsResult,
+  type StoredAnnotations,
+} from "@/lib/contracts/http/labels";
+import { promotionSchema } from "@/lib/contracts/http/models";
+import {
+  alertDetailSchema,
+  alertListSchema,
+  alertWithTimelineSchema,
+  baselineCreatedSchema,
+  driftReportAnswerSchema,
+  labelingBatchResultSchema,
+  monitoringDashboardSchema,
+  thresholdRowListSchema,
+  type MonitoringDashboardView,
+  type sendToLabelingSchema,
+  type thresholdSchema,
+  type TriageStep,
+} from "@/lib/contracts/http/monitoring";
+import { cancelResultSchema, launchedTrainingJobSchema, trainingJobDetailSchema, type TrainingJobDetail } from "@/lib/contracts/http/training";
+import type { changePasswordSchema, createApiKeySchema, createUserSchema, loginSchema, setupSchema, updateUserSchema } from "@/lib/domain/account-schema";
 import type { SaveAnnotationsInput } from "@/lib/domain/annotation-schema";
 import type { EditorBox } from "@/lib/domain/editor-commands";
 import { imageFilterToParams, type ImageFilter } from "@/lib/domain/image-filter";
-import type { ApiKeyScope, Role } from "@/lib/domain/permissions";
-import type { LabelStatus } from "@/lib/domain/states";
+import type { JobKind } from "@/lib/domain/states";
 
 /**
- * Every client-side call to our API goes through this file. State-changing requests echo the
- * CSRF cookie in X-CSRF-Token (the server refuses them otherwise); a 401 means the session
- * ended, so the browser goes to the sign-in page and comes back here afterwards.
+ * Every client-side call to our API goes through this file, and every answer is read through its
+ * contract (lib/contracts/http), so a server that drifts from it fails loudly, naming the endpoint.
+ * State-changing requests echo the CSRF cookie in X-CSRF-Token (the server refuses them
+ * otherwise); a 401 means the session ended, so the browser goes to the sign-in page and comes
+ * back here afterwards.
  */
 async function apiFetch(url: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
@@ -33,34 +69,41 @@ function readCookie(name: string): string | undefined {
   return undefined;
 }
 
-function sendJson(url: string, method: "POST" | "PUT" | "PATCH" | "DELETE", body?: unknown): Promise<Response> {
-  return apiFetch(url, {
+type Method = "POST" | "PUT" | "PATCH" | "DELETE";
+
+function jsonInit(method: Method, body?: unknown): RequestInit {
+  return {
     method,
     headers: body === undefined ? undefined : { "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  };
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await apiFetch(url);
-  if (!response.ok && response.status !== 503) throw new Error(await errorMessage(response));
-  return (await response.json()) as T;
+const endpointOf = (url: string, init: RequestInit) => `${(init.method ?? "GET").toUpperCase()} ${url.split("?")[0]}`;
+
+/**
+ * Calls the API and returns its answer parsed through `schema`, or throws the server's error
+ * message. A 503 whose body still matches is an answer (the health check reports "down" so).
+ */
+async function fetchJson<S extends z.ZodType>(url: string, schema: S, init: RequestInit = {}): Promise<z.output<S>> {
+  const response = await apiFetch(url, init);
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok && !(response.status === 503 && schema.safeParse(body).success)) throw new Error(errorMessage(response, body));
+  return parseAnswer(endpointOf(url, init), schema, body);
 }
 
-/** Sends JSON and returns the parsed answer, or throws the server's error message. */
-async function mutateJson<T>(url: string, method: "POST" | "PUT" | "PATCH" | "DELETE", body?: unknown): Promise<T> {
-  const response = await sendJson(url, method, body);
-  if (!response.ok) throw new Error(await errorMessage(response));
-  return (response.status === 204 ? undefined : await response.json()) as T;
+/** Sends a request whose success has no body (204), or throws the server's error message. */
+async function sendNoContent(url: string, method: Method, body?: unknown): Promise<void> {
+  const response = await apiFetch(url, jsonInit(method, body));
+  if (!response.ok) throw new Error(errorMessage(response, await response.json().catch(() => undefined)));
 }
 
-async function errorMessage(response: Response): Promise<string> {
-  const body = (await response.json().catch(() => null)) as Partial<ApiError> | null;
-  return body?.error ?? `the server answered ${response.status}`;
+function errorMessage(response: Response, body: unknown): string {
+  return apiErrorSchema.safeParse(body).data?.error ?? `the server answered ${response.status}`;
 }
 
 export function useHealth() {
-  return useQuery({ queryKey: ["health"], queryFn: () => getJson<HealthReport>("/api/health"), refetchInterval: 5_000 });
+  return useQuery({ queryKey: ["health"], queryFn: () => fetchJson("/api/health", healthReportSchema), refetchInterval: 5_000 });
 }
 
 export const IMAGE_PAGE_SIZE = 100;
@@ -75,7 +118,7 @@ export function useImagePages(datasetId: string, filter: ImageFilter) {
       const query = new URLSearchParams(params);
       query.set("limit", String(IMAGE_PAGE_SIZE));
       if (pageParam) query.set("after", pageParam);
-      return getJson<ImagePage>(`/api/datasets/${encodeURIComponent(datasetId)}/images?${query}`);
+      return fetchJson(`/api/datasets/${encodeURIComponent(datasetId)}/images?${query}`, imagePageSchema);
     },
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -86,30 +129,21 @@ export function fetchImagePage(datasetId: string, filter: ImageFilter, after: st
   const query = imageFilterToParams(filter);
   query.set("limit", String(IMAGE_PAGE_SIZE));
   if (after) query.set("after", after);
-  return getJson<ImagePage>(`/api/datasets/${encodeURIComponent(datasetId)}/images?${query}`);
+  return fetchJson(`/api/datasets/${encodeURIComponent(datasetId)}/images?${query}`, imagePageSchema);
 }
 
 export function useImageCount(datasetId: string, filter: ImageFilter) {
   const params = imageFilterToParams(filter).toString();
   return useQuery({
     queryKey: ["image-count", datasetId, params],
-    queryFn: async () => (await getJson<{ total: number }>(`/api/datasets/${encodeURIComponent(datasetId)}/images/count?${params}`)).total,
+    queryFn: async () => (await fetchJson(`/api/datasets/${encodeURIComponent(datasetId)}/images/count?${params}`, imageCountSchema)).total,
   });
-}
-
-export interface ImportResult {
-  datasetId: string;
-  importRunId: string;
-  imagesAdded: number;
-  boxesAdded: number;
-  issueCount: number;
-  unknownClasses: Record<string, number>;
 }
 
 export class ImportRejected extends Error {
   constructor(
     message: string,
-    readonly issues: Array<{ file: string; code: string; message: string }>,
+    readonly issues: ImportFinding[],
   ) {
     super(message);
   }
@@ -124,61 +158,54 @@ export function useImportDataset() {
       form.append("classMap", input.classMap);
       for (const { file, path } of input.files) form.append("files", file, path);
       const response = await apiFetch("/api/datasets/import", { method: "POST", body: form });
-      const body = (await response.json().catch(() => ({ error: `the server answered ${response.status}` }))) as ImportResult & ApiError & { issues?: ImportRejected["issues"] };
-      if (!response.ok) throw new ImportRejected(body.error, body.issues ?? []);
-      return body;
+      const body: unknown = await response.json().catch(() => undefined);
+      if (!response.ok) {
+        const rejection = importRejectionSchema.safeParse(body).data;
+        throw new ImportRejected(rejection?.error ?? `the server answered ${response.status}`, rejection?.issues ?? []);
+      }
+      return parseAnswer("POST /api/datasets/import", importResultSchema, body);
     },
   });
 }
 
 // ── Labels, revisions and review comments (the editor) ───────────────────────────────────────
 
-export interface StoredLabels {
-  version: number;
-  set: { labelStatus: LabelStatus; boxes: EditorBox[] };
-}
+const imageUrl = (imageId: string, rest = "") => `/api/images/${encodeURIComponent(imageId)}${rest}`;
 
-export type SaveLabelsResult =
-  | { kind: "saved"; version: number; /** the status the server's review rules gave the image */ labelStatus: LabelStatus }
-  | { kind: "conflict"; current: StoredLabels }
-  | { kind: "failed"; error: string };
-
-export function fetchLabels(imageId: string): Promise<StoredLabels> {
-  return getJson<StoredLabels>(`/api/images/${encodeURIComponent(imageId)}/annotations`);
+export function fetchLabels(imageId: string): Promise<StoredAnnotations> {
+  return fetchJson(imageUrl(imageId, "/annotations"), storedAnnotationsSchema);
 }
 
 /** One compare-and-set save; a 409 comes back as a value, not an exception: it is expected. */
 export async function saveLabels(imageId: string, body: Omit<SaveAnnotationsInput, "boxes"> & { boxes: EditorBox[] }): Promise<SaveLabelsResult> {
-  const response = await sendJson(`/api/images/${encodeURIComponent(imageId)}/annotations`, "PUT", body).catch(() => null);
+  const url = imageUrl(imageId, "/annotations");
+  const response = await apiFetch(url, jsonInit("PUT", body)).catch(() => null);
   if (!response) return { kind: "failed", error: "the server cannot be reached; your edits are kept here" };
-  const result = (await response.json().catch(() => ({}))) as { version?: number; labelStatus?: LabelStatus; error?: string; current?: StoredLabels };
-  if (response.status === 409 && result.current) return { kind: "conflict", current: result.current };
-  if (!response.ok || result.version === undefined || result.labelStatus === undefined) return { kind: "failed", error: result.error ?? `saving failed (${response.status})` };
-  return { kind: "saved", version: result.version, labelStatus: result.labelStatus };
-}
-
-export interface Revision {
-  version: number;
-  action: string;
-  createdAt: string;
-  note: string | null;
-  author: { name: string } | null;
-  after: { boxes?: unknown[]; labelStatus?: string };
+  const answer: unknown = await response.json().catch(() => undefined);
+  const current = response.status === 409 ? annotationConflictSchema.safeParse(answer).data?.current : undefined;
+  if (current) return { kind: "conflict", current };
+  if (!response.ok) return { kind: "failed", error: apiErrorSchema.safeParse(answer).data?.error ?? `saving failed (${response.status})` };
+  try {
+    return { kind: "saved", ...parseAnswer(endpointOf(url, { method: "PUT" }), savedAnnotationsSchema, answer) };
+  } catch (error) {
+    if (error instanceof AnswerMismatchError) return { kind: "failed", error: error.message };
+    throw error;
+  }
 }
 
 export function useRevisions(imageId: string, version: number) {
   return useQuery({
     queryKey: ["revisions", imageId, version],
-    queryFn: async () => (await getJson<{ revisions: Revision[] }>(`/api/images/${encodeURIComponent(imageId)}/revisions`)).revisions,
+    queryFn: async () => (await fetchJson(imageUrl(imageId, "/revisions"), revisionListSchema)).revisions,
   });
 }
 
 /** Restores a revision (as a new one) and returns the labels as they now are. */
-export function useRestoreRevision(imageId: string, onRestored: (labels: StoredLabels) => void) {
+export function useRestoreRevision(imageId: string, onRestored: (labels: StoredAnnotations) => void) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async ({ target, expectedVersion }: { target: number; expectedVersion: number }) => {
-      await mutateJson(`/api/images/${encodeURIComponent(imageId)}/revisions/${target}/restore`, "POST", { expectedVersion });
+      await fetchJson(imageUrl(imageId, `/revisions/${target}/restore`), savedAnnotationsSchema, jsonInit("POST", { expectedVersion }));
       return fetchLabels(imageId);
     },
     onSuccess: (labels) => {
@@ -188,27 +215,18 @@ export function useRestoreRevision(imageId: string, onRestored: (labels: StoredL
   });
 }
 
-export interface ReviewComment {
-  id: string;
-  body: string;
-  boxId: string | null;
-  createdAt: string;
-  resolvedAt: string | null;
-  author: { name: string } | null;
-}
-
 export function useComments(imageId: string) {
   return useQuery({
     queryKey: ["comments", imageId],
-    queryFn: async () => (await getJson<{ comments: ReviewComment[] }>(`/api/images/${encodeURIComponent(imageId)}/comments`)).comments,
+    queryFn: async () => (await fetchJson(imageUrl(imageId, "/comments"), reviewCommentListSchema)).comments,
   });
 }
 
 export function useAddComment(imageId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async (input: { body: string; boxId?: string }) => {
-      await mutateJson(`/api/images/${encodeURIComponent(imageId)}/comments`, "POST", input);
+    mutationFn: async (input: z.input<typeof commentInputSchema>) => {
+      await fetchJson(imageUrl(imageId, "/comments"), newReviewCommentSchema, jsonInit("POST", input));
     },
     onSuccess: () => void client.invalidateQueries({ queryKey: ["comments", imageId] }),
   });
@@ -219,7 +237,7 @@ export function useResolveComments(imageId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: async () => {
-      await mutateJson(`/api/images/${encodeURIComponent(imageId)}/comments/resolve`, "POST");
+      await fetchJson(imageUrl(imageId, "/comments/resolve"), resolvedCommentsSchema, jsonInit("POST"));
     },
     onSuccess: () => void client.invalidateQueries({ queryKey: ["comments", imageId] }),
   });
@@ -227,43 +245,30 @@ export function useResolveComments(imageId: string) {
 
 // ── Accounts, API keys and the audit log ──────────────────────────────────────────────────────
 
-export interface SignedInUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
+export function signIn(input: z.input<typeof loginSchema>) {
+  return fetchJson("/api/auth/login", signedInSchema, jsonInit("POST", input));
 }
 
-export function signIn(input: { email: string; password: string }) {
-  return mutateJson<{ user: SignedInUser }>("/api/auth/login", "POST", input);
-}
-
-export function completeSetup(input: { token: string; email: string; name: string; password: string }) {
-  return mutateJson<{ user: SignedInUser }>("/api/auth/setup", "POST", input);
+export function completeSetup(input: z.input<typeof setupSchema>) {
+  return fetchJson("/api/auth/setup", signedInSchema, jsonInit("POST", input));
 }
 
 export function signOut() {
-  return mutateJson<void>("/api/auth/logout", "POST");
+  return sendNoContent("/api/auth/logout", "POST");
 }
 
-export function changePassword(input: { currentPassword: string; newPassword: string }) {
-  return mutateJson<void>("/api/account/password", "POST", input);
-}
-
-export interface UserRow extends SignedInUser {
-  disabledAt: string | null;
-  lastLoginAt: string | null;
-  createdAt: string;
+export function changePassword(input: z.input<typeof changePasswordSchema>) {
+  return sendNoContent("/api/account/password", "POST", input);
 }
 
 export function useUsers() {
-  return useQuery({ queryKey: ["users"], queryFn: async () => (await getJson<{ users: UserRow[] }>("/api/users")).users });
+  return useQuery({ queryKey: ["users"], queryFn: async () => (await fetchJson("/api/users", userListSchema)).users });
 }
 
 export function useCreateUser() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { email: string; name: string; role: Role; password: string }) => mutateJson<{ user: UserRow }>("/api/users", "POST", input),
+    mutationFn: (input: z.input<typeof createUserSchema>) => fetchJson("/api/users", userAnswerSchema, jsonInit("POST", input)),
     onSuccess: () => void client.invalidateQueries({ queryKey: ["users"] }),
   });
 }
@@ -271,31 +276,19 @@ export function useCreateUser() {
 export function useUpdateUser() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, ...change }: { id: string; role?: Role; disabled?: boolean; password?: string }) =>
-      mutateJson<{ user: UserRow }>(`/api/users/${encodeURIComponent(id)}`, "PATCH", change),
+    mutationFn: ({ id, ...change }: { id: string } & z.input<typeof updateUserSchema>) => fetchJson(`/api/users/${encodeURIComponent(id)}`, userAnswerSchema, jsonInit("PATCH", change)),
     onSuccess: () => void client.invalidateQueries({ queryKey: ["users"] }),
   });
 }
 
-export interface ApiKeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  createdBy: { email: string };
-}
-
 export function useApiKeys() {
-  return useQuery({ queryKey: ["api-keys"], queryFn: async () => (await getJson<{ keys: ApiKeyRow[] }>("/api/api-keys")).keys });
+  return useQuery({ queryKey: ["api-keys"], queryFn: async () => (await fetchJson("/api/api-keys", apiKeyListSchema)).keys });
 }
 
 export function useCreateApiKey() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; scopes: ApiKeyScope[] }) => mutateJson<{ key: string; id: string; prefix: string }>("/api/api-keys", "POST", input),
+    mutationFn: (input: z.input<typeof createApiKeySchema>) => fetchJson("/api/api-keys", createdApiKeySchema, jsonInit("POST", input)),
     onSuccess: () => void client.invalidateQueries({ queryKey: ["api-keys"] }),
   });
 }
@@ -303,25 +296,25 @@ export function useCreateApiKey() {
 export function useRevokeApiKey() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => mutateJson<void>(`/api/api-keys/${encodeURIComponent(id)}`, "DELETE"),
+    mutationFn: (id: string) => sendNoContent(`/api/api-keys/${encodeURIComponent(id)}`, "DELETE"),
     onSuccess: () => void client.invalidateQueries({ queryKey: ["api-keys"] }),
   });
 }
 
 export function promoteModel(id: string) {
-  return mutateJson<{ id: string; stage: string; previousId: string | null }>(`/api/models/${encodeURIComponent(id)}/promote`, "POST");
+  return fetchJson(`/api/models/${encodeURIComponent(id)}/promote`, promotionSchema, jsonInit("POST"));
 }
 
 /** Production goes back to the version the current one replaced. */
 export function rollBackProduction() {
-  return mutateJson<{ id: string; stage: string; previousId: string | null }>("/api/models/rollback", "POST");
+  return fetchJson("/api/models/rollback", promotionSchema, jsonInit("POST"));
 }
 
 /** A stored evaluation with its labels and detections; immutable, so cached for the session. */
 export function useEvaluation(id: string | null) {
   return useQuery({
     queryKey: ["evaluation", id],
-    queryFn: () => getJson<EvaluationView>(`/api/evaluations/${encodeURIComponent(id!)}`),
+    queryFn: () => fetchJson(`/api/evaluations/${encodeURIComponent(id!)}`, evaluationViewSchema),
     enabled: id !== null,
     staleTime: Infinity,
   });
@@ -330,49 +323,22 @@ export function useEvaluation(id: string | null) {
 /** Several evaluations' figures and curves at once (the comparison charts), without their snapshots. */
 export function useEvaluationFigures(ids: readonly string[]) {
   return useQueries({
-    queries: ids.map((id) => ({ queryKey: ["evaluation-figures", id], queryFn: () => getJson<EvaluationView>(`/api/evaluations/${encodeURIComponent(id)}?snapshot=0`), staleTime: Infinity })),
+    queries: ids.map((id) => ({ queryKey: ["evaluation-figures", id], queryFn: () => fetchJson(`/api/evaluations/${encodeURIComponent(id)}?snapshot=0`, evaluationViewSchema), staleTime: Infinity })),
   });
 }
 
-export function sendLabelIssuesToReview(evaluationId: string, input: { imageIds: string[]; minScore: number }) {
-  return mutateJson<SendToReviewResult>(`/api/evaluations/${encodeURIComponent(evaluationId)}/review`, "POST", input);
+export function sendLabelIssuesToReview(evaluationId: string, input: z.input<typeof sendToReviewSchema>) {
+  return fetchJson(`/api/evaluations/${encodeURIComponent(evaluationId)}/review`, sendToReviewResultSchema, jsonInit("POST", input));
 }
 
 // ── Training jobs ─────────────────────────────────────────────────────────────────────────────
 
-export interface TrainingLogLine {
-  id: string;
-  at: string;
-  level: "info" | "warn" | "error" | "metric";
-  message: string;
-  metrics: Record<string, unknown> | null;
-}
-
-export interface TrainingJobView {
-  id: string;
-  kind: string;
-  status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
-  progress: number;
-  error: string | null;
-  backend: string | null;
-  attempts: number;
-  config: Record<string, unknown>;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  dataset: { id: string; name: string };
-  modelVersion: { id: string; name: string; version: number } | null;
-  /** a cross-validation job's stored out-of-fold evaluation */
-  evaluations: Array<{ id: string; split: string }>;
-  createdBy: { email: string } | null;
-}
-
-export function launchTraining(input: { datasetId: string; kind: "one_stage" | "two_stage"; config: Record<string, unknown> }) {
-  return mutateJson<{ id: string }>("/api/training-jobs", "POST", input);
+export function launchTraining(input: { datasetId: string; kind: JobKind; config: Record<string, unknown> }) {
+  return fetchJson("/api/training-jobs", launchedTrainingJobSchema, jsonInit("POST", input));
 }
 
 export function cancelTraining(jobId: string) {
-  return mutateJson<{ result: string }>(`/api/training-jobs/${encodeURIComponent(jobId)}/cancel`, "POST");
+  return fetchJson(`/api/training-jobs/${encodeURIComponent(jobId)}/cancel`, cancelResultSchema, jsonInit("POST"));
 }
 
 /** A job and its whole log, refreshed every 2 s while it runs (fetching only new log lines). */
@@ -381,9 +347,9 @@ export function useTrainingJob(jobId: string) {
   return useQuery({
     queryKey: ["training-job", jobId],
     queryFn: async () => {
-      const previous = client.getQueryData<{ job: TrainingJobView; logs: TrainingLogLine[] }>(["training-job", jobId]);
+      const previous = client.getQueryData<TrainingJobDetail>(["training-job", jobId]);
       const after = previous?.logs.at(-1)?.id;
-      const next = await getJson<{ job: TrainingJobView; logs: TrainingLogLine[] }>(`/api/training-jobs/${encodeURIComponent(jobId)}${after ? `?after=${after}` : ""}`);
+      const next = await fetchJson(`/api/training-jobs/${encodeURIComponent(jobId)}${after ? `?after=${after}` : ""}`, trainingJobDetailSchema);
       return { job: next.job, logs: [...(previous?.logs ?? []), ...next.logs] };
     },
     refetchInterval: (query) => (query.state.data && ["succeeded", "failed", "cancelled"].includes(query.state.data.job.status) ? false : 2_000),
@@ -394,36 +360,34 @@ export function useTrainingJob(jobId: string) {
 
 /** The drift dashboard, refreshed every 30 s (the monitor writes a report a minute). */
 export function useMonitoring(hours: number, initial?: MonitoringDashboardView) {
-  return useQuery({ queryKey: ["monitoring", hours], queryFn: () => getJson<MonitoringDashboardView>(`/api/monitoring?hours=${hours}`), refetchInterval: 30_000, initialData: hours === 24 ? initial : undefined });
+  return useQuery({ queryKey: ["monitoring", hours], queryFn: () => fetchJson(`/api/monitoring?hours=${hours}`, monitoringDashboardSchema), refetchInterval: 30_000, initialData: hours === 24 ? initial : undefined });
 }
 
 export function computeDriftNow(window: { from: string; to: string }) {
-  return mutateJson<{ reportId: string; status: string; predictionCount: number }>("/api/monitoring/reports", "POST", window);
+  return fetchJson("/api/monitoring/reports", driftReportAnswerSchema, jsonInit("POST", window));
 }
 
 export function baselineFromWindow(window: { from: string; to: string }) {
-  return mutateJson<{ id: string; predictionCount: number }>("/api/monitoring/baselines", "POST", window);
+  return fetchJson("/api/monitoring/baselines", baselineCreatedSchema, jsonInit("POST", window));
 }
 
-export function saveThreshold(input: { feature: string; metric: string; warning: number; drift: number; reset?: boolean }) {
-  return mutateJson<ThresholdRowView[]>("/api/monitoring/thresholds", "PUT", input);
+export function saveThreshold(input: z.input<typeof thresholdSchema>) {
+  return fetchJson("/api/monitoring/thresholds", thresholdRowListSchema, jsonInit("PUT", input));
 }
 
 export function useAlerts(filters: Record<string, string>) {
   const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== "")).toString();
-  return useQuery({ queryKey: ["alerts", query], queryFn: () => getJson<AlertRowView[]>(`/api/alerts${query ? `?${query}` : ""}`), refetchInterval: 30_000 });
+  return useQuery({ queryKey: ["alerts", query], queryFn: () => fetchJson(`/api/alerts${query ? `?${query}` : ""}`, alertListSchema), refetchInterval: 30_000 });
 }
 
 export function useAlert(id: string) {
-  return useQuery({ queryKey: ["alert", id], queryFn: () => getJson<AlertDetailView>(`/api/alerts/${id}`) });
+  return useQuery({ queryKey: ["alert", id], queryFn: () => fetchJson(`/api/alerts/${id}`, alertDetailSchema) });
 }
-
-export type TriageStep = { action: "acknowledge" } | { action: "resolve"; note?: string } | { action: "reopen" } | { action: "snooze"; until: string } | { action: "assign"; assigneeId: string | null } | { action: "note"; note: string };
 
 export function triageAlert(id: string, step: TriageStep) {
-  return mutateJson<AlertDetailView["alert"]>(`/api/alerts/${id}/triage`, "POST", step);
+  return fetchJson(`/api/alerts/${id}/triage`, alertWithTimelineSchema, jsonInit("POST", step));
 }
 
-export function sendAlertImagesToLabeling(id: string, input: { datasetId: string; predictionIds: string[] }) {
-  return mutateJson<{ batchId: string; datasetId: string; added: number; skipped: Array<{ predictionId: string; reason: string }> }>(`/api/alerts/${id}/labeling`, "POST", input);
+export function sendAlertImagesToLabeling(id: string, input: z.input<typeof sendToLabelingSchema>) {
+  return fetchJson(`/api/alerts/${id}/labeling`, labelingBatchResultSchema, jsonInit("POST", input));
 }

@@ -2,10 +2,8 @@
 
 import Link from "next/link";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { ChartBin, DatasetStatistics } from "@/lib/api-contracts";
-import { CLASS_COLORS, isFacemaskClass } from "@/lib/domain/classes";
-
-const classColor = (c: string) => (isFacemaskClass(c) ? CLASS_COLORS[c] : "#888888");
+import type { ChartBin, DatasetStatistics } from "@/lib/contracts/http/datasets";
+import { classColor } from "@/lib/domain/classes";
 
 function BinChart({ title, bins, color = "#2457c5" }: { title: string; bins: ChartBin[]; color?: string }) {
   return (

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { DatasetSummary } from "@/lib/api-contracts";
+import type { DatasetSummary } from "@/lib/contracts/http/datasets";
 import { LABEL_STATUSES, SPLITS } from "@/lib/domain/states";
 import { ClassSwatch } from "./class-swatch";
 

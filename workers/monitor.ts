@@ -44,4 +44,5 @@ while (!stopping) {
   const wait = Math.max(0, intervalSeconds * 1000 - (Date.now() - started));
   for (let waited = 0; waited < wait && !stopping; waited += 500) await new Promise((resolve) => setTimeout(resolve, Math.min(500, wait - waited)));
 }
+await server.dispose();
 process.exit(0);

@@ -4,6 +4,7 @@
  * number can run, on any machine that reaches the database. SIGTERM/SIGINT stop it gracefully:
  * it claims nothing more and gives the job in hand back to the queue, to resume elsewhere.
  */
+import { DETECTOR_FAMILY_IDS } from "@/lib/domain/detector-families";
 import type { WorkerStatus } from "@/lib/domain/states";
 import { db } from "@/lib/server/platform/db";
 import { DEFAULT_LEASE_MS, runJobLoop, runnableKinds, WorkerShutdownError, type JobRunnerRegistry } from "@/lib/server/training/job-runner";
@@ -29,11 +30,8 @@ const selection = await useWorkerBackend().catch((error: Error) => {
 const backend = selection.backend;
 log(`TF.js backend: ${selection.description} (${selection.reason})`);
 
-/** Job kind → trainer; a worker claims only the kinds listed here. */
-const runners: JobRunnerRegistry = {
-  one_stage: detectorRunner("one_stage", { store: blobStore() }),
-  two_stage: detectorRunner("two_stage", { store: blobStore() }),
-};
+/** Job kind → trainer (every detector family); a worker claims only the kinds listed here. */
+const runners: JobRunnerRegistry = Object.fromEntries(DETECTOR_FAMILY_IDS.map((kind) => [kind, detectorRunner(kind, { store: blobStore() })]));
 
 const kinds = runnableKinds(runners);
 const id = await registerWorker("training", {

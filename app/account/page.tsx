@@ -1,6 +1,6 @@
 import { ChangePasswordForm } from "@/components/accounts/change-password-form";
 import { BackendSetting } from "@/components/inference/backend-setting";
-import { permissionsOf, ROLE_LABELS } from "@/lib/domain/permissions";
+import { permissionLabel, permissionsOf, ROLE_LABELS } from "@/lib/domain/permissions";
 import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +13,7 @@ export default async function AccountPage() {
       <p>
         {user.name} · {user.email} · <strong>{ROLE_LABELS[user.role]}</strong>
       </p>
-      <p className="muted small">What your role allows: {permissionsOf(user.role).join(", ")}.</p>
+      <p className="muted small">What your role allows: {permissionsOf(user.role).map(permissionLabel).join("; ")}.</p>
       <ChangePasswordForm />
       <BackendSetting />
     </>

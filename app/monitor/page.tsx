@@ -1,5 +1,5 @@
 import { DriftDashboard } from "@/components/monitoring/drift-dashboard";
-import type { MonitoringDashboardView } from "@/lib/api-contracts";
+import type { MonitoringDashboardView } from "@/lib/contracts/http/monitoring";
 import { can } from "@/lib/domain/permissions";
 import { requirePageUser } from "@/app/_server/page-auth";
 import { monitoringDashboard } from "@/lib/server/monitoring/dashboard";

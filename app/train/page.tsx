@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { DataTable } from "@/components/data-table";
 import { NewTrainingJobForm } from "@/components/training/new-job-form";
+import { cliNameOf, DETECTOR_FAMILY_IDS } from "@/lib/domain/detector-families";
 import { can } from "@/lib/domain/permissions";
 import { listDatasetSummaries } from "@/lib/server/datasets/datasets";
 import { EmptyState } from "@/components/empty-state";
@@ -43,7 +44,7 @@ export default async function TrainPage({ searchParams }: { searchParams: Promis
       )}
       <h2>Training jobs</h2>
       {jobs.length === 0 ? (
-        <EmptyState title="No training jobs yet">An ML lead starts one above, or from a terminal with <code>npm run train -- --dataset NAME --kind one-stage|two-stage</code>.</EmptyState>
+        <EmptyState title="No training jobs yet">An ML lead starts one above, or from a terminal with <code>npm run train -- --dataset NAME --kind {DETECTOR_FAMILY_IDS.map(cliNameOf).join("|")}</code>.</EmptyState>
       ) : (
         <DataTable
           label="Training jobs"

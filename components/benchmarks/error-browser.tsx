@@ -2,12 +2,13 @@
 
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import type { EvaluationView } from "@/lib/api-contracts";
+import type { EvaluationView } from "@/lib/contracts/http/evaluation";
 import type { PixelBox } from "@/lib/domain/box";
 import { analyseErrors, FALSE_POSITIVE_REASONS, type FalsePositiveReason } from "@/lib/domain/evaluation/error-analysis";
 import type { GroundTruthImage } from "@/lib/domain/evaluation/types";
+import { classColor } from "@/lib/domain/classes";
 import { BoxOverlay, type OverlayBox } from "./box-overlay";
-import { ConfidenceSlider, classColor } from "./evaluation-explorer";
+import { ConfidenceSlider } from "./evaluation-explorer";
 
 const REASON_LABELS: Record<FalsePositiveReason, string> = {
   duplicate: "duplicate",

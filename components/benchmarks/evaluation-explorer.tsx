@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { useMemo } from "react";
-import type { EvaluationView } from "@/lib/api-contracts";
-import { CLASS_COLORS, isFacemaskClass } from "@/lib/domain/classes";
+import type { EvaluationView } from "@/lib/contracts/http/evaluation";
+import { classColor, isFacemaskClass } from "@/lib/domain/classes";
 import { evaluateCoco, interpolatedPrCurve } from "@/lib/domain/evaluation/coco-eval";
 import { confusionMatrix } from "@/lib/domain/evaluation/confusion";
 import { imageAccuracy } from "@/lib/domain/evaluation/image-accuracy";
@@ -12,7 +12,6 @@ import { prepareEvaluation } from "@/lib/domain/evaluation/prepared";
 import { useEvaluation } from "../api-hooks";
 import { CurveChart, mergeSeries } from "./compare-curves";
 
-export const classColor = (c: string) => (isFacemaskClass(c) ? CLASS_COLORS[c] : "#555555");
 const fixed = (value: number) => (value < 0 ? "–" : value.toFixed(3));
 
 /** Loads an evaluation and renders its header and tabs; children get the loaded view. */

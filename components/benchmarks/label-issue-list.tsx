@@ -2,11 +2,11 @@
 
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import type { EvaluationView, SendToReviewResult } from "@/lib/api-contracts";
+import type { EvaluationView, SendToReviewResult } from "@/lib/contracts/http/evaluation";
+import { classColor } from "@/lib/domain/classes";
 import { findLabelIssues, type LabelIssueKind } from "@/lib/domain/evaluation/label-issues";
 import { sendLabelIssuesToReview } from "../api-hooks";
 import { BoxOverlay } from "./box-overlay";
-import { classColor } from "./evaluation-explorer";
 
 const KIND_LABELS: Record<LabelIssueKind, string> = {
   overlooked: "overlooked object",

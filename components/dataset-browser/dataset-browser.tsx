@@ -2,17 +2,13 @@
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { EXPORT_FORMATS, exportMenuLabel, isExportFormat, type ExportFormat } from "@/lib/domain/export-formats";
 import { imageFilterToParams, parseImageFilter, type ImageFilter } from "@/lib/domain/image-filter";
 import { useImageCount, useImagePages } from "../api-hooks";
 import { BatchPrelabel, type PrelabelModel } from "./batch-prelabel";
 import { FilterBar } from "./filter-bar";
 import { ImageGrid } from "./image-grid";
 
-const EXPORT_FORMATS = [
-  { value: "voc", label: "Pascal VOC (.zip)" },
-  { value: "coco", label: "COCO (.zip)" },
-  { value: "yolo", label: "YOLO (.zip)" },
-] as const;
 
 /** The dataset's image grid with its filters; the filter lives in the URL, so links keep it. */
 export function DatasetBrowser({ datasetId, classes, issueCodes, canExport, prelabelModels = [] }: { datasetId: string; classes: string[]; issueCodes: string[]; canExport: boolean; prelabelModels?: PrelabelModel[] }) {
@@ -25,7 +21,7 @@ export function DatasetBrowser({ datasetId, classes, issueCodes, canExport, prel
   // previous one instead of on a URL that has not caught up yet.
   const [filter, setFilter] = useState<ImageFilter>(() => (parsed.success ? parsed.data : {}));
   const filterQuery = imageFilterToParams(filter).toString();
-  const [exportFormat, setExportFormat] = useState<string>("voc");
+  const [exportFormat, setExportFormat] = useState<ExportFormat>(EXPORT_FORMATS[0]);
 
   // The query this component last asked the router for, until the URL shows it: URLs seen before
   // then are our own earlier steps arriving late, not the user navigating.
@@ -75,10 +71,10 @@ export function DatasetBrowser({ datasetId, classes, issueCodes, canExport, prel
         <span className="export">
           <label>
             Export {filterQuery ? "these images" : "all images"} as{" "}
-            <select value={exportFormat} onChange={(e) => setExportFormat(e.target.value)}>
-              {EXPORT_FORMATS.map((f) => (
-                <option key={f.value} value={f.value}>
-                  {f.label}
+            <select value={exportFormat} onChange={(e) => isExportFormat(e.target.value) && setExportFormat(e.target.value)}>
+              {EXPORT_FORMATS.map((format) => (
+                <option key={format} value={format}>
+                  {exportMenuLabel(format)}
                 </option>
               ))}
             </select>

@@ -3,7 +3,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import type { ImageListItem } from "@/lib/api-contracts";
+import type { ImageListItem } from "@/lib/contracts/http/images";
 
 const TILE = 168;
 const GAP = 8;

@@ -1,6 +1,6 @@
 "use client";
 
-import type { LoadedModel } from "@/workers/browser/inference-protocol";
+import type { LoadedModel } from "@/lib/contracts/worker-messages";
 
 /** Why the in-browser model runs on its backend (measurements included), and a warning on a software adapter: the Try page and the editor's preview show the same lines. */
 export function BackendNote({ loaded }: { loaded: Pick<LoadedModel, "reason" | "warning"> }) {

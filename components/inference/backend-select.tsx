@@ -1,6 +1,6 @@
 "use client";
 
-import { BROWSER_BACKEND_SETTINGS, type BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
+import { BROWSER_BACKEND_SETTINGS, type BrowserBackendSetting } from "@/lib/contracts/worker-messages";
 import { storeBackendSetting } from "./browser-detector";
 
 /** The in-browser backend setting as a select; a change is stored for this browser. */

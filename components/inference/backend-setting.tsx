@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import type { BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
+import type { BrowserBackendSetting } from "@/lib/contracts/worker-messages";
 import { BackendSelect } from "./backend-select";
 import { storedBackendSetting } from "./browser-detector";
 

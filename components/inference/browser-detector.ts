@@ -1,8 +1,17 @@
 "use client";
 
-import { backendTimingsSchema } from "@/lib/detection/tf/browser-backend-benchmark";
-import { BENCHMARK_KEY_PREFIX, isBrowserBackendSetting, type BackendTimings, type BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
-import type { BrowserDetection, LoadedModel, WorkerRequest, WorkerResponse } from "@/workers/browser/inference-protocol";
+import {
+  backendTimingsSchema,
+  requestIdOf,
+  workerResponseSchema,
+  type BackendTimings,
+  type BrowserBackendSetting,
+  type BrowserDetection,
+  type LoadedModel,
+  type WorkerRequest,
+  type WorkerResponse,
+} from "@/lib/contracts/worker-messages";
+import { BENCHMARK_KEY_PREFIX, isBrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
 
 type Distribute<T> = T extends unknown ? Omit<T, "requestId"> : never;
 
@@ -14,12 +23,15 @@ export class BrowserDetector {
 
   constructor() {
     this.worker = new Worker(new URL("../../workers/browser/inference-worker.ts", import.meta.url), { type: "module" });
-    this.worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
-      const waiting = this.pending.get(event.data.requestId);
-      if (!waiting) return;
-      this.pending.delete(event.data.requestId);
-      if (event.data.type === "error") waiting.reject(new Error(event.data.message));
-      else waiting.resolve(event.data);
+    this.worker.onmessage = (event: MessageEvent<unknown>) => {
+      const answer = workerResponseSchema.safeParse(event.data);
+      const requestId = answer.success ? answer.data.requestId : requestIdOf(event.data);
+      const waiting = requestId === undefined ? undefined : this.pending.get(requestId);
+      if (requestId === undefined || !waiting) return;
+      this.pending.delete(requestId);
+      if (!answer.success) waiting.reject(new Error(`unexpected answer from the inference worker: ${answer.error.issues[0]?.message}`));
+      else if (answer.data.type === "error") waiting.reject(new Error(answer.data.message));
+      else waiting.resolve(answer.data);
     };
     this.worker.onerror = (event) => {
       for (const waiting of this.pending.values()) waiting.reject(new Error(event.message || "the inference worker failed"));

@@ -1,14 +1,12 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { BrowserBackendSetting } from "@/lib/detection/tf/browser-backend";
-import type { BrowserDetection, LoadedModel } from "@/workers/browser/inference-protocol";
+import type { BrowserBackendSetting, BrowserDetection, LoadedModel } from "@/lib/contracts/worker-messages";
+import { classColor } from "@/lib/domain/classes";
 import { BackendNote } from "./backend-note";
 import { BackendSelect } from "./backend-select";
 import { sharedBrowserDetector, storedBackendSetting, type BrowserDetector } from "./browser-detector";
 import { ModelSelect, type ModelChoice } from "./model-select";
-
-const CLASS_COLORS: Record<string, string> = { with_mask: "#1e8449", without_mask: "#c0392b", mask_weared_incorrect: "#d68910" };
 
 /** Drop an image (or start the webcam) and see a model's detections computed in this browser, with the timings. */
 export function TryModel({ models }: { models: ModelChoice[] }) {
@@ -62,7 +60,7 @@ export function TryModel({ models }: { models: ModelChoice[] }) {
     g.lineWidth = Math.max(2, width / 300);
     g.font = `${Math.max(12, Math.round(width / 45))}px sans-serif`;
     for (const d of detections) {
-      const color = CLASS_COLORS[d.className] ?? "#2457c5";
+      const color = classColor(d.className);
       g.strokeStyle = color;
       g.strokeRect(d.box.xmin, d.box.ymin, d.box.xmax - d.box.xmin, d.box.ymax - d.box.ymin);
       g.fillStyle = color;

@@ -3,7 +3,7 @@
 import type Konva from "konva";
 import { useEffect, useRef, useState } from "react";
 import { Group, Image as KonvaImage, Layer, Line, Rect, Stage, Text, Transformer } from "react-konva";
-import { CLASS_COLORS, isFacemaskClass } from "@/lib/domain/classes";
+import { classColor } from "@/lib/domain/classes";
 import type { EditorBox } from "@/lib/domain/editor-commands";
 import {
   boxFromCorners,
@@ -37,7 +37,6 @@ interface Props {
   overlay?: ReadonlyArray<{ id: string; className: string; score: number; box: PixelBox; focused: boolean }>;
 }
 
-const colorOf = (className: string) => (isFacemaskClass(className) ? CLASS_COLORS[className] : "#999999");
 
 /**
  * The Konva canvas: the image, its boxes (in image pixels inside a scaled group), a crosshair,
@@ -164,7 +163,7 @@ export default function EditorCanvas({ imageUrl, width, height, boxes, hiddenCla
                       y={b.ymin}
                       width={b.xmax - b.xmin}
                       height={b.ymax - b.ymin}
-                      stroke={colorOf(b.className)}
+                      stroke={classColor(b.className)}
                       strokeWidth={selected ? stroke * 1.5 : stroke}
                       dash={b.source === "model" ? [6 / viewport.scale, 4 / viewport.scale] : undefined}
                       fill={selected ? "rgba(255,255,255,0.12)" : undefined}
@@ -192,14 +191,14 @@ export default function EditorCanvas({ imageUrl, width, height, boxes, hiddenCla
                         if (meetsMinimumBoxSize(next)) onChange(b.id, next);
                       }}
                     />
-                    <Text x={b.xmin} y={b.ymin - 14 / viewport.scale} text={b.className + (b.difficult ? " · difficult" : "")} fontSize={12 / viewport.scale} fill={colorOf(b.className)} listening={false} />
+                    <Text x={b.xmin} y={b.ymin - 14 / viewport.scale} text={b.className + (b.difficult ? " · difficult" : "")} fontSize={12 / viewport.scale} fill={classColor(b.className)} listening={false} />
                   </Group>
                 );
               })}
             {overlay.map((o) => (
               <Group key={`overlay-${o.id}`} listening={false}>
-                <Rect x={o.box.xmin} y={o.box.ymin} width={o.box.xmax - o.box.xmin} height={o.box.ymax - o.box.ymin} stroke={o.focused ? "#ffffff" : colorOf(o.className)} strokeWidth={o.focused ? stroke * 1.8 : stroke} dash={[3 / viewport.scale, 3 / viewport.scale]} />
-                <Text x={o.box.xmin} y={o.box.ymax + 2 / viewport.scale} text={`${o.className} ${o.score.toFixed(2)}`} fontSize={11 / viewport.scale} fill={o.focused ? "#ffffff" : colorOf(o.className)} />
+                <Rect x={o.box.xmin} y={o.box.ymin} width={o.box.xmax - o.box.xmin} height={o.box.ymax - o.box.ymin} stroke={o.focused ? "#ffffff" : classColor(o.className)} strokeWidth={o.focused ? stroke * 1.8 : stroke} dash={[3 / viewport.scale, 3 / viewport.scale]} />
+                <Text x={o.box.xmin} y={o.box.ymax + 2 / viewport.scale} text={`${o.className} ${o.score.toFixed(2)}`} fontSize={11 / viewport.scale} fill={o.focused ? "#ffffff" : classColor(o.className)} />
               </Group>
             ))}
             {draft ? <Rect x={draft.xmin} y={draft.ymin} width={draft.xmax - draft.xmin} height={draft.ymax - draft.ymin} stroke="#ffffff" dash={[4 / viewport.scale, 3 / viewport.scale]} strokeWidth={stroke} listening={false} /> : null}

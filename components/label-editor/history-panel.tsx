@@ -1,9 +1,10 @@
 "use client";
 
-import { useRestoreRevision, useRevisions, type StoredLabels } from "../api-hooks";
+import type { StoredAnnotations } from "@/lib/contracts/http/labels";
+import { useRestoreRevision, useRevisions } from "../api-hooks";
 
 /** The image's revisions, newest first; any of them can be restored (as a new revision). */
-export function HistoryPanel({ imageId, version, onRestored }: { imageId: string; version: number; onRestored: (labels: StoredLabels) => void }) {
+export function HistoryPanel({ imageId, version, onRestored }: { imageId: string; version: number; onRestored: (labels: StoredAnnotations) => void }) {
   const revisions = useRevisions(imageId, version);
   const restore = useRestoreRevision(imageId, onRestored);
   return (
@@ -14,7 +15,7 @@ export function HistoryPanel({ imageId, version, onRestored }: { imageId: string
         {(revisions.data ?? []).map((r) => (
           <li key={r.version}>
             <span>
-              v{r.version} {r.action} · {r.after.boxes?.length ?? 0} boxes · {new Date(r.createdAt).toLocaleTimeString("en-GB")}
+              v{r.version} {r.action} · {r.after.boxes.length} boxes · {new Date(r.createdAt).toLocaleTimeString("en-GB")}
               {r.author ? ` · ${r.author.name}` : ""}
             </span>
             {r.version !== version ? (

@@ -3,13 +3,14 @@
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
+import type { StoredAnnotations } from "@/lib/contracts/http/labels";
 import { meetsMinimumBoxSize, MIN_BOX_SIZE, type PixelBox } from "@/lib/domain/box";
-import { CLASS_COLORS, isFacemaskClass } from "@/lib/domain/classes";
+import { classColor } from "@/lib/domain/classes";
 import { addBox, batch, deleteBox, updateBox, type EditorBox } from "@/lib/domain/editor-commands";
-import { actionFor, describeKeys, SHORTCUTS } from "@/lib/domain/editor-shortcuts";
+import { describeKeys, editorShortcuts, shortcutFor } from "@/lib/domain/editor-shortcuts";
 import { HistoryPanel } from "./history-panel";
 import { RejectDialog, ReviewComments } from "./review-panel";
-import { fetchLabels, useResolveComments, type StoredLabels } from "../api-hooks";
+import { fetchLabels, useResolveComments } from "../api-hooks";
 import { useLabelEditor } from "./use-label-editor";
 import { ModelAssistPanel, type ModelChoice } from "./model-assist-panel";
 import { useModelAssist } from "./use-model-assist";
@@ -22,7 +23,7 @@ interface Props {
   width: number;
   height: number;
   classes: string[];
-  initial: StoredLabels;
+  initial: StoredAnnotations;
   previousHref: string | null;
   nextHref: string | null;
   previousImageId: string | null;
@@ -41,6 +42,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
   const editor = useLabelEditor(imageId, initial);
   const { state, run } = editor;
   const boxes = state.doc.boxes;
+  const shortcuts = useMemo(() => editorShortcuts(classes), [classes]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [activeClass, setActiveClass] = useState(classes[0] ?? "");
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
@@ -118,18 +120,17 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if ((event.target as HTMLElement | null)?.closest("input, textarea, select, [contenteditable]")) return;
-      const action = actionFor(event);
-      if (!action) return;
+      const shortcut = shortcutFor(event, shortcuts);
+      if (!shortcut) return;
       event.preventDefault();
-      const classIndex = { class1: 0, class2: 1, class3: 2 }[action as "class1"];
-      if (classIndex !== undefined) {
-        const className = classes[classIndex];
+      if (shortcut.action === "pickClass") {
+        const className = classes[shortcut.classIndex];
         if (!className) return;
         setActiveClass(className);
         if (selected && selected.className !== className) run(updateBox(state.doc, selected.id, { className }, `Class ${className}`));
         return;
       }
-      switch (action) {
+      switch (shortcut.action) {
         case "delete":
           if (selected) {
             run(deleteBox(state.doc, selected.id));
@@ -163,7 +164,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
         case "toggleDifficult":
         case "toggleOccluded":
         case "toggleTruncated": {
-          const flag = ({ toggleDifficult: "difficult", toggleOccluded: "occluded", toggleTruncated: "truncated" } as const)[action];
+          const flag = ({ toggleDifficult: "difficult", toggleOccluded: "occluded", toggleTruncated: "truncated" } as const)[shortcut.action];
           if (selected) run(updateBox(state.doc, selected.id, { [flag]: !selected[flag] }, `Toggle ${flag}`));
           return;
         }
@@ -201,7 +202,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [acceptSuggestions, approve, assist, boxes, canReview, classes, copyPrevious, editor, focusedSuggestion, go, height, hidden, nextHref, previousHref, run, selected, selectedId, state.doc, width]);
+  }, [acceptSuggestions, approve, assist, boxes, canReview, classes, copyPrevious, editor, focusedSuggestion, go, height, hidden, nextHref, previousHref, run, selected, selectedId, shortcuts, state.doc, width]);
 
   const counts = useMemo(() => boxes.reduce<Record<string, number>>((acc, b) => ({ ...acc, [b.className]: (acc[b.className] ?? 0) + 1 }), {}), [boxes]);
   const statusText = { saved: "All changes saved", dirty: "Unsaved changes", saving: "Saving…", error: state.error ?? "Saving failed", conflict: "Conflict: someone else saved" }[state.status];
@@ -291,7 +292,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
                   if (selected) run(updateBox(state.doc, selected.id, { className: c }, `Class ${c}`));
                 }}
               />
-              <span className="dot" style={{ background: isFacemaskClass(c) ? CLASS_COLORS[c] : "#888" }} /> {i + 1} {c} ({counts[c] ?? 0})
+              <span className="dot" style={{ background: classColor(c) }} /> {i + 1} {c} ({counts[c] ?? 0})
               <button
                 type="button"
                 className="link"
@@ -363,8 +364,8 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
           <h2>Keyboard shortcuts</h2>
           <table className="table">
             <tbody>
-              {SHORTCUTS.map((s) => (
-                <tr key={s.action}>
+              {shortcuts.map((s) => (
+                <tr key={describeKeys(s)}>
                   <td>
                     <kbd>{describeKeys(s)}</kbd>
                   </td>

@@ -1,10 +1,11 @@
 "use client";
 
 import { useCallback, useEffect, useReducer, useRef } from "react";
+import type { StoredAnnotations } from "@/lib/contracts/http/labels";
 import { iou } from "@/lib/domain/box";
 import { emptyHistory, execute, redo, undo, type Command, type EditorState, type History } from "@/lib/domain/editor-commands";
 import type { LabelStatus } from "@/lib/domain/states";
-import { saveLabels, type StoredLabels } from "../api-hooks";
+import { saveLabels } from "../api-hooks";
 
 
 type SaveStatus = "saved" | "dirty" | "saving" | "error" | "conflict";
@@ -18,7 +19,7 @@ interface State {
   labelStatus: LabelStatus;
   status: SaveStatus;
   error: string | null;
-  conflict: StoredLabels | null;
+  conflict: StoredAnnotations | null;
 }
 
 type Action =
@@ -28,8 +29,8 @@ type Action =
   | { type: "saving" }
   | { type: "saved"; version: number; doc: EditorState; labelStatus: LabelStatus }
   | { type: "failed"; error: string }
-  | { type: "conflict"; current: StoredLabels }
-  | { type: "load"; labels: StoredLabels }
+  | { type: "conflict"; current: StoredAnnotations }
+  | { type: "load"; labels: StoredAnnotations }
   | { type: "rebase"; version: number; doc: EditorState };
 
 const AUTOSAVE_DELAY_MS = 1_200;
@@ -67,7 +68,7 @@ function reducer(state: State, action: Action): State {
  * The editor's document: boxes, undo history, and saving. Saves are compare-and-set on the
  * image's version; a 409 keeps every local edit and asks the user how to resolve it.
  */
-export function useLabelEditor(imageId: string, initial: StoredLabels) {
+export function useLabelEditor(imageId: string, initial: StoredAnnotations) {
   const [state, dispatch] = useReducer(reducer, initial, (labels): State => {
     const doc = { boxes: labels.set.boxes };
     return { doc, saved: doc, history: emptyHistory(), version: labels.version, labelStatus: labels.set.labelStatus, status: "saved", error: null, conflict: null };
@@ -145,7 +146,7 @@ export function useLabelEditor(imageId: string, initial: StoredLabels) {
     undo: useCallback(() => dispatch({ type: "undo" }), []),
     redo: useCallback(() => dispatch({ type: "redo" }), []),
     save,
-    load: useCallback((labels: StoredLabels) => dispatch({ type: "load", labels }), []),
+    load: useCallback((labels: StoredAnnotations) => dispatch({ type: "load", labels }), []),
     resolveConflict,
   };
 }

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type { ImageSize } from "@/lib/domain/box";
 import { suggestionsFrom, type ModelBox, type Suggestion } from "@/lib/domain/suggestions";
-import type { LoadedModel } from "@/workers/browser/inference-protocol";
+import type { LoadedModel } from "@/lib/contracts/worker-messages";
 import { sharedBrowserDetector, storedBackendSetting } from "../inference/browser-detector";
 
 /** Detections below this are never shown; the slider filters above it without running the model again. */

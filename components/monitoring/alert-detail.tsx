@@ -3,9 +3,12 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import type { AlertDetailView, RootCauseImageView } from "@/lib/api-contracts";
+import type { AlertDetailView, RootCauseImageView, TriageStep } from "@/lib/contracts/http/monitoring";
+import { ALERT_EVENT_KINDS, type AlertEventKind } from "@/lib/domain/drift/alerts";
 import { EMBEDDING_FEATURE } from "@/lib/domain/drift/features";
-import { sendAlertImagesToLabeling, triageAlert, useAlert, type TriageStep } from "../api-hooks";
+import { DRIFT_METRIC_DEFINITIONS, DRIFT_METRICS, EMBEDDING_METRIC, HEADLINE_DRIFT_METRIC } from "@/lib/domain/drift/metrics/catalogue";
+import { isOneOf } from "@/lib/domain/states";
+import { sendAlertImagesToLabeling, triageAlert, useAlert } from "../api-hooks";
 import { featureLabel } from "./alert-inbox";
 import { HistogramOverlay } from "./drift-charts";
 import { StatusBadge } from "./drift-dashboard";
@@ -13,7 +16,7 @@ import { StatusBadge } from "./drift-dashboard";
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "–" : Math.abs(v) < 0.01 && v !== 0 ? v.toExponential(2) : v.toFixed(3));
 
-const EVENT_TEXT: Record<string, string> = {
+const EVENT_TEXT: Record<AlertEventKind, string> = {
   raised: "raised",
   escalated: "escalated to critical",
   recovered: "back within its thresholds",
@@ -137,8 +140,11 @@ export function AlertDetail({ id, userId, canTriage, canTrain, datasets }: { id:
             <tr>
               <th>Feature (latest report)</th>
               <th>Status</th>
-              <th className="num">PSI</th>
-              <th className="num">KL</th>
+              {DRIFT_METRICS.map((metric) => (
+                <th key={metric} className="num">
+                  {DRIFT_METRIC_DEFINITIONS[metric].label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -148,14 +154,17 @@ export function AlertDetail({ id, userId, canTriage, canTrain, datasets }: { id:
                 <td>
                   <StatusBadge status={f.status} />
                 </td>
-                <td className="num">{fmt(f.psi)}</td>
-                <td className="num">{fmt(f.kl)}</td>
+                {DRIFT_METRICS.map((metric) => (
+                  <td key={metric} className="num">
+                    {fmt(f.metrics[metric])}
+                  </td>
+                ))}
               </tr>
             ))}
             <tr>
               <td>Embedding (cosine)</td>
               <td />
-              <td className="num" colSpan={2}>
+              <td className="num" colSpan={DRIFT_METRICS.length}>
                 {fmt(rootCause.embedding.distance)} (bootstrap p95 {fmt(rootCause.embedding.threshold)})
               </td>
             </tr>
@@ -166,7 +175,7 @@ export function AlertDetail({ id, userId, canTriage, canTrain, datasets }: { id:
 
       <h3>Slices that explain it</h3>
       <p className="small muted">
-        Over the alert&apos;s whole window ({rootCause.window.sampled} predictions) the {alert.metric === "cosine" ? "cosine distance" : "PSI"} is {fmt(rootCause.sampledMetric)}; recomputed without each slice, a slice whose removal
+        Over the alert&apos;s whole window ({rootCause.window.sampled} predictions) the {alert.metric === EMBEDDING_METRIC ? "cosine distance" : DRIFT_METRIC_DEFINITIONS[HEADLINE_DRIFT_METRIC].label} is {fmt(rootCause.sampledMetric)}; recomputed without each slice, a slice whose removal
         brings it back to the baseline explains the drift.
       </p>
       {rootCause.slices.length === 0 ? (
@@ -247,7 +256,7 @@ export function AlertDetail({ id, userId, canTriage, canTrain, datasets }: { id:
       <ol className="plain" aria-label="Timeline">
         {alert.events.map((e) => (
           <li key={e.id}>
-            <span className="muted small">{when(e.at)}</span> {EVENT_TEXT[e.kind] ?? e.kind}
+            <span className="muted small">{when(e.at)}</span> {isOneOf(ALERT_EVENT_KINDS, e.kind) ? EVENT_TEXT[e.kind] : e.kind}
             {e.actor ? ` by ${e.actor.name}` : ""}
             {typeof e.detail?.note === "string" ? `: ${e.detail.note}` : ""}
             {e.kind === "snoozed" && typeof e.detail?.until === "string" ? ` until ${when(e.detail.until)}` : ""}

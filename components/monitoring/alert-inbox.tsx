@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
+import { ALERT_SEVERITIES, ALERT_STATUSES } from "@/lib/domain/drift/alerts";
 import { MONITORED_FEATURES, EMBEDDING_FEATURE } from "@/lib/domain/drift/features";
 import { useAlerts } from "../api-hooks";
 import { EmptyState } from "../empty-state";
@@ -24,10 +25,11 @@ export function AlertInbox({ userId }: { userId: string }) {
           State
           <select aria-label="State" value={status} onChange={(e) => setStatus(e.target.value)}>
             <option value="unresolved">unresolved</option>
-            <option value="open">open</option>
-            <option value="acknowledged">acknowledged</option>
-            <option value="snoozed">snoozed</option>
-            <option value="resolved">resolved</option>
+            {ALERT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
             <option value="">all</option>
           </select>
         </label>
@@ -35,8 +37,11 @@ export function AlertInbox({ userId }: { userId: string }) {
           Severity
           <select aria-label="Severity" value={severity} onChange={(e) => setSeverity(e.target.value)}>
             <option value="">any</option>
-            <option value="critical">critical</option>
-            <option value="warning">warning</option>
+            {ALERT_SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </select>
         </label>
         <label>

@@ -1,8 +1,10 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { FeatureReferenceView, MonitoringDashboardView } from "@/lib/api-contracts";
+import type { MonitoringDashboardView } from "@/lib/contracts/http/monitoring";
+import type { FeatureReference } from "@/lib/domain/drift/features";
 import { MONITORED_FEATURES } from "@/lib/domain/drift/features";
+import type { DriftMetric } from "@/lib/domain/drift/metrics/catalogue";
 import { referenceBinLabels, shares } from "@/lib/domain/drift/labels";
 
 const COLORS = ["#2457c5", "#c0392b", "#1e8449", "#8e44ad", "#d68910", "#117a8b", "#7f8c8d", "#a04000", "#1b4f72"];
@@ -10,7 +12,7 @@ const time = (iso: string) => new Date(iso).toLocaleString(undefined, { month: "
 const fixed = (value: unknown) => (typeof value === "number" ? value.toFixed(3) : String(value));
 
 /** Baseline vs window shares per bin of one feature. */
-export function HistogramOverlay({ title, reference, windowCounts }: { title: string; reference: FeatureReferenceView; windowCounts: number[] | null }) {
+export function HistogramOverlay({ title, reference, windowCounts }: { title: string; reference: FeatureReference; windowCounts: number[] | null }) {
   const labels = referenceBinLabels(reference);
   const base = shares(reference.counts);
   const win = windowCounts ? shares(windowCounts) : null;
@@ -34,8 +36,8 @@ export function HistogramOverlay({ title, reference, windowCounts }: { title: st
 }
 
 /** One metric per feature over time, with the warning and drift lines. */
-export function MetricSeries({ title, series, metric, features, warning, drift }: { title: string; series: MonitoringDashboardView["series"]; metric: "psi" | "kl"; features: string[]; warning: number; drift: number }) {
-  const data = series.map((s) => ({ at: time(s.at), ...Object.fromEntries(features.map((f) => [f, s[metric][f] ?? null])) }));
+export function MetricSeries({ title, series, metric, features, warning, drift }: { title: string; series: MonitoringDashboardView["series"]; metric: DriftMetric; features: string[]; warning: number; drift: number }) {
+  const data = series.map((s) => ({ at: time(s.at), ...Object.fromEntries(features.map((f) => [f, s.metrics[metric][f] ?? null])) }));
   return (
     <figure className="chart" aria-label={title}>
       <figcaption>{title}</figcaption>

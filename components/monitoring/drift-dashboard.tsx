@@ -3,8 +3,10 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import type { MonitoringDashboardView, ThresholdRowView, WindowStatusView } from "@/lib/api-contracts";
+import type { MonitoringDashboardView, ThresholdRow } from "@/lib/contracts/http/monitoring";
+import type { WindowStatus } from "@/lib/domain/drift/status";
 import { EMBEDDING_FEATURE, MONITORED_FEATURES } from "@/lib/domain/drift/features";
+import { DRIFT_METRIC_DEFINITIONS, DRIFT_METRICS, EMBEDDING_METRIC, HEADLINE_DRIFT_METRIC } from "@/lib/domain/drift/metrics/catalogue";
 import { driftStatus } from "@/lib/domain/drift/status";
 import { baselineFromWindow, computeDriftNow, saveThreshold, useMonitoring } from "../api-hooks";
 import { EmptyState } from "../empty-state";
@@ -14,7 +16,7 @@ import { DriftMethod } from "./drift-method";
 const label = (feature: string) => MONITORED_FEATURES.find((f) => f.name === feature)?.label ?? (feature === EMBEDDING_FEATURE ? "Embedding" : feature);
 const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? "–" : v.toFixed(digits));
 
-export function StatusBadge({ status }: { status: WindowStatusView | string }) {
+export function StatusBadge({ status }: { status: WindowStatus | string }) {
   const tone = status === "drift" || status === "critical" ? "sev-error" : status === "warning" ? "sev-warning" : status === "stable" ? "sev-info" : "";
   return <span className={`sev ${tone}`}>{status}</span>;
 }
@@ -30,8 +32,8 @@ export function DriftDashboard({ initial, canTriage, canManage }: { initial: Mon
   if (!data.production) return <EmptyState title="No model in production">Promote a model on the Models page; the monitor then builds its baseline from the validation and test images.</EmptyState>;
   const latest = data.latest;
   const threshold = (f: string, metric: string) => data.thresholds.find((t) => t.feature === f && t.metric === metric);
-  const psiDefaults = threshold("brightness", "psi")!;
-  const cosine = threshold(EMBEDDING_FEATURE, "cosine")!;
+  const headline = threshold("brightness", HEADLINE_DRIFT_METRIC)!;
+  const cosine = threshold(EMBEDDING_FEATURE, EMBEDDING_METRIC)!;
   const reference = data.baseline?.references[feature];
   const windowFeature = latest?.features.find((f) => f.feature === feature);
   const run = async (action: () => Promise<string>) => {
@@ -117,8 +119,11 @@ export function DriftDashboard({ initial, canTriage, canManage }: { initial: Mon
             <tr>
               <th>Feature</th>
               <th>Status</th>
-              <th className="num">PSI</th>
-              <th className="num">KL</th>
+              {DRIFT_METRICS.map((metric) => (
+                <th key={metric} className="num">
+                  {DRIFT_METRIC_DEFINITIONS[metric].label}
+                </th>
+              ))}
               <th className="num">Values</th>
               <th>Thresholds (warning / drift)</th>
             </tr>
@@ -134,15 +139,19 @@ export function DriftDashboard({ initial, canTriage, canManage }: { initial: Mon
                 <td>
                   <StatusBadge status={f.status} />
                 </td>
-                <td className="num">{fmt(f.psi)}</td>
-                <td className="num">{fmt(f.kl)}</td>
+                {DRIFT_METRICS.map((metric) => (
+                  <td key={metric} className="num">
+                    {fmt(f.metrics[metric])}
+                  </td>
+                ))}
                 <td className="num">
                   {f.total}
                   {f.missing ? <span className="muted small"> +{f.missing} missing</span> : null}
                 </td>
                 <td>
-                  <ThresholdCell row={threshold(f.feature, "psi")!} canManage={canManage} onSaved={refresh} />
-                  <ThresholdCell row={threshold(f.feature, "kl")!} canManage={canManage} onSaved={refresh} />
+                  {DRIFT_METRICS.map((metric) => (
+                    <ThresholdCell key={metric} row={threshold(f.feature, metric)!} canManage={canManage} onSaved={refresh} />
+                  ))}
                 </td>
               </tr>
             ))}
@@ -151,7 +160,7 @@ export function DriftDashboard({ initial, canTriage, canManage }: { initial: Mon
               <td>
                 <StatusBadge status={latest.embeddingDistance === null || latest.embeddingThreshold === null ? "insufficient" : driftStatus(latest.embeddingDistance, { warning: cosine.warning * latest.embeddingThreshold, drift: cosine.drift * latest.embeddingThreshold })} />
               </td>
-              <td className="num" colSpan={2}>
+              <td className="num" colSpan={DRIFT_METRICS.length}>
                 cosine {latest.embeddingDistance === null ? "–" : latest.embeddingDistance.toExponential(2)}
               </td>
               <td className="num">{latest.predictionCount}</td>
@@ -167,7 +176,7 @@ export function DriftDashboard({ initial, canTriage, canManage }: { initial: Mon
       <div className="chart-grid">
         {reference ? <HistogramOverlay title={label(feature)} reference={reference} windowCounts={windowFeature?.counts ?? null} /> : null}
         <VolumeChart volume={data.volume} bucketMinutes={data.bucketMinutes ?? 60} />
-        <MetricSeries title="PSI per feature over time" series={data.series} metric="psi" features={MONITORED_FEATURES.map((f) => f.name)} warning={psiDefaults.warning} drift={psiDefaults.drift} />
+        <MetricSeries title={`${DRIFT_METRIC_DEFINITIONS[HEADLINE_DRIFT_METRIC].label} per feature over time`} series={data.series} metric={HEADLINE_DRIFT_METRIC} features={MONITORED_FEATURES.map((f) => f.name)} warning={headline.warning} drift={headline.drift} />
         <CosineSeries series={data.series} warningFactor={cosine.warning} driftFactor={cosine.drift} />
       </div>
       <DriftMethod />
@@ -175,7 +184,7 @@ export function DriftDashboard({ initial, canTriage, canManage }: { initial: Mon
   );
 }
 
-function ThresholdCell({ row, canManage, onSaved }: { row: ThresholdRowView; canManage: boolean; onSaved: () => void }) {
+function ThresholdCell({ row, canManage, onSaved }: { row: ThresholdRow; canManage: boolean; onSaved: () => void }) {
   const [editing, setEditing] = useState(false);
   const [warning, setWarning] = useState(String(row.warning));
   const [drift, setDrift] = useState(String(row.drift));

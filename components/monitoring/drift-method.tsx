@@ -1,3 +1,5 @@
+import { defaultThresholdsText, DRIFT_METRIC_DEFINITIONS, DRIFT_METRICS } from "@/lib/domain/drift/metrics/catalogue";
+
 /** How the figures are computed, stated where they are shown (the issue asks for formulas, binning and thresholds in the UI). */
 export function DriftMethod() {
   return (
@@ -18,8 +20,8 @@ export function DriftMethod() {
           finite and identical distributions give exactly 0.
         </li>
         <li>
-          <strong>PSI</strong> = Σ (wᵢ − rᵢ) · ln(wᵢ / rᵢ); <strong>KL</strong>(window ‖ baseline) = Σ wᵢ · ln(wᵢ / rᵢ), with wᵢ, rᵢ the window&apos;s and the baseline&apos;s shares. Defaults: PSI &lt;
-          0.1 stable, 0.1–0.2 warning, ≥ 0.2 drift; KL half of that. A feature&apos;s status is the worse of the two.
+          <strong>Metrics.</strong> {DRIFT_METRICS.map((metric) => DRIFT_METRIC_DEFINITIONS[metric].formula).join("; ")}, with wᵢ, rᵢ the window&apos;s and the baseline&apos;s shares. Defaults:{" "}
+          {DRIFT_METRICS.map(defaultThresholdsText).join("; ")}. A feature&apos;s status is the worst of its {DRIFT_METRICS.length} readings.
         </li>
         <li>
           <strong>Embedding.</strong> Global average pool of the backbone&apos;s last feature map, L2-normalised, projected to 128 dimensions, stored as int8. Cosine distance between the window&apos;s mean and

@@ -3,18 +3,8 @@
 import Link from "next/link";
 import { useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { epochMetricsSchema } from "@/lib/contracts/stored/training";
 import { cancelTraining, useTrainingJob } from "../api-hooks";
-
-interface EpochMetrics {
-  epoch: number;
-  loss: number;
-  classificationLoss: number;
-  boxLoss: number;
-  valMAP50: number;
-  valMAP50to95: number;
-  imagesPerSecond: number;
-  etaSeconds: number;
-}
 
 const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
 
@@ -25,7 +15,7 @@ export function TrainingJobMonitor({ jobId, canManage }: { jobId: string; canMan
   if (error) return <p className="error">could not load the job: {error.message}</p>;
   if (!data) return <p className="muted">loading…</p>;
   const { job, logs } = data;
-  const epochs = logs.filter((l) => l.level === "metric" && l.metrics).map((l) => l.metrics as unknown as EpochMetrics);
+  const epochs = logs.filter((l) => l.level === "metric" && l.metrics).map((l) => epochMetricsSchema.parse(l.metrics));
   const last = epochs.at(-1);
   return (
     <>

@@ -2,18 +2,15 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { PresetDefaults } from "@/lib/api-contracts";
+import type { PresetDefaults } from "@/lib/contracts/http/training";
+import { DETECTOR_FAMILY_CATALOGUE, DETECTOR_FAMILY_IDS, type DetectorFamilyId } from "@/lib/domain/detector-families";
 import { launchTraining } from "../api-hooks";
 import { FormError, useSubmit } from "../use-submit";
 
-type Kind = keyof PresetDefaults;
+type Kind = DetectorFamilyId;
 type Preset = keyof PresetDefaults[Kind];
 type Settings = PresetDefaults[Kind][Preset] & { minutes: string; backend: string; crossValidationFolds: number };
 
-const KIND_LABELS: Record<Kind, string> = {
-  one_stage: "One-stage (MLD-1S, anchor-free, YOLO-style)",
-  two_stage: "Two-stage (MLD-2S, Faster R-CNN-style: RPN + ROI-Align)",
-};
 const AUGMENT_LABELS = { scale: "Scale", translate: "Shift", brightness: "Brightness", contrast: "Contrast", saturation: "Saturation" } as const;
 const PRESET_LABELS: Record<Preset, string> = {
   "quick-cpu": "Quick CPU: face-trained backbone frozen, heads trained on cached features",
@@ -24,9 +21,9 @@ const PRESET_LABELS: Record<Preset, string> = {
 export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { datasets: Array<{ id: string; name: string }>; presets: PresetDefaults; initialDatasetId?: string }) {
   const router = useRouter();
   const [datasetId, setDatasetId] = useState(datasets.find((d) => d.id === initialDatasetId)?.id ?? datasets[0]?.id ?? "");
-  const [kind, setKind] = useState<Kind>("one_stage");
+  const [kind, setKind] = useState<Kind>(DETECTOR_FAMILY_IDS[0]);
   const [preset, setPreset] = useState<Preset>("quick-cpu");
-  const [settings, setSettings] = useState<Settings>({ ...presets.one_stage["quick-cpu"], minutes: "", backend: "auto", crossValidationFolds: 0 });
+  const [settings, setSettings] = useState<Settings>({ ...presets[DETECTOR_FAMILY_IDS[0]]["quick-cpu"], minutes: "", backend: "auto", crossValidationFolds: 0 });
 
   const choose = (nextKind: Kind, nextPreset: Preset) => {
     setKind(nextKind);
@@ -40,8 +37,8 @@ export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { da
     () => {
       const { minutes, mosaic, crossValidationFolds, ...rest } = settings;
       if (crossValidationFolds > 0) Object.assign(rest, { crossValidationFolds });
-      // Mosaic exists only for one-stage models trained on images.
-      if (kind === "one_stage" && !settings.freezeBackbone) Object.assign(rest, { mosaic });
+      // Mosaic exists only for families that train on mosaics, trained on images.
+      if (DETECTOR_FAMILY_CATALOGUE[kind].mosaic && !settings.freezeBackbone) Object.assign(rest, { mosaic });
       return launchTraining({ datasetId, kind, config: { preset, ...rest, ...(minutes ? { minutes: Number(minutes) } : {}) } });
     },
     ({ id }) => router.push(`/train/${id}`),
@@ -62,9 +59,9 @@ export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { da
       <label>
         Model
         <select value={kind} onChange={(e) => choose(e.target.value as Kind, preset)}>
-          {(Object.keys(KIND_LABELS) as Kind[]).map((k) => (
+          {DETECTOR_FAMILY_IDS.map((k) => (
             <option key={k} value={k}>
-              {KIND_LABELS[k]}
+              {DETECTOR_FAMILY_CATALOGUE[k].label}
             </option>
           ))}
         </select>
@@ -133,7 +130,7 @@ export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { da
           <label>
             Jittered copies cached per image <input type="number" min={0} max={8} value={settings.cachedAugmentations} onChange={set("cachedAugmentations")} />
           </label>
-        ) : kind === "one_stage" ? (
+        ) : DETECTOR_FAMILY_CATALOGUE[kind].mosaic ? (
           <label>
             Mosaic probability <input type="number" min={0} max={1} step={0.05} value={settings.mosaic} onChange={set("mosaic")} />
           </label>

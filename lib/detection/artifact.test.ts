@@ -38,4 +38,10 @@ describe("model artifacts", () => {
     const model = buildOneStageDetector(64, 3, "n");
     await expect(modelToFiles(model, { ...metadata, inputSize: 0 })).rejects.toThrow();
   });
+
+  it("refuse to load a model whose masklab.json this version cannot run, saying why", async () => {
+    const files = await modelToFiles(buildOneStageDetector(64, 3, "n"), metadata);
+    const old = { ...files, "masklab.json": new TextEncoder().encode(JSON.stringify({ ...metadata, format: "masklab-detector/0" })) };
+    await expect(modelFromFiles(old)).rejects.toThrow(/masklab\.json does not describe a model this version of Masklab can run \(format: /);
+  });
 });

@@ -1,34 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
-import { z } from "zod";
+import { modelMetadataSchema, parseModelMetadata, type ArtifactFiles, type ModelMetadata } from "@/lib/contracts/artifact";
 
-/**
- * What a model version carries besides its weights: everything inference needs, so the worker,
- * the server and the browser run it the same way without knowing how it was trained.
- */
-export const ARCHITECTURES = ["mld1s", "mld2s"] as const;
-export type Architecture = (typeof ARCHITECTURES)[number];
-
-export const modelMetadataSchema = z.object({
-  format: z.literal("masklab-detector/1"),
-  architecture: z.enum(ARCHITECTURES),
-  width: z.string(),
-  backbone: z.string(),
-  classes: z.array(z.string()).min(1),
-  inputSize: z.number().int().positive(),
-  strides: z.array(z.number().int().positive()),
-  preprocessing: z.object({ letterboxFill: z.number(), normalize: z.literal("pixels/127.5-1") }),
-  postprocessing: z.object({ scoreThreshold: z.number().min(0).max(1), iouThreshold: z.number().min(0).max(1), maxDetections: z.number().int().positive() }),
-  /** two-stage models: the RPN's anchors per level (sizes in input pixels) and their height/width ratios */
-  anchors: z.object({ levels: z.array(z.object({ stride: z.number().int().positive(), sizes: z.array(z.number().positive()).min(1) })).min(1), ratios: z.array(z.number().positive()).min(1) }).optional(),
-}).refine((m) => m.architecture !== "mld2s" || m.anchors !== undefined, { message: "a two-stage (mld2s) model needs its anchors", path: ["anchors"] });
-export type ModelMetadata = z.infer<typeof modelMetadataSchema>;
-
-/** The files of a model artifact: TF.js's own LayersModel format plus masklab.json. */
-export interface ArtifactFiles {
-  "model.json": Uint8Array;
-  "weights.bin": Uint8Array;
-  "masklab.json": Uint8Array;
-}
+// The artifact's contract (its files, masklab.json) lives in lib/contracts; these names stay importable from here.
+export { modelMetadataSchema, type ArtifactFiles, type ModelMetadata };
 
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
@@ -50,8 +24,9 @@ export async function modelToFiles(model: tf.LayersModel, metadata: ModelMetadat
   return files!;
 }
 
-/** Loads a model from its files (Node or browser); masklab.json is validated. */
+/** Loads a model from its files (Node or browser); masklab.json is checked first, so a wrong one fails before any weights load. */
 export async function modelFromFiles(files: ArtifactFiles): Promise<{ model: tf.LayersModel; metadata: ModelMetadata }> {
+  const metadata = parseModelMetadata(files["masklab.json"]);
   const json = JSON.parse(new TextDecoder().decode(files["model.json"])) as { modelTopology: object; weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }> };
   const weights = files["weights.bin"];
   const model = await tf.loadLayersModel(
@@ -61,6 +36,5 @@ export async function modelFromFiles(files: ArtifactFiles): Promise<{ model: tf.
       weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer,
     }),
   );
-  const metadata = modelMetadataSchema.parse(JSON.parse(new TextDecoder().decode(files["masklab.json"])));
   return { model, metadata };
 }

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SeededRandom } from "@/lib/domain/random";
 import { augmentImage, jitterColour, mosaic, NO_AUGMENTATION, placeBox, placeTruths, randomPlacement, renderPlacement, type Placement } from "./augment";
-import { LETTERBOX_FILL } from "./preprocess";
+import { LETTERBOX_FILL } from "./common/preprocess";
 import { useNodeBackend } from "./tf/node-backend";
 
 beforeAll(async () => {

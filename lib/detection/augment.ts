@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { ImageSize, PixelBox } from "@/lib/domain/box";
-import type { GroundTruth } from "./one-stage/assigner";
-import { LETTERBOX_FILL } from "./preprocess";
+import type { GroundTruth } from "./common/ground-truth";
+import { LETTERBOX_FILL } from "./common/preprocess";
 
 /**
  * Training augmentations that move pixels and boxes together: random scale and shift of the

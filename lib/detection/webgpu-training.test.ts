@@ -1,14 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
+import type { DetectorFamilyId } from "@/lib/domain/detector-families";
 import { SeededRandom } from "@/lib/domain/random";
-import { RECIPES, type DetectorKind } from "./recipes";
+import { DETECTOR_FAMILIES } from "./families";
 import { describeAdapter } from "./tf/backend-selection";
 import { probeWebGpuAdapter, selectNodeBackend } from "./tf/node-backend";
 
 /**
  * Both detectors' real training steps on WebGPU (Dawn in Node) against wasm: the same weights,
  * inputs and seeded sampling give the same losses. WebGPU cannot read tensors synchronously in
- * Node, so its steps take the forward-first path (see train-step-reads.ts). Runs wherever a WebGPU
+ * Node, so its steps take the forward-first path (see common/train-step-reads.ts). Runs wherever a WebGPU
  * adapter exists, lavapipe included; skipped otherwise.
  */
 const probe = await probeWebGpuAdapter();
@@ -32,14 +33,14 @@ const featureValues = featureShapes.map((shape, k) => {
 });
 
 /** Three training steps of a family's heads on one backend, from the given starting weights. */
-async function losses(kind: DetectorKind, backend: "wasm" | "webgpu", start?: Float32Array[]) {
+async function losses(kind: DetectorFamilyId, backend: "wasm" | "webgpu", start?: Float32Array[]) {
   await selectNodeBackend(backend, env);
   const options = { inputSize: SIZE, numClasses: 3, width: "n" as const, seed: 3 };
-  const model = RECIPES[kind].buildTrainable(options);
+  const model = DETECTOR_FAMILIES[kind].recipe.buildTrainable(options);
   if (start) model.setWeights(start.map((values, i) => tf.tensor(values, model.getWeights()[i]!.shape)));
   const weights = await Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array));
   const random = new SeededRandom(11);
-  const step = RECIPES[kind].stepper(model, options, () => random.next());
+  const step = DETECTOR_FAMILIES[kind].recipe.stepper(model, options, () => random.next());
   const optimizer = tf.train.adam(1e-3);
   const features = featureShapes.map((shape, k) => tf.tensor(featureValues[k]!, shape));
   const totals: number[] = [];

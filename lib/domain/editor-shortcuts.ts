@@ -1,12 +1,10 @@
 /**
  * The box editor's keyboard map: one table that the key handler, the toolbar titles and the
  * help overlay (?) all read, so they cannot disagree. Keys are matched on KeyboardEvent.key
- * (lower-cased) plus modifiers.
+ * (lower-cased) plus modifiers. Keys 1–9 pick the dataset's classes in order, generated from
+ * its class list, so a dataset with more classes gets more keys.
  */
-export type EditorAction =
-  | "class1"
-  | "class2"
-  | "class3"
+export type EditorCommand =
   | "delete"
   | "undo"
   | "redo"
@@ -33,18 +31,30 @@ export type EditorAction =
   | "rejectSuggestion"
   | "acceptAllSuggestions";
 
-export interface Shortcut {
-  action: EditorAction;
+interface KeyBinding {
   key: string;
   ctrl?: boolean;
   shift?: boolean;
   description: string;
 }
 
-export const SHORTCUTS: readonly Shortcut[] = [
-  { action: "class1", key: "1", description: "Class 1 (with_mask) for the selected box, or the next one" },
-  { action: "class2", key: "2", description: "Class 2 (without_mask)" },
-  { action: "class3", key: "3", description: "Class 3 (mask_weared_incorrect)" },
+/** A command, or picking the class at `classIndex` of the dataset's list. */
+export type Shortcut = KeyBinding & ({ action: EditorCommand } | { action: "pickClass"; classIndex: number });
+
+/** Digits 1–9 pick classes; a tenth class and beyond are picked with the mouse. */
+export const MAX_CLASS_SHORTCUTS = 9;
+
+/** Key N picks class N of the list, for its first MAX_CLASS_SHORTCUTS classes. */
+function classShortcuts(classes: readonly string[]): Shortcut[] {
+  return classes.slice(0, MAX_CLASS_SHORTCUTS).map((name, i) => ({
+    action: "pickClass",
+    classIndex: i,
+    key: String(i + 1),
+    description: i === 0 ? `Class 1 (${name}) for the selected box, or the next one` : `Class ${i + 1} (${name})`,
+  }));
+}
+
+const COMMAND_SHORTCUTS: readonly Shortcut[] = [
   { action: "delete", key: "delete", description: "Delete the selected box (Backspace too)" },
   { action: "undo", key: "z", ctrl: true, description: "Undo" },
   { action: "redo", key: "z", ctrl: true, shift: true, description: "Redo" },
@@ -80,15 +90,19 @@ export interface KeyPress {
   altKey: boolean;
 }
 
-/** The action for a key press, or null. Backspace deletes too; Shift+Tab goes backwards. */
-export function actionFor(event: KeyPress): EditorAction | null {
+/** Every shortcut of an editor labelling these classes: the class keys first, then the commands. */
+export function editorShortcuts(classes: readonly string[]): Shortcut[] {
+  return [...classShortcuts(classes), ...COMMAND_SHORTCUTS];
+}
+
+/** The shortcut a key press triggers, or null. Backspace deletes too; Shift+Tab goes backwards. */
+export function shortcutFor(event: KeyPress, shortcuts: readonly Shortcut[]): Shortcut | null {
   if (event.altKey) return null;
   const key = event.key.toLowerCase() === "backspace" ? "delete" : event.key.toLowerCase();
   const ctrl = event.ctrlKey || event.metaKey;
   // "?" arrives already shifted on most layouts; Tab keeps its action with or without Shift.
   const shiftMatters = key !== "?" && key !== "tab";
-  const match = SHORTCUTS.find((s) => s.key === key && Boolean(s.ctrl) === ctrl && (!shiftMatters || Boolean(s.shift) === event.shiftKey));
-  return match?.action ?? null;
+  return shortcuts.find((s) => s.key === key && Boolean(s.ctrl) === ctrl && (!shiftMatters || Boolean(s.shift) === event.shiftKey)) ?? null;
 }
 
 /** "Ctrl+Shift+Z" for the help overlay and tooltips. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { can, parseScopes, permissionsOf, ROLES } from "./permissions";
+import { can, parseScopes, permissionLabel, PERMISSIONS, permissionsOf, ROLES } from "./permissions";
 
 describe("roles", () => {
   it("are cumulative: each role can do everything of the one before it", () => {
@@ -22,6 +22,13 @@ describe("roles", () => {
     expect(can("ml_lead", "users.manage")).toBe(false);
     expect(can("admin", "users.manage")).toBe(true);
     expect(can("admin", "audit.view")).toBe(true);
+  });
+
+  it("describe every permission in words, each its own", () => {
+    const labels = PERMISSIONS.map(permissionLabel);
+    expect(labels.every((label) => label.length > 0 && !label.includes("."))).toBe(true);
+    expect(new Set(labels).size).toBe(PERMISSIONS.length);
+    expect(permissionLabel("alerts.triage")).toBe("triage drift alerts");
   });
 
   it("API-key scopes parse leniently and drop unknown ones", () => {

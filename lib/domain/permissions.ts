@@ -12,30 +12,31 @@ export const ROLE_LABELS: Record<Role, string> = {
   admin: "Admin",
 };
 
-/** The least role holding each permission. */
-const PERMISSION_MIN_ROLE = {
-  /** browse datasets, images, statistics, models, jobs and drift dashboards */
-  "data.view": "annotator",
-  /** edit boxes, restore a revision of a label */
-  "labels.edit": "annotator",
-  "comments.write": "annotator",
-  /** run a model on an image (prediction API with a session; keys carry their own scope) */
-  "models.predict": "annotator",
-  /** mark labels reviewed / needs fix, resolve comments */
-  "labels.review": "reviewer",
-  "alerts.triage": "reviewer",
-  "datasets.import": "ml_lead",
-  "datasets.export": "ml_lead",
-  "training.manage": "ml_lead",
-  "models.promote": "ml_lead",
-  "apikeys.manage": "ml_lead",
-  "thresholds.manage": "ml_lead",
-  "users.manage": "admin",
-  "audit.view": "admin",
-} as const satisfies Record<string, Role>;
+/** Each permission: the least role holding it, and what it allows in words (the account page lists them). */
+const PERMISSION_CATALOGUE = {
+  "data.view": { minRole: "annotator", label: "browse datasets, images, statistics, models, jobs and drift dashboards" },
+  "labels.edit": { minRole: "annotator", label: "edit boxes and restore earlier labels" },
+  "comments.write": { minRole: "annotator", label: "write review comments" },
+  /** with a session; API keys carry their own scope */
+  "models.predict": { minRole: "annotator", label: "run a model on an image" },
+  "labels.review": { minRole: "reviewer", label: "mark labels reviewed or needing a fix, and resolve comments" },
+  "alerts.triage": { minRole: "reviewer", label: "triage drift alerts" },
+  "datasets.import": { minRole: "ml_lead", label: "import datasets" },
+  "datasets.export": { minRole: "ml_lead", label: "export datasets" },
+  "training.manage": { minRole: "ml_lead", label: "train models" },
+  "models.promote": { minRole: "ml_lead", label: "promote and roll back models" },
+  "apikeys.manage": { minRole: "ml_lead", label: "manage API keys" },
+  "thresholds.manage": { minRole: "ml_lead", label: "set drift thresholds" },
+  "users.manage": { minRole: "admin", label: "manage user accounts" },
+  "audit.view": { minRole: "admin", label: "read the audit log" },
+} as const satisfies Record<string, { minRole: Role; label: string }>;
 
-export type Permission = keyof typeof PERMISSION_MIN_ROLE;
-export const PERMISSIONS = Object.keys(PERMISSION_MIN_ROLE) as Permission[];
+export type Permission = keyof typeof PERMISSION_CATALOGUE;
+export const PERMISSIONS = Object.keys(PERMISSION_CATALOGUE) as Permission[];
+
+export function permissionLabel(permission: Permission): string {
+  return PERMISSION_CATALOGUE[permission].label;
+}
 
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
@@ -46,11 +47,11 @@ export function roleRank(role: Role): number {
 }
 
 export function can(role: Role, permission: Permission): boolean {
-  return roleRank(role) >= roleRank(PERMISSION_MIN_ROLE[permission]);
+  return roleRank(role) >= roleRank(PERMISSION_CATALOGUE[permission].minRole);
 }
 
 export function minimumRole(permission: Permission): Role {
-  return PERMISSION_MIN_ROLE[permission];
+  return PERMISSION_CATALOGUE[permission].minRole;
 }
 
 export function permissionsOf(role: Role): Permission[] {

@@ -1,3 +1,5 @@
+import { DETECTOR_FAMILY_IDS, type DetectorFamilyId } from "./detector-families";
+
 /**
  * The closed vocabularies stored as strings in the database (kept as strings so PostgreSQL and
  * SQLite store them alike and a new state needs no table rewrite). Validate against these.
@@ -24,9 +26,9 @@ export type WorkerStatus = (typeof WORKER_STATUSES)[number];
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-/** What a training job trains; a worker claims only the kinds it has a runner for. */
-export const JOB_KINDS = ["one_stage", "two_stage"] as const;
-export type JobKind = (typeof JOB_KINDS)[number];
+/** What a training job trains (a detector family); a worker claims only the kinds it has a runner for. */
+export const JOB_KINDS = DETECTOR_FAMILY_IDS;
+export type JobKind = DetectorFamilyId;
 
 export const JOB_LOG_LEVELS = ["info", "warn", "error", "metric"] as const;
 export type JobLogLevel = (typeof JOB_LOG_LEVELS)[number];
@@ -37,9 +39,6 @@ export type ComputeBackend = (typeof COMPUTE_BACKENDS)[number];
 
 export const MODEL_STAGES = ["candidate", "production", "archived"] as const;
 export type ModelStage = (typeof MODEL_STAGES)[number];
-
-export const ALERT_STATUSES = ["open", "acknowledged", "sent_to_labeling", "dismissed"] as const;
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** Narrows a stored or received string to a vocabulary, for the values TypeScript cannot check. */
 export function isOneOf<const T extends readonly string[]>(vocabulary: T, value: unknown): value is T[number] {

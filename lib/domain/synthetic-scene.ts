@@ -1,6 +1,7 @@
 import { boxArea, clipBox, intersectionArea, roundBox, type PixelBox } from "./box";
-import type { FacemaskClass } from "./classes";
+import { FACEMASK_CLASSES, type FacemaskClass } from "./classes";
 import { SeededRandom, deriveSeed } from "./random";
+import { recordOf } from "./record-of";
 
 /**
  * Deterministic synthetic face-mask scenes: the embedded sample dataset. A scene is plain data
@@ -50,11 +51,23 @@ export interface SyntheticScene {
   jpegQuality: number;
 }
 
-export const CLASS_WEIGHTS: Record<FacemaskClass, number> = {
-  with_mask: 0.75,
-  without_mask: 0.2,
-  mask_weared_incorrect: 0.05,
+/** Where a mask sits on a face: over the nose, below it (worn incorrectly), or nowhere. */
+type MaskFit = "over-nose" | "below-nose" | "none";
+
+/** How each class appears in the sample: its share of the faces and how its mask is worn. */
+export const SCENE_CLASSES: Record<FacemaskClass, { share: number; mask: MaskFit }> = {
+  with_mask: { share: 0.75, mask: "over-nose" },
+  without_mask: { share: 0.2, mask: "none" },
+  mask_weared_incorrect: { share: 0.05, mask: "below-nose" },
 };
+
+/**
+ * The top edge of the mask, as a fraction of ry below the face's centre. A face without a mask
+ * still draws one, so every class consumes the random sequence alike and the sample stays as it was.
+ */
+const MASK_TOP: Record<MaskFit, readonly [number, number]> = { "over-nose": [-0.02, 0.08], "below-nose": [0.3, 0.42], none: [-0.02, 0.08] };
+
+const CLASS_WEIGHTS = recordOf(FACEMASK_CLASSES, (c) => SCENE_CLASSES[c].share);
 
 const SKIN_TONES = ["#f6d7c3", "#eac0a2", "#d7a27f", "#b9825c", "#8d5a3b", "#5e3a26"];
 const HAIR_COLORS = ["#1c1410", "#3b2a1e", "#6b4a2b", "#a67b4b", "#d9c08c", "#7a7a7a"];
@@ -141,7 +154,7 @@ function randomFace(rng: SeededRandom, width: number, height: number): Synthetic
     skin: rng.pick(SKIN_TONES),
     hair: rng.chance(0.8) ? rng.pick(HAIR_COLORS) : null,
     maskColor: rng.pick(MASK_COLORS),
-    maskTop: className === "mask_weared_incorrect" ? rng.range(0.3, 0.42) : rng.range(-0.02, 0.08),
+    maskTop: rng.range(...MASK_TOP[SCENE_CLASSES[className].mask]),
     box,
     truncated: boxArea(clipBox(full, { width, height })) < boxArea(full) * 0.98,
   };
@@ -203,7 +216,7 @@ function faceToSvg(face: SyntheticFace): string {
   // Nose: its tip at 0.24 ry is what a correct mask covers and an incorrect one leaves out.
   p.push(`<path d="M 0 ${f(-ry * 0.08)} L ${f(rx * 0.13)} ${f(ry * 0.24)} L ${f(-rx * 0.13)} ${f(ry * 0.24)} Z" fill="${shade}"/>`);
   p.push(`<ellipse cx="0" cy="${f(ry * 0.5)}" rx="${f(rx * 0.3)}" ry="${f(ry * 0.075)}" fill="#a8434b"/>`);
-  if (face.className !== "without_mask") {
+  if (SCENE_CLASSES[face.className].mask !== "none") {
     const top = ry * face.maskTop;
     const bottom = Math.min(ry * 1.05, top + ry * 0.95);
     const w = rx * 0.9;

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import sharp from "sharp";
+import { DETECTOR_FAMILY_CATALOGUE, DETECTOR_FAMILY_IDS } from "@/lib/domain/detector-families";
 import { generateScene, sceneToSvg } from "@/lib/domain/synthetic-scene";
 import { createDb } from "@/lib/server/platform/db";
 import { LocalBlobStore } from "@/lib/server/platform/storage";
@@ -49,10 +50,8 @@ export async function browserBenchmarks(): Promise<BenchRow[]> {
     const db = createDb(`file:${path.join(work, "masklab.db")}`);
     const store = new LocalBlobStore(path.join(work, "blobs"));
     const dataset = await db.dataset.findFirstOrThrow();
-    const models = [
-      { kind: "MLD-1S-n", id: (await registerServedModel(dataset.id, { store, db }, 416, "one_stage")).id },
-      { kind: "MLD-2S-n", id: (await registerServedModel(dataset.id, { store, db }, 416, "two_stage")).id },
-    ];
+    const models: Array<{ kind: string; id: string }> = [];
+    for (const family of DETECTOR_FAMILY_IDS) models.push({ kind: `${DETECTOR_FAMILY_CATALOGUE[family].name}-n`, id: (await registerServedModel(dataset.id, { store, db }, 416, family)).id });
     await db.$disconnect();
     const photo = await benchPhoto();
     for (const { backend, args } of BACKENDS) {

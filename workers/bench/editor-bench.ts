@@ -5,6 +5,10 @@ import os from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
 import sharp from "sharp";
+import { datasetListSchema, importResultSchema } from "@/lib/contracts/http/datasets";
+import { imagePageSchema } from "@/lib/contracts/http/images";
+import { parseAnswer } from "@/lib/contracts/http/json";
+import { savedAnnotationsSchema, storedAnnotationsSchema } from "@/lib/contracts/http/labels";
 import { signInAsFirstAdmin, waitForApp } from "./app-under-test";
 import { percentile, round, type BenchRow } from "./bench-row";
 
@@ -49,8 +53,8 @@ export async function editorBenchmarks(): Promise<BenchRow[]> {
     const page = await context.newPage();
 
     // Next image, prefetched: from the D key to the next image's boxes on screen.
-    const sample = (await (await api("/api/datasets")).json()) as { datasets: Array<{ id: string }> };
-    const first = (await (await api(`/api/datasets/${sample.datasets[0]!.id}/images?limit=1`)).json()) as { items: Array<{ id: string }> };
+    const sample = parseAnswer("GET /api/datasets", datasetListSchema, await (await api("/api/datasets")).json());
+    const first = parseAnswer("GET /api/datasets/:id/images", imagePageSchema, await (await api(`/api/datasets/${sample.datasets[0]!.id}/images?limit=1`)).json());
     await page.goto(`${BASE}/label/${first.items[0]!.id}`);
     const openTimes: number[] = [];
     // Measured inside the page, from the key press to the next image's boxes in the DOM, so
@@ -121,12 +125,12 @@ export async function editorBenchmarks(): Promise<BenchRow[]> {
 
     // Saving 50 boxes: the API round trip, as autosave does it.
     const saveTimes: number[] = [];
-    let version = ((await (await api(`/api/images/${crowdedId}/annotations`)).json()) as { version: number }).version;
+    let version = parseAnswer("GET /api/images/:id/annotations", storedAnnotationsSchema, await (await api(`/api/images/${crowdedId}/annotations`)).json()).version;
     const boxes = Array.from({ length: 50 }, (_, i) => ({ className: "with_mask", xmin: (i % 10) * 70 + 5, ymin: Math.floor(i / 10) * 100 + 5, xmax: (i % 10) * 70 + 60, ymax: Math.floor(i / 10) * 100 + 80 }));
     for (let i = 0; i < 30; i++) {
       const t = performance.now();
       const response = await api(`/api/images/${crowdedId}/annotations`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ expectedVersion: version, boxes }) });
-      version = ((await response.json()) as { version: number }).version;
+      version = parseAnswer("PUT /api/images/:id/annotations", savedAnnotationsSchema, await response.json()).version;
       saveTimes.push(performance.now() - t);
     }
     saveTimes.sort((a, b) => a - b);
@@ -152,7 +156,7 @@ async function uploadCrowdedImage(): Promise<string> {
   form.append("name", "bench-crowd");
   form.append("files", new Blob([new Uint8Array(image)]), "crowd.png");
   form.append("files", new Blob([`<annotation><filename>crowd.png</filename>${objects}</annotation>`]), "crowd.xml");
-  const result = (await (await api("/api/datasets/import", { method: "POST", body: form })).json()) as { datasetId: string };
-  const list = (await (await api(`/api/datasets/${result.datasetId}/images`)).json()) as { items: Array<{ id: string }> };
+  const result = parseAnswer("POST /api/datasets/import", importResultSchema, await (await api("/api/datasets/import", { method: "POST", body: form })).json());
+  const list = parseAnswer("GET /api/datasets/:id/images", imagePageSchema, await (await api(`/api/datasets/${result.datasetId}/images`)).json());
   return list.items[0]!.id;
 }

@@ -1,9 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { faceMobileNetV1 } from "@/lib/detection/backbones/face-mobilenet-v1";
-import { detectorFor } from "@/lib/detection/detector";
-import { letterboxFor } from "@/lib/detection/letterbox";
-import { detectorMetadata, RECIPES, type DetectorKind, type Width } from "@/lib/detection/recipes";
+import { letterboxFor } from "@/lib/detection/common/letterbox";
+import type { Width } from "@/lib/detection/detector-family";
+import { DETECTOR_FAMILIES, detectorMetadata } from "@/lib/detection/families";
 import { probeWebGpuAdapter, selectNodeBackend, type NodeBackendSelection } from "@/lib/detection/tf/node-backend";
+import { DETECTOR_FAMILY_CATALOGUE, DETECTOR_FAMILY_IDS } from "@/lib/domain/detector-families";
 import { SeededRandom } from "@/lib/domain/random";
 import { loadFaceSsdMobileNetWeights } from "@/lib/server/training/pretrained-weights";
 import { percentile, round, type BenchRow } from "./bench-row";
@@ -27,10 +28,8 @@ async function timeAsync(run: () => Promise<unknown>, steps: number): Promise<nu
   return (performance.now() - started) / steps;
 }
 
-const NAMES: Record<DetectorKind, string> = { one_stage: "MLD-1S", two_stage: "MLD-2S" };
-
 /**
- * Training and inference speed of both detector families, on wasm and, where a WebGPU adapter
+ * Training and inference speed of every detector family, on wasm and, where a WebGPU adapter
  * exists (a software one counts here: lavapipe gives a floor, not a GPU figure), on webgpu.
  */
 export async function trainingBenchmarks(): Promise<BenchRow[]> {
@@ -57,9 +56,9 @@ async function backendBenchmarks(selection: NodeBackendSelection, sizes: { batch
   const features = backbone.predict(tf.randomUniform<tf.Rank.R4>([batch, SIZE, SIZE, 3], -1, 1, "float32", 2)) as tf.Tensor[];
   const images = tf.randomUniform<tf.Rank.R4>([Math.min(batch, 4), SIZE, SIZE, 3], -1, 1, "float32", 3);
   const letterbox = letterboxFor({ width: SIZE, height: SIZE }, SIZE);
-  for (const kind of ["one_stage", "two_stage"] as DetectorKind[]) {
-    const recipe = RECIPES[kind];
-    const name = NAMES[kind];
+  for (const kind of DETECTOR_FAMILY_IDS) {
+    const recipe = DETECTOR_FAMILIES[kind].recipe;
+    const name = DETECTOR_FAMILY_CATALOGUE[kind].name;
     const random = new SeededRandom(1);
     for (const width of ["n", "s"] as Width[]) {
       const options = { inputSize: SIZE, numClasses: 3, width, seed: 1 };
@@ -77,14 +76,15 @@ async function backendBenchmarks(selection: NodeBackendSelection, sizes: { batch
     const endToEndMs = await timeAsync(() => step(optimizer, images, syntheticTruths(images.shape[0])), Math.max(1, steps - 1));
     rows.push({ benchmark: `training: ${name}-n end to end, no caching (${backend})`, value: round((images.shape[0] * 1000) / endToEndMs, 2), unit: "img/s", notes: `batch ${images.shape[0]}, ${SIZE} px, backbone trained too (${detector.countParams().toLocaleString("en")} parameters)` });
 
-    const metadata = detectorMetadata(recipe, { width: "n", backbone: "face-mobilenet-v1", classes: ["with_mask", "without_mask", "mask_weared_incorrect"], inputSize: SIZE });
-    const run = detectorFor(detector, metadata);
+    const metadata = detectorMetadata(kind, { width: "n", backbone: "face-mobilenet-v1", classes: ["with_mask", "without_mask", "mask_weared_incorrect"], inputSize: SIZE });
+    const run = DETECTOR_FAMILIES[kind].detector(detector, metadata);
     const latencies: number[] = [];
     for (let i = -2; i < sizes.latencyRuns; i++) {
       const started = performance.now();
-      await run.detect(image, [letterbox]);
+      await run.detectPrepared(image, [letterbox]);
       if (i >= 0) latencies.push(performance.now() - started);
     }
+    run.dispose();
     latencies.sort((a, b) => a - b);
     rows.push({ benchmark: `inference: ${name}-n in Node (${backend})`, value: round(percentile(latencies, 50)), unit: "ms p50", notes: `p95 ${round(percentile(latencies, 95))} ms, ${SIZE} px, batch 1, incl. decoding and NMS${kind === "two_stage" ? " (300 proposals)" : ""}, after 2 warm-ups` });
   }

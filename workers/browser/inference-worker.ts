@@ -9,9 +9,21 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { modelFromFiles, modelMetadataSchema, type ArtifactFiles, type ModelMetadata } from "@/lib/detection/artifact";
-import { detectorFor, type Detector } from "@/lib/detection/detector";
-import { LETTERBOX_FILL, modelInput } from "@/lib/detection/preprocess";
+import {
+  requestIdOf,
+  workerRequestSchema,
+  type BackendTimings,
+  type BrowserBackend,
+  type BrowserBackendSetting,
+  type LoadedModel,
+  type WorkerRequest,
+  type WorkerResponse,
+} from "@/lib/contracts/worker-messages";
+import { parseModelMetadata } from "@/lib/contracts/artifact";
+import type { ArtifactFiles, ModelMetadata } from "@/lib/detection/artifact";
+import { LETTERBOX_FILL, modelInput, type RgbImage } from "@/lib/detection/common/preprocess";
+import type { Detector } from "@/lib/detection/detector";
+import { loadDetector } from "@/lib/detection/families";
 import { measureBackends, type BenchmarkHooks } from "@/lib/detection/tf/browser-backend-benchmark";
 import {
   benchmarkKey,
@@ -19,12 +31,8 @@ import {
   needsMeasuring,
   webGlAdapter,
   webGpuAdapter,
-  type BackendTimings,
   type BrowserAvailability,
-  type BrowserBackend,
-  type BrowserBackendSetting,
 } from "@/lib/detection/tf/browser-backend";
-import type { LoadedModel, WorkerRequest, WorkerResponse } from "./inference-protocol";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -33,7 +41,7 @@ setWasmPaths("/api/tfjs-wasm/");
 
 type BackendInUse = Pick<LoadedModel, "backend" | "reason" | "warning" | "measured">;
 
-let current: { id: string; setting: BrowserBackendSetting; loaded: LoadedModel; model: tf.LayersModel; detector: Detector; classes: string[]; detected: boolean } | null = null;
+let current: { id: string; setting: BrowserBackendSetting; loaded: LoadedModel; detector: Detector; detected: boolean } | null = null;
 let backendReady: { setting: BrowserBackendSetting; inputSize: number; inUse: BackendInUse } | null = null;
 /** Measurements made in this worker, by benchmarkKey: a second model of the same size is not measured again. */
 const measuredHere = new Map<string, BackendTimings>();
@@ -92,25 +100,22 @@ async function startBackend(backend: BrowserBackend): Promise<boolean> {
 
 /** The measurement's I/O: the model itself on each candidate, run on a blank letterboxed input of its size. */
 function benchmarkHooks(files: ArtifactFiles, metadata: ModelMetadata): BenchmarkHooks {
-  let model: tf.LayersModel | null = null;
   let detector: Detector | null = null;
   let input: ReturnType<typeof modelInput> | null = null;
   return {
     async prepare(backend) {
       if (!(await startBackend(backend))) throw new Error(`${backend} did not initialise`);
-      model = (await modelFromFiles(files)).model;
-      detector = detectorFor(model, metadata);
+      detector = await loadDetector(files);
       const blank = tf.fill([metadata.inputSize, metadata.inputSize, 3], LETTERBOX_FILL, "int32") as tf.Tensor3D;
       input = modelInput(blank, metadata.inputSize);
       blank.dispose();
     },
     async infer() {
-      await detector!.detect(input!.batch, [input!.letterbox]);
+      await detector!.detectPrepared(input!.batch, [input!.letterbox]);
     },
     release() {
-      model?.dispose();
+      detector?.dispose();
       input?.batch.dispose();
-      model = null;
       detector = null;
       input = null;
     },
@@ -169,14 +174,14 @@ async function load(request: Extract<WorkerRequest, { type: "load" }>): Promise<
   if (current?.id === request.modelVersionId && current.setting === request.setting) return { ...current.loaded, measured: null, reused: true };
   const started = performance.now();
   const { files, cached } = await artifactFiles(request.modelVersionId);
-  const metadata = modelMetadataSchema.parse(JSON.parse(new TextDecoder().decode(files["masklab.json"])));
+  const metadata = parseModelMetadata(files["masklab.json"]);
   const choosing = performance.now();
   const inUse = await useBackend(request, files, metadata);
   // A measurement is reported in the reason; the cold load stays fetch + deserialise + weights.
   const measuringMs = inUse.measured ? performance.now() - choosing : 0;
-  current?.model.dispose();
+  current?.detector.dispose();
   current = null;
-  const { model } = await modelFromFiles(files);
+  const detector = await loadDetector(files);
   const loaded: LoadedModel = {
     modelVersionId: request.modelVersionId,
     ...inUse,
@@ -187,12 +192,12 @@ async function load(request: Extract<WorkerRequest, { type: "load" }>): Promise<
     reused: false,
     coldLoadMs: performance.now() - started - measuringMs,
   };
-  current = { id: request.modelVersionId, setting: request.setting, loaded, model, detector: detectorFor(model, metadata), classes: metadata.classes, detected: false };
+  current = { id: request.modelVersionId, setting: request.setting, loaded, detector, detected: false };
   return loaded;
 }
 
 /** RGB pixels of a bitmap, as the server's decoder gives them (alpha dropped). */
-function pixelsOf(image: ImageBitmap): tf.Tensor3D {
+function pixelsOf(image: ImageBitmap): RgbImage {
   const canvas = new OffscreenCanvas(image.width, image.height);
   const context = canvas.getContext("2d", { willReadFrequently: true })!;
   context.drawImage(image, 0, 0);
@@ -203,7 +208,7 @@ function pixelsOf(image: ImageBitmap): tf.Tensor3D {
     rgb[j + 1] = rgba[i + 1]!;
     rgb[j + 2] = rgba[i + 2]!;
   }
-  return tf.tensor3d(rgb, [image.height, image.width, 3], "int32");
+  return { data: rgb, width: image.width, height: image.height };
 }
 
 async function detect(request: Extract<WorkerRequest, { type: "detect" }>) {
@@ -211,24 +216,24 @@ async function detect(request: Extract<WorkerRequest, { type: "detect" }>) {
   const pixels = pixelsOf(request.image);
   const { width, height } = request.image;
   request.image.close();
-  const { batch, letterbox } = modelInput(pixels, current.detector.metadata.inputSize);
-  pixels.dispose();
-  try {
-    const started = performance.now();
-    const [found] = await current.detector.detect(batch, [letterbox], request.scoreThreshold === undefined ? undefined : { scoreThreshold: request.scoreThreshold });
-    const inferenceMs = performance.now() - started;
-    const first = !current.detected;
-    current.detected = true;
-    return { detections: found!.map((d) => ({ className: current!.classes[d.classIndex]!, score: d.score, box: d.box })), inferenceMs, first, width, height };
-  } finally {
-    batch.dispose();
-  }
+  const started = performance.now();
+  const [found] = await current.detector.detect([pixels], request.scoreThreshold === undefined ? undefined : { scoreThreshold: request.scoreThreshold });
+  const inferenceMs = performance.now() - started;
+  const first = !current.detected;
+  current.detected = true;
+  return { detections: found!.map(({ className, score, box }) => ({ className, score, box })), inferenceMs, first, width, height };
 }
 
 // One request at a time, in arrival order: TF.js backends are not re-entrant.
 let queue: Promise<unknown> = Promise.resolve();
-self.onmessage = (event: MessageEvent<WorkerRequest>) => {
-  const request = event.data;
+self.onmessage = (event: MessageEvent<unknown>) => {
+  const parsed = workerRequestSchema.safeParse(event.data);
+  if (!parsed.success) {
+    const requestId = requestIdOf(event.data);
+    if (requestId !== undefined) post({ type: "error", requestId, message: `not a request the inference worker takes: ${parsed.error.issues[0]?.message}` });
+    return;
+  }
+  const request = parsed.data;
   queue = queue.then(async () => {
     try {
       if (request.type === "load") post({ type: "loaded", requestId: request.requestId, model: await load(request) });

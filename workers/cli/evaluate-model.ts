@@ -36,8 +36,8 @@ async function main(): Promise<number> {
     }
     await useNodeBackend("wasm");
     const evaluation = await evaluateOnTestSplit(version.id, { store: blobStore() });
-    const metrics = evaluation.metrics as { AP50: number; AP: number; vocMAP50: number };
-    const perClass = (evaluation.perClass as Array<{ className: string; AP50: number }>).map((c) => `${c.className} ${c.AP50.toFixed(3)}`).join(", ");
+    const { metrics } = evaluation;
+    const perClass = evaluation.perClass.map((c) => `${c.className} ${c.AP50.toFixed(3)}`).join(", ");
     console.log(`${version.name} v${version.version} on the test split (${evaluation.imageCount} images): mAP50 ${metrics.AP50.toFixed(3)}, mAP50-95 ${metrics.AP.toFixed(3)}, VOC mAP50 ${metrics.vocMAP50.toFixed(3)}; AP50 ${perClass} (stored as evaluation ${evaluation.id})`);
     return 0;
   } finally {

@@ -5,9 +5,12 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { datasetClassesColumn } from "@/lib/contracts/stored/datasets";
+import { parseStored } from "@/lib/contracts/stored/parse";
+import { EXPORT_FORMAT_CATALOGUE, EXPORT_FORMATS, formatsPackagedAs, isExportFormat, PACKAGING_EXTENSIONS, packagingOf, packagingRefusal } from "@/lib/domain/export-formats";
 import { imageFilterSchema, type ImageFilter } from "@/lib/domain/image-filter";
 import { LABEL_STATUSES, SPLITS } from "@/lib/domain/states";
-import { EXPORT_FORMATS, exportDataset, isExportFormat } from "@/lib/server/datasets/dataset-export";
+import { exportDataset } from "@/lib/server/datasets/dataset-export";
 import { db } from "@/lib/server/platform/db";
 import { migrateDatabase } from "@/lib/server/platform/migrate";
 import { runCommand } from "./run-command";
@@ -15,7 +18,7 @@ import { runCommand } from "./run-command";
 const USAGE = [
   `usage: npm run export -- --dataset NAME --format ${EXPORT_FORMATS.join("|")} --out FILE.zip|FILE.json`,
   `         [--split ${SPLITS.join("|")}] [--class CLASS] [--status ${LABEL_STATUSES.join("|")}]`,
-  "  FILE.zip holds images and labels; FILE.json (COCO only) the annotations alone.",
+  `  FILE.zip holds images and labels; FILE.json (${formatsPackagedAs("json")} only) the annotations alone.`,
 ].join("\n");
 
 const FILTER_OPTIONS: Record<string, string> = { split: "--split", className: "--class", labelStatus: "--status" };
@@ -45,9 +48,10 @@ async function main(): Promise<number> {
   if (!datasetName) return usage("--dataset is required");
   if (!isExportFormat(format)) return usage(format === undefined ? "--format is required" : `unknown format "${format}"`);
   if (!out) return usage("--out is required");
-  const extension = path.extname(out).toLowerCase();
-  if (extension !== ".zip" && extension !== ".json") return usage(`--out must end in .zip or .json, not "${path.basename(out)}"`);
-  if (extension === ".json" && format !== "coco") return usage(`only COCO can be written as .json alone; write ${format} to a .zip`);
+  const packaging = packagingOf(out);
+  if (!packaging) return usage(`--out must end in ${PACKAGING_EXTENSIONS}, not "${path.basename(out)}"`);
+  const refusal = packagingRefusal(format, packaging);
+  if (refusal) return usage(refusal);
   const parsed = imageFilterSchema.safeParse({ split: values.split, className: values.class, labelStatus: values.status });
   if (!parsed.success) {
     return usage(parsed.error.issues.map((issue) => `${FILTER_OPTIONS[String(issue.path[0])] ?? "filter"}: ${issue.message}`).join("\n"));
@@ -62,13 +66,13 @@ async function main(): Promise<number> {
       console.error(`export failed: no dataset named "${datasetName}" (${names.length > 0 ? `datasets: ${names.join(", ")}` : "there are no datasets yet"})`);
       return 1;
     }
-    const classes = dataset.classes as string[];
+    const classes = parseStored(datasetClassesColumn, dataset.classes, dataset.id);
     if (filter.className !== undefined && !classes.includes(filter.className)) {
       console.error(`export failed: dataset "${dataset.name}" has no class "${filter.className}" (classes: ${classes.join(", ")})`);
       return 1;
     }
     const output = path.resolve(out);
-    console.log(`exporting dataset "${dataset.name}" as ${format.toUpperCase()} to ${output} …`);
+    console.log(`exporting dataset "${dataset.name}" as ${EXPORT_FORMAT_CATALOGUE[format].label} to ${output} …`);
     const started = performance.now();
     let shown = 0;
     const result = await exportDataset({

@@ -10,16 +10,13 @@
 import { readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import * as tf from "@tensorflow/tfjs";
-import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
-import { detectorFor } from "@/lib/detection/detector";
-import { modelInput } from "@/lib/detection/preprocess";
+import { loadDetector } from "@/lib/detection/families";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { db } from "@/lib/server/platform/db";
 import { migrateDatabase } from "@/lib/server/platform/migrate";
 import { findModelVersion, readModelFiles } from "@/lib/server/models/model-registry";
 import { blobStore } from "@/lib/server/platform/storage";
-import { decodeImagePixels } from "@/lib/server/images/decode";
+import { decodeImageRgb } from "@/lib/server/images/decode";
 import { runCommand } from "./run-command";
 
 const USAGE = "usage: npm run predict -- --model ID|NAME|NAME@VERSION|production --out results.json [--score 0.001] [--single-label] <images or folders>";
@@ -66,19 +63,20 @@ async function main(): Promise<number> {
     }
     const files = await imageFiles(parsed.positionals);
     const backend = await useNodeBackend("wasm");
-    const { model, metadata } = await modelFromFiles((await readModelFiles(version.artifactKey, blobStore())) as unknown as ArtifactFiles);
-    const detector = detectorFor(model, metadata);
-    console.log(`${version.name} v${version.version} (${metadata.architecture}, ${metadata.inputSize} px) on ${files.length} images, ${backend}`);
+    const detector = await loadDetector(await readModelFiles(version.artifactKey, blobStore()));
+    const { architecture, inputSize } = detector.metadata;
+    console.log(`${version.name} v${version.version} (${architecture}, ${inputSize} px) on ${files.length} images, ${backend}`);
     const results: Array<{ image_id: string; category_id: number; bbox: number[]; score: number }> = [];
     const started = performance.now();
-    for (const file of files) {
-      const pixels = await decodeImagePixels(file);
-      const { batch, letterbox } = modelInput(pixels, metadata.inputSize);
-      const [detections] = await detector.detect(batch, [letterbox], { scoreThreshold, multiLabel: !parsed.values["single-label"] });
-      tf.dispose([pixels, batch]);
-      for (const d of detections!) {
-        results.push({ image_id: path.basename(file), category_id: d.classIndex + 1, bbox: [d.box.xmin, d.box.ymin, d.box.xmax - d.box.xmin, d.box.ymax - d.box.ymin], score: d.score });
+    try {
+      for (const file of files) {
+        const [detections] = await detector.detect([await decodeImageRgb(file)], { scoreThreshold, multiLabel: !parsed.values["single-label"] });
+        for (const d of detections!) {
+          results.push({ image_id: path.basename(file), category_id: d.classIndex + 1, bbox: [d.box.xmin, d.box.ymin, d.box.xmax - d.box.xmin, d.box.ymax - d.box.ymin], score: d.score });
+        }
       }
+    } finally {
+      detector.dispose();
     }
     await writeFile(out, JSON.stringify(results));
     console.log(`${results.length} detections written to ${out} (${((performance.now() - started) / files.length).toFixed(0)} ms per image)`);

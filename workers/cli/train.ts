@@ -7,21 +7,24 @@
  * Exit code 0 when a model was registered, 1 when the job failed or was cancelled, 2 on usage errors.
  */
 import { parseArgs } from "node:util";
+import { cliNameOf, DETECTOR_FAMILY_IDS, type DetectorFamilyId } from "@/lib/domain/detector-families";
 import { db } from "@/lib/server/platform/db";
 import { claimJob, enqueueJob, getJob, listJobLogs } from "@/lib/server/training/job-queue";
 import { DEFAULT_LEASE_MS, runClaimedJob } from "@/lib/server/training/job-runner";
 import { migrateDatabase } from "@/lib/server/platform/migrate";
 import { blobStore } from "@/lib/server/platform/storage";
-import { trainingConfigSchema } from "@/lib/server/training/training-config";
+import { trainingConfigSchema } from "@/lib/contracts/stored/training";
 import { HEARTBEAT_INTERVAL_MS, heartbeat, markWorkerStopped, queueWorkersFor, registerWorker } from "@/lib/server/training/worker-registry";
 import { runCommand } from "./run-command";
 
+/** --kind's values: each detector family's id with a dash ("one-stage"). */
+const KINDS = new Map(DETECTOR_FAMILY_IDS.map((id) => [cliNameOf(id), id]));
+const KIND_CHOICES = [...KINDS.keys()];
+
 const USAGE = [
-  "usage: npm run train -- --dataset NAME --kind one-stage|two-stage [--preset quick-cpu|full-gpu] [--minutes N]",
+  `usage: npm run train -- --dataset NAME --kind ${KIND_CHOICES.join("|")} [--preset quick-cpu|full-gpu] [--minutes N]`,
   "                        [--epochs N] [--input-size N] [--width n|s] [--cached-augmentations N] [--backend auto|webgpu|wasm|cpu] [--seed N] [--folds K]",
 ].join("\n");
-
-const KINDS = { "one-stage": "one_stage", "two-stage": "two_stage" } as const;
 
 function usage(message: string): number {
   console.error(`${message}\n${USAGE}`);
@@ -52,8 +55,8 @@ async function main(): Promise<number> {
     return usage((error as Error).message);
   }
   if (!values.dataset) return usage("--dataset is required");
-  const kind = KINDS[values.kind as keyof typeof KINDS];
-  if (!kind) return usage("--kind one-stage or --kind two-stage is required");
+  const kind = KINDS.get(values.kind ?? "");
+  if (!kind) return usage(`${KIND_CHOICES.map((choice) => `--kind ${choice}`).join(" or ")} is required`);
   const config = trainingConfigSchema.safeParse({
     preset: values.preset,
     minutes: number(values.minutes),
@@ -118,7 +121,7 @@ async function followLog(jobId: string) {
 }
 
 /** This process as a one-job worker (registered, so the UI and other workers see it). */
-async function runHere(jobId: string, kind: (typeof KINDS)[keyof typeof KINDS]): Promise<void> {
+async function runHere(jobId: string, kind: DetectorFamilyId): Promise<void> {
   const [{ useWorkerBackend }, { detectorRunner }] = await Promise.all([import("@/lib/detection/tf/node-backend"), import("@/lib/server/training/detector-runner")]);
   const { backend } = await useWorkerBackend();
   const workerId = await registerWorker("training", { runtime: `node ${process.version}`, backend, jobKinds: [kind], via: "npm run train" });

@@ -1,7 +1,7 @@
+import { alertFilterSchema } from "@/lib/contracts/http/monitoring";
 import { guarded } from "@/lib/server/auth/guard";
 import { parseOrThrow } from "@/lib/server/platform/http";
 import { listAlerts } from "@/lib/server/monitoring/alerts";
-import { alertFilterSchema } from "@/lib/server/monitoring/requests";
 
 export const dynamic = "force-dynamic";
 

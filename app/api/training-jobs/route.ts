@@ -1,6 +1,6 @@
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { HttpError, readJson } from "@/lib/server/platform/http";
-import { launchTrainingJob, listTrainingJobs, newTrainingJobSchema, TrainingRequestError } from "@/lib/server/training/training-jobs";
+import { readJson } from "@/lib/server/platform/http";
+import { launchTrainingJob, listTrainingJobs, newTrainingJobSchema } from "@/lib/server/training/training-jobs";
 
 export const dynamic = "force-dynamic";
 
@@ -10,11 +10,6 @@ export const GET = guarded("data.view", async () => Response.json({ jobs: await 
 /** POST { datasetId, kind, config } → 201 { id }: queued for the next free worker. */
 export const POST = guarded("training.manage", async (request, { actor }) => {
   const input = await readJson(request, newTrainingJobSchema, 8 * 1024);
-  try {
-    const job = await launchTrainingJob(input, actorUserId(actor));
-    return Response.json({ id: job.id }, { status: 201 });
-  } catch (error) {
-    if (error instanceof TrainingRequestError) throw new HttpError(400, error.message);
-    throw error;
-  }
+  const job = await launchTrainingJob(input, actorUserId(actor));
+  return Response.json({ id: job.id }, { status: 201 });
 });

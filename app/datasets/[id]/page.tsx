@@ -3,7 +3,7 @@ import { Suspense } from "react";
 import { DatasetBrowser } from "@/components/dataset-browser/dataset-browser";
 import { DatasetTabs } from "@/components/dataset-tabs";
 import { recordIdSchema } from "@/lib/domain/record-id";
-import { db } from "@/lib/server/platform/db";
+import { findDataset } from "@/lib/server/datasets/datasets";
 import { issueCodesOfDataset } from "@/lib/server/datasets/import-runs";
 import { modelChoices } from "@/lib/server/models/model-registry";
 import { can } from "@/lib/domain/permissions";
@@ -14,7 +14,7 @@ export const dynamic = "force-dynamic";
 export default async function DatasetPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requirePageUser();
   const id = recordIdSchema.safeParse((await params).id);
-  const dataset = id.success ? await db().dataset.findUnique({ where: { id: id.data }, select: { id: true, name: true, classes: true } }) : null;
+  const dataset = id.success ? await findDataset(id.data) : null;
   if (!dataset) notFound();
   const issueCodes = await issueCodesOfDataset(dataset.id);
   // Pre-labelling saves boxes: annotators and up (labels.edit), with any model version.
@@ -24,7 +24,7 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
       <h1>{dataset.name}</h1>
       <DatasetTabs datasetId={dataset.id} active="images" />
       <Suspense>
-        <DatasetBrowser datasetId={dataset.id} classes={dataset.classes as string[]} issueCodes={issueCodes} canExport={can(user.role, "datasets.export")} prelabelModels={prelabelModels} />
+        <DatasetBrowser datasetId={dataset.id} classes={dataset.classes} issueCodes={issueCodes} canExport={can(user.role, "datasets.export")} prelabelModels={prelabelModels} />
       </Suspense>
     </>
   );

@@ -49,7 +49,7 @@ export default async function LabelImagePage({
         imageId={image.id}
         width={image.width}
         height={image.height}
-        classes={image.dataset.classes as string[]}
+        classes={image.dataset.classes}
         initial={storedAnnotationsOf(image)}
         previousHref={around.previous ? `/label/${around.previous}${suffix}` : null}
         nextHref={around.next ? `/label/${around.next}${suffix}` : null}

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { ApiKeysAdmin } from "@/components/accounts/api-keys-admin";
 import { requirePageUser } from "@/app/_server/page-auth";
 
@@ -8,7 +9,9 @@ export default async function ApiKeysPage() {
   return (
     <>
       <h1>API keys</h1>
-      <p className="muted">Machine clients (cameras, pipelines) use a key instead of an account. A key only does what its scopes say, and stops working when revoked or when its creator may no longer do that.</p>
+      <p className="muted">
+        Machine clients (cameras, pipelines) use a key instead of an account. A key only does what its scopes say, and stops working when revoked or when its creator may no longer do that. What a key can call: the <Link href="/docs/api">API reference</Link>.
+      </p>
       <ApiKeysAdmin />
     </>
   );

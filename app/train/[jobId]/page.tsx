@@ -4,14 +4,14 @@ import { TrainingJobMonitor } from "@/components/training/job-monitor";
 import { can } from "@/lib/domain/permissions";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { requirePageUser } from "@/app/_server/page-auth";
-import { db } from "@/lib/server/platform/db";
+import { trainingJobHeading } from "@/lib/server/training/training-jobs";
 
 export const dynamic = "force-dynamic";
 
 export default async function TrainingJobPage({ params }: { params: Promise<{ jobId: string }> }) {
   const user = await requirePageUser("data.view");
   const id = recordIdSchema.safeParse((await params).jobId);
-  const job = id.success ? await db().trainingJob.findUnique({ where: { id: id.data }, select: { id: true, kind: true, createdAt: true, dataset: { select: { name: true } } } }) : null;
+  const job = id.success ? await trainingJobHeading(id.data) : null;
   if (!job) notFound();
   return (
     <>

@@ -1,4 +1,5 @@
 import type { PixelBox } from "@/lib/domain/box";
+import type { GroundTruth } from "../common/ground-truth";
 import type { PointGrid } from "./points";
 
 /**
@@ -18,11 +19,6 @@ export interface AssignerOptions {
 }
 
 export const DEFAULT_ASSIGNER: AssignerOptions = { topK: 10, alpha: 1, beta: 6 };
-
-export interface GroundTruth {
-  box: PixelBox;
-  classIndex: number;
-}
 
 export interface Assignment {
   /** per point: the assigned class, or -1 for background */

@@ -1,7 +1,5 @@
-import type { PixelBox } from "@/lib/domain/box";
-import type { Letterbox } from "../letterbox";
-import { toImageSpace } from "../letterbox";
-import { nonMaxSuppression, type Detection } from "../nms";
+import type { Detection } from "../common/nms";
+import { selectDetections, type PostprocessOptions } from "../common/postprocess";
 import type { PointGrid } from "./points";
 
 /**
@@ -35,48 +33,8 @@ export function decodeRaw(raw: Float32Array, grid: PointGrid, numClasses: number
   return { scores, boxes };
 }
 
-export interface PostprocessOptions {
-  scoreThreshold: number;
-  iouThreshold: number;
-  maxDetections: number;
-  /**
-   * false (serving): one detection per location, its best class, NMS across classes: one face,
-   * one box. true (evaluation): every class above the threshold, NMS within each class, as
-   * Faster R-CNN's and YOLOv8's validation do, so a face's second-best class still counts toward
-   * that class's precision-recall curve.
-   */
-  multiLabel?: boolean;
-}
-
-/** Most candidates NMS looks at per image (best first), bounding its cost at low thresholds. */
-export const MAX_NMS_CANDIDATES = 5000;
-
-/**
- * Candidates → final detections: the best class per location (or every class above the
- * threshold when multi-label), then NMS. Shared by both detector families.
- */
-export function selectDetections(count: number, numClasses: number, scoreOf: (location: number, classIndex: number) => number, boxOf: (location: number) => PixelBox, options: PostprocessOptions): Detection[] {
-  const candidates: Detection[] = [];
-  for (let a = 0; a < count; a++) {
-    if (options.multiLabel) {
-      for (let c = 0; c < numClasses; c++) {
-        const score = scoreOf(a, c);
-        if (score >= options.scoreThreshold) candidates.push({ box: boxOf(a), score, classIndex: c });
-      }
-      continue;
-    }
-    let best = 0;
-    for (let c = 1; c < numClasses; c++) if (scoreOf(a, c) > scoreOf(a, best)) best = c;
-    const score = scoreOf(a, best);
-    if (score >= options.scoreThreshold) candidates.push({ box: boxOf(a), score, classIndex: best });
-  }
-  const pool = candidates.length > MAX_NMS_CANDIDATES ? candidates.sort((x, y) => y.score - x.score).slice(0, MAX_NMS_CANDIDATES) : candidates;
-  return nonMaxSuppression(pool, { ...options, perClass: options.multiLabel === true });
-}
-
-/** Decoded points → final detections in image pixels: class selection, threshold, NMS, un-letterbox. */
-export function detectionsFromRaw(raw: Float32Array, grid: PointGrid, numClasses: number, letterbox: Letterbox, options: PostprocessOptions): Detection[] {
+/** Raw points of one image → final detections in input pixels: class selection, threshold, NMS. */
+export function detectionsFromRaw(raw: Float32Array, grid: PointGrid, numClasses: number, options: PostprocessOptions): Detection[] {
   const { scores, boxes } = decodeRaw(raw, grid, numClasses);
-  const kept = selectDetections(grid.count, numClasses, (a, c) => scores[a * numClasses + c]!, (a) => ({ xmin: boxes[a * 4]!, ymin: boxes[a * 4 + 1]!, xmax: boxes[a * 4 + 2]!, ymax: boxes[a * 4 + 3]! }), options);
-  return kept.map((d) => ({ ...d, box: toImageSpace(d.box, letterbox) }));
+  return selectDetections(grid.count, numClasses, (a, c) => scores[a * numClasses + c]!, (a) => ({ xmin: boxes[a * 4]!, ymin: boxes[a * 4 + 1]!, xmax: boxes[a * 4 + 2]!, ymax: boxes[a * 4 + 3]! }), options);
 }

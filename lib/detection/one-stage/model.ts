@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { FACE_MOBILENET_FEATURES, faceMobileNetV1, type NamedWeights } from "../backbones/face-mobilenet-v1";
-import { featureInputs, featurePyramid } from "../feature-pyramid";
+import { featureInputs, featurePyramid } from "../common/feature-pyramid";
 
 /**
  * Masklab one-stage detector ("MLD-1S"): anchor-free, multi-scale (strides 8/16/32), a small

@@ -1,4 +1,4 @@
-import { gridPoints } from "../box-coding";
+import { gridPoints } from "../common/box-coding";
 
 /** The grid points of all feature levels, level by level (the order of the model's outputs). */
 export interface PointGrid {

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { predictionRead, readScalars, type PredictionRead } from "../train-step-reads";
-import { assignTargets, DEFAULT_ASSIGNER, type Assignment, type AssignerOptions, type GroundTruth } from "./assigner";
+import { predictionRead, readScalars, type PredictionRead } from "../common/train-step-reads";
+import type { GroundTruth } from "../common/ground-truth";
+import { assignTargets, DEFAULT_ASSIGNER, type Assignment, type AssignerOptions } from "./assigner";
 import { decodeRaw } from "./decode";
 import { batchTargets, DEFAULT_LOSS_WEIGHTS, gridTensors, oneStageLoss, type LossWeights } from "./loss";
 import type { PointGrid } from "./points";

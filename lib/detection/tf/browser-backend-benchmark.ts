@@ -6,8 +6,8 @@
  * abandoned without the rest. The I/O (switching backends, running the model) is injected, so the
  * rules are tested here and the worker only supplies the hooks.
  */
-import { z } from "zod";
-import { BROWSER_BACKENDS, formatSeconds, type BackendTiming, type BackendTimings, type BrowserBackend } from "./browser-backend";
+import type { BackendTiming, BackendTimings, BrowserBackend } from "@/lib/contracts/worker-messages";
+import { formatSeconds } from "./browser-backend";
 
 export interface BenchmarkHooks {
   /** switch to the backend and load the model on it; throws when it cannot start */
@@ -70,7 +70,3 @@ async function measureOne(backend: BrowserBackend, hooks: BenchmarkHooks, limits
     hooks.release(backend);
   }
 }
-
-const timingSchema = z.union([z.object({ ms: z.number().nonnegative(), runs: z.number().int().positive() }), z.object({ abandoned: z.string() })]);
-/** Remembered measurements as stored in this browser (localStorage JSON), checked when read back. */
-export const backendTimingsSchema = z.partialRecord(z.enum(BROWSER_BACKENDS), timingSchema);

@@ -10,12 +10,9 @@
  * setting runs as set (with a warning on a software adapter); one the browser lacks falls back
  * down the list, past software adapters, and says so.
  */
+import { BROWSER_BACKEND_SETTINGS, BROWSER_BACKENDS, type BackendTiming, type BackendTimings, type BrowserBackend, type BrowserBackendSetting } from "@/lib/contracts/worker-messages";
 import { classifyRendererText, classifyWebGpuAdapter, softwareAdapterName, softwareRendererName, type AdapterKind, type WebGpuAdapterInfo } from "./backend-selection";
 
-export const BROWSER_BACKENDS = ["webgpu", "webgl", "wasm", "cpu"] as const;
-export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
-export const BROWSER_BACKEND_SETTINGS = ["auto", ...BROWSER_BACKENDS] as const;
-export type BrowserBackendSetting = (typeof BROWSER_BACKEND_SETTINGS)[number];
 /** The backends that run on a graphics adapter, and so may run on a software one. */
 const GPU_BACKENDS: ReadonlySet<BrowserBackend> = new Set(["webgpu", "webgl"]);
 const ADAPTER_WORD: Record<"webgpu" | "webgl", string> = { webgpu: "adapter", webgl: "renderer" };
@@ -31,9 +28,6 @@ export type BrowserBackendProbe = { available: true; adapter?: BrowserAdapter } 
 /** What the probes found. A backend left out counts as unavailable (cpu is always available). */
 export type BrowserAvailability = Partial<Record<BrowserBackend, BrowserBackendProbe>>;
 
-/** One candidate's measurement: the mean of its timed inferences, or why it was abandoned. */
-export type BackendTiming = { ms: number; runs: number } | { abandoned: string };
-export type BackendTimings = Partial<Record<BrowserBackend, BackendTiming>>;
 /** Measurements for a choice; remembered ones came from an earlier visit in this browser. */
 export interface BackendMeasurement {
   timings: BackendTimings;

@@ -1,4 +1,4 @@
-import { anchorsFor } from "../box-coding";
+import { anchorsFor } from "../common/box-coding";
 
 /**
  * MLD-2S's anchors, sized for faces: many faces in crowd photos are 8–30 px at a 416–640 px input,

@@ -1,7 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
-import type { Detection } from "../nms";
-import type { PostprocessOptions } from "../one-stage/decode";
-import type { TwoStageParts } from "./model";
+import type { ModelMetadata } from "@/lib/contracts/artifact";
+import { withPooledBackbone } from "../common/embedding";
+import type { Detection } from "../common/nms";
+import type { PostprocessOptions } from "../common/postprocess";
+import type { FamilyInference } from "../detector";
+import { twoStageAnchors } from "./anchors";
+import { twoStageParts, type TwoStageParts } from "./model";
 import { featureTable, roiAlign, roiAlignPlan, type FeatureLevel, type Roi } from "./roi-align";
 import { detectionsFromHead, proposalsFromRpn, TEST_PROPOSALS, type Proposal } from "./targets";
 
@@ -18,7 +22,7 @@ export function roisOf(perImage: ReadonlyArray<ReadonlyArray<{ box: Proposal["bo
 /**
  * Inference of a two-stage model on one batch (images, or cached features for a model over
  * features): proposals, ROI-Align, the box head, final NMS. Detections are in input pixels, per
- * image. The worker's validation, `npm run predict`, the server and the browser all call this.
+ * image.
  */
 export async function detectTwoStage(parts: TwoStageParts, inputs: tf.Tensor | tf.Tensor[], anchors: Float32Array, strides: readonly number[], inputSize: number, numClasses: number, options: PostprocessOptions): Promise<Detection[][]> {
   const { detections, extras } = await detectTwoStageWithExtras(parts, inputs, anchors, strides, inputSize, numClasses, options);
@@ -52,4 +56,23 @@ export async function detectTwoStageWithExtras(parts: TwoStageParts, inputs: tf.
     return detectionsFromHead(imageProposals, probs.subarray(from * (numClasses + 1), at * (numClasses + 1)), boxDeltas.subarray(from * 4, at * 4), numClasses, inputSize, options);
   });
   return { detections, extras };
+}
+
+/** Inference of a two-stage model (whole, or its heads over cached features), with the anchors it was trained with (masklab.json), not today's defaults. */
+export function twoStageInference(model: tf.LayersModel, metadata: ModelMetadata): FamilyInference {
+  if (!metadata.anchors) throw new Error("a two-stage model needs its anchors in masklab.json");
+  const parts = twoStageParts(model);
+  const anchors = twoStageAnchors(metadata.inputSize, metadata.anchors);
+  const numClasses = metadata.classes.length;
+  let withPooled: TwoStageParts | undefined;
+  return {
+    detect: (inputs, options) => detectTwoStage(parts, inputs, anchors, metadata.strides, metadata.inputSize, numClasses, options),
+    async detectWithPooledFeatures(inputs, options) {
+      withPooled ??= { ...parts, stage1: withPooledBackbone(model, parts.stage1.inputs, parts.stage1.outputs) };
+      const { detections, extras } = await detectTwoStageWithExtras(withPooled, inputs, anchors, metadata.strides, metadata.inputSize, numClasses, options);
+      const pooled = (await extras[0]!.data()) as Float32Array;
+      tf.dispose(extras);
+      return { detections, pooled };
+    },
+  };
 }

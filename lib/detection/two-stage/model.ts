@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { faceMobileNetV1, type NamedWeights } from "../backbones/face-mobilenet-v1";
-import { featureInputs, featurePyramid } from "../feature-pyramid";
+import { featureInputs, featurePyramid } from "../common/feature-pyramid";
 import { anchorsPerCell, TWO_STAGE_LEVELS } from "./anchors";
 import { DEFAULT_ROI_ALIGN } from "./roi-align";
 

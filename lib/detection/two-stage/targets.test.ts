@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SeededRandom } from "@/lib/domain/random";
-import { decodeDeltas, encodeDeltas } from "../box-coding";
+import { decodeDeltas, encodeDeltas } from "../common/box-coding";
 import { twoStageAnchors, TWO_STAGE_LEVELS } from "./anchors";
 import { detectionsFromHead, HEAD_DELTA_WEIGHTS, proposalsFromRpn, rpnTargets, sampleRois } from "./targets";
 

@@ -1,8 +1,8 @@
 import type { PixelBox } from "@/lib/domain/box";
-import { decodeDeltas, encodeDeltas, type BoxDeltas } from "../box-coding";
-import { nonMaxSuppression } from "../nms";
-import { selectDetections, type PostprocessOptions } from "../one-stage/decode";
-import type { GroundTruth } from "../one-stage/assigner";
+import { decodeDeltas, encodeDeltas, type BoxDeltas } from "../common/box-coding";
+import { nonMaxSuppression } from "../common/nms";
+import { selectDetections, type PostprocessOptions } from "../common/postprocess";
+import type { GroundTruth } from "../common/ground-truth";
 
 /**
  * The plain-number parts of Faster R-CNN training and inference: which anchors the RPN learns

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import type { GroundTruth } from "../one-stage/assigner";
-import { predictionRead, readScalars, type PredictionRead } from "../train-step-reads";
+import type { GroundTruth } from "../common/ground-truth";
+import { predictionRead, readScalars, type PredictionRead } from "../common/train-step-reads";
 import { featureLevels, roisOf } from "./detect";
 import { TWO_STAGE_STRIDES, type TwoStageParts } from "./model";
 import { featureTable, roiAlign, roiAlignPlan } from "./roi-align";

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SeededRandom } from "../random";
-import { DEFAULT_EPSILON, klDivergence, psi, smoothedProportions } from "./divergence";
+import { DEFAULT_EPSILON, smoothedProportions } from "./divergence";
+import { klDivergence } from "./metrics/kl";
+import { psi } from "./metrics/psi";
 
 describe("psi", () => {
   it("is exactly 0 for identical distributions, also with different totals and shared empty bins", () => {

@@ -1,6 +1,7 @@
 /**
- * Divergences between a reference and a window, both given as counts over the same bins (from
- * `countBins` or `categoryCounts`, or a SQL GROUP BY bin), never as raw values.
+ * The smoothing every histogram drift metric (metrics/psi.ts, metrics/kl.ts) applies to a
+ * reference and a window, both given as counts over the same bins (from `countBins` or
+ * `categoryCounts`, or a SQL GROUP BY bin), never as raw values.
  *
  * Empty bins: counts c_1…c_k with total N become proportions p_i = c_i / N, each floored at ε,
  * q_i = max(p_i, ε), then renormalised, p̂_i = q_i / Σ_j q_j. The floor keeps ln finite when a bin
@@ -16,42 +17,15 @@ export interface DivergenceOptions {
   epsilon?: number;
 }
 
-/**
- * Population stability index: PSI = Σ_i (ŵ_i − r̂_i) · (ln ŵ_i − ln r̂_i), with ŵ the window's and
- * r̂ the reference's smoothed proportions (see above). Symmetric in its two arguments (it equals
- * KL(window ‖ reference) + KL(reference ‖ window)), and 0 exactly for identical distributions.
- */
-export function psi(referenceCounts: readonly number[], windowCounts: readonly number[], options: DivergenceOptions = {}): number {
-  const [r, w] = smoothedPair(referenceCounts, windowCounts, options);
-  let sum = 0;
-  for (let i = 0; i < r.length; i++) sum += (w[i]! - r[i]!) * (Math.log(w[i]!) - Math.log(r[i]!));
-  return sum;
-}
-
-/**
- * Kullback–Leibler divergence of the window from the reference, KL(window ‖ reference) =
- * Σ_i ŵ_i · (ln ŵ_i − ln r̂_i) in nats, with smoothed proportions (see above). Note the argument
- * order: the window first. Not symmetric; ≥ 0, and a result rounding below 0 is returned as 0.
- */
-export function klDivergence(
-  windowCounts: readonly number[],
-  referenceCounts: readonly number[],
-  options: DivergenceOptions = {},
-): number {
-  const [r, w] = smoothedPair(referenceCounts, windowCounts, options);
-  let sum = 0;
-  for (let i = 0; i < r.length; i++) sum += w[i]! * (Math.log(w[i]!) - Math.log(r[i]!));
-  return Math.max(0, sum);
-}
-
-/** p̂_i = max(c_i / N, ε) / Σ_j max(c_j / N, ε): the proportions both divergences use. */
+/** p̂_i = max(c_i / N, ε) / Σ_j max(c_j / N, ε): the proportions every histogram metric compares. */
 export function smoothedProportions(counts: readonly number[], epsilon: number = DEFAULT_EPSILON): number[] {
   assertEpsilon(epsilon);
   assertCounts(counts, "counts");
   return smooth(counts, epsilon);
 }
 
-function smoothedPair(
+/** Both sides' smoothed proportions, [reference, window], after checking they are comparable. */
+export function smoothedPair(
   referenceCounts: readonly number[],
   windowCounts: readonly number[],
   options: DivergenceOptions,

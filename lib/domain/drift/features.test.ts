@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { psi } from "./divergence";
+import { psi } from "./metrics/psi";
 import {
   binCountForNoise,
   buildReferences,

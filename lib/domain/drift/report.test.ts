@@ -1,16 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ReferenceSet, WindowCounts } from "./features";
-import {
-  alertCandidates,
-  bootstrapThresholdFor,
-  DEFAULT_THRESHOLDS,
-  evaluateDrift,
-  thresholdsFor,
-  worseStatus,
-  type DriftEvaluation,
-  type ThresholdSetting,
-  type WindowStatus,
-} from "./report";
+import { DEFAULT_THRESHOLDS } from "./metrics/catalogue";
+import { alertCandidates, bootstrapThresholdFor, evaluateDrift, thresholdsFor, type DriftEvaluation, type ThresholdSetting } from "./report";
+import { worseStatus, type WindowStatus } from "./status";
 
 // Hand-built references: two regular bins between under/overflow, the reference split 50/50.
 const references: ReferenceSet = {
@@ -125,8 +117,8 @@ describe("evaluateDrift", () => {
     // MONITORED_FEATURES order, only the features both sides have
     expect(evaluation.features.map((f) => f.feature)).toEqual(["brightness", "contrast", "confidence", "class_mix"]);
     for (const f of evaluation.features) {
-      expect(f.psi, f.feature).toBe(0);
-      expect(f.kl, f.feature).toBe(0);
+      expect(f.metrics.psi, f.feature).toBe(0);
+      expect(f.metrics.kl, f.feature).toBe(0);
       expect(f.status, f.feature).toBe("stable");
       expect(f.decidedBy, f.feature).toBe("psi");
     }
@@ -138,8 +130,8 @@ describe("evaluateDrift", () => {
   it("reads a shifted window as drift, decided by PSI when both metrics agree", () => {
     const evaluation = evaluate({ window: window({ brightness: { counts: SHIFTED, missing: 3 } }) });
     const brightness = featureOf(evaluation, "brightness");
-    expect(brightness.psi).toBeCloseTo(0.26932, 6);
-    expect(brightness.kl).toBeCloseTo(0.128272, 6);
+    expect(brightness.metrics.psi).toBeCloseTo(0.26932, 6);
+    expect(brightness.metrics.kl).toBeCloseTo(0.128272, 6);
     expect(brightness).toMatchObject({ status: "drift", decidedBy: "psi", total: 200, missing: 3 });
     expect(featureOf(evaluation, "contrast").status).toBe("stable");
     expect(evaluation.status).toBe("drift");
@@ -150,8 +142,8 @@ describe("evaluateDrift", () => {
     const thresholds: ThresholdSetting[] = [{ feature: "brightness", metric: "kl", warning: 0.004, drift: 0.02 }];
     const evaluation = evaluate({ window: window({ brightness: { counts: MILD, missing: 0 } }), thresholds });
     const brightness = featureOf(evaluation, "brightness");
-    expect(brightness.psi).toBeCloseTo(0.009839, 6);
-    expect(brightness.kl).toBeCloseTo(0.004911, 6);
+    expect(brightness.metrics.psi).toBeCloseTo(0.009839, 6);
+    expect(brightness.metrics.kl).toBeCloseTo(0.004911, 6);
     expect(brightness).toMatchObject({ status: "warning", decidedBy: "kl" });
     expect(evaluation.status).toBe("warning");
     // without the override the same window is stable on both
@@ -162,7 +154,7 @@ describe("evaluateDrift", () => {
     const evaluation = evaluate({ window: window({ brightness: { counts: SHIFTED, missing: 0 } }), predictionCount: 199, embedding: { distance: 0.5, bootstrapThreshold: 0.01 } });
     expect(evaluation.status).toBe("insufficient");
     expect(evaluation.features).toHaveLength(4);
-    for (const f of evaluation.features) expect(f, f.feature).toMatchObject({ status: "insufficient", psi: null, kl: null, decidedBy: null });
+    for (const f of evaluation.features) expect(f, f.feature).toMatchObject({ status: "insufficient", metrics: { psi: null, kl: null }, decidedBy: null });
     expect(featureOf(evaluation, "brightness").total).toBe(200);
     expect(evaluation.embedding).toBeNull();
   });
@@ -178,9 +170,9 @@ describe("evaluateDrift", () => {
     const evaluation = evaluate({
       window: window({ confidence: { counts: [0, 0, 0, 0], missing: 0 }, class_mix: { counts: [0, 0, 0], missing: 0 }, contrast: { counts: MODERATE, missing: 0 } }),
     });
-    expect(featureOf(evaluation, "confidence")).toMatchObject({ status: "insufficient", total: 0, psi: null, kl: null, decidedBy: null });
+    expect(featureOf(evaluation, "confidence")).toMatchObject({ status: "insufficient", total: 0, metrics: { psi: null, kl: null }, decidedBy: null });
     expect(featureOf(evaluation, "class_mix").status).toBe("insufficient");
-    expect(featureOf(evaluation, "brightness")).toMatchObject({ status: "stable", psi: 0 });
+    expect(featureOf(evaluation, "brightness")).toMatchObject({ status: "stable", metrics: { psi: 0 } });
     // MODERATE: PSI 0.166169 in [0.1, 0.2) and KL 0.080685 in [0.05, 0.1): warning on both
     expect(featureOf(evaluation, "contrast")).toMatchObject({ status: "warning", decidedBy: "psi" });
     // an insufficient feature does not make the window insufficient

@@ -1,28 +1,15 @@
-import { klDivergence, psi } from "./divergence";
+import { recordOf } from "../record-of";
+import type { AlertSeverity } from "./alerts";
 import { comparisonCounts, EMBEDDING_FEATURE, MONITORED_FEATURES, type ReferenceSet, type WindowCounts } from "./features";
-import { driftStatus, hasEnoughData, MIN_WINDOW_PREDICTIONS, PSI_THRESHOLDS, type DriftStatus, type DriftThresholds } from "./status";
-
-export type DriftMetric = "psi" | "kl" | "cosine";
-export const DRIFT_METRICS: readonly DriftMetric[] = ["psi", "kl", "cosine"];
-
-/**
- * Defaults when an ML lead has set nothing. PSI: the usual 0.1 / 0.2. KL(window ‖ reference) is
- * about half the PSI for small shifts, so half PSI's thresholds. Cosine thresholds are multiples
- * of the baseline's bootstrap 95th percentile for the window's size (1× warns, 1.5× is drift),
- * because the distance chance alone gives depends on the model and the window size.
- */
-export const DEFAULT_THRESHOLDS: Readonly<Record<DriftMetric, DriftThresholds>> = Object.freeze({
-  psi: PSI_THRESHOLDS,
-  kl: Object.freeze({ warning: 0.05, drift: 0.1 }),
-  cosine: Object.freeze({ warning: 1, drift: 1.5 }),
-});
+import { DEFAULT_THRESHOLDS, DRIFT_METRIC_DEFINITIONS, DRIFT_METRICS, EMBEDDING_METRIC, type DriftMetric, type ThresholdMetric } from "./metrics/catalogue";
+import { driftStatus, hasEnoughData, MIN_WINDOW_PREDICTIONS, WINDOW_STATUSES, worseStatus, type DriftStatus, type DriftThresholds, type WindowStatus } from "./status";
 
 export interface ThresholdSetting extends DriftThresholds {
   feature: string;
-  metric: DriftMetric;
+  metric: ThresholdMetric;
 }
 
-export function thresholdsFor(feature: string, metric: DriftMetric, settings: readonly ThresholdSetting[]): DriftThresholds {
+export function thresholdsFor(feature: string, metric: ThresholdMetric, settings: readonly ThresholdSetting[]): DriftThresholds {
   const set = settings.find((s) => s.feature === feature && s.metric === metric);
   return set ? { warning: set.warning, drift: set.drift } : DEFAULT_THRESHOLDS[metric];
 }
@@ -54,7 +41,8 @@ export function bootstrapThresholdFor(table: readonly BootstrapPoint[], windowSi
   return chosen.threshold * chosen.windowSize * (1 / windowSize + 1 / referenceSize);
 }
 
-export type WindowStatus = DriftStatus | "insufficient";
+/** Each histogram metric's reading of one feature; all null when the feature was not judged. */
+export type MetricReadings = Record<DriftMetric, number | null>;
 
 export interface FeatureDrift {
   feature: string;
@@ -62,10 +50,9 @@ export interface FeatureDrift {
   total: number;
   missing: number;
   counts: number[];
-  psi: number | null;
-  kl: number | null;
+  metrics: MetricReadings;
   status: WindowStatus;
-  /** the metric that decided the status (the worse of PSI and KL) */
+  /** the metric that decided the status: the worst reading, the catalogue's first on a tie */
   decidedBy: DriftMetric | null;
 }
 
@@ -85,15 +72,10 @@ export interface DriftEvaluation {
   embedding: EmbeddingDrift | null;
 }
 
-const RANK: Record<WindowStatus, number> = { insufficient: -1, stable: 0, warning: 1, drift: 2 };
-export function worseStatus(a: WindowStatus, b: WindowStatus): WindowStatus {
-  return RANK[a] >= RANK[b] ? a : b;
-}
-
 /**
  * Judges one window against a baseline. A window with fewer than `minimumPredictions` images is
  * "insufficient" as a whole; a feature with no values in the window (no boxes at all) is
- * "insufficient" on its own. Each feature's status is the worse of its PSI and KL readings.
+ * "insufficient" on its own. Each feature's status is the worst of its metrics' readings.
  */
 export function evaluateDrift(input: {
   references: ReferenceSet;
@@ -111,20 +93,22 @@ export function evaluateDrift(input: {
     if (!reference || !window) continue;
     const total = window.counts.reduce((a, b) => a + b, 0);
     if (!enough || total === 0) {
-      features.push({ feature: name, total, missing: window.missing, counts: window.counts, psi: null, kl: null, status: "insufficient", decidedBy: null });
+      features.push({ feature: name, total, missing: window.missing, counts: window.counts, metrics: recordOf(DRIFT_METRICS, () => null), status: "insufficient", decidedBy: null });
       continue;
     }
     const compared = comparisonCounts(reference, window.counts);
-    const psiValue = psi(compared.reference, compared.window);
-    const klValue = klDivergence(compared.window, compared.reference);
-    const psiStatus = driftStatus(psiValue, thresholdsFor(name, "psi", input.thresholds));
-    const klStatus = driftStatus(klValue, thresholdsFor(name, "kl", input.thresholds));
-    const status = worseStatus(psiStatus, klStatus);
-    features.push({ feature: name, total, missing: window.missing, counts: window.counts, psi: psiValue, kl: klValue, status, decidedBy: RANK[klStatus] > RANK[psiStatus] ? "kl" : "psi" });
+    const metrics = recordOf(DRIFT_METRICS, (metric) => DRIFT_METRIC_DEFINITIONS[metric].measure(compared.reference, compared.window));
+    let status: WindowStatus = "stable";
+    let decidedBy: DriftMetric = DRIFT_METRICS[0];
+    for (const metric of DRIFT_METRICS) {
+      const reading = driftStatus(metrics[metric], thresholdsFor(name, metric, input.thresholds));
+      if (WINDOW_STATUSES.indexOf(reading) > WINDOW_STATUSES.indexOf(status)) [status, decidedBy] = [reading, metric];
+    }
+    features.push({ feature: name, total, missing: window.missing, counts: window.counts, metrics, status, decidedBy });
   }
   let embedding: EmbeddingDrift | null = null;
   if (input.embedding && enough) {
-    const factors = thresholdsFor(EMBEDDING_FEATURE, "cosine", input.thresholds);
+    const factors = thresholdsFor(EMBEDDING_FEATURE, EMBEDDING_METRIC, input.thresholds);
     const warning = factors.warning * input.embedding.bootstrapThreshold;
     const drift = factors.drift * input.embedding.bootstrapThreshold;
     embedding = { ...input.embedding, warning, drift, status: driftStatus(input.embedding.distance, { warning, drift }) };
@@ -133,11 +117,11 @@ export function evaluateDrift(input: {
   return { predictionCount: input.predictionCount, status, features, embedding };
 }
 
-export type AlertSeverity = "warning" | "critical";
+const SEVERITY_OF: Record<Exclude<DriftStatus, "stable">, AlertSeverity> = { warning: "warning", drift: "critical" };
 
 export interface AlertCandidate {
   feature: string;
-  metric: DriftMetric;
+  metric: ThresholdMetric;
   value: number;
   threshold: number;
   severity: AlertSeverity;
@@ -150,11 +134,11 @@ export function alertCandidates(evaluation: DriftEvaluation, thresholds: readonl
     if ((f.status !== "warning" && f.status !== "drift") || !f.decidedBy) continue;
     const metric = f.decidedBy;
     const crossed = thresholdsFor(f.feature, metric, thresholds);
-    candidates.push({ feature: f.feature, metric, value: (metric === "kl" ? f.kl : f.psi)!, threshold: f.status === "drift" ? crossed.drift : crossed.warning, severity: f.status === "drift" ? "critical" : "warning" });
+    candidates.push({ feature: f.feature, metric, value: f.metrics[metric]!, threshold: crossed[f.status], severity: SEVERITY_OF[f.status] });
   }
   const e = evaluation.embedding;
   if (e && (e.status === "warning" || e.status === "drift")) {
-    candidates.push({ feature: EMBEDDING_FEATURE, metric: "cosine", value: e.distance, threshold: e.status === "drift" ? e.drift : e.warning, severity: e.status === "drift" ? "critical" : "warning" });
+    candidates.push({ feature: EMBEDDING_FEATURE, metric: EMBEDDING_METRIC, value: e.distance, threshold: e[e.status], severity: SEVERITY_OF[e.status] });
   }
   return candidates;
 }

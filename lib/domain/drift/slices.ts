@@ -1,6 +1,6 @@
 import { cosineDistance, sumVectors } from "./embedding";
 import { comparisonCounts, countWindow, type FeatureName, type ObservedPrediction, type ReferenceSet, EMBEDDING_FEATURE } from "./features";
-import { psi } from "./divergence";
+import { DRIFT_METRIC_DEFINITIONS, HEADLINE_DRIFT_METRIC } from "./metrics/catalogue";
 
 /** The dimensions a window is sliced by to explain a drift. */
 export const SLICE_DIMENSIONS = ["source", "image_size", "brightness"] as const;
@@ -34,7 +34,7 @@ export interface SliceExplanation {
   explained: number | null;
 }
 
-/** The feature's PSI over a set of items (for the embedding: the cosine distance of their mean); null when nothing is there to compare. */
+/** The feature's headline metric (PSI) over a set of items (for the embedding: the cosine distance of their mean); null when nothing is there to compare. */
 export function sliceMetric(feature: string, references: ReferenceSet, baselineMean: Float32Array | null, subset: readonly SliceItem[]): number | null {
   if (subset.length === 0) return null;
   if (feature === EMBEDDING_FEATURE) {
@@ -46,12 +46,12 @@ export function sliceMetric(feature: string, references: ReferenceSet, baselineM
   const counts = countWindow({ [feature]: reference } as ReferenceSet, subset.map((s) => s.observed))[feature as FeatureName];
   if (!reference || !counts || counts.counts.every((c) => c === 0)) return null;
   const compared = comparisonCounts(reference, counts.counts);
-  return psi(compared.reference, compared.window);
+  return DRIFT_METRIC_DEFINITIONS[HEADLINE_DRIFT_METRIC].measure(compared.reference, compared.window);
 }
 
 /**
  * Which slices explain a feature's drift: for every value of every slice dimension, the feature's
- * PSI (or, for the embedding, the cosine distance of the mean) recomputed without that slice. A
+ * headline metric (or, for the embedding, the cosine distance of the mean) recomputed without that slice. A
  * slice whose removal brings the window back to the baseline explains the drift; one whose
  * removal changes nothing does not. Sorted by what they explain, most first.
  */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MIN_WINDOW_PREDICTIONS, PSI_THRESHOLDS, driftStatus, hasEnoughData } from "./status";
+import { PSI_THRESHOLDS } from "./metrics/psi";
+import { MIN_WINDOW_PREDICTIONS, driftStatus, hasEnoughData } from "./status";
 
 describe("driftStatus", () => {
   it("reads PSI as < 0.1 stable, [0.1, 0.2) warning, ≥ 0.2 drift, each threshold on the worse side", () => {
@@ -16,7 +17,6 @@ describe("driftStatus", () => {
     ];
     for (const [value, status] of cases) {
       expect(driftStatus(value, PSI_THRESHOLDS)).toBe(status);
-      expect(driftStatus(value)).toBe(status); // PSI thresholds are the default
     }
   });
 
@@ -31,7 +31,7 @@ describe("driftStatus", () => {
   });
 
   it("rejects NaN values and inverted or non-finite thresholds", () => {
-    expect(() => driftStatus(Number.NaN)).toThrow(/NaN/);
+    expect(() => driftStatus(Number.NaN, PSI_THRESHOLDS)).toThrow(/NaN/);
     expect(() => driftStatus(0.1, { warning: 0.3, drift: 0.2 })).toThrow(/warning ≤ drift/);
     expect(() => driftStatus(0.1, { warning: Number.NaN, drift: 0.2 })).toThrow(/finite/);
   });

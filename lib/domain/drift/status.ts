@@ -1,5 +1,14 @@
-/** How a drift metric compares with its thresholds, for badges and alerts. */
-export type DriftStatus = "stable" | "warning" | "drift";
+/** How a drift metric compares with its thresholds, for badges and alerts, from calm to worst. */
+export const DRIFT_STATUSES = ["stable", "warning", "drift"] as const;
+export type DriftStatus = (typeof DRIFT_STATUSES)[number];
+
+/** A window's (or a feature's) status: a drift status, or "insufficient" when too little was seen to judge. Ordered from least to most worrying. */
+export const WINDOW_STATUSES = ["insufficient", ...DRIFT_STATUSES] as const;
+export type WindowStatus = (typeof WINDOW_STATUSES)[number];
+
+export function worseStatus(a: WindowStatus, b: WindowStatus): WindowStatus {
+  return WINDOW_STATUSES.indexOf(a) >= WINDOW_STATUSES.indexOf(b) ? a : b;
+}
 
 export interface DriftThresholds {
   warning: number;
@@ -7,16 +16,10 @@ export interface DriftThresholds {
 }
 
 /**
- * The usual PSI reading: below 0.1 stable, from 0.1 (included) to 0.2 (excluded) a warning,
- * 0.2 and above drift.
- */
-export const PSI_THRESHOLDS: Readonly<DriftThresholds> = Object.freeze({ warning: 0.1, drift: 0.2 });
-
-/**
  * value < warning → "stable"; warning ≤ value < drift → "warning"; value ≥ drift → "drift".
  * Each threshold belongs to the worse side. Requires warning ≤ drift (equal means no warning band).
  */
-export function driftStatus(value: number, thresholds: DriftThresholds = PSI_THRESHOLDS): DriftStatus {
+export function driftStatus(value: number, thresholds: DriftThresholds): DriftStatus {
   const { warning, drift } = thresholds;
   if (!(Number.isFinite(warning) && Number.isFinite(drift) && warning <= drift)) {
     throw new RangeError(`thresholds must be finite with warning ≤ drift, got warning ${warning} and drift ${drift}`);

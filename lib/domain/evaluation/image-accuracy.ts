@@ -1,3 +1,4 @@
+import { CLASS_NEEDS_ATTENTION, FACEMASK_CLASSES } from "../classes";
 import { prepareEvaluation, type PreparedEvaluation } from "./prepared";
 import type { EvaluationInput } from "./types";
 
@@ -8,7 +9,7 @@ import type { EvaluationInput } from "./types";
  * included: the face is there). Prediction: at least one detection of those classes has
  * score ≥ threshold. Every ground-truth image counts, including images without any box.
  */
-export const DEFAULT_ALERT_CLASSES = ["without_mask", "mask_weared_incorrect"] as const;
+export const DEFAULT_ALERT_CLASSES = FACEMASK_CLASSES.filter((c) => CLASS_NEEDS_ATTENTION[c]);
 
 export interface ImageAccuracy {
   positiveClasses: string[];

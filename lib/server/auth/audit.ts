@@ -1,4 +1,5 @@
-import type { Prisma } from "@/generated/prisma/client";
+import { auditLogDetailColumn, type AuditDetail } from "@/lib/contracts/stored/audit";
+import { parseStored, toStoredJson } from "@/lib/contracts/stored/parse";
 import { db as defaultDb, type Db } from "../platform/db";
 
 /** Security-relevant and destructive actions, kept for admins to review. */
@@ -32,21 +33,22 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export interface AuditEntry {
   actorId?: string | null;
   target?: string | null;
-  detail?: Prisma.InputJsonValue;
+  detail?: AuditDetail;
   ip?: string | null;
 }
 
 export async function audit(action: AuditAction, entry: AuditEntry = {}, database: Db = defaultDb()): Promise<void> {
   await database.auditLog.create({
-    data: { action, actorId: entry.actorId ?? null, target: entry.target ?? null, detail: entry.detail ?? undefined, ip: entry.ip ?? null },
+    data: { action, actorId: entry.actorId ?? null, target: entry.target ?? null, detail: entry.detail && toStoredJson(auditLogDetailColumn, entry.detail), ip: entry.ip ?? null },
   });
 }
 
 export async function listAudit(options: { action?: string; before?: Date; take?: number } = {}, database: Db = defaultDb()) {
-  return database.auditLog.findMany({
+  const entries = await database.auditLog.findMany({
     where: { action: options.action, at: options.before ? { lt: options.before } : undefined },
     orderBy: [{ at: "desc" }, { id: "desc" }],
     take: Math.min(options.take ?? 200, 500),
     include: { actor: { select: { email: true, name: true } } },
   });
+  return entries.map((entry) => ({ ...entry, detail: parseStored(auditLogDetailColumn, entry.detail, entry.id) }));
 }

@@ -15,7 +15,7 @@ import { limiters, RateLimiter } from "./rate-limit";
 import { createSession, csrfTokenFor, findSession, ROTATION_GRACE_MS, SESSION_COOKIE } from "./sessions";
 import { completeSetup, issueSetupToken, SetupError } from "./setup";
 import { hashSecret } from "./tokens";
-import { AccountError, createUser, updateUser } from "./users";
+import { createUser, LastAdminError, updateUser, updateUserWithAudit } from "./users";
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -182,11 +182,28 @@ describe("accounts", () => {
     const fresh = await createTestEnv();
     try {
       const admin = await createUser({ email: "only@example.com", name: "Only", role: "admin", password: PASSWORD }, fresh.db);
-      await expect(updateUser(admin.id, { role: "ml_lead" }, fresh.db)).rejects.toThrow(AccountError);
+      await expect(updateUser(admin.id, { role: "ml_lead" }, fresh.db)).rejects.toThrow(LastAdminError);
       await expect(updateUser(admin.id, { disabled: true }, fresh.db)).rejects.toThrow(/last admin/);
       const second = await createUser({ email: "second@example.com", name: "Second", role: "admin", password: PASSWORD }, fresh.db);
       await updateUser(admin.id, { role: "ml_lead" }, fresh.db);
       await expect(updateUser(second.id, { disabled: true }, fresh.db)).rejects.toThrow(/last admin/);
+    } finally {
+      await fresh.cleanup();
+    }
+  });
+
+  it("an admin's change is audited once per thing that changed", async () => {
+    const fresh = await createTestEnv();
+    try {
+      const admin = await createUser({ email: "admin@example.com", name: "Admin", role: "admin", password: PASSWORD }, fresh.db);
+      const user = await createUser({ email: "u@example.com", name: "U", role: "annotator", password: PASSWORD }, fresh.db);
+      const by = { actorId: admin.id, ip: "10.0.0.1" };
+      await updateUserWithAudit(user.id, { role: "reviewer", disabled: true, password: `${PASSWORD}!` }, by, fresh.db);
+      await updateUserWithAudit(user.id, { role: "reviewer", disabled: true }, by, fresh.db); // nothing new
+      await updateUserWithAudit(user.id, { disabled: false }, by, fresh.db);
+      const entries = await fresh.db.auditLog.findMany({ where: { actorId: admin.id }, orderBy: [{ at: "asc" }, { id: "asc" }] });
+      expect(entries.map((e) => e.action)).toEqual(["user.role_changed", "user.disabled", "user.password_reset", "user.enabled"]);
+      expect(entries[0]).toMatchObject({ target: "u@example.com", ip: "10.0.0.1", detail: { from: "annotator", to: "reviewer" } });
     } finally {
       await fresh.cleanup();
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { can, type Permission } from "@/lib/domain/permissions";
-import { HttpError, jsonError } from "../platform/http";
-import { NotFoundError } from "../platform/not-found";
+import { DomainError } from "../platform/errors";
+import { jsonError } from "../platform/http";
 import { checkApiKey } from "./api-keys";
 import { CSRF_HEADER, csrfTokenFor, findSession, sessionCookies, sessionTokenFromCookieHeader, type SessionUser } from "./sessions";
 import { safeEqual } from "./tokens";
@@ -81,10 +81,10 @@ export function publicRoute<P = Record<string, never>>(handler: (request: Reques
 }
 
 /**
- * The one responder of every API route: expected errors become their status and message, anything
- * else a bare 500; and no response is stored by a browser or proxy unless its route said how
- * (immutable bytes such as thumbnails and model files do), so signed-in data never outlives the
- * session in a cache.
+ * The one responder of every API route: a DomainError becomes its status, message, details and
+ * headers, anything else a bare 500 with a reference; and no response is stored by a browser or
+ * proxy unless its route said how (immutable bytes such as thumbnails and model files do), so
+ * signed-in data never outlives the session in a cache.
  */
 async function respondSafely(run: () => Promise<Response>): Promise<Response> {
   return noStoreByDefault(await answer(run));
@@ -94,8 +94,7 @@ async function answer(run: () => Promise<Response>): Promise<Response> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof HttpError) return jsonError(error.status, error.message, error.extra, error.headers);
-    if (error instanceof NotFoundError) return jsonError(404, error.message);
+    if (error instanceof DomainError) return jsonError(error.status, error.message, error.details, error.headers);
     const reference = randomUUID().slice(0, 8);
     console.error(`[${reference}]`, error);
     return jsonError(500, "internal error", { reference });

@@ -56,6 +56,7 @@ const MATRIX: Record<string, Permission | "public"> = {
   "POST /api/alerts/[id]/labeling": "alerts.triage",
   "GET /api/predictions/[id]/image": "alerts.triage",
   "POST /api/v1/predict": "models.predict",
+  "GET /api/v1/openapi.json": "public",
   "GET /api/training-jobs": "data.view",
   "POST /api/training-jobs": "training.manage",
   "GET /api/training-jobs/[id]": "data.view",

@@ -1,5 +1,6 @@
 import { parse, serialize } from "cookie";
-import { isRole, type Role } from "@/lib/domain/permissions";
+import type { SignedInUser } from "@/lib/contracts/http/accounts";
+import { isRole } from "@/lib/domain/permissions";
 import { db as defaultDb, type Db } from "../platform/db";
 import { hashSecret, newSecret } from "./tokens";
 
@@ -16,12 +17,8 @@ export const ROTATE_AFTER_MS = 3600_000;
 /** Requests already in flight with the replaced token still succeed for this long. */
 export const ROTATION_GRACE_MS = 60_000;
 
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
+/** The person a session belongs to, as the API shows them. */
+export type SessionUser = SignedInUser;
 
 export interface AuthenticatedSession {
   sessionId: string;

@@ -1,11 +1,14 @@
 import { db as defaultDb, type Db } from "../platform/db";
+import { DomainError } from "../platform/errors";
 import { hashPassword } from "./passwords";
 import { hashSecret, newSecret, safeEqual } from "./tokens";
 
 /** How long a printed setup link works. */
 export const SETUP_TOKEN_TTL_MS = 24 * 3600_000;
 
-export class SetupError extends Error {}
+export class SetupError extends DomainError {
+  readonly status = 403;
+}
 
 /**
  * A fresh one-time token for creating the first admin, while no account exists; earlier tokens

@@ -1,14 +1,35 @@
 import type { Role } from "@/lib/domain/permissions";
 import { db as defaultDb, type Db } from "../platform/db";
+import { DomainError } from "../platform/errors";
+import { audit } from "./audit";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./passwords";
 import { deleteSessionsOf } from "./sessions";
 
-export class AccountError extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 404 | 409 = 400,
-  ) {
-    super(message);
+/** An account change refused; `npm run users` prints the message. */
+export abstract class AccountError extends DomainError {}
+
+export class EmailTakenError extends AccountError {
+  readonly status = 409;
+
+  constructor(email: string) {
+    super(`an account for ${email} already exists`);
+  }
+}
+
+export class UnknownUserError extends AccountError {
+  readonly status = 404;
+
+  constructor() {
+    super("unknown user");
+  }
+}
+
+/** Nobody could manage users after this change. */
+export class LastAdminError extends AccountError {
+  readonly status = 409;
+
+  constructor() {
+    super("this is the last admin: make another admin first");
   }
 }
 
@@ -24,7 +45,7 @@ export async function countUsers(database: Db = defaultDb()): Promise<number> {
 
 export async function createUser(input: { email: string; name: string; role: Role; password: string }, database: Db = defaultDb()) {
   const existing = await database.user.findUnique({ where: { email: input.email }, select: { id: true } });
-  if (existing) throw new AccountError(`an account for ${input.email} already exists`, 409);
+  if (existing) throw new EmailTakenError(input.email);
   const passwordHash = await hashPassword(input.password);
   return database.user.create({ data: { email: input.email, name: input.name, role: input.role, passwordHash }, select: PUBLIC_USER });
 }
@@ -58,15 +79,26 @@ export interface UserChange {
  */
 export async function updateUser(id: string, change: UserChange, database: Db = defaultDb()) {
   const user = await database.user.findUnique({ where: { id } });
-  if (!user) throw new AccountError("unknown user", 404);
+  if (!user) throw new UnknownUserError();
   const losesAdmin = user.role === "admin" && !user.disabledAt && ((change.role !== undefined && change.role !== "admin") || change.disabled === true);
   if (losesAdmin) {
     const otherAdmins = await database.user.count({ where: { role: "admin", disabledAt: null, id: { not: id } } });
-    if (otherAdmins === 0) throw new AccountError("this is the last admin: make another admin first", 409);
+    if (otherAdmins === 0) throw new LastAdminError();
   }
   const passwordHash = change.password !== undefined ? await hashPassword(change.password) : undefined;
   const disabledAt = change.disabled === undefined ? undefined : change.disabled ? (user.disabledAt ?? new Date()) : null;
   const updated = await database.user.update({ where: { id }, data: { role: change.role, disabledAt, passwordHash }, select: PUBLIC_USER });
   await deleteSessionsOf(id, database);
   return { before: user, after: updated };
+}
+
+/** updateUser by an admin, with one audit entry per thing that changed: role, disabled or enabled, password reset. */
+export async function updateUserWithAudit(id: string, change: UserChange, by: { actorId: string; ip: string | null }, database: Db = defaultDb()) {
+  const { before, after } = await updateUser(id, change, database);
+  const entry = { actorId: by.actorId, target: after.email, ip: by.ip };
+  if (change.role !== undefined && change.role !== before.role) await audit("user.role_changed", { ...entry, detail: { from: before.role, to: after.role } }, database);
+  if (change.disabled === true && !before.disabledAt) await audit("user.disabled", entry, database);
+  if (change.disabled === false && before.disabledAt) await audit("user.enabled", entry, database);
+  if (change.password !== undefined) await audit("user.password_reset", entry, database);
+  return after;
 }

@@ -7,7 +7,10 @@ import path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import { ZipFile } from "yazl";
+import { datasetClassesColumn, imageVocExtraColumn } from "@/lib/contracts/stored/datasets";
+import { parseStored } from "@/lib/contracts/stored/parse";
 import { cocoAnnotation, cocoCategories, cocoImage, cocoInfo, type CocoAnnotation, type CocoImage } from "@/lib/domain/coco";
+import { PACKAGING_EXTENSIONS, packagingOf, packagingRefusal, type ExportFormat, type ExportPackaging } from "@/lib/domain/export-formats";
 import type { ImageFilter } from "@/lib/domain/image-filter";
 import type { Split } from "@/lib/domain/states";
 import { pixelBoxToVoc, serializeVoc, type VocAnnotation } from "@/lib/domain/voc";
@@ -28,13 +31,6 @@ import { blobStore, BlobNotFoundError, type BlobStore } from "../platform/storag
  * 50,000-image VOC export). Originals are copied byte for byte; only YOLO's normalised
  * coordinates are rounded (yolo.ts).
  */
-export const EXPORT_FORMATS = ["voc", "coco", "yolo"] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-export function isExportFormat(value: unknown): value is ExportFormat {
-  return typeof value === "string" && (EXPORT_FORMATS as readonly string[]).includes(value);
-}
-
 const PAGE_SIZE = 200;
 /** COCO JSON items buffered before one write to the spool file. */
 const SPOOL_BATCH = 1_000;
@@ -59,8 +55,8 @@ export interface ExportOptions {
   datasetId: string;
   format: ExportFormat;
   filter?: ImageFilter;
-  /** "json": the COCO annotations file alone, without images (COCO only) */
-  packaging?: "zip" | "json";
+  /** "json": the annotations file alone, without images (the formats whose catalogue entry allows it) */
+  packaging?: ExportPackaging;
   db?: Db;
   store?: BlobStore;
   /** timestamps inside the archive and COCO's date_created; defaults to now */
@@ -94,10 +90,9 @@ export interface DatasetExportStream {
 export async function openDatasetExport(options: ExportOptions): Promise<DatasetExportStream> {
   const database = options.db ?? defaultDb();
   const packaging = options.packaging ?? "zip";
-  if (packaging === "json" && options.format !== "coco") {
-    throw new InvalidExportError(`only COCO can be exported as JSON alone; ${options.format.toUpperCase()} needs a .zip`);
-  }
-  const dataset = await database.dataset.findUnique({ where: { id: options.datasetId }, select: { name: true, classes: true } });
+  const refusal = packagingRefusal(options.format, packaging);
+  if (refusal) throw new InvalidExportError(refusal);
+  const dataset = await database.dataset.findUnique({ where: { id: options.datasetId }, select: { id: true, name: true, classes: true } });
   if (!dataset) throw new DatasetNotFoundError(options.datasetId);
   const filter = options.filter ?? {};
   const where = imageWhere(options.datasetId, filter);
@@ -111,7 +106,7 @@ export async function openDatasetExport(options: ExportOptions): Promise<Dataset
     output,
     store: options.store ?? blobStore(),
     datasetName: dataset.name,
-    classes: dataset.classes as string[],
+    classes: parseStored(datasetClassesColumn, dataset.classes, dataset.id),
     exportedAt,
   };
   const counts: ExportCounts = { images: 0, boxes: 0 };
@@ -131,12 +126,12 @@ export async function openDatasetExport(options: ExportOptions): Promise<Dataset
 /**
  * Exports to a file: written next to the target under a temporary name and renamed when
  * complete, so a failed export leaves nothing behind. The packaging follows the extension:
- * .zip, or .json for COCO's annotations alone.
+ * .zip, or .json for the annotations alone (COCO).
  */
 export async function exportDataset(options: ExportOptions & { output: string }): Promise<ExportCounts & { bytes: number }> {
-  const extension = path.extname(options.output).toLowerCase();
-  if (extension !== ".zip" && extension !== ".json") throw new InvalidExportError(`the output must end in .zip or .json, not "${path.basename(options.output)}"`);
-  const exported = await openDatasetExport({ ...options, packaging: extension === ".json" ? "json" : "zip" });
+  const packaging = packagingOf(options.output);
+  if (!packaging) throw new InvalidExportError(`the output must end in ${PACKAGING_EXTENSIONS}, not "${path.basename(options.output)}"`);
+  const exported = await openDatasetExport({ ...options, packaging });
   const temp = `${options.output}.${randomUUID()}.tmp`;
   try {
     await mkdir(path.dirname(path.resolve(options.output)), { recursive: true });
@@ -198,6 +193,7 @@ function stemOf(name: string): string {
 }
 
 const IMAGE_SELECT = {
+  id: true,
   fileName: true,
   contentHash: true,
   width: true,
@@ -272,6 +268,7 @@ interface FormatWriter {
   dispose?(): Promise<void>;
 }
 
+/** Each format of lib/domain/export-formats.ts and its writer. */
 const WRITERS: Record<ExportFormat, (context: WriterContext) => Promise<FormatWriter>> = {
   voc: async (context) => vocWriter(context, requireArchive(context)),
   coco: cocoWriter,
@@ -341,12 +338,8 @@ function vocAnnotation(image: ExportRow, name: string): VocAnnotation {
         extra: box.attributes ?? {},
       };
     }),
-    extra: isRecord(image.vocExtra) ? image.vocExtra : {},
+    extra: parseStored(imageVocExtraColumn, image.vocExtra, image.id) ?? {},
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -1,4 +1,6 @@
-import type { DatasetStatistics } from "@/lib/api-contracts";
+import type { DatasetStatistics } from "@/lib/contracts/http/datasets";
+import { datasetClassesColumn } from "@/lib/contracts/stored/datasets";
+import { parseStored } from "@/lib/contracts/stored/parse";
 import { binIndex, binLabels } from "@/lib/domain/histogram";
 import { SPLITS } from "@/lib/domain/states";
 import { Prisma } from "@/generated/prisma/client";
@@ -12,7 +14,7 @@ const IMAGE_SIDE_EDGES = [0, 200, 300, 400, 500, 600, 800, 1000, 1500, 2000, Inf
 export async function datasetStatistics(datasetId: string, database: Db = defaultDb()): Promise<DatasetStatistics | null> {
   const dataset = await database.dataset.findUnique({ where: { id: datasetId }, select: { classes: true } });
   if (!dataset) return null;
-  const classes = dataset.classes as string[];
+  const classes = parseStored(datasetClassesColumn, dataset.classes, datasetId);
 
   const [imagesPerSplit, boxCountGroups, sizeGroups, issues] = await Promise.all([
     database.image.groupBy({ by: ["split"], where: { datasetId }, _count: { _all: true } }),

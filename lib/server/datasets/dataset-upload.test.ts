@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { discardUpload, importUpload, receiveUpload, UploadRejectedError, type ReceivedUpload } from "./dataset-upload";
+import { discardUpload, importBrowserUpload, importUpload, receiveUpload, UploadRejectedError, type ReceivedUpload } from "./dataset-upload";
 import { BILLION_LAUGHS, solidImage, vocObject, vocXml, zipOf } from "../testing/hostile-files";
 import { createTestEnv, type TestEnv } from "../testing/test-env";
 
@@ -13,11 +13,15 @@ afterEach(async () => {
   await env.cleanup();
 });
 
-async function upload(files: Array<[string, Buffer]>, fields: Record<string, string> = {}): Promise<ReceivedUpload> {
+function uploadRequest(files: Array<[string, Buffer]>, fields: Record<string, string>): Request {
   const form = new FormData();
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
   for (const [name, bytes] of files) form.append("files", new Blob([new Uint8Array(bytes)]), name);
-  const request = new Request("http://localhost/api/datasets/import", { method: "POST", body: form });
+  return new Request("http://localhost/api/datasets/import", { method: "POST", body: form });
+}
+
+async function upload(files: Array<[string, Buffer]>, fields: Record<string, string> = {}): Promise<ReceivedUpload> {
+  const request = uploadRequest(files, fields);
   return receiveUpload(request.body!, request.headers.get("content-type")!, null);
 }
 
@@ -97,5 +101,32 @@ describe("browser upload", () => {
     await expect(upload([], { name: "x" })).rejects.toBeInstanceOf(UploadRejectedError);
     await expect(upload([["broken.zip", Buffer.from("PK not really a zip")]])).rejects.toThrow(/not a readable zip/);
     expect(await readdir(path.join(env.dir, "uploads"))).toEqual([]);
+  });
+});
+
+describe("the browser's import", () => {
+  const browserImport = (fields: Record<string, string>, files: Array<[string, Buffer]>) => {
+    const request = uploadRequest(files, fields);
+    return importBrowserUpload(request.body, request.headers.get("content-type")!, null);
+  };
+  const maskFolder = async (): Promise<Array<[string, Buffer]>> => [
+    ["ds/Annotations/a.xml", Buffer.from(vocXml("a.png", vocObject("mask", 1, 1, 9, 9)))],
+    ["ds/JPEGImages/a.png", await solidImage(20, 20)],
+  ];
+
+  it("refuses a missing name, a malformed class map or no body with a 400, keeping nothing", async () => {
+    const files = await maskFolder();
+    await expect(browserImport({}, files)).rejects.toMatchObject({ status: 400 });
+    await expect(browserImport({ name: "masks", classMap: "mask" }, files)).rejects.toMatchObject({ status: 400, message: '"mask" is not of the form found=class' });
+    await expect(importBrowserUpload(null, "multipart/form-data", null)).rejects.toMatchObject({ status: 400, message: "the request has no body" });
+    expect(await readdir(path.join(env.dir, "uploads"))).toEqual([]);
+  });
+
+  it("imports under the name and class map the form gives", async () => {
+    const files = await maskFolder();
+    const { name, summary } = await browserImport({ name: "masks", classMap: "mask=with_mask" }, files);
+    expect(name).toBe("masks");
+    expect(summary).toMatchObject({ imagesAdded: 1, boxesAdded: 1 });
+    expect((await env.db.box.findFirstOrThrow()).className).toBe("with_mask");
   });
 });

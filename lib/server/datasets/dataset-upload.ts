@@ -5,9 +5,11 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
+import { datasetNameSchema, parseClassMap } from "@/lib/domain/dataset-name";
 import { isArchiveClutter, safeRelativePath } from "@/lib/domain/safe-path";
 import { dataDir } from "../platform/config";
 import type { Db } from "../platform/db";
+import { DomainError } from "../platform/errors";
 import type { BlobStore } from "../platform/storage";
 import { importableKind, KIND_MAX_BYTES } from "./voc-folder";
 import { importVocFolder, type ImportIssueRecord, type ImportSummary } from "./voc-import";
@@ -19,7 +21,8 @@ export const UPLOAD_LIMITS = {
   maxFiles: 100_000,
 } as const;
 
-export class UploadRejectedError extends Error {
+/** The upload is refused before anything is imported: malformed (400), too large (413), not multipart (415). */
+export class UploadRejectedError extends DomainError {
   constructor(
     message: string,
     readonly status: 400 | 413 | 415,
@@ -159,6 +162,24 @@ export async function findDatasetRoot(dir: string): Promise<string> {
     current = path.join(current, only.name);
   }
   return current;
+}
+
+/**
+ * The browser's import: receives the upload, checks the dataset name and class map its form
+ * fields give (400, the upload discarded), and imports it.
+ */
+export async function importBrowserUpload(body: ReadableStream<Uint8Array> | null, contentType: string, contentLength: number | null): Promise<{ name: string; summary: ImportSummary }> {
+  if (!body) throw new UploadRejectedError("the request has no body", 400);
+  const upload = await receiveUpload(body, contentType, contentLength);
+  const refuse = async (message: string): Promise<never> => {
+    await discardUpload(upload);
+    throw new UploadRejectedError(message, 400);
+  };
+  const name = datasetNameSchema.safeParse(upload.fields.name ?? "");
+  if (!name.success) return refuse(name.error.issues[0]!.message);
+  const classMap = parseClassMap(upload.fields.classMap ?? "");
+  if (!classMap.ok) return refuse(classMap.error);
+  return { name: name.data, summary: await importUpload(upload, { name: name.data, classMap: classMap.map }) };
 }
 
 /** Imports a received upload, always removing the upload folder afterwards. */

@@ -1,4 +1,6 @@
-import type { DatasetSummary } from "@/lib/api-contracts";
+import type { DatasetSummary } from "@/lib/contracts/http/datasets";
+import { datasetClassesColumn } from "@/lib/contracts/stored/datasets";
+import { parseStored } from "@/lib/contracts/stored/parse";
 import { db as defaultDb, type Db } from "../platform/db";
 
 /** Every dataset with its counts, computed by the database (grouped), not by loading rows. */
@@ -11,7 +13,7 @@ export async function listDatasetSummaries(database: Db = defaultDb()): Promise<
         database.image.groupBy({ by: ["labelStatus"], where: { datasetId: dataset.id }, _count: { _all: true } }),
         database.box.groupBy({ by: ["className"], where: { image: { datasetId: dataset.id } }, _count: { _all: true } }),
       ]);
-      const classes = dataset.classes as string[];
+      const classes = parseStored(datasetClassesColumn, dataset.classes, dataset.id);
       const boxesPerClass = Object.fromEntries(classes.map((c) => [c, 0]));
       for (const row of byClass) boxesPerClass[row.className] = row._count._all;
       return {
@@ -28,4 +30,10 @@ export async function listDatasetSummaries(database: Db = defaultDb()): Promise<
       };
     }),
   );
+}
+
+/** A dataset's name and classes, for its pages; null for an id that names no dataset. */
+export async function findDataset(id: string, database: Db = defaultDb()): Promise<{ id: string; name: string; classes: string[] } | null> {
+  const dataset = await database.dataset.findUnique({ where: { id }, select: { id: true, name: true, classes: true } });
+  return dataset && { id: dataset.id, name: dataset.name, classes: parseStored(datasetClassesColumn, dataset.classes, dataset.id) };
 }

@@ -65,10 +65,11 @@ describe("image browser", () => {
   it("serves the stored thumbnail, and makes a missing one once", async () => {
     const image = await env.db.image.findFirstOrThrow({ where: { datasetId } });
     const stored = await readThumbnail(image.id, env.db, env.store);
-    expect(stored.etag).toBe(image.thumbnailKey);
+    expect(stored?.etag).toBe(image.thumbnailKey);
     await env.db.image.update({ where: { id: image.id }, data: { thumbnailKey: null } });
     const made = await readThumbnail(image.id, env.db, env.store);
-    expect((await env.db.image.findUniqueOrThrow({ where: { id: image.id } })).thumbnailKey).toBe(made.etag);
+    expect((await env.db.image.findUniqueOrThrow({ where: { id: image.id } })).thumbnailKey).toBe(made?.etag);
+    expect(await readThumbnail("missing", env.db, env.store)).toBeNull();
   });
 });
 

@@ -1,4 +1,6 @@
-import type { ImageListItem, ImagePage } from "@/lib/api-contracts";
+import type { ImageListItem, ImagePage } from "@/lib/contracts/http/images";
+import { datasetClassesColumn } from "@/lib/contracts/stored/datasets";
+import { parseStored } from "@/lib/contracts/stored/parse";
 import type { ImageFilter } from "@/lib/domain/image-filter";
 import { BOX_ORDER } from "../labels/annotations";
 import { db as defaultDb, type Db } from "../platform/db";
@@ -72,7 +74,7 @@ export async function imageNeighbours(datasetId: string, filter: ImageFilter, fi
 }
 
 export async function getImageWithBoxes(id: string, database: Db = defaultDb()) {
-  return database.image.findUnique({
+  const image = await database.image.findUnique({
     where: { id },
     include: {
       boxes: { orderBy: BOX_ORDER },
@@ -80,4 +82,5 @@ export async function getImageWithBoxes(id: string, database: Db = defaultDb()) 
       importIssues: { select: { code: true, severity: true, message: true, file: true } },
     },
   });
+  return image && { ...image, dataset: { ...image.dataset, classes: parseStored(datasetClassesColumn, image.dataset.classes, image.dataset.id) } };
 }

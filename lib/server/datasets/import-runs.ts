@@ -1,11 +1,14 @@
+import { importRunSummaryColumn } from "@/lib/contracts/stored/datasets";
+import { parseStored } from "@/lib/contracts/stored/parse";
 import { db as defaultDb, type Db } from "../platform/db";
 
 export async function listImportRuns(datasetId: string, database: Db = defaultDb()) {
-  return database.importRun.findMany({
+  const runs = await database.importRun.findMany({
     where: { datasetId },
     orderBy: { startedAt: "desc" },
     select: { id: true, source: true, status: true, startedAt: true, finishedAt: true, summary: true, _count: { select: { issues: true } } },
   });
+  return runs.map((run) => ({ ...run, summary: parseStored(importRunSummaryColumn, run.summary, run.id) }));
 }
 
 export interface IssueQuery {
@@ -31,7 +34,12 @@ export async function getImportReport(runId: string, query: IssueQuery, database
     database.importIssue.count({ where }),
     database.importIssue.groupBy({ by: ["severity", "code"], where: { importRunId: runId }, _count: { _all: true } }),
   ]);
-  return { run, issues, matching, codes: codes.map((c) => ({ severity: c.severity, code: c.code, count: c._count._all })) };
+  return {
+    run: { ...run, summary: parseStored(importRunSummaryColumn, run.summary, run.id) },
+    issues,
+    matching,
+    codes: codes.map((c) => ({ severity: c.severity, code: c.code, count: c._count._all })),
+  };
 }
 
 /** Finding codes that point at images of the dataset: the browser's "Finding" filter. */

@@ -1,12 +1,15 @@
 import path from "node:path";
+import { datasetClassesColumn, imageVocExtraColumn, importRunSummaryColumn } from "@/lib/contracts/stored/datasets";
+import { revisionAfterColumn, revisionBeforeColumn } from "@/lib/contracts/stored/labels";
+import { parseStored, toStoredJson } from "@/lib/contracts/stored/parse";
 import { sameAnnotationSet, type AnnotatedBox, type AnnotationSet } from "@/lib/domain/annotation-set";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
 import { stratifiedSplit } from "@/lib/domain/split";
 import type { LabelStatus, Split } from "@/lib/domain/states";
 import { vocObjectsToBoxes, type ClassMap, type ImportFinding } from "@/lib/domain/voc-boxes";
-import type { Prisma } from "@/generated/prisma/client";
 import { toAnnotatedBox, toBoxCreate } from "../labels/box-rows";
 import { db as defaultDb, type Db } from "../platform/db";
+import { DomainError } from "../platform/errors";
 import { ImageProbeError, probeImage } from "../images/image-probe";
 import { blobStore, type BlobStore } from "../platform/storage";
 import { IMPORT_LIMITS, readVocFolder, type VocFolder } from "./voc-folder";
@@ -86,12 +89,15 @@ export interface ImportSummary {
 
 type Tally = Omit<ImportSummary, "datasetId" | "importRunId" | "unknownClasses" | "issues" | "issueCounts">;
 
-export class ImportFailedError extends Error {
+/** Nothing could be imported: 422 with the findings (the first 500 in the answer; all of them here). */
+export class ImportFailedError extends DomainError {
+  readonly status = 422;
+
   constructor(
     message: string,
     readonly issues: ImportIssueRecord[],
   ) {
-    super(message);
+    super(message, { details: { issues: issues.slice(0, 500) } });
     this.name = "ImportFailedError";
   }
 }
@@ -132,7 +138,7 @@ export async function importVocFolder(dir: string, options: ImportOptions): Prom
   for (const { file, finding } of folder.findings) report(file, finding);
 
   const existingDataset = await database.dataset.findUnique({ where: { name: options.name } });
-  const classes = existingDataset ? (existingDataset.classes as string[]) : [...(options.classes ?? FACEMASK_CLASSES)];
+  const classes = existingDataset ? parseStored(datasetClassesColumn, existingDataset.classes, existingDataset.id) : [...(options.classes ?? FACEMASK_CLASSES)];
 
   const { pairs, annotationsSkipped } = await pairAnnotationsWithImages(folder, report);
   const tally: Tally = {
@@ -273,7 +279,7 @@ async function writeImport(database: Db, prepared: PreparedImage[], state: Impor
     async (tx) => {
       const dataset = await tx.dataset.upsert({
         where: { name: options.name },
-        create: { name: options.name, description: options.description ?? "", classes },
+        create: { name: options.name, description: options.description ?? "", classes: toStoredJson(datasetClassesColumn, classes) },
         update: {},
       });
       const existing = await tx.image.findMany({
@@ -323,8 +329,8 @@ async function writeImport(database: Db, prepared: PreparedImage[], state: Impor
                   create: {
                     version: stored.annotationVersion + 1,
                     action: "import",
-                    before: storedSet as unknown as Prisma.InputJsonObject,
-                    after: image.annotation as unknown as Prisma.InputJsonObject,
+                    before: toStoredJson(revisionBeforeColumn, storedSet),
+                    after: toStoredJson(revisionAfterColumn, image.annotation),
                   },
                 },
               },
@@ -378,9 +384,9 @@ async function writeImport(database: Db, prepared: PreparedImage[], state: Impor
             labelStatus: image.annotation.labelStatus,
             boxCount: image.annotation.boxes.length,
             annotationVersion: 1,
-            vocExtra: (image.vocExtra ?? undefined) as Prisma.InputJsonObject | undefined,
+            vocExtra: image.vocExtra ? toStoredJson(imageVocExtraColumn, image.vocExtra) : undefined,
             boxes: { create: image.annotation.boxes.map((b) => toBoxCreate(b, "import")) },
-            revisions: { create: { version: 1, action: "import", after: image.annotation as unknown as Prisma.InputJsonObject } },
+            revisions: { create: { version: 1, action: "import", after: toStoredJson(revisionAfterColumn, image.annotation) } },
           },
           select: { id: true },
         });
@@ -409,7 +415,7 @@ async function writeImport(database: Db, prepared: PreparedImage[], state: Impor
           source: options.source ?? dir,
           status: "succeeded",
           finishedAt: new Date(),
-          summary: { ...tally, issueCounts, unknownClasses },
+          summary: toStoredJson(importRunSummaryColumn, { ...tally, issueCounts, unknownClasses }),
         },
         select: { id: true },
       });

@@ -5,6 +5,7 @@ import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
 import { isArchiveClutter, safeRelativePath } from "@/lib/domain/safe-path";
 import type { ImportFindingCode } from "@/lib/domain/voc-boxes";
+import { DomainError } from "../platform/errors";
 import { importableKind, KIND_MAX_BYTES, type ImportableKind } from "./voc-folder";
 import type { ImportIssueRecord } from "./voc-import";
 
@@ -21,7 +22,10 @@ export const ZIP_LIMITS = {
 };
 export type ZipLimits = typeof ZIP_LIMITS;
 
-export class ZipRejectedError extends Error {
+/** The archive as a whole is refused: not a zip, too many entries, or past its expansion budget. */
+export class ZipRejectedError extends DomainError {
+  readonly status = 422;
+
   constructor(message: string) {
     super(message);
     this.name = "ZipRejectedError";

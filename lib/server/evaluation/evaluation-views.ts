@@ -1,13 +1,15 @@
-import { z } from "zod";
-import type { EvaluationView } from "@/lib/api-contracts";
+import type { EvaluationView, SendToReviewInput, SendToReviewResult } from "@/lib/contracts/http/evaluation";
+import { evaluationMetricsColumn, evaluationPerClassColumn } from "@/lib/contracts/stored/evaluation";
+import { parseStored } from "@/lib/contracts/stored/parse";
 import { findLabelIssues } from "@/lib/domain/evaluation/label-issues";
 import { AnnotationConflictError, getAnnotations, saveAnnotations } from "../labels/annotations";
 import { db as defaultDb, type Db } from "../platform/db";
+import { NotFoundError } from "../platform/not-found";
 import { readEvaluationSnapshot } from "./model-evaluation";
 import { addComment } from "../labels/review-comments";
 import type { BlobStore } from "../platform/storage";
 
-export class EvaluationNotFoundError extends Error {}
+export class EvaluationNotFoundError extends NotFoundError {}
 
 /**
  * One stored evaluation with what it scored (labels then, every detection): the page recomputes
@@ -21,7 +23,7 @@ export async function evaluationView(id: string, deps: { store: BlobStore; db?: 
     include: { dataset: { select: { id: true, name: true } }, modelVersion: { select: { id: true, name: true, version: true, kind: true, stage: true } }, trainingJob: { select: { kind: true } } },
   });
   if (!evaluation) throw new EvaluationNotFoundError("unknown evaluation");
-  const metrics = evaluation.metrics as { confidence?: number; postprocess?: unknown };
+  const metrics = parseStored(evaluationMetricsColumn, evaluation.metrics, evaluation.id);
   return {
     id: evaluation.id,
     model: evaluation.modelVersion,
@@ -31,19 +33,13 @@ export async function evaluationView(id: string, deps: { store: BlobStore; db?: 
     split: evaluation.split,
     imageCount: evaluation.imageCount,
     createdAt: evaluation.createdAt.toISOString(),
-    operatingConfidence: metrics.confidence ?? 0.25,
+    operatingConfidence: metrics.confidence,
     postprocess: metrics.postprocess ?? null,
-    metrics: evaluation.metrics as unknown as EvaluationView["metrics"],
-    perClass: evaluation.perClass as unknown as EvaluationView["perClass"],
+    metrics,
+    perClass: parseStored(evaluationPerClassColumn, evaluation.perClass, evaluation.id),
     snapshot: deps.snapshot === false ? null : await readEvaluationSnapshot(evaluation, deps.store),
   };
 }
-
-export const sendToReviewSchema = z.object({
-  imageIds: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)).min(1, "choose at least one image").max(500),
-  /** the finder's confidence floor the list was made with, so the reasons sent match what was shown */
-  minScore: z.number().min(0).max(1).optional(),
-});
 
 /**
  * Sends images the label-issue finder flagged back to the review queue: each gets a review
@@ -54,9 +50,9 @@ export const sendToReviewSchema = z.object({
  */
 export async function sendLabelIssuesToReview(
   evaluationId: string,
-  input: z.infer<typeof sendToReviewSchema>,
+  input: SendToReviewInput,
   deps: { store: BlobStore; actorId?: string; db?: Db },
-): Promise<{ sent: string[]; skipped: Array<{ imageId: string; reason: string }> }> {
+): Promise<SendToReviewResult> {
   const database = deps.db ?? defaultDb();
   const evaluation = await database.evaluation.findUnique({ where: { id: evaluationId }, include: { modelVersion: { select: { name: true, version: true } }, trainingJob: { select: { kind: true } } } });
   if (!evaluation) throw new EvaluationNotFoundError("unknown evaluation");

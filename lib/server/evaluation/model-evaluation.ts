@@ -1,6 +1,8 @@
-import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
-import { detectorFor } from "@/lib/detection/detector";
-import { DEFAULT_POSTPROCESS } from "@/lib/detection/recipes";
+import { evaluationMetricsColumn, evaluationPerClassColumn, evaluationSnapshotBlob, type EvaluationPostprocess, type EvaluationSnapshot } from "@/lib/contracts/stored/evaluation";
+import { modelClassesColumn } from "@/lib/contracts/stored/models";
+import { parseStored, parseStoredText, toStoredJson } from "@/lib/contracts/stored/parse";
+import { DEFAULT_POSTPROCESS } from "@/lib/detection/common/postprocess";
+import { loadDetector } from "@/lib/detection/families";
 import { evaluateDetections, type EvaluationReport } from "@/lib/domain/evaluation/report";
 import type { EvaluationInput } from "@/lib/domain/evaluation/types";
 import { db as defaultDb, type Db } from "../platform/db";
@@ -25,49 +27,50 @@ export const OPERATING_CONFIDENCE = DEFAULT_POSTPROCESS.scoreThreshold;
 export async function evaluateOnTestSplit(modelVersionId: string, deps: { store: BlobStore; db?: Db }) {
   const database = deps.db ?? defaultDb();
   const version = await database.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
-  const classes = version.classes as string[];
+  const classes = parseStored(modelClassesColumn, version.classes, version.id);
   const images = await loadSplit(version.datasetId, "test", classes, database);
   if (images.length === 0) throw new Error("the dataset has no labelled test images: nothing honest to evaluate on");
-  const { model, metadata } = await modelFromFiles((await readModelFiles(version.artifactKey, deps.store)) as unknown as ArtifactFiles);
+  const detector = await loadDetector(await readModelFiles(version.artifactKey, deps.store));
   try {
-    const outputs = await detectImages(detectorFor(model, metadata), deps.store, images, EVALUATION_POSTPROCESS);
+    const outputs = await detectImages(detector, deps.store, images, EVALUATION_POSTPROCESS);
     const snapshot = evaluationInputOf(classes, images, outputs);
     return await storeEvaluation({ modelVersionId, datasetId: version.datasetId, split: "test", snapshot, postprocess: EVALUATION_POSTPROCESS }, { store: deps.store, db: database });
   } finally {
-    model.dispose();
+    detector.dispose();
   }
 }
 
 /**
  * Scores what a model detected on a split and stores the report with its snapshot. What was
  * scored is kept whole, so later views (slider, error browser, label issues) agree with the
- * stored figures even after the split is relabelled.
+ * stored figures even after the split is relabelled. Returns the row with its figures typed.
  */
 export async function storeEvaluation(
-  input: { modelVersionId: string | null; trainingJobId?: string; datasetId: string; split: string; snapshot: EvaluationInput; postprocess: object },
+  input: { modelVersionId: string | null; trainingJobId?: string; datasetId: string; split: string; snapshot: EvaluationInput; postprocess: EvaluationPostprocess },
   deps: { store: BlobStore; db?: Db },
 ) {
   const database = deps.db ?? defaultDb();
   const report: EvaluationReport = evaluateDetections(input.snapshot, { confidence: OPERATING_CONFIDENCE });
-  const { perClass, ...metrics } = report;
+  const { perClass, ...figures } = report;
+  const metrics = { ...figures, postprocess: input.postprocess };
   const snapshotKey = await deps.store.put(new TextEncoder().encode(JSON.stringify(input.snapshot)));
-  return database.evaluation.create({
-    // Through JSON once: the report is plain numbers, strings and arrays (undefined metrics are −1).
+  const evaluation = await database.evaluation.create({
     data: {
       modelVersionId: input.modelVersionId,
       trainingJobId: input.trainingJobId ?? null,
       datasetId: input.datasetId,
       split: input.split,
-      metrics: JSON.parse(JSON.stringify({ ...metrics, postprocess: input.postprocess })),
-      perClass: JSON.parse(JSON.stringify(perClass)),
+      metrics: toStoredJson(evaluationMetricsColumn, metrics),
+      perClass: toStoredJson(evaluationPerClassColumn, perClass),
       imageCount: input.snapshot.images.length,
       snapshotKey,
     },
   });
+  return { ...evaluation, metrics, perClass };
 }
 
 /** The labels and detections an evaluation scored (null for evaluations stored before snapshots). */
-export async function readEvaluationSnapshot(evaluation: { snapshotKey: string | null }, store: BlobStore): Promise<EvaluationInput | null> {
+export async function readEvaluationSnapshot(evaluation: { snapshotKey: string | null }, store: BlobStore): Promise<EvaluationSnapshot | null> {
   if (!evaluation.snapshotKey) return null;
-  return JSON.parse((await store.get(evaluation.snapshotKey)).toString("utf8")) as EvaluationInput;
+  return parseStoredText(evaluationSnapshotBlob, (await store.get(evaluation.snapshotKey)).toString("utf8"), evaluation.snapshotKey);
 }

@@ -1,4 +1,5 @@
 import sharp, { type Metadata } from "sharp";
+import { DomainError } from "../platform/errors";
 
 /** Limits checked from the header before any pixel is decoded (decompression bombs). */
 export const IMAGE_LIMITS = {
@@ -21,13 +22,17 @@ export interface ImageProbe {
   thumbnail: Buffer;
 }
 
-export class ImageProbeError extends Error {
+/** The image cannot be taken: 413 when it is over a limit, 400 when it is empty or unreadable. */
+export class ImageProbeError extends DomainError {
+  readonly status: 400 | 413;
+
   constructor(
     readonly code: "image-empty" | "image-too-large" | "image-unreadable" | "image-too-many-pixels" | "image-truncated",
     message: string,
   ) {
     super(message);
     this.name = "ImageProbeError";
+    this.status = code === "image-too-large" || code === "image-too-many-pixels" ? 413 : 400;
   }
 }
 

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { revisionBeforeColumn } from "@/lib/contracts/stored/labels";
+import { parseStored } from "@/lib/contracts/stored/parse";
 import type { BoxInput } from "@/lib/domain/annotation-schema";
 import { AnnotationConflictError, getAnnotations, InvalidAnnotationError, listRevisions, restoreRevision, saveAnnotations } from "./annotations";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
@@ -41,7 +43,7 @@ describe("saving annotations", () => {
       [1, "import"],
     ]);
     const stored = await env.db.labelRevision.findUniqueOrThrow({ where: { imageId_version: { imageId, version: 2 } } });
-    expect((stored.before as { boxes: unknown[] }).boxes).toHaveLength(start.set.boxes.length);
+    expect(parseStored(revisionBeforeColumn, stored.before, stored.id)?.boxes).toHaveLength(start.set.boxes.length);
   });
 
   it("keeps the ids of kept boxes, so what is attached to them survives a save", async () => {

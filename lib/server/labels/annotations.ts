@@ -1,42 +1,53 @@
-import { sameAnnotationSet, type AnnotatedBox, type AnnotationSet } from "@/lib/domain/annotation-set";
+import { sameAnnotationSet, type AnnotationSet } from "@/lib/domain/annotation-set";
 import { boxSizeProblem, type BoxInput, type SaveAnnotationsInput } from "@/lib/domain/annotation-schema";
 import { isInside, type PixelBox } from "@/lib/domain/box";
 import { decideLabelStatus, statusRequestRefusal, type LabelStatusDecision, type LabelWriteKind } from "@/lib/domain/label-status";
 import { can } from "@/lib/domain/permissions";
 import type { BoxSource, LabelStatus } from "@/lib/domain/states";
 import type { Box, Prisma } from "@/generated/prisma/client";
+import type { SavedAnnotations, StoredAnnotations } from "@/lib/contracts/http/labels";
+import { datasetClassesColumn } from "@/lib/contracts/stored/datasets";
+import { revisionAfterColumn, revisionBeforeColumn } from "@/lib/contracts/stored/labels";
+import { parseStored, toStoredJson } from "@/lib/contracts/stored/parse";
 import type { Actor } from "../auth/guard";
 import { toAnnotatedBox, toBoxCreate } from "./box-rows";
 import { db as defaultDb, type Db } from "../platform/db";
-import { HttpError } from "../platform/http";
+import { DomainError } from "../platform/errors";
+import { NotFoundError } from "../platform/not-found";
 
-// Each error carries its HTTP status, so the routes let them through to the one responder.
-export class AnnotationNotFoundError extends HttpError {
+export class AnnotationNotFoundError extends NotFoundError {
   constructor(what: string) {
-    super(404, what);
+    super(what);
     this.name = "AnnotationNotFoundError";
   }
 }
 
-export class InvalidAnnotationError extends HttpError {
+export class InvalidAnnotationError extends DomainError {
+  readonly status = 400;
+
   constructor(message: string) {
-    super(400, message);
+    super(message);
     this.name = "InvalidAnnotationError";
   }
 }
 
 /** The review rules refuse this write: a review status from someone who may not review (403), pre-labels onto a labelled image (409). */
-export class LabelStatusRefusedError extends HttpError {
+export class LabelStatusRefusedError extends DomainError {
+  readonly status: 403 | 409;
+
   constructor(decision: LabelStatusDecision & { ok: false }) {
-    super(decision.refusal === "not-a-reviewer" ? 403 : 409, decision.message);
+    super(decision.message);
     this.name = "LabelStatusRefusedError";
+    this.status = decision.refusal === "not-a-reviewer" ? 403 : 409;
   }
 }
 
-/** Someone saved this image since the editor loaded it; carries what is stored now. */
-export class AnnotationConflictError extends HttpError {
+/** Someone saved this image since the editor loaded it; the answer carries what is stored now. */
+export class AnnotationConflictError extends DomainError {
+  readonly status = 409;
+
   constructor(readonly current: StoredAnnotations) {
-    super(409, `the labels were changed by someone else (now version ${current.version}); merge or reload`, { current });
+    super(`the labels were changed by someone else (now version ${current.version}); merge or reload`, { details: { current } });
     this.name = "AnnotationConflictError";
   }
 }
@@ -50,11 +61,6 @@ export interface LabelAuthor {
 
 export function labelAuthorOf(actor: Actor): LabelAuthor {
   return actor.kind === "user" ? { id: actor.user.id, mayReview: can(actor.user.role, "labels.review") } : { id: actor.createdById, mayReview: false };
-}
-
-export interface StoredAnnotations {
-  version: number;
-  set: { labelStatus: LabelStatus; boxes: Array<AnnotatedBox & { id: string; source: BoxSource }> };
 }
 
 /** Boxes in the order they were drawn (ties broken by id, so every reader sees one order). */
@@ -88,12 +94,6 @@ export async function saveAnnotations(
   return writeLabels(imageId, { kind: input.prelabel ? "prelabel" : "edit", expectedVersion: input.expectedVersion, requested: input.labelStatus, boxes: input.boxes, note: input.note }, options);
 }
 
-export interface SavedAnnotations {
-  version: number;
-  /** the status the review rules gave the image (it may differ from the one asked for) */
-  labelStatus: LabelStatus;
-}
-
 interface LabelWriteInput {
   kind: LabelWriteKind;
   expectedVersion: number;
@@ -109,11 +109,11 @@ async function writeLabels(imageId: string, input: LabelWriteInput, options: { a
   const refused = statusRequestRefusal({ ...input, mayReview: author.mayReview });
   if (refused) throw new LabelStatusRefusedError(refused);
   return database.$transaction(async (tx) => {
-    const image = await tx.image.findUnique({ where: { id: imageId }, include: { boxes: true, dataset: { select: { classes: true } } } });
+    const image = await tx.image.findUnique({ where: { id: imageId }, include: { boxes: true, dataset: { select: { id: true, classes: true } } } });
     if (!image) throw new AnnotationNotFoundError(`no image ${imageId}`);
     const stored = new Map(image.boxes.map((b) => [b.id, b]));
     // A restore brings back boxes as a revision recorded them; a save is held to the minimum for what it draws or resizes.
-    checkBoxes(input.boxes, image.dataset.classes as string[], image, (box) => (input.kind === "restore" ? box : box.id ? stored.get(box.id) : undefined));
+    checkBoxes(input.boxes, parseStored(datasetClassesColumn, image.dataset.classes, image.dataset.id), image, (box) => (input.kind === "restore" ? box : box.id ? stored.get(box.id) : undefined));
     const before: AnnotationSet = { labelStatus: image.labelStatus as LabelStatus, boxes: image.boxes.map(toAnnotatedBox) };
     const decision = decideLabelStatus({
       kind: input.kind,
@@ -154,8 +154,8 @@ async function writeLabels(imageId: string, input: LabelWriteInput, options: { a
         version,
         action: decision.action,
         authorId: author.id ?? null,
-        before: before as unknown as Prisma.InputJsonObject,
-        after: after as unknown as Prisma.InputJsonObject,
+        before: toStoredJson(revisionBeforeColumn, before),
+        after: toStoredJson(revisionAfterColumn, after),
         note: note || null,
       },
     });
@@ -183,7 +183,7 @@ export async function listRevisions(imageId: string, database: Db = defaultDb())
   if (revisions.length === 0 && !(await database.image.findUnique({ where: { id: imageId }, select: { id: true } }))) {
     throw new AnnotationNotFoundError(`no image with id "${imageId}"`);
   }
-  return revisions;
+  return revisions.map((revision) => ({ ...revision, after: parseStored(revisionAfterColumn, revision.after, `image ${imageId} version ${revision.version}`) }));
 }
 
 /**
@@ -195,7 +195,7 @@ export async function restoreRevision(imageId: string, version: number, expected
   const database = options.db ?? defaultDb();
   const revision = await database.labelRevision.findUnique({ where: { imageId_version: { imageId, version } } });
   if (!revision) throw new AnnotationNotFoundError(`image ${imageId} has no revision ${version}`);
-  const set = revision.after as unknown as { labelStatus: LabelStatus; boxes: Array<AnnotatedBox & { id?: string; source?: BoxInput["source"] }> };
+  const set = parseStored(revisionAfterColumn, revision.after, revision.id);
   return writeLabels(
     imageId,
     { kind: "restore", expectedVersion, requested: set.labelStatus, boxes: set.boxes.map((b) => ({ ...b, source: b.source ?? "import" })), note: `restored revision ${version}` },

@@ -1,3 +1,5 @@
+import { boxAttributesColumn } from "@/lib/contracts/stored/labels";
+import { parseStored, toStoredJson } from "@/lib/contracts/stored/parse";
 import type { AnnotatedBox } from "@/lib/domain/annotation-set";
 import type { BoxSource } from "@/lib/domain/states";
 import type { Box, Prisma } from "@/generated/prisma/client";
@@ -14,7 +16,7 @@ export function toAnnotatedBox(row: Box): AnnotatedBox {
     truncated: row.truncated,
     occluded: row.occluded,
     pose: row.pose,
-    attributes: (row.attributes as Record<string, unknown> | null) ?? null,
+    attributes: parseStored(boxAttributesColumn, row.attributes, row.id),
   };
 }
 
@@ -30,7 +32,7 @@ export function toBoxCreate(box: AnnotatedBox, source: BoxSource): Prisma.BoxCre
     truncated: box.truncated,
     occluded: box.occluded,
     pose: box.pose ?? null,
-    attributes: (box.attributes ?? undefined) as Prisma.InputJsonObject | undefined,
+    attributes: box.attributes ? toStoredJson(boxAttributesColumn, box.attributes) : undefined,
     source,
   };
 }

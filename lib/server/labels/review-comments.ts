@@ -1,17 +1,11 @@
-import { z } from "zod";
+import type { CommentInput } from "@/lib/contracts/http/labels";
 import { db as defaultDb, type Db } from "../platform/db";
 import { NotFoundError } from "../platform/not-found";
-
-export const commentInputSchema = z.object({
-  body: z.string().trim().min(1, "write what needs fixing").max(2_000),
-  /** attach to one box of the image (like a CVAT issue), or leave out for the whole image */
-  boxId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
-});
 
 /** The image (or the box of it) a comment is about does not exist. */
 export class CommentTargetError extends NotFoundError {}
 
-export async function addComment(imageId: string, input: z.infer<typeof commentInputSchema>, options: { authorId?: string; db?: Db } = {}) {
+export async function addComment(imageId: string, input: CommentInput, options: { authorId?: string; db?: Db } = {}) {
   const database = options.db ?? defaultDb();
   await requireImage(imageId, database);
   if (input.boxId && !(await database.box.findFirst({ where: { id: input.boxId, imageId }, select: { id: true } }))) {

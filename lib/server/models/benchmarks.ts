@@ -1,8 +1,8 @@
+import { evaluationMetricsColumn, evaluationPerClassColumn } from "@/lib/contracts/stored/evaluation";
+import { modelTrainingMetricsColumn } from "@/lib/contracts/stored/models";
+import { parseStored } from "@/lib/contracts/stored/parse";
 import { bestThroughput, type BenchmarkLatency, type BenchmarkRow } from "@/lib/domain/benchmark-table";
-import type { EvaluationReport } from "@/lib/domain/evaluation/report";
 import { db as defaultDb, type Db } from "../platform/db";
-
-type StoredMetrics = Omit<EvaluationReport, "perClass">;
 
 /**
  * The benchmark table's rows: per model version, its newest evaluation on each dataset split it
@@ -46,8 +46,8 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
     const key = `${model.id}/${evaluation.datasetId}/${evaluation.split}`;
     if (seen.has(key)) continue; // newest first: older evaluations of the same pair are history
     seen.add(key);
-    const metrics = evaluation.metrics as unknown as StoredMetrics;
-    const perClass = evaluation.perClass as unknown as EvaluationReport["perClass"];
+    const metrics = parseStored(evaluationMetricsColumn, evaluation.metrics, evaluation.id);
+    const perClass = parseStored(evaluationPerClassColumn, evaluation.perClass, evaluation.id);
     rows.push({
       key: evaluation.id,
       modelVersionId: model.id,
@@ -68,7 +68,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
       latency: latencyByBackend(model.latencyRuns),
       sizeBytes: model.sizeBytes,
       parameterCount: model.parameterCount,
-      trainingSeconds: (model.trainingMetrics as { trainingSeconds?: number } | null)?.trainingSeconds ?? null,
+      trainingSeconds: parseStored(modelTrainingMetricsColumn, model.trainingMetrics, model.id)?.trainingSeconds ?? null,
       evaluatedAt: evaluation.createdAt.toISOString(),
     });
   }
@@ -100,7 +100,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
       latency: latencyByBackend(model.latencyRuns),
       sizeBytes: model.sizeBytes,
       parameterCount: model.parameterCount,
-      trainingSeconds: (model.trainingMetrics as { trainingSeconds?: number } | null)?.trainingSeconds ?? null,
+      trainingSeconds: parseStored(modelTrainingMetricsColumn, model.trainingMetrics, model.id)?.trainingSeconds ?? null,
       evaluatedAt: null,
     });
   }
@@ -154,7 +154,7 @@ export async function listLabelAudits(database: Db = defaultDb()) {
     kind: a.trainingJob?.kind ?? null,
     jobId: a.trainingJob?.id ?? null,
     images: a.imageCount,
-    mAP50: (a.metrics as { AP50: number }).AP50,
+    mAP50: parseStored(evaluationMetricsColumn, a.metrics, a.id).AP50,
     createdAt: a.createdAt.toISOString(),
   }));
 }

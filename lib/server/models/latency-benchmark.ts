@@ -1,9 +1,9 @@
 import os from "node:os";
 import * as tf from "@tensorflow/tfjs";
-import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
-import { detectorFor, type Detector } from "@/lib/detection/detector";
-import type { Letterbox } from "@/lib/detection/letterbox";
-import { modelInput } from "@/lib/detection/preprocess";
+import type { Detector } from "@/lib/detection/detector";
+import { loadDetector } from "@/lib/detection/families";
+import type { Letterbox } from "@/lib/detection/common/letterbox";
+import { modelInput } from "@/lib/detection/common/preprocess";
 import { describeAdapter } from "@/lib/detection/tf/backend-selection";
 import { probeWebGpuAdapter, selectNodeBackend, type NodeBackend } from "@/lib/detection/tf/node-backend";
 import { bestThroughput } from "@/lib/domain/benchmark-table";
@@ -37,17 +37,17 @@ export type LatencyBenchmarkRow = Awaited<ReturnType<Db["latencyBenchmark"]["cre
 /**
  * Measures how fast a registered model version detects, in this process, and stores one
  * LatencyBenchmark row **per batch size** measured (batch 1 first):
- * - p50Ms / p95Ms / meanMs: milliseconds **per image** of a detect() call at that batch size (the
+ * - p50Ms / p95Ms / meanMs: milliseconds **per image** of a detectPrepared() call at that batch size (the
  *   call's time divided by its batch size); percentiles by nearest rank (lib/domain/percentile.ts);
  * - throughputIps: images per second at that batch size (1000 / meanMs); the best batch is the row
  *   with the highest (see `bestThroughput`);
  * - coldLoadMs (batch-1 row only): from reading the artifact files (readModelFiles) through
- *   modelFromFiles to the end of the first detect call, so it includes weight upload and the
+ *   loadDetector to the end of the first detect call, so it includes weight upload and the
  *   first kernel compilation/allocation. "Cold" for this model: the backend itself is already
  *   started, and kernels other models compiled in this process stay warm.
- * A timed call is what serving pays after decoding: detect() on a prepared input, i.e. the model's
- * forward pass, reading its outputs back, decoding and NMS (the model's own post-processing
- * settings). Decoding and letterboxing happen before, untimed. Inputs are the model's dataset's
+ * A timed call is the model's part of what serving pays: detectPrepared() on a letterboxed input,
+ * i.e. the forward pass, reading its outputs back, decoding and NMS (the model's own
+ * post-processing settings). Decoding and letterboxing happen before, untimed. Inputs are the model's dataset's
  * test-split images at the model's input size (cycled when a batch needs more), else
  * deterministic synthetic scenes through the same decode path.
  */
@@ -64,16 +64,14 @@ export async function benchmarkLatency(modelVersionId: string, options: LatencyB
   if (options.backend && options.backend !== previousBackend) await selectNodeBackend(options.backend);
   const backend = tf.getBackend();
   const inputs: Input[] = [];
-  let model: tf.LayersModel | undefined;
+  let detector: Detector | undefined;
   try {
     const images = options.images ?? (await testImages(database, version.datasetId, batchSizes[batchSizes.length - 1]!));
     inputs.push(...(images.length > 0 ? await Promise.all(images.map((image) => imageInput(store, image, version.inputSize))) : await syntheticInputs(version.inputSize, batchSizes[batchSizes.length - 1]!)));
 
     const loadStarted = performance.now();
-    const loaded = await modelFromFiles((await readModelFiles(version.artifactKey, store)) as unknown as ArtifactFiles);
-    model = loaded.model;
-    const detector = detectorFor(loaded.model, loaded.metadata);
-    await detector.detect(inputs[0]!.batch, [inputs[0]!.letterbox]);
+    detector = await loadDetector(await readModelFiles(version.artifactKey, store));
+    await detector.detectPrepared(inputs[0]!.batch, [inputs[0]!.letterbox]);
     const coldLoadMs = performance.now() - loadStarted;
 
     const measured: Array<{ batchSize: number; perImageMs: number[] }> = [];
@@ -93,7 +91,7 @@ export async function benchmarkLatency(modelVersionId: string, options: LatencyB
       }),
     );
   } finally {
-    model?.dispose();
+    detector?.dispose();
     tf.dispose(inputs.map((input) => input.batch));
     if (tf.getBackend() !== previousBackend) await tf.setBackend(previousBackend);
   }
@@ -143,7 +141,7 @@ async function syntheticInputs(inputSize: number, count: number): Promise<Input[
   return inputs;
 }
 
-/** Milliseconds of each timed detect() call on batches of `batchSize` inputs (cycled), after untimed warm-ups. */
+/** Milliseconds of each timed detectPrepared() call on batches of `batchSize` inputs (cycled), after untimed warm-ups. */
 async function timeDetect(detector: Detector, inputs: readonly Input[], batchSize: number, warmups: number, timed: number): Promise<number[]> {
   const times: number[] = [];
   for (let run = -warmups; run < timed; run++) {
@@ -151,7 +149,7 @@ async function timeDetect(detector: Detector, inputs: readonly Input[], batchSiz
     const batch = batchSize === 1 ? picked[0]!.batch : (tf.concat(picked.map((p) => p.batch)) as tf.Tensor4D);
     const letterboxes = picked.map((p) => p.letterbox);
     const started = performance.now();
-    await detector.detect(batch, letterboxes);
+    await detector.detectPrepared(batch, letterboxes);
     const elapsed = performance.now() - started;
     if (batchSize > 1) batch.dispose();
     if (run >= 0) times.push(elapsed);

@@ -1,8 +1,16 @@
+import type { ArtifactFileName, ArtifactFiles } from "@/lib/contracts/artifact";
+import { artifactIndexBlob, modelClassesColumn, modelTrainingMetricsColumn, type ArtifactIndex, type TrainingMetrics } from "@/lib/contracts/stored/models";
+import { parseStoredText, toStoredJson } from "@/lib/contracts/stored/parse";
+import type { DetectorFamilyId } from "@/lib/domain/detector-families";
 import type { BlobStore } from "../platform/storage";
 import { db as defaultDb, type Db } from "../platform/db";
+import { DomainError } from "../platform/errors";
+import { NotFoundError } from "../platform/not-found";
 
-export class ModelNotFoundError extends Error {}
-export class NothingToRollBackError extends Error {}
+export class ModelNotFoundError extends NotFoundError {}
+export class NothingToRollBackError extends DomainError {
+  readonly status = 409;
+}
 
 /**
  * Puts a model version into production. Serving runs one model, so whichever version served
@@ -66,11 +74,6 @@ export async function productionModel(database: Db = defaultDb()) {
   return database.modelVersion.findFirst({ where: { stage: "production" }, orderBy: { promotedAt: "desc" } });
 }
 
-/** The artifact index stored for a model version: file name → blob key. */
-export interface ArtifactIndex {
-  files: Record<string, string>;
-}
-
 /**
  * Registers a trained model: its files go to the blob store, an index of them becomes the
  * artifact key, and a new immutable version of `name` is created (version numbers count up per name).
@@ -78,14 +81,14 @@ export interface ArtifactIndex {
 export async function registerModelVersion(
   input: {
     name: string;
-    kind: "one_stage" | "two_stage";
+    kind: DetectorFamilyId;
     datasetId: string;
     trainingJobId: string | null;
     files: Record<string, Uint8Array>;
     classes: string[];
     inputSize: number;
     parameterCount: number;
-    trainingMetrics: object;
+    trainingMetrics: TrainingMetrics;
   },
   store: BlobStore,
   database: Db = defaultDb(),
@@ -107,11 +110,11 @@ export async function registerModelVersion(
         datasetId: input.datasetId,
         trainingJobId: input.trainingJobId,
         artifactKey,
-        classes: input.classes,
+        classes: toStoredJson(modelClassesColumn, input.classes),
         inputSize: input.inputSize,
         parameterCount: input.parameterCount,
         sizeBytes,
-        trainingMetrics: input.trainingMetrics,
+        trainingMetrics: toStoredJson(modelTrainingMetricsColumn, input.trainingMetrics),
       },
     });
   });
@@ -125,24 +128,27 @@ export async function modelChoices(database: Db = defaultDb()): Promise<Array<{ 
     .sort((a, b) => Number(b.production) - Number(a.production));
 }
 
-/** The files an artifact is made of, as the browser downloads them one by one. */
-export const ARTIFACT_FILES = ["model.json", "weights.bin", "masklab.json"] as const;
-export type ArtifactFileName = (typeof ARTIFACT_FILES)[number];
-
 /** One file of a model version's artifact with its blob key (content-addressed: the key is a fine ETag); null when unknown. */
 export async function readModelFile(modelVersionId: string, file: ArtifactFileName, store: BlobStore, database: Db = defaultDb()): Promise<{ bytes: Buffer; key: string } | null> {
   const version = await database.modelVersion.findUnique({ where: { id: modelVersionId }, select: { artifactKey: true } });
   if (!version || !(await store.has(version.artifactKey).catch(() => false))) return null;
-  const index = JSON.parse((await store.get(version.artifactKey)).toString("utf8")) as ArtifactIndex;
+  const index = await readArtifactIndex(version.artifactKey, store);
   const key = index.files[file];
   if (!key) return null;
   return { bytes: await store.get(key), key };
 }
 
-/** The files of a registered model version, read back from the blob store. */
-export async function readModelFiles(artifactKey: string, store: BlobStore): Promise<Record<string, Buffer>> {
-  const index = JSON.parse((await store.get(artifactKey)).toString("utf8")) as ArtifactIndex;
-  const files: Record<string, Buffer> = {};
-  for (const [file, key] of Object.entries(index.files)) files[file] = await store.get(key);
-  return files;
+/** The files of a registered model version, read back from the blob store; an artifact lacking one of them throws. */
+export async function readModelFiles(artifactKey: string, store: BlobStore): Promise<ArtifactFiles> {
+  const index = await readArtifactIndex(artifactKey, store);
+  const read = async (file: ArtifactFileName) => {
+    const key = index.files[file];
+    if (!key) throw new Error(`the model artifact ${artifactKey} has no ${file}`);
+    return store.get(key);
+  };
+  return { "model.json": await read("model.json"), "weights.bin": await read("weights.bin"), "masklab.json": await read("masklab.json") };
+}
+
+async function readArtifactIndex(artifactKey: string, store: BlobStore): Promise<ArtifactIndex> {
+  return parseStoredText(artifactIndexBlob, (await store.get(artifactKey)).toString("utf8"), artifactKey);
 }

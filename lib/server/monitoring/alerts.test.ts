@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
+import { DRIFT_METRICS } from "@/lib/domain/drift/metrics/catalogue";
 import type { AlertCandidate, DriftEvaluation, FeatureDrift } from "@/lib/domain/drift/report";
+import { recordOf } from "@/lib/domain/record-of";
 import { registerModelVersion } from "../models/model-registry";
 import { createTestEnv, type TestEnv } from "../testing/test-env";
 import { raiseAlerts } from "./alerts";
@@ -10,7 +12,7 @@ let env: TestEnv;
 let baselineId: string;
 let reports = 0;
 
-const feature = (name: string, psi: number, kl: number, status: FeatureDrift["status"]): FeatureDrift => ({ feature: name, total: 300, missing: 0, counts: [], psi, kl, status, decidedBy: "psi" });
+const feature = (name: string, psi: number, kl: number, status: FeatureDrift["status"]): FeatureDrift => ({ feature: name, total: 300, missing: 0, counts: [], metrics: { ...recordOf(DRIFT_METRICS, () => null), psi, kl }, status, decidedBy: "psi" });
 const evaluation = (features: FeatureDrift[]): DriftEvaluation => ({ predictionCount: 300, status: "drift", features, embedding: null });
 async function report(candidates: AlertCandidate[], features: FeatureDrift[]) {
   const id = `report-${++reports}`;

@@ -1,14 +1,24 @@
 import type { Prisma } from "@/generated/prisma/client";
-import type { AlertCandidate, AlertSeverity, DriftEvaluation } from "@/lib/domain/drift/report";
+import type { TriageAction } from "@/lib/contracts/http/monitoring";
+import { alertEventDetailColumn, type AlertEventDetail } from "@/lib/contracts/stored/monitoring";
+import { parseStored, toStoredJson } from "@/lib/contracts/stored/parse";
+import { ALERT_STATUSES, UNRESOLVED_ALERT_STATUSES, type AlertEventKind, type AlertSeverity, type AlertStatus } from "@/lib/domain/drift/alerts";
+import type { AlertCandidate, DriftEvaluation } from "@/lib/domain/drift/report";
 import { EMBEDDING_FEATURE } from "@/lib/domain/drift/features";
+import { EMBEDDING_METRIC, isDriftMetric } from "@/lib/domain/drift/metrics/catalogue";
+import { recordOf } from "@/lib/domain/record-of";
+import { isOneOf } from "@/lib/domain/states";
 import { db as defaultDb, type Db } from "../platform/db";
+import { DomainError } from "../platform/errors";
+import { NotFoundError } from "../platform/not-found";
 
-export const ALERT_STATUSES = ["open", "acknowledged", "snoozed", "resolved"] as const;
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
-const UNRESOLVED: AlertStatus[] = ["open", "acknowledged", "snoozed"];
+const UNRESOLVED = [...UNRESOLVED_ALERT_STATUSES];
 
-export class AlertNotFoundError extends Error {}
-export class AlertTransitionError extends Error {}
+export class AlertNotFoundError extends NotFoundError {}
+/** The triage step does not apply to the alert as it is now. */
+export class AlertTransitionError extends DomainError {
+  readonly status = 409;
+}
 
 /**
  * Turns a scheduled report's over-threshold features into alerts, one per baseline and feature
@@ -38,7 +48,7 @@ export async function raiseAlerts(baselineId: string, report: { id: string; wind
           lastReportId: report.id,
           windowStart: report.windowStart,
           windowEnd: report.windowEnd,
-          events: { create: { kind: "raised", detail: { ...candidate, reportId: report.id } } },
+          events: { create: { kind: "raised" satisfies AlertEventKind, detail: toStoredJson(alertEventDetailColumn, { ...candidate, reportId: report.id }) } },
         },
       });
       raised++;
@@ -47,8 +57,8 @@ export async function raiseAlerts(baselineId: string, report: { id: string; wind
     const escalated = existing.severity === "warning" && candidate.severity === "critical";
     const snoozeOver = existing.status === "snoozed" && existing.snoozedUntil !== null && existing.snoozedUntil <= now;
     const events: Prisma.AlertEventCreateWithoutAlertInput[] = [];
-    if (escalated) events.push({ kind: "escalated", detail: { ...candidate, reportId: report.id } });
-    if (snoozeOver) events.push({ kind: "reopened", detail: { reason: "snooze ended while still over threshold" } });
+    if (escalated) events.push({ kind: "escalated" satisfies AlertEventKind, detail: toStoredJson(alertEventDetailColumn, { ...candidate, reportId: report.id }) });
+    if (snoozeOver) events.push({ kind: "reopened" satisfies AlertEventKind, detail: toStoredJson(alertEventDetailColumn, { reason: "snooze ended while still over threshold" }) });
     // An alert keeps the metric and threshold it was raised (or escalated) on, so its value and
     // peak stay comparable when the other metric of the same feature is the one over this time.
     const value = escalated ? candidate.value : (metricValue(evaluation, existing.feature, existing.metric) ?? candidate.value);
@@ -68,15 +78,15 @@ export async function raiseAlerts(baselineId: string, report: { id: string; wind
   const judged = new Set([...evaluation.features.filter((f) => f.status === "stable").map((f) => f.feature), ...(evaluation.embedding?.status === "stable" ? [EMBEDDING_FEATURE] : [])]);
   for (const alert of unresolved) {
     if (!judged.has(alert.feature) || alert.events[0]?.kind === "recovered") continue;
-    await database.alertEvent.create({ data: { alertId: alert.id, kind: "recovered", detail: { reportId: report.id } } });
+    await database.alertEvent.create({ data: { alertId: alert.id, kind: "recovered" satisfies AlertEventKind, detail: toStoredJson(alertEventDetailColumn, { reportId: report.id }) } });
   }
   return raised;
 }
 
 function metricValue(evaluation: DriftEvaluation, feature: string, metric: string): number | null {
-  if (metric === "cosine") return feature === EMBEDDING_FEATURE ? (evaluation.embedding?.distance ?? null) : null;
-  const judged = evaluation.features.find((f) => f.feature === feature);
-  return (metric === "kl" ? judged?.kl : judged?.psi) ?? null;
+  if (metric === EMBEDDING_METRIC) return feature === EMBEDDING_FEATURE ? (evaluation.embedding?.distance ?? null) : null;
+  if (!isDriftMetric(metric)) return null;
+  return evaluation.features.find((f) => f.feature === feature)?.metrics[metric] ?? null;
 }
 
 export interface AlertFilters {
@@ -105,7 +115,7 @@ export async function listAlerts(filters: AlertFilters = {}, database: Db = defa
 
 export async function alertCounts(database: Db = defaultDb()): Promise<Record<AlertStatus, number>> {
   const groups = await database.alert.groupBy({ by: ["status"], _count: { _all: true } });
-  return Object.fromEntries(ALERT_STATUSES.map((s) => [s, groups.find((g) => g.status === s)?._count._all ?? 0])) as Record<AlertStatus, number>;
+  return recordOf(ALERT_STATUSES, (s) => groups.find((g) => g.status === s)?._count._all ?? 0);
 }
 
 export async function getAlert(id: string, database: Db = defaultDb()) {
@@ -118,16 +128,8 @@ export async function getAlert(id: string, database: Db = defaultDb()) {
     },
   });
   if (!alert) throw new AlertNotFoundError(`no alert ${id}`);
-  return alert;
+  return { ...alert, events: alert.events.map((event) => ({ ...event, detail: parseStored(alertEventDetailColumn, event.detail, event.id) })) };
 }
-
-export type TriageAction =
-  | { action: "acknowledge" }
-  | { action: "resolve"; note?: string }
-  | { action: "reopen" }
-  | { action: "snooze"; until: Date }
-  | { action: "assign"; assigneeId: string | null }
-  | { action: "note"; note: string };
 
 /** Which statuses each action may start from; assigning and notes work in any state. */
 const ALLOWED_FROM: Record<TriageAction["action"], readonly AlertStatus[]> = {
@@ -144,9 +146,9 @@ export async function triageAlert(id: string, step: TriageAction, actorId: strin
   await database.$transaction(async (tx) => {
     const alert = await tx.alert.findUnique({ where: { id }, select: { status: true } });
     if (!alert) throw new AlertNotFoundError(`no alert ${id}`);
-    if (!ALLOWED_FROM[step.action].includes(alert.status as AlertStatus)) throw new AlertTransitionError(`cannot ${step.action} an alert that is ${alert.status}`);
+    if (!isOneOf(ALLOWED_FROM[step.action], alert.status)) throw new AlertTransitionError(`cannot ${step.action} an alert that is ${alert.status}`);
     const data: Prisma.AlertUpdateInput = {};
-    let detail: Prisma.InputJsonObject = {};
+    let detail: AlertEventDetail = {};
     if (step.action === "acknowledge") data.status = "acknowledged";
     if (step.action === "resolve") Object.assign(data, { status: "resolved", resolvedAt: new Date(), snoozedUntil: null });
     if (step.action === "reopen") Object.assign(data, { status: "open", resolvedAt: null, snoozedUntil: null });
@@ -161,11 +163,10 @@ export async function triageAlert(id: string, step: TriageAction, actorId: strin
       detail = { assigneeId: step.assigneeId };
     }
     if ("note" in step && step.note) detail = { ...detail, note: step.note };
-    await tx.alert.update({ where: { id }, data: { ...data, events: { create: { kind: kindOf(step.action), actorId, detail } } } });
+    await tx.alert.update({ where: { id }, data: { ...data, events: { create: { kind: EVENT_OF_STEP[step.action], actorId, detail: toStoredJson(alertEventDetailColumn, detail) } } } });
   });
   return getAlert(id, database);
 }
 
-function kindOf(action: TriageAction["action"]): string {
-  return { acknowledge: "acknowledged", resolve: "resolved", reopen: "reopened", snooze: "snoozed", assign: "assigned", note: "note" }[action];
-}
+/** The timeline event each triage step writes. */
+const EVENT_OF_STEP: Record<TriageAction["action"], AlertEventKind> = { acknowledge: "acknowledged", resolve: "resolved", reopen: "reopened", snooze: "snoozed", assign: "assigned", note: "note" };

@@ -1,9 +1,14 @@
-import type { Prisma } from "@/generated/prisma/client";
+import { modelClassesColumn } from "@/lib/contracts/stored/models";
+import { baselineBootstrapColumn, baselineReferenceColumn } from "@/lib/contracts/stored/monitoring";
+import { parseStored, toStoredJson } from "@/lib/contracts/stored/parse";
 import { decodeCompactEmbedding, decodeEmbedding, encodeEmbedding } from "@/lib/domain/drift/embedding-bytes";
 import { bootstrapThreshold, meanVector, type Vector } from "@/lib/domain/drift/embedding";
 import { buildReferences, observedBoxes, type ObservedPrediction, type ReferenceSet } from "@/lib/domain/drift/features";
 import { BOOTSTRAP_WINDOW_SIZES, type BootstrapPoint } from "@/lib/domain/drift/report";
 import { db as defaultDb, type Db } from "../platform/db";
+import { DomainError } from "../platform/errors";
+import { productionModel } from "../models/model-registry";
+import { epochMinute } from "../serving/prediction-log";
 import { ModelLoadError, type ModelServer } from "../serving/model-server";
 import { observeImage } from "../serving/observe";
 import type { BlobStore } from "../platform/storage";
@@ -11,7 +16,10 @@ import { yieldToEventLoop } from "../training/evaluate-split";
 import { decodeImageRgb } from "../images/decode";
 import type { LogWindow } from "./window-counts";
 
-export class BaselineError extends Error {}
+/** No baseline can be built from what was asked (no such version, no images or predictions, a model that does not load). */
+export class BaselineError extends DomainError {
+  readonly status = 422;
+}
 
 /** The splits a promoted model's baseline is built from: what it was selected and tested on, never what it trained on. */
 export const BASELINE_SPLITS = ["val", "test"] as const;
@@ -43,7 +51,7 @@ export async function buildSplitBaseline(modelVersionId: string, deps: { server:
   const database = deps.db ?? defaultDb();
   const version = await database.modelVersion.findUnique({ where: { id: modelVersionId } });
   if (!version) throw new BaselineError(`no model version ${modelVersionId}`);
-  const classes = version.classes as string[];
+  const classes = parseStored(modelClassesColumn, version.classes, version.id);
   // Only the pixels matter (a baseline is the model's view, not the labels).
   const images = await database.image.findMany({ where: { datasetId: version.datasetId, split: { in: [...BASELINE_SPLITS] } }, orderBy: { fileName: "asc" }, select: { contentHash: true } });
   if (images.length === 0) throw new BaselineError(`the model's dataset has no ${BASELINE_SPLITS.join(" or ")} images to build a baseline from`);
@@ -62,6 +70,25 @@ export async function buildSplitBaseline(modelVersionId: string, deps: { server:
   return storeBaseline({ modelVersionId, source: "split", split: BASELINE_SPLITS.join("+"), classes, observed, embeddings, actorId: options.actorId ?? null }, database);
 }
 
+/** On-demand monitoring needs a model in production, and a report its baseline: 409 until there is one. */
+export class NothingMonitoredError extends DomainError {
+  readonly status = 409;
+}
+
+/** The production model, which on-demand baselines and reports are about. */
+export async function monitoredModel(database: Db = defaultDb()) {
+  const production = await productionModel(database);
+  if (!production) throw new NothingMonitoredError("no model is in production");
+  return production;
+}
+
+/** A window baseline of the production model ("this is what normal looks like now"); it replaces the active one. */
+export async function buildProductionWindowBaseline(window: { from: Date; to: Date }, options: { actorId?: string | null } = {}, database: Db = defaultDb()) {
+  const model = await monitoredModel(database);
+  const baseline = await buildWindowBaseline({ modelVersionId: model.id, startMinute: epochMinute(window.from), endMinute: epochMinute(window.to) }, options, database);
+  return { model, baseline };
+}
+
 /** A baseline from a chosen production window of the log ("this is what normal looks like now"). */
 export async function buildWindowBaseline(window: LogWindow, options: { actorId?: string | null } = {}, database: Db = defaultDb()): Promise<BaselineView> {
   const version = await database.modelVersion.findUnique({ where: { id: window.modelVersionId } });
@@ -76,7 +103,7 @@ export async function buildWindowBaseline(window: LogWindow, options: { actorId?
   const observed = rows.map(({ embedding: _embedding, ...row }) => row);
   const embeddings = rows.flatMap((r) => (r.embedding ? [decodeCompactEmbedding(r.embedding)] : []));
   return storeBaseline(
-    { modelVersionId: window.modelVersionId, source: "window", windowStart: new Date(window.startMinute * 60_000), windowEnd: new Date(window.endMinute * 60_000), classes: version.classes as string[], observed, embeddings, actorId: options.actorId ?? null },
+    { modelVersionId: window.modelVersionId, source: "window", windowStart: new Date(window.startMinute * 60_000), windowEnd: new Date(window.endMinute * 60_000), classes: parseStored(modelClassesColumn, version.classes, version.id), observed, embeddings, actorId: options.actorId ?? null },
     database,
   );
 }
@@ -104,9 +131,9 @@ async function storeBaseline(
         windowStart: input.windowStart ?? null,
         windowEnd: input.windowEnd ?? null,
         predictionCount: input.observed.length,
-        reference: references as unknown as Prisma.InputJsonObject,
+        reference: toStoredJson(baselineReferenceColumn, references),
         embeddingMean: mean ? Buffer.from(encodeEmbedding(mean)) : null,
-        bootstrap: bootstrap as unknown as Prisma.InputJsonArray,
+        bootstrap: toStoredJson(baselineBootstrapColumn, bootstrap),
         createdById: input.actorId,
       },
     });
@@ -123,9 +150,9 @@ export function baselineView(row: { id: string; modelVersionId: string; source: 
     windowStart: row.windowStart,
     windowEnd: row.windowEnd,
     predictionCount: row.predictionCount,
-    references: row.reference as ReferenceSet,
+    references: parseStored(baselineReferenceColumn, row.reference, row.id),
     embeddingMean: row.embeddingMean ? decodeEmbedding(row.embeddingMean) : null,
-    bootstrap: (row.bootstrap as BootstrapPoint[] | null) ?? [],
+    bootstrap: parseStored(baselineBootstrapColumn, row.bootstrap, row.id),
     createdAt: row.createdAt,
   };
 }

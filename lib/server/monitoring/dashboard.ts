@@ -1,6 +1,11 @@
 import { Prisma } from "@/generated/prisma/client";
-import { DRIFT_METRICS, thresholdsFor, type FeatureDrift } from "@/lib/domain/drift/report";
+import type { ThresholdRow } from "@/lib/contracts/http/monitoring";
+import { driftReportFeaturesColumn } from "@/lib/contracts/stored/monitoring";
+import { parseStored } from "@/lib/contracts/stored/parse";
+import { thresholdsFor } from "@/lib/domain/drift/report";
 import { EMBEDDING_FEATURE, MONITORED_FEATURES } from "@/lib/domain/drift/features";
+import { DRIFT_METRICS, EMBEDDING_METRIC, THRESHOLD_METRICS } from "@/lib/domain/drift/metrics/catalogue";
+import { recordOf } from "@/lib/domain/record-of";
 import { db as defaultDb, type Db } from "../platform/db";
 import { productionModel } from "../models/model-registry";
 import { epochMinute } from "../serving/prediction-log";
@@ -8,21 +13,13 @@ import { alertCounts } from "./alerts";
 import { activeBaseline } from "./baselines";
 import { listThresholds } from "./thresholds";
 
-export interface ThresholdRow {
-  feature: string;
-  metric: string;
-  warning: number;
-  drift: number;
-  custom: boolean;
-}
-
 /** Every feature × metric with the thresholds in force, marking the ones an ML lead changed. */
 export async function effectiveThresholds(database: Db = defaultDb()): Promise<ThresholdRow[]> {
   const settings = await listThresholds(database);
   const rows: ThresholdRow[] = [];
   for (const feature of [...MONITORED_FEATURES.map((f) => f.name as string), EMBEDDING_FEATURE]) {
-    for (const metric of DRIFT_METRICS) {
-      if ((feature === EMBEDDING_FEATURE) !== (metric === "cosine")) continue;
+    for (const metric of THRESHOLD_METRICS) {
+      if ((feature === EMBEDDING_FEATURE) !== (metric === EMBEDDING_METRIC)) continue;
       rows.push({ feature, metric, ...thresholdsFor(feature, metric, settings), custom: settings.some((s) => s.feature === feature && s.metric === metric) });
     }
   }
@@ -46,15 +43,16 @@ export async function monitoringDashboard(options: { hours: number; now?: Date }
     : [];
   const latest = baseline ? await database.driftReport.findFirst({ where: { baselineId: baseline.id }, orderBy: { createdAt: "desc" } }) : null;
   const series = reports.map((r) => {
-    const features = r.features as unknown as FeatureDrift[];
-    return { at: r.windowEnd.toISOString(), predictionCount: r.predictionCount, cosine: r.embeddingDistance, cosineThreshold: r.embeddingThreshold, psi: Object.fromEntries(features.map((f) => [f.feature, f.psi])), kl: Object.fromEntries(features.map((f) => [f.feature, f.kl])) };
+    const features = parseStored(driftReportFeaturesColumn, r.features, r.id);
+    const metrics = recordOf(DRIFT_METRICS, (metric) => Object.fromEntries(features.map((f) => [f.feature, f.metrics[metric]])));
+    return { at: r.windowEnd.toISOString(), predictionCount: r.predictionCount, cosine: r.embeddingDistance, cosineThreshold: r.embeddingThreshold, metrics };
   });
   const bucketMinutes = options.hours <= 6 ? 5 : options.hours <= 48 ? 60 : 360;
   const volume = await predictionVolume(production.id, epochMinute(since), epochMinute(now) + 1, bucketMinutes, database);
   return {
     production: { id: production.id, name: production.name, version: production.version },
     baseline: baseline && { id: baseline.id, source: baseline.source, split: baseline.split, predictionCount: baseline.predictionCount, createdAt: baseline.createdAt.toISOString(), windowStart: baseline.windowStart?.toISOString() ?? null, windowEnd: baseline.windowEnd?.toISOString() ?? null, references: baseline.references },
-    latest: latest && { id: latest.id, trigger: latest.trigger, windowStart: latest.windowStart.toISOString(), windowEnd: latest.windowEnd.toISOString(), predictionCount: latest.predictionCount, status: latest.status, features: latest.features as unknown as FeatureDrift[], embeddingDistance: latest.embeddingDistance, embeddingThreshold: latest.embeddingThreshold, computeMs: latest.computeMs, createdAt: latest.createdAt.toISOString() },
+    latest: latest && { id: latest.id, trigger: latest.trigger, windowStart: latest.windowStart.toISOString(), windowEnd: latest.windowEnd.toISOString(), predictionCount: latest.predictionCount, status: latest.status, features: parseStored(driftReportFeaturesColumn, latest.features, latest.id), embeddingDistance: latest.embeddingDistance, embeddingThreshold: latest.embeddingThreshold, computeMs: latest.computeMs, createdAt: latest.createdAt.toISOString() },
     series,
     volume,
     bucketMinutes,

@@ -1,9 +1,11 @@
-import type { Prisma } from "@/generated/prisma/client";
+import { driftReportFeaturesColumn } from "@/lib/contracts/stored/monitoring";
+import { toStoredJson } from "@/lib/contracts/stored/parse";
 import { cosineDistance } from "@/lib/domain/drift/embedding";
 import { alertCandidates, bootstrapThresholdFor, evaluateDrift, type DriftEvaluation } from "@/lib/domain/drift/report";
 import { db as defaultDb, type Db } from "../platform/db";
+import { epochMinute } from "../serving/prediction-log";
 import { raiseAlerts } from "./alerts";
-import type { BaselineView } from "./baselines";
+import { activeBaseline, monitoredModel, NothingMonitoredError, type BaselineView } from "./baselines";
 import { listThresholds } from "./thresholds";
 import { windowCounts, windowEmbeddingSum, type LogWindow } from "./window-counts";
 
@@ -41,7 +43,7 @@ export async function computeDriftReport(baseline: BaselineView, window: Omit<Lo
       windowEnd: new Date(window.endMinute * 60_000),
       trigger,
       predictionCount,
-      features: evaluation.features as unknown as Prisma.InputJsonArray,
+      features: toStoredJson(driftReportFeaturesColumn, evaluation.features),
       embeddingDistance: evaluation.embedding?.distance ?? null,
       embeddingThreshold: evaluation.embedding?.bootstrapThreshold ?? null,
       status: evaluation.status,
@@ -51,4 +53,12 @@ export async function computeDriftReport(baseline: BaselineView, window: Omit<Lo
   });
   const alertsRaised = trigger === "scheduled" ? await raiseAlerts(baseline.id, { id: report.id, windowStart: new Date(window.startMinute * 60_000), windowEnd: new Date(window.endMinute * 60_000) }, alertCandidates(evaluation, thresholds), evaluation, database) : 0;
   return { reportId: report.id, evaluation, computeMs, alertsRaised };
+}
+
+/** A report of the production model for a window a reviewer chose, against its active baseline; it raises no alerts. */
+export async function onDemandDriftReport(window: { from: Date; to: Date }, database: Db = defaultDb()): Promise<DriftReportResult> {
+  const model = await monitoredModel(database);
+  const baseline = await activeBaseline(model.id, database);
+  if (!baseline) throw new NothingMonitoredError("the production model has no baseline yet: the monitor builds one within a minute of a promotion");
+  return computeDriftReport(baseline, { startMinute: epochMinute(window.from), endMinute: epochMinute(window.to) }, "on_demand", database);
 }

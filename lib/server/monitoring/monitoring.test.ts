@@ -56,7 +56,10 @@ beforeAll(async () => {
   await replay("dark", 2, 0, { keep: true });
   await replay("camera", 3, 0);
 }, 600_000);
-afterAll(async () => env?.cleanup());
+afterAll(async () => {
+  await server?.dispose();
+  await env?.cleanup();
+});
 
 describe("the prediction log", () => {
   it("logs every prediction with its statistics, boxes and a compact embedding", async () => {
@@ -93,7 +96,7 @@ describe("drift against a production-window baseline", () => {
     const baseline = await buildWindowBaseline({ modelVersionId, ...windowOf(0) }, {}, env.db);
     expect(baseline.predictionCount).toBe(PER_WINDOW);
     const stable = await computeDriftReport(baseline, windowOf(1), "scheduled", env.db);
-    expect(stable.evaluation.features.find((f) => f.feature === "brightness")!.psi!).toBeLessThan(0.1);
+    expect(stable.evaluation.features.find((f) => f.feature === "brightness")!.metrics.psi!).toBeLessThan(0.1);
     expect(stable.evaluation.embedding!.status).toBe("stable");
     expect(stable.alertsRaised).toBe(0);
     expect(await env.db.alert.count()).toBe(0);
@@ -101,7 +104,7 @@ describe("drift against a production-window baseline", () => {
     const dark = await computeDriftReport(baseline, windowOf(2), "scheduled", env.db);
     const brightness = dark.evaluation.features.find((f) => f.feature === "brightness")!;
     expect(brightness.status).toBe("drift");
-    expect(brightness.psi!).toBeGreaterThan(1);
+    expect(brightness.metrics.psi!).toBeGreaterThan(1);
     expect(dark.evaluation.features.find((f) => f.feature === "megapixels")!.status).toBe("stable"); // darkness does not resize
     const alerts = await listAlerts({ status: "open" }, env.db);
     expect(alerts.map((a) => a.feature)).toContain("brightness");

@@ -1,6 +1,9 @@
 import { cosineDistance } from "@/lib/domain/drift/embedding";
 import { decodeCompactEmbedding } from "@/lib/domain/drift/embedding-bytes";
 import { explainBySlices, sliceMetric, type SliceExplanation } from "@/lib/domain/drift/slices";
+import { driftReportFeaturesColumn } from "@/lib/contracts/stored/monitoring";
+import { parseStored } from "@/lib/contracts/stored/parse";
+import { HEADLINE_DRIFT_METRIC } from "@/lib/domain/drift/metrics/catalogue";
 import type { FeatureDrift } from "@/lib/domain/drift/report";
 import { db as defaultDb, type Db } from "../platform/db";
 import { AlertNotFoundError } from "./alerts";
@@ -23,7 +26,7 @@ export interface RootCauseImage {
 
 export interface RootCause {
   window: { start: Date; end: Date; predictionCount: number; sampled: number };
-  /** the last report's features, most moved (PSI) first */
+  /** the last report's features, most moved (by the headline metric, PSI) first */
   features: FeatureDrift[];
   embedding: { distance: number | null; threshold: number | null };
   references: ReturnType<typeof baselineView>["references"];
@@ -35,7 +38,7 @@ export interface RootCause {
 }
 
 /**
- * What moved and where to look, for one alert: the features of its latest report ranked by PSI,
+ * What moved and where to look, for one alert: the features of its latest report ranked by PSI (the headline metric),
  * the window's images farthest from the baseline's mean embedding and those with the lowest
  * confidence, and the slices (source tag, image size, brightness band) that explain most of the
  * alert's metric.
@@ -61,7 +64,8 @@ export async function rootCause(alertId: string, database: Db = defaultDb()): Pr
   const lowestConfidence = [...distances].sort((a, b) => (a.row.maxScore ?? -1) - (b.row.maxScore ?? -1)).slice(0, IMAGES_SHOWN).map((d) => image(d.row, d.distance));
   const sliceItems = items.map(({ row, embedding }) => ({ source: row.source, embedding, observed: { ...row } }));
   const slices = explainBySlices(alert.feature, baseline.references, mean, sliceItems);
-  const features = ((report?.features ?? []) as unknown as FeatureDrift[]).slice().sort((a, b) => (b.psi ?? -1) - (a.psi ?? -1));
+  const moved = (f: FeatureDrift) => f.metrics[HEADLINE_DRIFT_METRIC] ?? -1;
+  const features = (report ? parseStored(driftReportFeaturesColumn, report.features, report.id) : []).sort((a, b) => moved(b) - moved(a));
   return {
     window: { start: alert.windowStart, end: alert.windowEnd, predictionCount, sampled: rows.length },
     features,

@@ -1,16 +1,16 @@
+import type { LabelingBatchResult } from "@/lib/contracts/http/monitoring";
+import { alertEventDetailColumn } from "@/lib/contracts/stored/monitoring";
+import { toStoredJson } from "@/lib/contracts/stored/parse";
+import type { AlertEventKind } from "@/lib/domain/drift/alerts";
 import { db as defaultDb, type Db } from "../platform/db";
+import { DomainError } from "../platform/errors";
 import { probeImage } from "../images/image-probe";
 import type { BlobStore } from "../platform/storage";
 import { AlertNotFoundError } from "./alerts";
 
-export class LabelingBatchError extends Error {}
-
-export interface LabelingBatchResult {
-  batchId: string;
-  datasetId: string;
-  added: number;
-  /** predictions that could not become images, with why (no kept image, already in the dataset) */
-  skipped: Array<{ predictionId: string; reason: string }>;
+/** The selection cannot become a labeling batch (no such dataset, nothing sendable). */
+export class LabelingBatchError extends DomainError {
+  readonly status = 422;
 }
 
 /**
@@ -65,7 +65,7 @@ export async function sendToLabeling(alertId: string, input: { datasetId: string
       });
       await tx.labelingBatchItem.create({ data: { batchId: created.id, predictionId: prediction.id, imageId: image.id } });
     }
-    await tx.alertEvent.create({ data: { alertId: alert.id, actorId, kind: "sent_to_labeling", detail: { batchId: created.id, datasetId: dataset.id, images: ready.length } } });
+    await tx.alertEvent.create({ data: { alertId: alert.id, actorId, kind: "sent_to_labeling" satisfies AlertEventKind, detail: toStoredJson(alertEventDetailColumn, { batchId: created.id, datasetId: dataset.id, images: ready.length }) } });
     return created;
   });
   return { batchId: batch.id, datasetId: dataset.id, added: ready.length, skipped };

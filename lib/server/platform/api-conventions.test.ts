@@ -1,9 +1,19 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { z } from "zod";
+import { apiKeyListSchema, auditLogSchema, currentUserSchema, userListSchema } from "@/lib/contracts/http/accounts";
+import { datasetListSchema } from "@/lib/contracts/http/datasets";
+import { evaluationViewSchema } from "@/lib/contracts/http/evaluation";
+import { healthReportSchema } from "@/lib/contracts/http/health";
+import { imageCountSchema, imagePageSchema } from "@/lib/contracts/http/images";
+import { reviewCommentListSchema, revisionListSchema, storedAnnotationsSchema } from "@/lib/contracts/http/labels";
+import { alertDetailSchema, alertListSchema, monitoringDashboardSchema, thresholdRowListSchema } from "@/lib/contracts/http/monitoring";
+import { trainingJobDetailSchema, trainingJobListSchema } from "@/lib/contracts/http/training";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
 import { createApiKey } from "../auth/api-keys";
 import { createSession, csrfTokenFor, SESSION_COOKIE } from "../auth/sessions";
 import { createUser } from "../auth/users";
+import { storeEvaluation } from "../evaluation/model-evaluation";
 import { enqueueJob } from "../training/job-queue";
 import { registerModelVersion } from "../models/model-registry";
 import { raiseAlerts } from "../monitoring/alerts";
@@ -22,6 +32,31 @@ const ids: Record<string, string> = {};
 
 /** Routes that serve bytes that never change under their URL: the browser may keep them (private only). */
 const IMMUTABLE_BYTES = new Set(["GET /api/images/[id]/thumbnail", "GET /api/images/[id]/file", "GET /api/models/[id]/files/[file]", "GET /api/predictions/[id]/image", "GET /api/tfjs-wasm/[file]"]);
+
+/** The contract (lib/contracts/http) of each GET that answers JSON, which the client parses it with. */
+const ANSWERS: Record<string, z.ZodType> = {
+  "GET /api/health": healthReportSchema,
+  "GET /api/auth/me": currentUserSchema,
+  "GET /api/datasets": datasetListSchema,
+  "GET /api/datasets/[id]/images": imagePageSchema,
+  "GET /api/datasets/[id]/images/count": imageCountSchema,
+  "GET /api/images/[id]/annotations": storedAnnotationsSchema,
+  "GET /api/images/[id]/revisions": revisionListSchema,
+  "GET /api/images/[id]/comments": reviewCommentListSchema,
+  "GET /api/users": userListSchema,
+  "GET /api/api-keys": apiKeyListSchema,
+  "GET /api/audit": auditLogSchema,
+  "GET /api/evaluations/[id]": evaluationViewSchema,
+  "GET /api/monitoring": monitoringDashboardSchema,
+  "GET /api/monitoring/thresholds": thresholdRowListSchema,
+  "GET /api/alerts": alertListSchema,
+  "GET /api/alerts/[id]": alertDetailSchema,
+  "GET /api/training-jobs": trainingJobListSchema,
+  "GET /api/training-jobs/[id]": trainingJobDetailSchema,
+};
+
+/** JSON answers that are not ours to shape: the OpenAPI document follows OpenAPI's own schema. */
+const NOT_A_CONTRACT = new Set(["GET /api/v1/openapi.json"]);
 
 /** The query a GET needs beyond its path to answer 200. */
 const QUERY: Record<string, string> = { "GET /api/datasets/[id]/export": "?format=voc" };
@@ -87,7 +122,7 @@ beforeAll(async () => {
   const baseline = await env.db.baseline.create({ data: { modelVersionId: model.id, source: "split", predictionCount: 100, reference: {} } });
   const hour = Date.now() - 3_600_000;
   await raiseAlerts(baseline.id, { id: "report-1", windowStart: new Date(hour), windowEnd: new Date(hour + 3_600_000) }, [{ feature: "brightness", metric: "psi", value: 0.3, threshold: 0.2, severity: "critical" }], { predictionCount: 300, status: "drift", features: [], embedding: null }, env.db);
-  const evaluation = await env.db.evaluation.create({ data: { modelVersionId: model.id, datasetId, split: "test", metrics: {}, perClass: [], imageCount: 0 } });
+  const evaluation = await storeEvaluation({ modelVersionId: model.id, datasetId, split: "test", snapshot: { classes: [...FACEMASK_CLASSES], images: [], detections: [] }, postprocess: {} }, { store: env.store, db: env.db });
   const job = await enqueueJob({ datasetId, kind: "one_stage", config: { preset: "quick-cpu", epochs: 1 } }, { db: env.db });
   const key = await createApiKey({ name: "k", scopes: ["predict"], createdById: adminId }, env.db);
   Object.assign(ids, {
@@ -143,6 +178,24 @@ describe("unknown ids", () => {
       const response = await call(route, VALID_BODY[route.key], QUERY[route.key]);
       if (response.status !== 404) wrong.push({ route: route.key, status: response.status });
       await response.body?.cancel();
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe("contracts of API answers", () => {
+  it("every GET that answers JSON has a contract in lib/contracts/http, and its answer with real records parses through it", async () => {
+    const routes = (await discoverRoutes(realParam)).filter((r) => r.method === "GET" && !IMMUTABLE_BYTES.has(r.key) && !NOT_A_CONTRACT.has(r.key));
+    const wrong = [];
+    for (const route of routes) {
+      const response = await call(route, undefined, QUERY[route.key]);
+      if (!response.headers.get("content-type")?.startsWith("application/json")) {
+        await response.body?.cancel();
+        continue;
+      }
+      const contract = ANSWERS[route.key];
+      const parsed = contract?.safeParse(await response.json());
+      if (!parsed?.success) wrong.push({ route: route.key, problem: parsed ? parsed.error.issues[0] : "no contract" });
     }
     expect(wrong).toEqual([]);
   });

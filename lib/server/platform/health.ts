@@ -1,4 +1,4 @@
-import type { HealthReport } from "@/lib/api-contracts";
+import type { HealthReport } from "@/lib/contracts/http/health";
 import { db as defaultDb, type Db } from "./db";
 import { listWorkers } from "../training/worker-registry";
 

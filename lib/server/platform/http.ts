@@ -1,15 +1,16 @@
 import type { z } from "zod";
 import { firstIssue } from "@/lib/domain/validation-message";
+import { DomainError } from "./errors";
 
-/** An expected failure with the status and message the client should see. */
-export class HttpError extends Error {
+/** A refusal of the request itself (its body, query, size, rate), with the status chosen where it is thrown. */
+export class HttpError extends DomainError {
   constructor(
     readonly status: number,
     message: string,
-    readonly extra: Record<string, unknown> = {},
-    readonly headers: Record<string, string> = {},
+    details: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
   ) {
-    super(message);
+    super(message, { details, headers });
   }
 }
 
@@ -45,17 +46,20 @@ export async function readBody(request: Request, maxBytes: number): Promise<Uint
 
 /**
  * Reads a JSON body of at most maxBytes (counted as it streams, whatever Content-Length says)
- * and validates it; 413 / 400 otherwise.
+ * and validates it; 413 / 400 otherwise. `invalid` replaces the 400's message where one sentence
+ * tells the caller more than the first issue would.
  */
-export async function readJson<T>(request: Request, schema: z.ZodType<T>, maxBytes = DEFAULT_JSON_LIMIT): Promise<T> {
+export async function readJson<T>(request: Request, schema: z.ZodType<T>, maxBytes = DEFAULT_JSON_LIMIT, options: { invalid?: string } = {}): Promise<T> {
   const text = new TextDecoder().decode(await readBody(request, maxBytes));
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new HttpError(400, "the request body is not valid JSON");
+    throw new HttpError(400, options.invalid ?? "the request body is not valid JSON");
   }
-  return parseOrThrow(schema, json);
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new HttpError(400, options.invalid ?? firstIssue(parsed.error));
+  return parsed.data;
 }
 
 export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, label?: string): T {
@@ -64,6 +68,6 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, label?: st
   return parsed.data;
 }
 
-export function jsonError(status: number, error: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
-  return Response.json({ error, ...extra }, { status, headers: { "Cache-Control": "no-store", ...headers } });
+export function jsonError(status: number, error: string, details: Readonly<Record<string, unknown>> = {}, headers: Readonly<Record<string, string>> = {}): Response {
+  return Response.json({ error, ...details }, { status, headers: { "Cache-Control": "no-store", ...headers } });
 }

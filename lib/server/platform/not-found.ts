@@ -1,12 +1,8 @@
-/**
- * A record that a request names does not exist. The route responder (guard.ts) answers 404 with
- * the message, so a service throws it and no route has to remember to map it.
- */
-export class NotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+import { DomainError } from "./errors";
+
+/** A record that a request names does not exist: 404 with the message. */
+export class NotFoundError extends DomainError {
+  readonly status = 404;
 }
 
 export class DatasetNotFoundError extends NotFoundError {

@@ -1,19 +1,26 @@
-import type * as tf from "@tensorflow/tfjs";
-import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
-import { detectorFor, type Detector } from "@/lib/detection/detector";
+import type { Detector } from "@/lib/detection/detector";
+import { loadDetector } from "@/lib/detection/families";
 import { useWorkerBackend } from "@/lib/detection/tf/node-backend";
 import type { ModelVersion } from "@/generated/prisma/client";
 import { db as defaultDb, type Db } from "../platform/db";
+import { DomainError } from "../platform/errors";
+import { NotFoundError } from "../platform/not-found";
 import { findModelVersion, productionModel, readModelFiles } from "../models/model-registry";
 import type { BlobStore } from "../platform/storage";
 
-export class NoModelError extends Error {}
+/** The request names a model version that does not exist. */
+export class UnknownModelError extends NotFoundError {}
+/** Nothing is in production to serve: the service is unavailable until a version is promoted. */
+export class NoProductionModelError extends DomainError {
+  readonly status = 503;
+}
 /** The version exists but its artifact does not load (missing blobs, a broken file). */
-export class ModelLoadError extends Error {}
+export class ModelLoadError extends DomainError {
+  readonly status = 503;
+}
 
 interface Loaded {
   version: ModelVersion;
-  model: tf.LayersModel;
   detector: Detector;
   /** requests using it now: a replaced model is disposed when the last one finishes */
   users: number;
@@ -44,12 +51,12 @@ export class ModelServer {
     const database = this.deps.db ?? defaultDb();
     if (reference && reference !== "production") {
       const version = await findModelVersion(reference, database);
-      if (!version) throw new NoModelError(`no model version "${reference}"`);
+      if (!version) throw new UnknownModelError(`no model version "${reference}"`);
       return version;
     }
     const ttl = this.options.productionTtlMs ?? 2000;
     if (!this.production || Date.now() - this.production.at > ttl) this.production = { at: Date.now(), version: await productionModel(database) };
-    if (!this.production.version) throw new NoModelError("no model version is in production yet: promote one on the Models page");
+    if (!this.production.version) throw new NoProductionModelError("no model version is in production yet: promote one on the Models page");
     return this.production.version;
   }
 
@@ -63,7 +70,7 @@ export class ModelServer {
       return await turn;
     } finally {
       loaded.users--;
-      if (loaded.retired && loaded.users === 0) loaded.model.dispose();
+      if (loaded.retired && loaded.users === 0) loaded.detector.dispose();
     }
   }
 
@@ -82,8 +89,8 @@ export class ModelServer {
           console.info(`[serving] TF.js backend: ${backend.backend} (${backend.reason})`);
         }
         try {
-          const { model, metadata } = await modelFromFiles((await readModelFiles(version.artifactKey, this.deps.store)) as unknown as ArtifactFiles);
-          return { version, model, detector: detectorFor(model, metadata), users: 0, retired: false };
+          const detector = await loadDetector(await readModelFiles(version.artifactKey, this.deps.store));
+          return { version, detector, users: 0, retired: false };
         } catch (error) {
           throw new ModelLoadError(`${version.name} v${version.version} cannot be loaded: ${(error as Error).message}`);
         }
@@ -97,17 +104,22 @@ export class ModelServer {
   }
 
   /** Keeps the newest `keep` versions loaded; older ones are disposed once idle. */
-  private async evictBeyond(keep: number, newest: string): Promise<void> {
+  private async evictBeyond(keep: number, newest?: string): Promise<void> {
     const ids = [...this.loaded.keys()];
     for (const id of ids.slice(0, Math.max(0, ids.length - keep))) {
-      if (id === newest) continue;
-      const entry = this.loaded.get(id)!;
+      const entry = this.loaded.get(id);
+      if (id === newest || !entry) continue;
       this.loaded.delete(id);
       const loaded = await entry.catch(() => null);
       if (!loaded) continue;
       loaded.retired = true;
-      if (loaded.users === 0) loaded.model.dispose();
+      if (loaded.users === 0) loaded.detector.dispose();
     }
+  }
+
+  /** Frees every loaded model (a process that stops serving, a test that is done); requests in flight finish first. */
+  async dispose(): Promise<void> {
+    await this.evictBeyond(0);
   }
 }
 

@@ -1,26 +1,14 @@
 import sharp from "sharp";
 import type { ModelVersion } from "@/generated/prisma/client";
-import { modelInput } from "@/lib/detection/preprocess";
-import type { PixelBox } from "@/lib/domain/box";
+import type { RgbImage } from "@/lib/detection/common/preprocess";
+import type { PredictionSummary, ServedDetection } from "@/lib/contracts/http/serving";
+import { modelClassesColumn } from "@/lib/contracts/stored/models";
+import { parseStored } from "@/lib/contracts/stored/parse";
 import { imageStatistics, type ImageStatistics } from "@/lib/domain/image-statistics";
-import { pixelsTensor, type RgbImage } from "../images/decode";
 import type { ModelServer } from "./model-server";
 
 /** Side of the grayscale rendering the image statistics are computed on. */
 const STATISTICS_SIZE = 256;
-
-export interface ServedDetection {
-  className: string;
-  score: number;
-  /** image pixels, 0-based, max exclusive */
-  box: PixelBox;
-}
-
-export interface PredictionSummary {
-  countsPerClass: Record<string, number>;
-  maxScore: number | null;
-  meanScore: number | null;
-}
 
 /** Everything the monitor watches about one image: what serving logs, and what a baseline is built from. */
 export interface Observation {
@@ -39,23 +27,16 @@ export interface Observation {
  * comparison are measured by one function.
  */
 export async function observeImage(rgb: RgbImage, server: ModelServer, version: ModelVersion): Promise<Observation> {
-  const classes = version.classes as string[];
+  const classes = parseStored(modelClassesColumn, version.classes, version.id);
   const statistics = await statisticsOf(rgb);
   let inferenceMs = 0;
   const { detections: found, embedding } = await server.run(version, async (detector) => {
-    const pixels = pixelsTensor(rgb);
-    const { batch, letterbox } = modelInput(pixels, detector.metadata.inputSize);
-    pixels.dispose();
-    try {
-      const inferenceStarted = performance.now();
-      const { detections, embeddings } = await detector.detectWithEmbedding(batch, [letterbox]);
-      inferenceMs = performance.now() - inferenceStarted;
-      return { detections: detections[0]!, embedding: embeddings[0]! };
-    } finally {
-      batch.dispose();
-    }
+    const inferenceStarted = performance.now();
+    const { detections, embeddings } = await detector.detectWithEmbedding([rgb]);
+    inferenceMs = performance.now() - inferenceStarted;
+    return { detections: detections[0]!, embedding: embeddings[0]! };
   });
-  const detections: ServedDetection[] = found.map((d) => ({ className: classes[d.classIndex]!, score: d.score, box: d.box }));
+  const detections: ServedDetection[] = found.map(({ className, score, box }) => ({ className, score, box }));
   return { detections, summary: summarize(detections, classes), statistics, embedding, inferenceMs };
 }
 

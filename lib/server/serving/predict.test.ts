@@ -2,6 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as predictRoute from "@/app/api/v1/predict/route";
+import { parseStored } from "@/lib/contracts/stored/parse";
+import { predictionDetectionsColumn } from "@/lib/contracts/stored/serving";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { generateScene, sceneToSvg } from "@/lib/domain/synthetic-scene";
 import { createSession, csrfTokenFor, SESSION_COOKIE } from "../auth/sessions";
@@ -61,7 +63,7 @@ describe("predictImage", () => {
     expect(tf.memory().numTensors).toBe(tensors);
     const logged = await env.db.prediction.findUniqueOrThrow({ where: { id: result.predictionId } });
     expect(logged).toMatchObject({ modelVersionId, source: "cam-1", imageWidth: width, imageHeight: height, imageKey: null });
-    expect((logged.detections as unknown[]).length).toBe(result.detections.length);
+    expect(parseStored(predictionDetectionsColumn, logged.detections, logged.id)).toHaveLength(result.detections.length);
   });
 
   it("keeps the image only when asked", async () => {

@@ -1,32 +1,18 @@
-import type { ImageStatistics } from "@/lib/domain/image-statistics";
+import { PREDICT_LIMITS, type PredictionResult } from "@/lib/contracts/http/serving";
 import { db as defaultDb, type Db } from "../platform/db";
 import { checkImageHeader, decodeError } from "../images/image-probe";
 import type { BlobStore } from "../platform/storage";
 import { decodeImageRgb } from "../images/decode";
 import type { ModelServer } from "./model-server";
-import { observeImage, type PredictionSummary, type ServedDetection } from "./observe";
+import { observeImage } from "./observe";
 import { logPrediction } from "./prediction-log";
-
-export type { PredictionSummary, ServedDetection };
-
-/** What the prediction API accepts: smaller than imports (one photo per request), checked before decoding. */
-export const PREDICT_LIMITS = { maxBytes: 20 * 1024 * 1024, maxPixels: 40_000_000 } as const;
-
-export interface PredictionResult {
-  predictionId: string;
-  model: { id: string; name: string; version: number };
-  image: { width: number; height: number };
-  detections: ServedDetection[];
-  summary: PredictionSummary;
-  imageStatistics: ImageStatistics;
-  timing: { inferenceMs: number; totalMs: number };
-}
 
 /**
  * Runs a model on one image and logs the prediction (append-only). The image is checked from its
  * header first (size, pixel count), decoded once, observed (serving's post-processing, image
  * statistics, embedding: observe.ts) and logged; the image itself is stored only when the caller
- * asks (`keepImage`). Bad images throw ImageProbeError, an unknown or missing model NoModelError.
+ * asks (`keepImage`). Bad images throw ImageProbeError, an unknown model UnknownModelError,
+ * none in production NoProductionModelError.
  */
 export async function predictImage(
   bytes: Buffer,

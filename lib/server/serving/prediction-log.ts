@@ -1,6 +1,10 @@
+import sharp from "sharp";
+import { toStoredJson } from "@/lib/contracts/stored/parse";
+import { predictionDetectionsColumn, predictionSummaryColumn } from "@/lib/contracts/stored/serving";
 import { encodeCompactEmbedding } from "@/lib/domain/drift/embedding-bytes";
 import { observedBoxes } from "@/lib/domain/drift/features";
 import { db as defaultDb, type Db } from "../platform/db";
+import { BlobNotFoundError, type BlobStore } from "../platform/storage";
 import type { Observation } from "./observe";
 
 export interface LoggedPrediction {
@@ -40,8 +44,11 @@ export async function logPrediction(entry: LoggedPrediction, database: Db = defa
       sharpness: o.statistics.sharpness,
       boxCount: o.detections.length,
       maxScore: o.summary.maxScore,
-      detections: o.detections.map((d) => ({ className: d.className, score: d.score, box: [d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax] })),
-      summary: { ...o.summary },
+      detections: toStoredJson(
+        predictionDetectionsColumn,
+        o.detections.map((d) => ({ className: d.className, score: d.score, box: [d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax] })),
+      ),
+      summary: toStoredJson(predictionSummaryColumn, o.summary),
       latencyMs: entry.latencyMs,
       embedding: Buffer.from(encodeCompactEmbedding(o.embedding)),
       imageKey: entry.imageKey,
@@ -51,4 +58,25 @@ export async function logPrediction(entry: LoggedPrediction, database: Db = defa
     },
     select: { id: true },
   });
+}
+
+/**
+ * The image a caller let us keep with its prediction, or why there is none: the prediction does
+ * not exist or kept no image, or retention has deleted it since.
+ */
+export async function keptPredictionImage(
+  predictionId: string,
+  deps: { store: BlobStore; db?: Db },
+): Promise<{ bytes: Buffer; etag: string; contentType: string } | { missing: "the image was not kept" | "deleted by retention" }> {
+  const prediction = await (deps.db ?? defaultDb()).prediction.findUnique({ where: { id: predictionId }, select: { imageKey: true } });
+  if (!prediction?.imageKey) return { missing: "the image was not kept" };
+  let bytes: Buffer;
+  try {
+    bytes = await deps.store.get(prediction.imageKey);
+  } catch (error) {
+    if (error instanceof BlobNotFoundError) return { missing: "deleted by retention" };
+    throw error;
+  }
+  const { format } = await sharp(bytes).metadata();
+  return { bytes, etag: prediction.imageKey, contentType: `image/${format ?? "jpeg"}` };
 }

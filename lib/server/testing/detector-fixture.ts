@@ -3,9 +3,9 @@ import sharp from "sharp";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
 import { generateScene, sceneToSvg } from "@/lib/domain/synthetic-scene";
 import { faceMobileNetV1, normalizeForFaceMobileNet, type NamedWeights } from "@/lib/detection/backbones/face-mobilenet-v1";
-import { toInputSpace } from "@/lib/detection/letterbox";
-import type { GroundTruth } from "@/lib/detection/one-stage/assigner";
-import { letterboxPixels } from "@/lib/detection/preprocess";
+import { toInputSpace } from "@/lib/detection/common/letterbox";
+import type { GroundTruth } from "@/lib/detection/common/ground-truth";
+import { letterboxPixels } from "@/lib/detection/common/preprocess";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { loadFaceSsdMobileNetWeights } from "../training/pretrained-weights";
 

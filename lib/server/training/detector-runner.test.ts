@@ -1,8 +1,9 @@
-import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { modelFromFiles, type ArtifactFiles } from "@/lib/detection/artifact";
-import { detectorFor } from "@/lib/detection/detector";
-import { modelInput } from "@/lib/detection/preprocess";
+import { evaluationMetricsColumn, evaluationPerClassColumn } from "@/lib/contracts/stored/evaluation";
+import { modelTrainingMetricsColumn } from "@/lib/contracts/stored/models";
+import { parseStored } from "@/lib/contracts/stored/parse";
+import { epochMetricsSchema } from "@/lib/contracts/stored/training";
+import { loadDetector } from "@/lib/detection/families";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { claimNextJob, enqueueJob, getJob, listJobLogs } from "./job-queue";
 import { runClaimedJob } from "./job-runner";
@@ -14,7 +15,8 @@ import { evaluationView } from "../evaluation/evaluation-views";
 import { resolveTrainingConfig } from "./training-config";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
 import { detectorRunner } from "./detector-runner";
-import { decodePixels, loadSplit } from "./training-data";
+import { decodeImageRgb } from "../images/decode";
+import { loadSplit } from "./training-data";
 
 /** Every number in a JSON value rounded to 12 significant digits. */
 const significant = (value: unknown): unknown => JSON.parse(JSON.stringify(value), (_key, v) => (typeof v === "number" ? Number(v.toPrecision(12)) : v));
@@ -41,16 +43,16 @@ describe.each([
     expect(outcome, logs.map((l) => l.message).join("\n")).toBe("succeeded");
 
     expect(logs.map((l) => l.message)).toContainEqual(expect.stringMatching(/cached backbone features of \d+ training inputs \(3 per image\)/));
-    const epochs = logs.filter((l) => l.level === "metric").map((l) => l.metrics as { epoch: number; loss: number; valMAP50: number; imagesPerSecond: number });
+    const epochs = logs.filter((l) => l.level === "metric").map((l) => epochMetricsSchema.parse(l.metrics));
     expect(epochs.map((e) => e.epoch)).toEqual([1, 2]);
     expect(epochs.every((e) => Number.isFinite(e.loss) && e.valMAP50 >= 0 && e.valMAP50 <= 1 && e.imagesPerSecond > 0)).toBe(true);
     expect((await env.db.trainingJob.findUniqueOrThrow({ where: { id: job.id } })).checkpointEpoch).toBe(2);
 
     const version = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } });
     expect(version).toMatchObject({ kind, name: `sample-${name}`, version: 1, inputSize: 128, stage: "candidate" });
-    const metrics = version.trainingMetrics as { selectedBy: string; val: { mAP50: number }; valImages: number; trainImages: number };
+    const metrics = parseStored(modelTrainingMetricsColumn, version.trainingMetrics, version.id)!;
     expect(metrics.selectedBy).toBe("val mAP50");
-    expect((version.trainingMetrics as { gitCommit: string }).gitCommit).toMatch(/^[0-9a-f]{40}(\+changes)?$/); // tests run in a git checkout
+    expect(metrics.gitCommit).toMatch(/^[0-9a-f]{40}(\+changes)?$/); // tests run in a git checkout
     const valImages = await loadSplit(env.summary.datasetId, "val", undefined, env.db);
     expect(metrics.valImages).toBe(valImages.length);
 
@@ -58,9 +60,9 @@ describe.each([
     const testImages = await loadSplit(env.summary.datasetId, "test", undefined, env.db);
     const evaluation = await env.db.evaluation.findFirstOrThrow({ where: { modelVersionId: version.id } });
     expect(evaluation).toMatchObject({ split: "test", imageCount: testImages.length });
-    const stored = evaluation.metrics as { AP50: number; AP: number; images: number; detections: number; postprocess: { multiLabel: boolean; scoreThreshold: number } };
+    const stored = parseStored(evaluationMetricsColumn, evaluation.metrics, evaluation.id);
     expect(stored).toMatchObject({ images: testImages.length, postprocess: { multiLabel: true, scoreThreshold: 0.001 } });
-    expect((evaluation.perClass as Array<{ className: string }>).map((c) => c.className)).toEqual(["with_mask", "without_mask", "mask_weared_incorrect"]);
+    expect(parseStored(evaluationPerClassColumn, evaluation.perClass, evaluation.id).map((c) => c.className)).toEqual(["with_mask", "without_mask", "mask_weared_incorrect"]);
     expect(logs.map((l) => l.message)).toContain(`test split (${testImages.length} images): mAP50 ${stored.AP50.toFixed(3)}, mAP50-95 ${stored.AP.toFixed(3)}`);
     // What was scored is kept: recomputing from it gives the stored report exactly (the
     // benchmark page's slider, error browser and label-issue finder read this snapshot).
@@ -73,13 +75,11 @@ describe.each([
     expect(significant(recomputedPerClass)).toEqual(significant(evaluation.perClass));
 
     // The registered artifact loads on its own and runs on an image.
-    const files = (await readModelFiles(version.artifactKey, env.store)) as unknown as ArtifactFiles;
-    const { model, metadata } = await modelFromFiles(files);
-    expect(metadata).toMatchObject({ architecture, classes: ["with_mask", "without_mask", "mask_weared_incorrect"], inputSize: 128 });
-    const pixels = await decodePixels(env.store, valImages[0]!.contentHash);
-    const { batch, letterbox } = modelInput(pixels, metadata.inputSize);
-    const [detections] = await detectorFor(model, metadata).detect(batch, [letterbox], { scoreThreshold: 0.001 });
-    tf.dispose([pixels, batch]);
+    const files = await readModelFiles(version.artifactKey, env.store);
+    const detector = await loadDetector(files);
+    expect(detector.metadata).toMatchObject({ architecture, classes: ["with_mask", "without_mask", "mask_weared_incorrect"], inputSize: 128 });
+    const [detections] = await detector.detect([await decodeImageRgb(await env.store.get(valImages[0]!.contentHash))], { scoreThreshold: 0.001 });
+    detector.dispose();
     expect(detections!.length).toBeGreaterThan(0);
     for (const d of detections!) {
       expect(d.box.xmin).toBeGreaterThanOrEqual(0);
@@ -98,11 +98,11 @@ describe("training the whole network on images", () => {
     expect(outcome, logs.map((l) => l.message).join("\n")).toBe("succeeded");
     expect(logs.map((l) => l.message).join("\n")).not.toMatch(/cached backbone features/);
     expect(logs.map((l) => l.message)).toContain("epoch 2: the backbone is unfrozen after 1 epochs; fine-tuning the whole network");
-    const [epoch] = logs.filter((l) => l.level === "metric").map((l) => l.metrics as { loss: number; lossParts: { positives: number } });
+    const [epoch] = logs.filter((l) => l.level === "metric").map((l) => epochMetricsSchema.parse(l.metrics));
     expect(Number.isFinite(epoch!.loss)).toBe(true);
     expect(epoch!.lossParts.positives).toBeGreaterThan(0); // mosaics still carry faces the assigner finds
     const version = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } });
-    expect((version.trainingMetrics as { config: { freezeBackbone: boolean; mosaic: number } }).config).toMatchObject({ freezeBackbone: false, mosaic: 1 });
+    expect(parseStored(modelTrainingMetricsColumn, version.trainingMetrics, version.id)?.config).toMatchObject({ freezeBackbone: false, mosaic: 1 });
   }, 180_000);
 });
 
@@ -147,7 +147,7 @@ describe("a label audit by cross-validation", () => {
 describe("stopping and resuming a training job", () => {
   const config = { preset: "quick-cpu", inputSize: 128, epochs: 4, batchSize: 8, seed: 7 } as const;
   const epochLosses = async (jobId: string) =>
-    (await listJobLogs(jobId, { db: env.db })).filter((l) => l.level === "metric").map((l) => l.metrics as { epoch: number; loss: number; valMAP50: number; [key: string]: unknown });
+    (await listJobLogs(jobId, { db: env.db })).filter((l) => l.level === "metric").map((l) => epochMetricsSchema.parse(l.metrics));
 
   it("a job stopped after a checkpoint resumes exactly: every later epoch matches an uninterrupted run with the same seed", async () => {
     await env.db.worker.create({ data: { id: "resume-worker", kind: "training", hostname: "test", pid: 1, status: "idle" } });
@@ -178,7 +178,10 @@ describe("stopping and resuming a training job", () => {
     const learned = ({ loss, lossParts, valMAP50, valMAP50to95, valPerClassAP50 }: Record<string, unknown>) => ({ loss, lossParts, valMAP50, valMAP50to95, valPerClassAP50 });
     for (const epoch of resumed) expect(learned(epoch)).toEqual(learned(reference.find((e) => e.epoch === epoch.epoch)!));
     // The best epoch from before the stop still counts: both jobs select the same epoch.
-    const selected = async (jobId: string) => ((await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: jobId } })).trainingMetrics as { selectedEpoch: number }).selectedEpoch;
+    const selected = async (jobId: string) => {
+      const version = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: jobId } });
+      return parseStored(modelTrainingMetricsColumn, version.trainingMetrics, version.id)?.selectedEpoch;
+    };
     expect(await selected(stopped.id)).toBe(await selected(straight.id));
   }, 240_000);
 });

@@ -1,15 +1,20 @@
 import { createHash } from "node:crypto";
 import * as tf from "@tensorflow/tfjs";
+import { datasetClassesColumn } from "@/lib/contracts/stored/datasets";
+import { parseStored } from "@/lib/contracts/stored/parse";
+import { trainingJobConfigColumn, type EpochMetrics } from "@/lib/contracts/stored/training";
 import { modelToFiles } from "@/lib/detection/artifact";
 import { faceMobileNetV1, isBackboneLayer } from "@/lib/detection/backbones/face-mobilenet-v1";
-import { detectorFor, type Detector } from "@/lib/detection/detector";
+import type { Detector } from "@/lib/detection/detector";
+import type { RecipeOptions } from "@/lib/detection/detector-family";
+import { DETECTOR_FAMILIES, detectorMetadata } from "@/lib/detection/families";
 import { useJobBackend } from "@/lib/detection/tf/node-backend";
-import { detectorMetadata, RECIPES, type DetectorKind, type RecipeOptions } from "@/lib/detection/recipes";
+import { DETECTOR_FAMILY_CATALOGUE, type DetectorFamilyId } from "@/lib/domain/detector-families";
 import { epochSamples, repeatFactors } from "@/lib/detection/class-aware-sampling";
 import { findLabelIssues } from "@/lib/domain/evaluation/label-issues";
 import { SeededRandom } from "@/lib/domain/random";
 import { stratifiedFolds } from "@/lib/domain/split";
-import type { Detection as ModelDetection } from "@/lib/detection/nms";
+import type { Detection as ModelDetection } from "@/lib/detection/common/nms";
 import { gitCommit } from "../platform/build-info";
 import { db as defaultDb, type Db } from "../platform/db";
 import type { JobContext, JobRunner } from "./job-runner";
@@ -38,23 +43,21 @@ function labelSnapshot(images: readonly TrainingImage[]): string {
 }
 
 /**
- * Trains a detector of the job's kind (MLD-1S one-stage or MLD-2S two-stage; see
- * lib/detection/recipes.ts) on a dataset's train split, selects the epoch with the best val mAP50
+ * Trains a detector of the job's kind (a detector family: lib/detection/families.ts) on a dataset's train split, selects the epoch with the best val mAP50
  * (the test split is never read), and registers the model version. With a frozen backbone the
  * backbone features are cached once and only the heads train (the CPU path); otherwise the whole
  * network trains on images. A checkpoint after every epoch lets a re-queued job resume exactly
  * where it stopped.
  */
-export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?: Db }): JobRunner {
-  const recipe = RECIPES[kind];
+export function detectorRunner(kind: DetectorFamilyId, deps: { store: BlobStore; db?: Db }): JobRunner {
   return async (context) => {
     const database = deps.db ?? defaultDb();
-    const config = resolveTrainingConfig(context.job.config, kind);
+    const config = resolveTrainingConfig(parseStored(trainingJobConfigColumn, context.job.config, context.job.id), kind);
     // "auto" keeps the worker's own choice; an explicit backend this machine lacks fails the job with what to install.
     const { backend } = await useJobBackend(config.backend);
     await context.setBackend(backend);
     const dataset = await database.dataset.findUniqueOrThrow({ where: { id: context.job.datasetId } });
-    const classes = dataset.classes as string[];
+    const classes = parseStored(datasetClassesColumn, dataset.classes, dataset.id);
     if (config.crossValidationFolds > 0) return crossValidate(kind, context, { store: deps.store, db: database }, { config, dataset, classes });
     const train = await loadSplit(dataset.id, "train", classes, database);
     const val = await loadSplit(dataset.id, "val", classes, database);
@@ -65,7 +68,7 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
     const files = await modelToFiles(full, metadata);
     const version = await registerModelVersion(
       {
-        name: `${dataset.name}-${recipe.label}-${config.width}`,
+        name: `${dataset.name}-${DETECTOR_FAMILY_CATALOGUE[kind].architecture}-${config.width}`,
         kind,
         datasetId: dataset.id,
         trainingJobId: context.job.id,
@@ -95,7 +98,7 @@ export function detectorRunner(kind: DetectorKind, deps: { store: BlobStore; db?
     // The model is registered either way; a failed evaluation is a warning, not a failed job.
     try {
       const evaluation = await evaluateOnTestSplit(version.id, { store: deps.store, db: database });
-      const metrics = evaluation.metrics as { AP50: number; AP: number };
+      const { metrics } = evaluation;
       await context.log("info", `test split (${evaluation.imageCount} images): mAP50 ${metrics.AP50.toFixed(3)}, mAP50-95 ${metrics.AP.toFixed(3)}`, { evaluationId: evaluation.id, testMAP50: metrics.AP50, testMAP50to95: metrics.AP });
     } catch (error) {
       await context.log("warn", `not evaluated on the test split: ${(error as Error).message}`);
@@ -130,15 +133,16 @@ interface FitOptions {
  * With a frozen backbone the features are cached once and only the heads train (the CPU path);
  * otherwise the whole network trains on images.
  */
-async function fitDetector(kind: DetectorKind, context: JobContext, store: BlobStore, fit: FitOptions) {
-  const recipe = RECIPES[kind];
+async function fitDetector(kind: DetectorFamilyId, context: JobContext, store: BlobStore, fit: FitOptions) {
+  const family = DETECTOR_FAMILIES[kind];
+  const recipe = family.recipe;
   const { config, classes, train, val } = fit;
   const deps = { store };
   const weights = config.backbone === "face-mobilenet-v1" ? await loadFaceSsdMobileNetWeights() : undefined;
   const options: RecipeOptions = { inputSize: config.inputSize, numClasses: classes.length, width: config.width, seed: config.seed };
   // What the optimiser updates: the heads alone on cached features, or backbone + heads.
   const trainable = recipe.buildTrainable(options, config.freezeBackbone ? undefined : { weights });
-  const metadata = detectorMetadata(recipe, { width: config.width, backbone: config.backbone, classes, inputSize: config.inputSize });
+  const metadata = detectorMetadata(kind, { width: config.width, backbone: config.backbone, classes, inputSize: config.inputSize });
   let optimizer = tf.train.adam(config.learningRate);
   // Fine-tuning on images may keep the backbone frozen for its first epochs (heads settle first).
   const backboneTrains = (epoch: number) => !config.freezeBackbone && epoch > config.frozenEpochs;
@@ -161,7 +165,7 @@ async function fitDetector(kind: DetectorKind, context: JobContext, store: BlobS
     await context.log("info", `resuming after epoch ${checkpoint.epoch} (weights, optimiser state and best epoch ${best?.epoch ?? "none"} restored)`);
   }
   const trainStep = recipe.stepper(trainable, options, () => random.next());
-  const detector = detectorFor(trainable, metadata);
+  const detector = family.detector(trainable, metadata);
 
   // Frozen backbone: each training image through the backbone once per cached variant (as is,
   // mirrored, jittered copies), stored variant after variant; validation images as they are.
@@ -249,7 +253,7 @@ async function fitDetector(kind: DetectorKind, context: JobContext, store: BlobS
       valPerClassAP50: metrics.perClassAP50,
       imagesPerSecond: samplesPerEpoch / seconds,
       etaSeconds: Math.round(epochsLeft * seconds),
-    });
+    } satisfies EpochMetrics);
     if (!best || metrics.mAP50 > best.metrics.mAP50) {
       tf.dispose(best?.weights ?? []);
       best = { epoch, metrics, weights: trainable.getWeights().map((w) => tf.keep(w.clone())) };
@@ -278,7 +282,7 @@ async function fitDetector(kind: DetectorKind, context: JobContext, store: BlobS
  * cross-validation figures. A re-queued job starts again from the first fold.
  */
 async function crossValidate(
-  kind: DetectorKind,
+  kind: DetectorFamilyId,
   context: JobContext,
   deps: { store: BlobStore; db: Db },
   job: { config: ResolvedTrainingConfig; dataset: { id: string; name: string }; classes: string[] },
@@ -305,18 +309,19 @@ async function crossValidate(
     const prefix = `fold ${fold + 1}/${k}: `;
     await context.log("info", `${prefix}training on ${train.length} images (${val.length} pick the epoch), predicting ${heldOut.length} held-out images`);
     const { full, metadata, best } = await fitDetector(kind, context, deps.store, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k) });
+    const detector = DETECTOR_FAMILIES[kind].detector(full, metadata);
     try {
-      predictions.push(...(await detectImages(detectorFor(full, metadata), deps.store, heldOut, EVALUATION_POSTPROCESS)));
+      predictions.push(...(await detectImages(detector, deps.store, heldOut, EVALUATION_POSTPROCESS)));
     } finally {
       tf.dispose(best.weights);
-      full.dispose();
+      detector.dispose();
     }
     await context.log("info", `${prefix}epoch ${best.epoch} kept (val mAP50 ${best.metrics.mAP50.toFixed(3)}); held-out images predicted`);
   }
   // Images in the dataset's split order, as each split is read (file names), not fold order.
   const snapshot = evaluationInputOf(classes, all.map((a) => a.image), predictions);
   const evaluation = await storeEvaluation({ modelVersionId: null, trainingJobId: context.job.id, datasetId: dataset.id, split: `cv${k}`, snapshot, postprocess: EVALUATION_POSTPROCESS }, deps);
-  const metrics = evaluation.metrics as { AP50: number; AP: number };
+  const { metrics } = evaluation;
   const flagged = findLabelIssues(snapshot).length;
   await context.log("info", `label audit stored: out-of-fold mAP50 ${metrics.AP50.toFixed(3)}, mAP50-95 ${metrics.AP.toFixed(3)} over ${all.length} images; ${flagged} images with suspected label issues (predictions ≥ 0.5)`, { evaluationId: evaluation.id, flaggedImages: flagged });
   context.setProgress(1);
@@ -340,10 +345,10 @@ function cachedBatch(cache: CachedSample[], picks: number[], config: ResolvedTra
  * How a training sample is drawn when the whole network trains on images: scale/shift/flip/colour
  * jitter every time, and a mosaic with three random training images at the configured rate.
  */
-function trainingVariant(kind: DetectorKind, config: ResolvedTrainingConfig, train: TrainingImage[], random: SeededRandom): () => InputVariant {
+function trainingVariant(kind: DetectorFamilyId, config: ResolvedTrainingConfig, train: TrainingImage[], random: SeededRandom): () => InputVariant {
   const augment = { ...config.augment, flip: config.flip };
   return () => {
-    const mosaicWith = kind === "one_stage" && config.mosaic > 0 && random.next() < config.mosaic ? [0, 1, 2].map(() => train[random.int(0, train.length - 1)]!) : undefined;
+    const mosaicWith = DETECTOR_FAMILY_CATALOGUE[kind].mosaic && config.mosaic > 0 && random.next() < config.mosaic ? [0, 1, 2].map(() => train[random.int(0, train.length - 1)]!) : undefined;
     // Each sample its own generator: a batch's images are prepared concurrently, in any order.
     const own = new SeededRandom(random.int(0, 0x7fffffff));
     return { augment, random: () => own.next(), mosaicWith };
@@ -362,7 +367,7 @@ async function validate(detector: Detector, config: ResolvedTrainingConfig, clas
   for (let i = 0; i < val.length; i += 8) {
     const samples = cache.slice(i, i + 8);
     const inputs = featureBatch(samples, config.inputSize);
-    const detections = await detector.detect(inputs, samples.map((s) => s.letterbox), EVALUATION_POSTPROCESS);
+    const detections = await detector.detectPrepared(inputs, samples.map((s) => s.letterbox), EVALUATION_POSTPROCESS);
     tf.dispose(inputs);
     samples.forEach((sample, j) => outputs.push({ image: sample.image, detections: detections[j]! }));
     await yieldToEventLoop();

@@ -1,10 +1,10 @@
-import type { Detection as ModelDetection } from "@/lib/detection/nms";
-import { DEFAULT_POSTPROCESS } from "@/lib/detection/recipes";
+import type { Detection as ModelDetection } from "@/lib/detection/common/nms";
+import { DEFAULT_POSTPROCESS } from "@/lib/detection/common/postprocess";
 import { evaluateCoco } from "@/lib/domain/evaluation/coco-eval";
 import type { Detection, EvaluationInput } from "@/lib/domain/evaluation/types";
 import type { Detector } from "@/lib/detection/detector";
 import type { BlobStore } from "../platform/storage";
-import { prepareBatch } from "./feature-cache";
+import { decodeImageRgb } from "../images/decode";
 import type { TrainingImage } from "./training-data";
 
 /**
@@ -45,14 +45,13 @@ export function metricsOfDetections(outputs: Array<{ image: TrainingImage; detec
 /** Lets lease renewals, cancel checks and HTTP requests run between batches. */
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** A detector's detections (image pixels) on images as they are (letterboxed), in batches of 8. */
+/** A detector's detections (image pixels) on stored images as they are, in batches of 8. */
 export async function detectImages(detector: Detector, store: BlobStore, images: readonly TrainingImage[], postprocess = EVALUATION_POSTPROCESS): Promise<Array<{ image: TrainingImage; detections: ModelDetection[] }>> {
   const outputs: Array<{ image: TrainingImage; detections: ModelDetection[] }> = [];
   for (let i = 0; i < images.length; i += 8) {
     const chunk = images.slice(i, i + 8);
-    const { batch, letterboxes } = await prepareBatch(store, chunk, detector.metadata.inputSize);
-    const detections = await detector.detect(batch, letterboxes, postprocess);
-    batch.dispose();
+    const pixels = await Promise.all(chunk.map(async (image) => decodeImageRgb(await store.get(image.contentHash))));
+    const detections = await detector.detect(pixels, postprocess);
     chunk.forEach((image, k) => outputs.push({ image, detections: detections[k]! }));
     await yieldToEventLoop();
   }

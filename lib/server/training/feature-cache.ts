@@ -2,9 +2,9 @@ import * as tf from "@tensorflow/tfjs";
 import { FACE_MOBILENET_FEATURES } from "@/lib/detection/backbones/face-mobilenet-v1";
 import { augmentImage, mosaic, type AugmentOptions, type AugmentedSample } from "@/lib/detection/augment";
 import { normalizeForFaceMobileNet } from "@/lib/detection/backbones/face-mobilenet-v1";
-import { letterboxFor, toInputSpace, type Letterbox } from "@/lib/detection/letterbox";
-import type { GroundTruth } from "@/lib/detection/one-stage/assigner";
-import { modelInput } from "@/lib/detection/preprocess";
+import { letterboxFor, toInputSpace, type Letterbox } from "@/lib/detection/common/letterbox";
+import type { GroundTruth } from "@/lib/detection/common/ground-truth";
+import { modelInput } from "@/lib/detection/common/preprocess";
 import type { BlobStore } from "../platform/storage";
 import { decodePixels, type TrainingImage } from "./training-data";
 

@@ -20,6 +20,7 @@ import {
   requeueExpiredJobs,
 } from "./job-queue";
 import { createTestEnv, type TestEnv } from "../testing/test-env";
+import { cancelTrainingJob } from "./training-jobs";
 
 const LEASE_MS = 30_000;
 const KINDS = ["one_stage"] as const;
@@ -280,6 +281,11 @@ describe("cancelling", () => {
 
   it("throws for an unknown job", async () => {
     await expect(requestCancel("nope", { db: env.db })).rejects.toThrow("no training job nope");
+  });
+
+  it("answers the cancel route's unknown job with a 404", async () => {
+    await expect(cancelTrainingJob("nope", env.db)).rejects.toMatchObject({ status: 404, message: "unknown training job" });
+    expect(await cancelTrainingJob((await enqueue()).id, env.db)).toBe("cancelled");
   });
 });
 

@@ -1,4 +1,7 @@
-import type { Prisma, TrainingJob, TrainingLog } from "@/generated/prisma/client";
+import type { Prisma, TrainingJob } from "@/generated/prisma/client";
+import type { CancelResult } from "@/lib/contracts/http/training";
+import { parseStored, toStoredJson } from "@/lib/contracts/stored/parse";
+import { trainingJobConfigColumn, trainingLogMetricsColumn, type LogFigures, type TrainingConfigInput } from "@/lib/contracts/stored/training";
 import {
   COMPUTE_BACKENDS,
   isOneOf,
@@ -10,6 +13,7 @@ import {
   type JobStatus,
 } from "@/lib/domain/states";
 import { db as defaultDb, type Db } from "../platform/db";
+import { NotFoundError } from "../platform/not-found";
 
 /**
  * The training job queue, shared by every worker through the database. A worker owns a running
@@ -32,7 +36,7 @@ export class InvalidJobError extends Error {
   }
 }
 
-export class JobNotFoundError extends Error {
+export class JobNotFoundError extends NotFoundError {
   constructor(readonly jobId: string) {
     super(`no training job ${jobId}`);
     this.name = "JobNotFoundError";
@@ -47,8 +51,8 @@ interface QueueOptions {
 export interface NewJob {
   datasetId: string;
   kind: JobKind;
-  /** opaque here: the trainer of the kind validates it */
-  config: Prisma.InputJsonValue;
+  /** as asked for; the runner resolves it against the presets of its kind */
+  config: TrainingConfigInput;
   createdById?: string | null;
 }
 
@@ -56,7 +60,7 @@ export async function enqueueJob(job: NewJob, options: { db?: Db } = {}): Promis
   if (!isOneOf(JOB_KINDS, job.kind)) throw new InvalidJobError(`unknown job kind "${String(job.kind)}"; expected one of ${JOB_KINDS.join(", ")}`);
   const database = options.db ?? defaultDb();
   return database.trainingJob.create({
-    data: { datasetId: job.datasetId, kind: job.kind, config: job.config, createdById: job.createdById ?? null, status: "queued" },
+    data: { datasetId: job.datasetId, kind: job.kind, config: toStoredJson(trainingJobConfigColumn, job.config), createdById: job.createdById ?? null, status: "queued" },
   });
 }
 
@@ -216,8 +220,6 @@ function afterExpiry(job: ExpiredJob, maxAttempts: number, now: Date) {
   } as const;
 }
 
-export type CancelResult = "cancelled" | "cancelling" | "already_finished";
-
 /**
  * A queued job is cancelled at once; a running one gets cancelRequested, which its worker reads
  * at the next lease renewal (within a heartbeat) and then stops and records the cancel.
@@ -316,24 +318,25 @@ export async function appendJobLog(
   jobId: string,
   level: JobLogLevel,
   message: string,
-  metrics?: Record<string, unknown>,
+  metrics?: LogFigures,
   options: { db?: Db } = {},
 ): Promise<void> {
   if (!isOneOf(JOB_LOG_LEVELS, level)) throw new InvalidJobError(`unknown log level "${String(level)}"; expected one of ${JOB_LOG_LEVELS.join(", ")}`);
   const database = options.db ?? defaultDb();
-  await database.trainingLog.create({ data: { jobId, level, message, metrics: metrics as Prisma.InputJsonObject | undefined } });
+  await database.trainingLog.create({ data: { jobId, level, message, metrics: metrics && toStoredJson(trainingLogMetricsColumn, metrics) } });
 }
 
 /**
  * A job's log in order; `after` (the id of the last line a reader has) returns only newer lines,
  * so a page can follow a running job by polling.
  */
-export async function listJobLogs(jobId: string, options: { after?: string; take?: number; db?: Db } = {}): Promise<TrainingLog[]> {
+export async function listJobLogs(jobId: string, options: { after?: string; take?: number; db?: Db } = {}) {
   const database = options.db ?? defaultDb();
-  return database.trainingLog.findMany({
+  const lines = await database.trainingLog.findMany({
     where: { jobId },
     orderBy: [{ at: "asc" }, { id: "asc" }],
     ...(options.after ? { cursor: { id: options.after }, skip: 1 } : {}),
     take: options.take ?? 500,
   });
+  return lines.map((line) => ({ ...line, metrics: parseStored(trainingLogMetricsColumn, line.metrics, line.id) }));
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { TrainingJob } from "@/generated/prisma/client";
+import type { LogFigures } from "@/lib/contracts/stored/training";
 import { JOB_KINDS, type ComputeBackend, type JobKind, type JobLogLevel } from "@/lib/domain/states";
 import { db as defaultDb, type Db } from "../platform/db";
 import {
@@ -36,7 +37,7 @@ export interface JobContext {
   job: TrainingJob;
   /** fires on a cancel request, a lost lease or worker shutdown: stop soon (signal.throwIfAborted()) */
   signal: AbortSignal;
-  log(level: JobLogLevel, message: string, metrics?: Record<string, unknown>): Promise<void>;
+  log(level: JobLogLevel, message: string, metrics?: LogFigures): Promise<void>;
   /** 0..1; stored with the next lease renewal */
   setProgress(progress: number): void;
   setBackend(backend: ComputeBackend): Promise<void>;

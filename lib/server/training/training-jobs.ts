@@ -1,9 +1,12 @@
 import { z } from "zod";
+import { trainingConfigSchema } from "@/lib/contracts/stored/training";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { JOB_KINDS } from "@/lib/domain/states";
 import { db as defaultDb, type Db } from "../platform/db";
-import { enqueueJob, listJobLogs } from "./job-queue";
-import { trainingConfigSchema, resolveTrainingConfig } from "./training-config";
+import { DomainError } from "../platform/errors";
+import { NotFoundError } from "../platform/not-found";
+import { enqueueJob, listJobLogs, requestCancel } from "./job-queue";
+import { resolveTrainingConfig } from "./training-config";
 
 export async function listTrainingJobs(database: Db = defaultDb(), take = 50) {
   return database.trainingJob.findMany({
@@ -20,7 +23,9 @@ export const newTrainingJobSchema = z.object({
   config: trainingConfigSchema,
 });
 
-export class TrainingRequestError extends Error {}
+export class TrainingRequestError extends DomainError {
+  readonly status = 400;
+}
 
 export async function launchTrainingJob(input: z.infer<typeof newTrainingJobSchema>, createdById: string, database: Db = defaultDb()) {
   const dataset = await database.dataset.findUnique({ where: { id: input.datasetId }, select: { id: true } });
@@ -34,6 +39,17 @@ export async function launchTrainingJob(input: z.infer<typeof newTrainingJobSche
   const count = (split: string) => splits.find((s) => s.split === split)?._count ?? 0;
   if (count("train") === 0 || count("val") === 0) throw new TrainingRequestError(`the dataset needs images in both the train and val splits (has ${count("train")} train, ${count("val")} val)`);
   return enqueueJob({ datasetId: dataset.id, kind: input.kind, config: input.config, createdById }, { db: database });
+}
+
+/** Cancels a job: a queued one at once, a running one at its worker's next heartbeat. */
+export async function cancelTrainingJob(jobId: string, database: Db = defaultDb()) {
+  if (!(await database.trainingJob.findUnique({ where: { id: jobId }, select: { id: true } }))) throw new NotFoundError("unknown training job");
+  return requestCancel(jobId, { db: database });
+}
+
+/** What a job's page heads itself with; null for an id that names no job. */
+export async function trainingJobHeading(jobId: string, database: Db = defaultDb()) {
+  return database.trainingJob.findUnique({ where: { id: jobId }, select: { id: true, kind: true, createdAt: true, dataset: { select: { name: true } } } });
 }
 
 /** A job with its dataset, its model version (or label audit) when done, and its log lines after `after`. */

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import type { WorkerView } from "@/lib/api-contracts";
+import type { WorkerView } from "@/lib/contracts/http/health";
+import { parseStored, toStoredJson } from "@/lib/contracts/stored/parse";
+import { workerCapabilitiesColumn, type WorkerCapabilities } from "@/lib/contracts/stored/training";
 import type { WorkerKind, WorkerStatus } from "@/lib/domain/states";
 import { db as defaultDb, type Db } from "../platform/db";
 
@@ -10,12 +12,12 @@ export const ALIVE_WINDOW_MS = 3 * HEARTBEAT_INTERVAL_MS;
 
 export async function registerWorker(
   kind: WorkerKind,
-  capabilities: Record<string, unknown>,
+  capabilities: WorkerCapabilities,
   database: Db = defaultDb(),
 ): Promise<string> {
   const id = `${kind}-${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   await database.worker.create({
-    data: { id, kind, hostname: os.hostname(), pid: process.pid, status: "idle", capabilities: capabilities as object },
+    data: { id, kind, hostname: os.hostname(), pid: process.pid, status: "idle", capabilities: toStoredJson(workerCapabilitiesColumn, capabilities) },
   });
   return id;
 }
@@ -54,7 +56,7 @@ export async function listWorkers(now: Date = new Date(), database: Db = default
 export async function queueWorkersFor(jobKind: string, now: Date = new Date(), database: Db = defaultDb()) {
   const rows = await database.worker.findMany({ where: { kind: "training", status: { not: "stopped" }, lastHeartbeatAt: { gte: new Date(now.getTime() - ALIVE_WINDOW_MS) } } });
   return rows.filter((w) => {
-    const capabilities = (w.capabilities ?? {}) as { jobKinds?: string[]; via?: string };
+    const capabilities = parseStored(workerCapabilitiesColumn, w.capabilities, w.id) ?? {};
     return capabilities.via === undefined && (capabilities.jobKinds ?? []).includes(jobKind);
   });
 }

@@ -1,7 +1,7 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
 import { HttpError } from "@/lib/server/platform/http";
-import { AlertNotFoundError, getAlert } from "@/lib/server/monitoring/alerts";
+import { getAlert } from "@/lib/server/monitoring/alerts";
 import { rootCause } from "@/lib/server/monitoring/root-cause";
 
 export const dynamic = "force-dynamic";
@@ -10,10 +10,5 @@ export const dynamic = "force-dynamic";
 export const GET = guarded<{ id: string }>("data.view", async (_request, { params }) => {
   const id = recordIdSchema.safeParse(params.id);
   if (!id.success) throw new HttpError(404, "unknown alert");
-  try {
-    return Response.json({ alert: await getAlert(id.data), rootCause: await rootCause(id.data) });
-  } catch (error) {
-    if (error instanceof AlertNotFoundError) throw new HttpError(404, error.message);
-    throw error;
-  }
+  return Response.json({ alert: await getAlert(id.data), rootCause: await rootCause(id.data) });
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
-import { EvaluationNotFoundError, evaluationView } from "@/lib/server/evaluation/evaluation-views";
+import { evaluationView } from "@/lib/server/evaluation/evaluation-views";
 import { HttpError, parseOrThrow } from "@/lib/server/platform/http";
 import { blobStore } from "@/lib/server/platform/storage";
 
@@ -17,11 +17,6 @@ export const GET = guarded<{ id: string }>("data.view", async (request, { params
   const id = recordIdSchema.safeParse(params.id);
   if (!id.success) throw new HttpError(404, "unknown evaluation");
   const query = parseOrThrow(querySchema, Object.fromEntries(new URL(request.url).searchParams), "query");
-  try {
-    // Not cached: the figures never change, but the model's stage in the view does.
-    return Response.json(await evaluationView(id.data, { store: blobStore(), snapshot: query.snapshot === "1" }));
-  } catch (error) {
-    if (error instanceof EvaluationNotFoundError) throw new HttpError(404, error.message);
-    throw error;
-  }
+  // Not cached: the figures never change, but the model's stage in the view does.
+  return Response.json(await evaluationView(id.data, { store: blobStore(), snapshot: query.snapshot === "1" }));
 });

@@ -1,9 +1,9 @@
+import { thresholdSchema } from "@/lib/contracts/http/monitoring";
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { HttpError, readJson } from "@/lib/server/platform/http";
+import { readJson } from "@/lib/server/platform/http";
 import { effectiveThresholds } from "@/lib/server/monitoring/dashboard";
-import { thresholdSchema } from "@/lib/server/monitoring/requests";
-import { setThreshold, ThresholdError } from "@/lib/server/monitoring/thresholds";
+import { setThreshold } from "@/lib/server/monitoring/thresholds";
 
 export const dynamic = "force-dynamic";
 
@@ -13,12 +13,7 @@ export const GET = guarded("data.view", async () => Response.json(await effectiv
 /** PUT { feature, metric, warning, drift, reset? } → the thresholds after the change. */
 export const PUT = guarded("thresholds.manage", async (request, { actor, ip }) => {
   const input = await readJson(request, thresholdSchema);
-  try {
-    await setThreshold(input, actorUserId(actor));
-  } catch (error) {
-    if (error instanceof ThresholdError) throw new HttpError(400, error.message);
-    throw error;
-  }
+  await setThreshold(input, actorUserId(actor));
   await audit("threshold.changed", { actorId: actorUserId(actor), target: `${input.feature} ${input.metric}`, detail: input, ip });
   return Response.json(await effectiveThresholds());
 });

@@ -1,32 +1,22 @@
-import { z } from "zod";
+import { PREDICT_LIMITS, predictQuerySchema } from "@/lib/contracts/http/serving";
 import { mediaTypeOf } from "@/lib/domain/media-type";
 import { formatRateLimitPolicy } from "@/lib/domain/rate-limit-policy";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
 import { limiters } from "@/lib/server/auth/rate-limit";
 import { HttpError, parseOrThrow, readBody } from "@/lib/server/platform/http";
-import { ImageProbeError } from "@/lib/server/images/image-probe";
-import { ModelLoadError, modelServer, NoModelError } from "@/lib/server/serving/model-server";
-import { PREDICT_LIMITS, predictImage } from "@/lib/server/serving/predict";
+import { modelServer } from "@/lib/server/serving/model-server";
+import { predictImage } from "@/lib/server/serving/predict";
 import { blobStore } from "@/lib/server/platform/storage";
 
 export const dynamic = "force-dynamic";
 
-const querySchema = z.object({
-  /** a model version (id, NAME, NAME@VERSION); the production one when left out */
-  model: z.string().regex(/^[A-Za-z0-9_.@-]{1,100}$/, "not a model reference").optional(),
-  /** the caller's source or camera tag, logged with the prediction */
-  source: z.string().regex(/^[A-Za-z0-9_.:/-]{1,64}$/, "use letters, digits and _.:/- (at most 64)").optional(),
-  /** keep the image with the prediction log (off by default: privacy) */
-  keep: z.enum(["0", "1", "false", "true"]).optional(),
-});
-
 const MULTIPART_SLACK = 64 * 1024;
 
 /**
- * POST an image → { predictionId, model, image, detections: [{ className, score, box }], summary,
- * imageStatistics, timing }: the production model (or ?model=) on one image, boxes in image
- * pixels. The image is the raw body (image/*, application/octet-stream) or the form field
- * `image` of a multipart/form-data body. Callers: signed-in users or API keys with the predict
+ * POST an image → PredictionResult (lib/contracts/http/serving.ts, published at
+ * /api/v1/openapi.json): the production model (or ?model=) on one image, boxes in image pixels.
+ * The image is the raw body (image/*, application/octet-stream) or the form field `image` of a
+ * multipart/form-data body. Callers: signed-in users or API keys with the predict
  * scope, rate-limited per caller. Bad input is a 4xx saying what is wrong, never a 500.
  */
 export const POST = guarded(
@@ -38,18 +28,11 @@ export const POST = guarded(
     // Every answer names the limit, so a client (npm run simulate) can pace itself under it.
     const policy = { "RateLimit-Policy": formatRateLimitPolicy(limiter.limit, limiter.windowMs) };
     if (!decision.allowed) throw new HttpError(429, "too many prediction requests: slow down", {}, { ...policy, "Retry-After": String(decision.retryAfterSeconds) });
-    const query = parseOrThrow(querySchema, Object.fromEntries(new URL(request.url).searchParams), "query");
+    const query = parseOrThrow(predictQuerySchema, Object.fromEntries(new URL(request.url).searchParams), "query");
     const bytes = await imageOf(request);
     const store = blobStore();
-    try {
-      const result = await predictImage(bytes, { model: query.model, source: query.source, keepImage: query.keep === "1" || query.keep === "true" }, { server: modelServer(store), store });
-      return Response.json(result, { headers: policy });
-    } catch (error) {
-      if (error instanceof ImageProbeError) throw new HttpError(error.code === "image-too-large" || error.code === "image-too-many-pixels" ? 413 : 400, error.message);
-      if (error instanceof NoModelError) throw new HttpError(query.model ? 404 : 503, error.message);
-      if (error instanceof ModelLoadError) throw new HttpError(503, error.message);
-      throw error;
-    }
+    const result = await predictImage(bytes, { model: query.model, source: query.source, keepImage: query.keep === "1" || query.keep === "true" }, { server: modelServer(store), store });
+    return Response.json(result, { headers: policy });
   },
   { apiKey: true },
 );

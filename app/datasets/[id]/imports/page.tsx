@@ -3,25 +3,16 @@ import { notFound } from "next/navigation";
 import { DataTable } from "@/components/data-table";
 import { DatasetTabs } from "@/components/dataset-tabs";
 import { recordIdSchema } from "@/lib/domain/record-id";
-import { db } from "@/lib/server/platform/db";
+import { findDataset } from "@/lib/server/datasets/datasets";
 import { listImportRuns } from "@/lib/server/datasets/import-runs";
 import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
 
-interface RunSummary {
-  imagesAdded?: number;
-  imagesUnchanged?: number;
-  imagesUpdated?: number;
-  imagesChanged?: number;
-  boxesAdded?: number;
-  issueCounts?: { error: number; warning: number; info: number };
-}
-
 export default async function ImportsPage({ params }: { params: Promise<{ id: string }> }) {
   await requirePageUser("data.view");
   const id = recordIdSchema.safeParse((await params).id);
-  const dataset = id.success ? await db().dataset.findUnique({ where: { id: id.data }, select: { id: true, name: true } }) : null;
+  const dataset = id.success ? await findDataset(id.data) : null;
   if (!dataset) notFound();
   const runs = await listImportRuns(dataset.id);
   return (
@@ -35,15 +26,15 @@ export default async function ImportsPage({ params }: { params: Promise<{ id: st
         columns={[
           { header: "Started", cell: (r) => <Link href={`/datasets/${dataset.id}/imports/${r.id}`}>{r.startedAt.toISOString().slice(0, 19).replace("T", " ")}</Link> },
           { header: "Source", cell: (r) => r.source },
-          { header: "Added", numeric: true, cell: (r) => (r.summary as RunSummary | null)?.imagesAdded ?? 0 },
-          { header: "Unchanged", numeric: true, cell: (r) => (r.summary as RunSummary | null)?.imagesUnchanged ?? 0 },
-          { header: "Kept edits", numeric: true, cell: (r) => (r.summary as RunSummary | null)?.imagesChanged ?? 0 },
-          { header: "Boxes", numeric: true, cell: (r) => (r.summary as RunSummary | null)?.boxesAdded ?? 0 },
+          { header: "Added", numeric: true, cell: (r) => r.summary?.imagesAdded ?? 0 },
+          { header: "Unchanged", numeric: true, cell: (r) => r.summary?.imagesUnchanged ?? 0 },
+          { header: "Kept edits", numeric: true, cell: (r) => r.summary?.imagesChanged ?? 0 },
+          { header: "Boxes", numeric: true, cell: (r) => r.summary?.boxesAdded ?? 0 },
           {
             header: "Errors / warnings / info",
             numeric: true,
             cell: (r) => {
-              const c = (r.summary as RunSummary | null)?.issueCounts;
+              const c = r.summary?.issueCounts;
               return c ? `${c.error} / ${c.warning} / ${c.info}` : r._count.issues;
             },
           },

@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { DatasetStatsCharts } from "@/components/dataset-stats-charts";
 import { DatasetTabs } from "@/components/dataset-tabs";
 import { recordIdSchema } from "@/lib/domain/record-id";
-import { db } from "@/lib/server/platform/db";
+import { findDataset } from "@/lib/server/datasets/datasets";
 import { datasetStatistics } from "@/lib/server/datasets/dataset-stats";
 import { requirePageUser } from "@/app/_server/page-auth";
 
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export default async function DatasetStatsPage({ params }: { params: Promise<{ id: string }> }) {
   await requirePageUser("data.view");
   const id = recordIdSchema.safeParse((await params).id);
-  const dataset = id.success ? await db().dataset.findUnique({ where: { id: id.data }, select: { id: true, name: true } }) : null;
+  const dataset = id.success ? await findDataset(id.data) : null;
   const stats = dataset ? await datasetStatistics(dataset.id) : null;
   if (!dataset || !stats) notFound();
   return (

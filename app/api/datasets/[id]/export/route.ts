@@ -1,10 +1,11 @@
 import { Readable } from "node:stream";
+import { EXPORT_FORMATS, isExportFormat } from "@/lib/domain/export-formats";
 import { parseImageFilter } from "@/lib/domain/image-filter";
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
 import { HttpError } from "@/lib/server/platform/http";
 import { firstIssue } from "@/lib/domain/validation-message";
-import { attachmentDisposition, EXPORT_FORMATS, isExportFormat, openDatasetExport } from "@/lib/server/datasets/dataset-export";
+import { attachmentDisposition, openDatasetExport } from "@/lib/server/datasets/dataset-export";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,7 @@
+import { sendToReviewSchema } from "@/lib/contracts/http/evaluation";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { EvaluationNotFoundError, sendLabelIssuesToReview, sendToReviewSchema } from "@/lib/server/evaluation/evaluation-views";
+import { sendLabelIssuesToReview } from "@/lib/server/evaluation/evaluation-views";
 import { HttpError, readJson } from "@/lib/server/platform/http";
 import { blobStore } from "@/lib/server/platform/storage";
 
@@ -11,10 +12,5 @@ export const POST = guarded<{ id: string }>("labels.review", async (request, { p
   const id = recordIdSchema.safeParse(params.id);
   if (!id.success) throw new HttpError(404, "unknown evaluation");
   const input = await readJson(request, sendToReviewSchema, 64 * 1024);
-  try {
-    return Response.json(await sendLabelIssuesToReview(id.data, input, { store: blobStore(), actorId: actorUserId(actor) }));
-  } catch (error) {
-    if (error instanceof EvaluationNotFoundError) throw new HttpError(404, error.message);
-    throw error;
-  }
+  return Response.json(await sendLabelIssuesToReview(id.data, input, { store: blobStore(), actorId: actorUserId(actor) }));
 });

@@ -1,7 +1,8 @@
+import { commentInputSchema } from "@/lib/contracts/http/labels";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
 import { HttpError, readJson } from "@/lib/server/platform/http";
-import { addComment, commentInputSchema, listComments } from "@/lib/server/labels/review-comments";
+import { addComment, listComments } from "@/lib/server/labels/review-comments";
 
 export const dynamic = "force-dynamic";
 

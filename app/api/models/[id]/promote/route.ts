@@ -1,20 +1,15 @@
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { HttpError, parseOrThrow } from "@/lib/server/platform/http";
-import { ModelNotFoundError, promoteModelVersion } from "@/lib/server/models/model-registry";
+import { parseOrThrow } from "@/lib/server/platform/http";
+import { promoteModelVersion } from "@/lib/server/models/model-registry";
 
 export const dynamic = "force-dynamic";
 
 /** POST → { id, stage, previousId }: this version serves from now on; the one serving before it is a candidate again. */
 export const POST = guarded<{ id: string }>("models.promote", async (_request, { params, actor, ip }) => {
   const id = parseOrThrow(recordIdSchema, params.id, "id");
-  try {
-    const { promoted, previous } = await promoteModelVersion(id, { actorId: actorUserId(actor) });
-    await audit("model.promoted", { actorId: actorUserId(actor), target: `${promoted.name} v${promoted.version}`, detail: { modelVersionId: id, previousId: previous?.id ?? null }, ip });
-    return Response.json({ id: promoted.id, stage: promoted.stage, previousId: previous?.id ?? null });
-  } catch (error) {
-    if (error instanceof ModelNotFoundError) throw new HttpError(404, error.message);
-    throw error;
-  }
+  const { promoted, previous } = await promoteModelVersion(id, { actorId: actorUserId(actor) });
+  await audit("model.promoted", { actorId: actorUserId(actor), target: `${promoted.name} v${promoted.version}`, detail: { modelVersionId: id, previousId: previous?.id ?? null }, ip });
+  return Response.json({ id: promoted.id, stage: promoted.stage, previousId: previous?.id ?? null });
 });

@@ -1,9 +1,8 @@
-import sharp from "sharp";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
-import { db } from "@/lib/server/platform/db";
 import { immutableBytesResponse } from "@/lib/server/platform/immutable-response";
-import { blobStore, BlobNotFoundError } from "@/lib/server/platform/storage";
+import { blobStore } from "@/lib/server/platform/storage";
+import { keptPredictionImage } from "@/lib/server/serving/prediction-log";
 
 export const dynamic = "force-dynamic";
 
@@ -11,14 +10,7 @@ export const dynamic = "force-dynamic";
 export const GET = guarded<{ id: string }>("alerts.triage", async (request, { params }) => {
   const id = recordIdSchema.safeParse(params.id);
   if (!id.success) return new Response("not found", { status: 404 });
-  const prediction = await db().prediction.findUnique({ where: { id: id.data }, select: { imageKey: true } });
-  if (!prediction?.imageKey) return new Response("not found (the image was not kept)", { status: 404 });
-  try {
-    const bytes = await blobStore().get(prediction.imageKey);
-    const { format } = await sharp(bytes).metadata();
-    return immutableBytesResponse(request, { bytes, etag: prediction.imageKey, contentType: `image/${format ?? "jpeg"}` }, "private");
-  } catch (error) {
-    if (error instanceof BlobNotFoundError) return new Response("not found (deleted by retention)", { status: 404 });
-    throw error;
-  }
+  const image = await keptPredictionImage(id.data, { store: blobStore() });
+  if ("missing" in image) return new Response(`not found (${image.missing})`, { status: 404 });
+  return immutableBytesResponse(request, image, "private");
 });

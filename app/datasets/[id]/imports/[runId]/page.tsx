@@ -37,7 +37,7 @@ export default async function ImportReportPage({
     const p = new URLSearchParams(Object.entries({ severity: query.severity, code: query.code, q: query.q, page: String(page) }).filter((e): e is [string, string] => Boolean(e[1])));
     return `?${p}`;
   };
-  const summary = run.summary as Record<string, number> | null;
+  const { summary } = run;
 
   return (
     <>

@@ -1,7 +1,8 @@
+import { ARTIFACT_FILES, type ArtifactFileName } from "@/lib/contracts/artifact";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { guarded } from "@/lib/server/auth/guard";
 import { immutableBytesResponse } from "@/lib/server/platform/immutable-response";
-import { ARTIFACT_FILES, readModelFile, type ArtifactFileName } from "@/lib/server/models/model-registry";
+import { readModelFile } from "@/lib/server/models/model-registry";
 import { blobStore } from "@/lib/server/platform/storage";
 
 export const dynamic = "force-dynamic";

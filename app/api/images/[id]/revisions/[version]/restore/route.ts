@@ -14,10 +14,7 @@ export const POST = guarded<{ id: string; version: string }>("labels.edit", asyn
   const id = recordIdSchema.safeParse(params.id);
   const version = z.coerce.number().int().min(1).safeParse(params.version);
   if (!id.success || !version.success) throw new HttpError(404, "unknown revision");
-  const body = await readJson(request, bodySchema, 1024).catch((error: unknown) => {
-    if (error instanceof HttpError && error.status === 400) throw new HttpError(400, "expectedVersion: send the version the editor shows");
-    throw error;
-  });
+  const body = await readJson(request, bodySchema, 1024, { invalid: "expectedVersion: send the version the editor shows" });
   const restored = await restoreRevision(id.data, version.data, body.expectedVersion, { author: labelAuthorOf(actor) });
   await audit("label.restored", { actorId: actorUserId(actor), target: id.data, detail: { restoredVersion: version.data }, ip });
   return Response.json(restored);

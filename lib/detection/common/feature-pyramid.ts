@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { FACE_MOBILENET_FEATURES } from "./backbones/face-mobilenet-v1";
+import { FACE_MOBILENET_FEATURES } from "../backbones/face-mobilenet-v1";
 
 type Conv = (name: string, filters: number, kernelSize: number, activation?: "relu" | "linear") => tf.layers.Layer;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { selectDetections } from "./decode";
+import { selectDetections } from "./postprocess";
 
 // Two locations, three classes. Location 0 is a face that is 0.6 with_mask, 0.3 incorrectly masked.
 const scores = [

@@ -1,6 +1,17 @@
 import * as tf from "@tensorflow/tfjs";
-import { normalizeForFaceMobileNet } from "./backbones/face-mobilenet-v1";
+import { normalizeForFaceMobileNet } from "../backbones/face-mobilenet-v1";
 import { letterboxFor, type Letterbox } from "./letterbox";
+
+/** Decoded pixels as every detector takes them: interleaved RGB, row-major (alpha dropped). */
+export interface RgbImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export function pixelsTensor(image: RgbImage): tf.Tensor3D {
+  return tf.tensor3d(image.data, [image.height, image.width, 3], "int32");
+}
 
 /** Grey of the padding, as YOLO-style letterboxing uses (a neutral value after normalisation). */
 export const LETTERBOX_FILL = 114;
@@ -24,7 +35,7 @@ export function letterboxPixels(pixels: tf.Tensor3D, inputSize: number): { input
 
 /**
  * Decoded pixels → the batch of one the detector takes: letterboxed, optionally mirrored, scaled to
- * [-1, 1] (masklab.json's "pixels/127.5-1"). Training, `npm run predict` and the browser use this.
+ * [-1, 1] (masklab.json's "pixels/127.5-1"): what every Detector's detect() and training read.
  */
 export function modelInput(pixels: tf.Tensor3D, inputSize: number, options: { flip?: boolean } = {}): { batch: tf.Tensor4D; letterbox: Letterbox } {
   const { input, letterbox } = letterboxPixels(pixels, inputSize);
@@ -34,4 +45,19 @@ export function modelInput(pixels: tf.Tensor3D, inputSize: number, options: { fl
   });
   input.dispose();
   return { batch, letterbox };
+}
+
+/** Decoded images → one batch [N, S, S, 3] of modelInput's, with each image's letterbox. */
+export function modelInputs(images: readonly RgbImage[], inputSize: number): { batch: tf.Tensor4D; letterboxes: Letterbox[] } {
+  const prepared = images.map((image) => {
+    const pixels = pixelsTensor(image);
+    const input = modelInput(pixels, inputSize);
+    pixels.dispose();
+    return input;
+  });
+  const letterboxes = prepared.map((p) => p.letterbox);
+  if (prepared.length === 1) return { batch: prepared[0]!.batch, letterboxes };
+  const batch = tf.concat(prepared.map((p) => p.batch)) as tf.Tensor4D;
+  tf.dispose(prepared.map((p) => p.batch));
+  return { batch, letterboxes };
 }
