@@ -1,6 +1,7 @@
 import { GET as datasetsRoute } from "@/app/api/datasets/route";
 import { login } from "@/lib/server/auth/login";
 import { hashPassword, verifyPassword } from "@/lib/server/auth/passwords";
+import { resetLimiters } from "@/lib/server/auth/rate-limit";
 import { createSession, SESSION_COOKIE } from "@/lib/server/auth/sessions";
 import { createUser } from "@/lib/server/auth/users";
 import { listDatasetSummaries } from "@/lib/server/datasets/datasets";
@@ -18,7 +19,7 @@ export async function accountsBenchmarks(): Promise<BenchRow[]> {
     rows.push({ benchmark: "accounts: verify a password", value: round(percentile(verifyTimes, 50)), unit: "ms p50", notes: "the bulk of a sign-in" });
 
     const user = await createUser({ email: "bench@example.com", name: "Bench", role: "annotator", password }, db);
-    (globalThis as { masklabLimiters?: unknown }).masklabLimiters = undefined;
+    resetLimiters();
     const loginTimes = await timeRuns(() => login(user.email, password, "127.0.0.1", db), 10, 1);
     rows.push({ benchmark: "accounts: sign in (verify + new session + audit)", value: round(percentile(loginTimes, 50)), unit: "ms p50", notes: `p95 ${round(percentile(loginTimes, 95))} ms over 10` });
 

@@ -128,7 +128,11 @@ export default function ApiReferencePage() {
             <code>{name}</code>
           </h3>
           {typeof schema.description === "string" ? <p className="small muted">{schema.description}</p> : null}
-          <pre className="code">{JSON.stringify(schema, null, 2)}</pre>
+          {/* Folded: the JSON Schema is reference material, hundreds of lines for the prediction answer. */}
+          <details>
+            <summary className="small">JSON Schema</summary>
+            <pre className="code">{JSON.stringify(schema, null, 2)}</pre>
+          </details>
         </section>
       ))}
     </div>

@@ -11,7 +11,7 @@ import { createApiKey, revokeApiKey } from "./api-keys";
 import { guarded } from "./guard";
 import { login } from "./login";
 import { hashPassword, verifyPassword } from "./passwords";
-import { limiters, RateLimiter } from "./rate-limit";
+import { limiters, RateLimiter, resetLimiters } from "./rate-limit";
 import { createSession, csrfTokenFor, findSession, ROTATION_GRACE_MS, SESSION_COOKIE } from "./sessions";
 import { completeSetup, issueSetupToken, SetupError } from "./setup";
 import { hashSecret } from "./tokens";
@@ -22,10 +22,8 @@ beforeAll(async () => {
   env = await createTestEnv();
 });
 afterAll(async () => env.cleanup());
-beforeEach(() => {
-  // Fresh counters per test: the limiters are process-wide.
-  (globalThis as { masklabLimiters?: unknown }).masklabLimiters = undefined;
-});
+// Fresh counters per test: the limiters are process-wide.
+beforeEach(resetLimiters);
 
 const PASSWORD = "a long enough password";
 let counter = 0;

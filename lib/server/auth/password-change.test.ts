@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as passwordRoute } from "@/app/api/account/password/route";
 import { createTestEnv, type TestEnv } from "../testing/test-env";
 import { login } from "./login";
+import { resetLimiters } from "./rate-limit";
 import { createSession, csrfTokenFor, findSession, SESSION_COOKIE } from "./sessions";
 import { createUser } from "./users";
 
@@ -11,9 +12,7 @@ beforeAll(async () => {
   env = await createTestEnv();
 });
 afterAll(async () => env.cleanup());
-beforeEach(() => {
-  (globalThis as { masklabLimiters?: unknown }).masklabLimiters = undefined;
-});
+beforeEach(resetLimiters);
 
 const PASSWORD = "a long enough password";
 let counter = 0;
@@ -44,7 +43,7 @@ describe("changing one's own password", () => {
     // One budget per account: the guesses through this door lock sign-in too.
     expect(await login(user.email, PASSWORD, "10.8.0.1", env.db)).toMatchObject({ ok: false, status: 429 });
     // Nothing changed.
-    (globalThis as { masklabLimiters?: unknown }).masklabLimiters = undefined;
+    resetLimiters();
     expect((await login(user.email, PASSWORD, "10.8.0.1", env.db)).ok).toBe(true);
   });
 

@@ -69,3 +69,8 @@ export function limiters() {
   };
   return globalLimiters.masklabLimiters as Record<"loginFailuresPerAccount" | "loginAttemptsPerClient" | "loginFailuresOverall" | "predictionsPerCaller", RateLimiter>;
 }
+
+/** Forgets every count (tests and benchmarks start each case from fresh limits, read again from the environment). */
+export function resetLimiters(): void {
+  globalLimiters.masklabLimiters = undefined;
+}
