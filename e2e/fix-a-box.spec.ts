@@ -28,7 +28,8 @@ async function canvasCentre(page: Page) {
 }
 
 const boxItems = (page: Page) => page.getByTestId("box-list").getByRole("listitem");
-const coordinates = async (page: Page) => (await boxItems(page).first().textContent())!.match(/\[(.*)\]/)![1]!.split(", ").map(Number);
+// The list shows class and size; each row carries its image-pixel coordinates in data-box.
+const coordinates = async (page: Page) => (await boxItems(page).first().getAttribute("data-box"))!.split(",").map(Number);
 
 test("an annotator draws, resizes, reclassifies, undoes and finds it all saved", async ({ page }) => {
   const [first, second] = await createBlankDataset(page, "editor-e2e");
@@ -42,12 +43,12 @@ test("an annotator draws, resizes, reclassifies, undoes and finds it all saved",
   await page.mouse.move(c.x + 40, c.y + 40, { steps: 8 });
   await page.mouse.up();
   await expect(boxItems(page)).toHaveCount(1);
-  await expect(boxItems(page).first()).toContainText("with_mask");
+  await expect(boxItems(page).first()).toContainText("With mask");
   const drawn = await coordinates(page);
 
   // Change its class from the keyboard.
   await page.keyboard.press("2");
-  await expect(boxItems(page).first()).toContainText("without_mask");
+  await expect(boxItems(page).first()).toContainText("Without mask");
 
   // Resize with the bottom-right handle.
   await page.mouse.move(c.x + 40, c.y + 40);
@@ -73,7 +74,7 @@ test("an annotator draws, resizes, reclassifies, undoes and finds it all saved",
   await expect(page).toHaveURL(new RegExp(`/label/${first}`));
   await page.reload();
   await expect(boxItems(page)).toHaveCount(1);
-  await expect(boxItems(page).first()).toContainText("without_mask");
+  await expect(boxItems(page).first()).toContainText("Without mask");
   expect(await coordinates(page)).toEqual(resized);
 
   // The other way to draw: one click per corner.
@@ -114,7 +115,7 @@ test("two annotators editing one image get a conflict, never a lost update; old 
   const dialog = other.getByRole("dialog", { name: "Conflict" });
   await expect(dialog).toBeVisible();
   await dialog.getByRole("button", { name: "Take theirs" }).click();
-  await expect(boxItems(other).first()).toContainText("mask_weared_incorrect");
+  await expect(boxItems(other).first()).toContainText("Mask worn incorrectly");
   await expect(other.getByTestId("save-status")).toHaveText(/All changes saved · v3/);
 
   // Restore the imported (empty) revision: it comes back as a new revision, v4.

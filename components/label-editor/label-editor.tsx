@@ -2,12 +2,17 @@
 
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { StoredAnnotations } from "@/lib/contracts/http/labels";
 import { meetsMinimumBoxSize, MIN_BOX_SIZE, type PixelBox } from "@/lib/domain/box";
 import { classColor } from "@/lib/domain/classes";
 import { addBox, batch, deleteBox, updateBox, type EditorBox } from "@/lib/domain/editor-commands";
-import { describeKeys, editorShortcuts, shortcutFor } from "@/lib/domain/editor-shortcuts";
+import { editorHearsKey } from "@/lib/domain/editor-key-target";
+import { boxSizeText, DEFAULT_LABEL_MODE, isLabelMode, LABEL_MODE_TEXT, nextLabelMode, type LabelMode } from "@/lib/domain/editor-labels";
+import { editorShortcuts, shortcutFor } from "@/lib/domain/editor-shortcuts";
+import { ClassSwatch } from "../class-swatch";
+import { focusedControlOf } from "./focused-control";
+import { HelpDialog } from "./help-dialog";
 import { HistoryPanel } from "./history-panel";
 import { RejectDialog, ReviewComments } from "./review-panel";
 import { fetchLabels, useResolveComments } from "../api-hooks";
@@ -36,6 +41,16 @@ interface Props {
 
 const newId = () => crypto.randomUUID();
 
+/** Where the browser remembers the label mode, so it holds from one image to the next. */
+const LABEL_MODE_KEY = "masklab.editor.labelMode";
+
+/** Image-pixel coordinates for a tooltip: the list shows the class and the size instead. */
+const coordinatesOf = (b: EditorBox) => `x ${Math.round(b.xmin)}–${Math.round(b.xmax)}, y ${Math.round(b.ymin)}–${Math.round(b.ymax)} (image pixels)`;
+
+/** A box's flags after its class and size: "difficult · (model)". */
+const flagsOf = (b: EditorBox) =>
+  [b.difficult && "difficult", b.occluded && "occluded", b.truncated && "truncated", b.source === "model" && "(model)"].filter(Boolean).join(" · ");
+
 /** The keyboard-first box editor: canvas, box list, shortcuts, saving, history and review. */
 export function LabelEditor({ imageId, width, height, classes, initial, previousHref, nextHref, previousImageId, nextImageId, canReview, models = [] }: Props) {
   const router = useRouter();
@@ -44,6 +59,9 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
   const boxes = state.doc.boxes;
   const shortcuts = useMemo(() => editorShortcuts(classes), [classes]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [hoveredId, setHoveredId] = useState<string | null>(null);
+  const [labelMode, setLabelMode] = useState<LabelMode>(DEFAULT_LABEL_MODE);
+  const boxListRef = useRef<HTMLOListElement>(null);
   const [activeClass, setActiveClass] = useState(classes[0] ?? "");
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [fitSignal, setFitSignal] = useState(0);
@@ -72,6 +90,25 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
     },
     [assist, run, state.doc],
   );
+
+  // The label mode is read after hydration (the server cannot know it) and written on each change.
+  useEffect(() => {
+    const stored = window.localStorage.getItem(LABEL_MODE_KEY);
+    if (isLabelMode(stored)) setLabelMode(stored);
+  }, []);
+  const toggleLabelMode = useCallback(() => {
+    setLabelMode((mode) => {
+      const next = nextLabelMode(mode);
+      window.localStorage.setItem(LABEL_MODE_KEY, next);
+      return next;
+    });
+  }, []);
+
+  // A box selected on the canvas scrolls into view in the list (83 boxes do not fit the panel).
+  useEffect(() => {
+    if (!selectedId) return;
+    boxListRef.current?.querySelector(`[data-box-id="${CSS.escape(selectedId)}"]`)?.scrollIntoView({ block: "nearest" });
+  }, [selectedId]);
 
   // The next image's page and pixels load while this one is edited.
   useEffect(() => {
@@ -119,9 +156,11 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if ((event.target as HTMLElement | null)?.closest("input, textarea, select, [contenteditable]")) return;
+      if (!editorHearsKey(focusedControlOf(event.target), event.key)) return;
       const shortcut = shortcutFor(event, shortcuts);
       if (!shortcut) return;
+      // Behind an open modal only ? acts (it closes the help); Escape and Tab stay the dialog's.
+      if ((help || rejecting) && shortcut.action !== "help") return;
       event.preventDefault();
       if (shortcut.action === "pickClass") {
         const className = classes[shortcut.classIndex];
@@ -177,10 +216,11 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
           return;
         }
         case "deselect":
-          setHelp(false);
           return setSelectedId(null);
         case "fit":
           return setFitSignal((n) => n + 1);
+        case "toggleLabels":
+          return toggleLabelMode();
         case "help":
           return setHelp((open) => !open);
         case "preview":
@@ -202,7 +242,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [acceptSuggestions, approve, assist, boxes, canReview, classes, copyPrevious, editor, focusedSuggestion, go, height, hidden, nextHref, previousHref, run, selected, selectedId, shortcuts, state.doc, width]);
+  }, [acceptSuggestions, approve, assist, boxes, canReview, classes, copyPrevious, editor, focusedSuggestion, go, height, help, hidden, nextHref, previousHref, rejecting, run, selected, selectedId, shortcuts, state.doc, toggleLabelMode, width]);
 
   const counts = useMemo(() => boxes.reduce<Record<string, number>>((acc, b) => ({ ...acc, [b.className]: (acc[b.className] ?? 0) + 1 }), {}), [boxes]);
   const statusText = { saved: "All changes saved", dirty: "Unsaved changes", saving: "Saving…", error: state.error ?? "Saving failed", conflict: "Conflict: someone else saved" }[state.status];
@@ -233,6 +273,9 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
               <option value="clicks">two clicks</option>
             </select>
           </label>
+          <button type="button" className="secondary" onClick={toggleLabelMode} aria-pressed={labelMode === "all"} data-testid="label-mode" data-label-mode={labelMode} title="Class names on every box, or only on the hovered and selected one (L)">
+            {LABEL_MODE_TEXT[labelMode]}
+          </button>
           <button type="button" onClick={() => setHelp(true)} title="Shortcuts (?)">
             ?
           </button>
@@ -267,9 +310,12 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
           boxes={boxes}
           hiddenClasses={hidden}
           selectedId={selectedId}
+          hoveredId={hoveredId}
+          labelMode={labelMode}
           fitSignal={fitSignal}
           drawMode={drawMode}
           onSelect={setSelectedId}
+          onHover={setHoveredId}
           onCreate={create}
           onChange={(id, box) => run(updateBox(state.doc, id, box, "Move or resize box"))}
           overlay={[
@@ -305,15 +351,20 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
           ))}
         </fieldset>
         <h2>Boxes ({boxes.length})</h2>
-        <ol className="box-list" data-testid="box-list">
+        <ol className="box-list" data-testid="box-list" ref={boxListRef} onMouseLeave={() => setHoveredId(null)}>
           {boxes.map((b) => (
-            <li key={b.id} className={b.id === selectedId ? "selected" : undefined} data-class={b.className}>
-              <button type="button" className="link" onClick={() => setSelectedId(b.id)}>
-                {b.className} [{Math.round(b.xmin)}, {Math.round(b.ymin)}, {Math.round(b.xmax)}, {Math.round(b.ymax)}]
-                {b.difficult ? " difficult" : ""}
-                {b.occluded ? " occluded" : ""}
-                {b.truncated ? " truncated" : ""}
-                {b.source === "model" ? " (model)" : ""}
+            <li
+              key={b.id}
+              className={b.id === selectedId ? "selected" : b.id === hoveredId ? "hovered" : undefined}
+              aria-current={b.id === selectedId ? "true" : undefined}
+              data-box-id={b.id}
+              data-class={b.className}
+              data-box={[b.xmin, b.ymin, b.xmax, b.ymax].map(Math.round).join(",")}
+            >
+              <button type="button" className="box-item" onClick={() => setSelectedId(b.id)} onMouseEnter={() => setHoveredId(b.id)} title={coordinatesOf(b)} aria-pressed={b.id === selectedId}>
+                <ClassSwatch name={b.className} />
+                <span className="box-size">{boxSizeText(b)}</span>
+                {flagsOf(b) ? <span className="box-flags">{flagsOf(b)}</span> : null}
               </button>
             </li>
           ))}
@@ -337,8 +388,9 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
                 </h3>
                 <ul className="plain small">
                   {side.list.map((b) => (
-                    <li key={b.id}>
-                      {b.className} [{Math.round(b.xmin)}, {Math.round(b.ymin)}, {Math.round(b.xmax)}, {Math.round(b.ymax)}]{b.difficult ? " difficult" : ""}
+                    <li key={b.id} title={coordinatesOf(b)}>
+                      <ClassSwatch name={b.className} /> {boxSizeText(b)}
+                      {flagsOf(b) ? ` · ${flagsOf(b)}` : ""}
                     </li>
                   ))}
                 </ul>
@@ -359,38 +411,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
         </div>
       ) : null}
       {rejecting ? <RejectDialog imageId={imageId} boxId={selectedId} onReject={() => editor.save("needs_fix")} onClose={() => setRejecting(false)} /> : null}
-      {help ? (
-        <div className="dialog" role="dialog" aria-label="Keyboard shortcuts">
-          <h2>Keyboard shortcuts</h2>
-          <table className="table">
-            <tbody>
-              {shortcuts.map((s) => (
-                <tr key={describeKeys(s)}>
-                  <td>
-                    <kbd>{describeKeys(s)}</kbd>
-                  </td>
-                  <td>{s.description}</td>
-                </tr>
-              ))}
-              <tr>
-                <td>
-                  <kbd>Drag</kbd>
-                </td>
-                <td>Draw a box on empty image; drag a selected box to move it, its handles to resize</td>
-              </tr>
-              <tr>
-                <td>
-                  <kbd>Wheel</kbd> / <kbd>Space+drag</kbd>
-                </td>
-                <td>Zoom around the cursor / pan (the middle button pans too)</td>
-              </tr>
-            </tbody>
-          </table>
-          <button type="button" onClick={() => setHelp(false)}>
-            Close
-          </button>
-        </div>
-      ) : null}
+      <HelpDialog open={help} shortcuts={shortcuts} onClose={() => setHelp(false)} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MIN_BOX_SIZE } from "./box";
 import {
+  boxAt,
   boxFromCorners,
   fitToScreen,
   handlePosition,
@@ -73,5 +74,23 @@ describe("box geometry", () => {
       { x: 100, y: 150 },
       { x: 100, y: 125 },
     ]);
+  });
+});
+
+describe("the box under the pointer", () => {
+  const outer = { id: "outer", xmin: 0, ymin: 0, xmax: 100, ymax: 100 };
+  const inner = { id: "inner", xmin: 40, ymin: 40, xmax: 60, ymax: 60 };
+  const apart = { id: "apart", xmin: 200, ymin: 0, xmax: 220, ymax: 20 };
+
+  it("picks the smallest box containing the point, edges included", () => {
+    expect(boxAt(imagePoint(50, 50), [outer, inner, apart])?.id).toBe("inner");
+    expect(boxAt(imagePoint(50, 50), [inner, outer])?.id).toBe("inner");
+    expect(boxAt(imagePoint(10, 10), [outer, inner])?.id).toBe("outer");
+    expect(boxAt(imagePoint(200, 20), [outer, apart])?.id).toBe("apart");
+  });
+
+  it("finds nothing on empty image", () => {
+    expect(boxAt(imagePoint(150, 50), [outer, inner, apart])).toBeNull();
+    expect(boxAt(imagePoint(5, 5), [])).toBeNull();
   });
 });

@@ -94,3 +94,21 @@ export function handlePosition(box: PixelBox, handle: Handle): ImagePoint {
   const y = handle.includes("n") ? box.ymin : handle.includes("s") ? box.ymax : (box.ymin + box.ymax) / 2;
   return imagePoint(x, y);
 }
+
+/**
+ * The box under an image point: the smallest one containing it, so a face drawn inside a
+ * larger box (a crowd, a group) can still be pointed at. Null when the point is on no box.
+ */
+export function boxAt<B extends PixelBox>(p: ImagePoint, boxes: readonly B[]): B | null {
+  let best: B | null = null;
+  let bestArea = Infinity;
+  for (const box of boxes) {
+    if (p.x < box.xmin || p.x > box.xmax || p.y < box.ymin || p.y > box.ymax) continue;
+    const area = (box.xmax - box.xmin) * (box.ymax - box.ymin);
+    if (area < bestArea) {
+      best = box;
+      bestArea = area;
+    }
+  }
+  return best;
+}

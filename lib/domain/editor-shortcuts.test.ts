@@ -34,11 +34,14 @@ describe("editor shortcuts", () => {
     expect(actionFor(press("Tab", { shiftKey: true }))).toBe("selectNext");
     expect(actionFor(press("d", { altKey: true }))).toBeNull();
     expect(actionFor(press("q"))).toBeNull();
+    expect(actionFor(press("l"))).toBe("toggleLabels");
+    expect(actionFor(press("L", { shiftKey: true }))).toBeNull();
   });
 
   it("describes keys for people", () => {
     expect(SHORTCUTS.map(describeKeys)).toContain("Ctrl+Shift+Z");
     expect(SHORTCUTS.map(describeKeys)).toContain("→");
+    expect(SHORTCUTS.map(describeKeys)).toContain("L");
   });
 
   it("binds key N to class N of any class list, for its first nine classes", () => {

@@ -22,6 +22,7 @@ export type EditorCommand =
   | "selectNext"
   | "deselect"
   | "fit"
+  | "toggleLabels"
   | "help"
   | "approve"
   | "reject"
@@ -72,6 +73,7 @@ const COMMAND_SHORTCUTS: readonly Shortcut[] = [
   { action: "selectNext", key: "tab", description: "Select the next box (Shift+Tab: previous)" },
   { action: "deselect", key: "escape", description: "Deselect / cancel drawing" },
   { action: "fit", key: "f", description: "Fit the image to the screen" },
+  { action: "toggleLabels", key: "l", description: "Class names on every box, or only on the hovered and selected one" },
   { action: "help", key: "?", shift: true, description: "Show this help" },
   { action: "approve", key: "enter", ctrl: true, description: "Review: approve the image" },
   { action: "reject", key: "r", shift: true, description: "Review: reject (needs fix) with a comment" },
