@@ -6,6 +6,8 @@ import type { Detector } from "@/lib/detection/detector";
 import type { BlobStore } from "../platform/storage";
 import { decodeImageRgb } from "../images/decode";
 import type { TrainingImage } from "./training-data";
+import type { z } from "zod";
+import type { splitMetricsSchema } from "@/lib/contracts/stored/models";
 
 /**
  * Post-processing used while evaluating: a low score floor, 100 detections and multi-label
@@ -13,11 +15,8 @@ import type { TrainingImage } from "./training-data";
  */
 export const EVALUATION_POSTPROCESS = { ...DEFAULT_POSTPROCESS, scoreThreshold: 0.001, multiLabel: true };
 
-export interface SplitMetrics {
-  mAP50: number;
-  mAP50to95: number;
-  perClassAP50: Record<string, number>;
-}
+/** A split's figures while training: the stored contract's type, so the two cannot drift apart. */
+export type SplitMetrics = z.infer<typeof splitMetricsSchema>;
 
 /** Labelled images and a model's detections on them (image pixels) as the evaluation engine reads them: classes by name. */
 export function evaluationInputOf(
