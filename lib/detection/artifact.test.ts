@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { modelFromFiles, modelToFiles, type ModelMetadata } from "./artifact";
+import type { ModelMetadata } from "@/lib/contracts/artifact";
+import { modelFromFiles, modelToFiles } from "./artifact";
 import { buildOneStageDetector, ONE_STAGE_STRIDES } from "./one-stage/model";
 import { useNodeBackend } from "./tf/node-backend";
 

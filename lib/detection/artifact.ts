@@ -1,9 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { modelMetadataSchema, parseModelMetadata, type ArtifactFiles, type ModelMetadata } from "@/lib/contracts/artifact";
 
-// The artifact's contract (its files, masklab.json) lives in lib/contracts; these names stay importable from here.
-export { modelMetadataSchema, type ArtifactFiles, type ModelMetadata };
-
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 /** Serialises a model in memory, as tf.loadLayersModel reads it (model.json naming weights.bin). */

@@ -19,8 +19,7 @@ import {
   type WorkerRequest,
   type WorkerResponse,
 } from "@/lib/contracts/worker-messages";
-import { parseModelMetadata } from "@/lib/contracts/artifact";
-import type { ArtifactFiles, ModelMetadata } from "@/lib/detection/artifact";
+import { parseModelMetadata, type ArtifactFiles, type ModelMetadata } from "@/lib/contracts/artifact";
 import { LETTERBOX_FILL, modelInput, type RgbImage } from "@/lib/detection/common/preprocess";
 import type { Detector } from "@/lib/detection/detector";
 import { loadDetector } from "@/lib/detection/families";

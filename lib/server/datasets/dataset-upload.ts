@@ -3,6 +3,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { mediaTypeOf } from "@/lib/domain/media-type";
 import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
 import { datasetNameSchema, parseClassMap } from "@/lib/domain/dataset-name";
@@ -45,7 +46,7 @@ export interface ReceivedUpload {
  * and only what an import can read is kept, each file within its kind's limit.
  */
 export async function receiveUpload(body: ReadableStream<Uint8Array>, contentType: string, contentLength: number | null): Promise<ReceivedUpload> {
-  if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
+  if (mediaTypeOf(contentType) !== "multipart/form-data") {
     throw new UploadRejectedError("send the dataset as multipart/form-data (a .zip, or the files of a folder)", 415);
   }
   if (contentLength !== null && contentLength > UPLOAD_LIMITS.maxBytes) {
