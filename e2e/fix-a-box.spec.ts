@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import sharp from "sharp";
 import { apiAs, stateFile } from "./support/accounts";
+import { chooseOption } from "./support/controls";
 
 test.use({ storageState: stateFile("annotator") });
 
@@ -78,7 +79,7 @@ test("an annotator draws, resizes, reclassifies, undoes and finds it all saved",
   expect(await coordinates(page)).toEqual(resized);
 
   // The other way to draw: one click per corner.
-  await page.getByRole("combobox", { name: "Draw boxes by" }).selectOption("clicks");
+  await chooseOption(page, page.getByRole("combobox", { name: "Draw boxes by" }), "Draw by two clicks");
   await page.mouse.click(c.x - 120, c.y - 80);
   await page.mouse.move(c.x - 80, c.y - 50, { steps: 4 });
   await expect(boxItems(page)).toHaveCount(1);

@@ -29,7 +29,7 @@ test("a reviewer rejects a box with a comment and the annotator finds it in the 
   await expect(dialog.getByRole("checkbox")).toBeChecked();
   await dialog.getByRole("button", { name: "Send back to labeling" }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByText("status: needs fix")).toBeVisible();
+  await expect(page.getByTestId("label-status")).toHaveText("Needs fix");
 
   // The annotator's needs-fix queue holds it, with the comment on the box.
   page = await (await browser.newContext({ storageState: stateFile("annotator") })).newPage();
@@ -46,7 +46,7 @@ test("a reviewer rejects a box with a comment and the annotator finds it in the 
   await page.keyboard.press("Tab");
   await page.keyboard.press("x");
   await page.getByRole("button", { name: "Mark fixed" }).click();
-  await expect(page.getByText("status: labeled")).toBeVisible();
+  await expect(page.getByTestId("label-status")).toHaveText("Labeled");
   await expect(page.getByTestId("comments")).toContainText("(resolved)");
   await page.goto("/label");
   const after = page.getByRole("table", { name: "Labeling queues" }).getByRole("row", { name: /review-e2e/ });

@@ -5,6 +5,10 @@ import sharp from "sharp";
 import { createDb } from "../lib/server/platform/db";
 import { LocalBlobStore } from "../lib/server/platform/storage";
 import { csrfHeader, stateFile } from "./support/accounts";
+import { chooseOption } from "./support/controls";
+
+/** A model version as the model drop-downs name it ("NAME vN", production marked). */
+const modelOption = (model: { name: string; version: number }) => new RegExp(`^${model.name} v${model.version}( \\(production\\))?$`);
 
 test.use({ storageState: stateFile("annotator") });
 
@@ -60,13 +64,13 @@ test("the browser runs a trained model on a dropped image and agrees with the se
   expect(server.length).toBeGreaterThan(0);
 
   await page.goto("/try");
-  await page.getByRole("combobox", { name: "Model" }).selectOption(model.id);
+  await chooseOption(page, page.getByRole("combobox", { name: "Model" }), modelOption(model));
   const backend = page.getByTestId("backend");
   const reason = page.getByTestId("backend-reason");
   const webgpuProject = testInfo.project.name === "chromium-webgpu";
   const settings = webgpuProject ? (["auto", "webgl", "webgpu"] as const) : (["auto"] as const);
   for (const [run, setting] of settings.entries()) {
-    if (setting !== "auto") await page.getByRole("combobox", { name: "Backend" }).selectOption(setting);
+    if (setting !== "auto") await chooseOption(page, page.getByRole("combobox", { name: "Backend" }), setting);
     await expect(backend).toHaveText(/^(webgpu|webgl|wasm|cpu)$/, { timeout: 120_000 });
     if (setting === "auto") {
       await expect(backend).toHaveText(/^(wasm|webgl)$/);
@@ -125,7 +129,7 @@ test("auto measures the backends when the renderer is masked, takes the fastest,
   const backend = page.getByTestId("backend");
   const reason = page.getByTestId("backend-reason");
   await page.goto("/try");
-  await page.getByRole("combobox", { name: "Model" }).selectOption(model.id);
+  await chooseOption(page, page.getByRole("combobox", { name: "Model" }), modelOption(model));
   await expect(backend).toHaveText(/^(webgpu|webgl|wasm|cpu)$/, { timeout: 120_000 });
   expect(masked).toBe(true);
   await expect(backend).toHaveText("wasm");
@@ -137,7 +141,7 @@ test("auto measures the backends when the renderer is masked, takes the fastest,
 
   // Another visit in this browser: the choice comes from memory, without measuring again.
   await page.reload();
-  await page.getByRole("combobox", { name: "Model" }).selectOption(model.id);
+  await chooseOption(page, page.getByRole("combobox", { name: "Model" }), modelOption(model));
   await expect(backend).toHaveText("wasm", { timeout: 120_000 });
   await expect(reason).toContainText("(remembered for this browser)");
 });
@@ -158,7 +162,7 @@ test("an annotator previews a model in the editor, pre-labels, and accepts sugge
 
   await page.goto(`/label/${image.id}`);
   await expect(page.getByTestId("editor-canvas")).toBeVisible();
-  await page.getByRole("combobox", { name: "Model version" }).selectOption(model.id);
+  await chooseOption(page, page.getByRole("combobox", { name: "Model version" }), modelOption(model));
   await page.locator("body").click({ position: { x: 5, y: 5 } });
   await page.keyboard.press("p");
   const assist = page.getByRole("region", { name: "Model assist" });
@@ -201,7 +205,7 @@ test("an annotator pre-labels the unlabeled images of a filter in the background
   await db.$disconnect();
 
   await page.goto(`/datasets/${dataset.id}?split=val&labelStatus=unlabeled`);
-  await page.getByRole("combobox", { name: "Pre-label model" }).selectOption(model.id);
+  await chooseOption(page, page.getByRole("combobox", { name: "Pre-label model" }), modelOption(model));
   await page.getByRole("button", { name: "Pre-label unlabeled images" }).click();
   const status = page.getByRole("toolbar", { name: "Pre-label" }).getByRole("status");
   await expect(status).toContainText(/done: \d+ images pre-labelled/, { timeout: 120_000 });

@@ -5,8 +5,10 @@ import { can } from "@/lib/domain/permissions";
 import { requirePageUser } from "@/app/_server/page-auth";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table";
+import { Time } from "@/components/ui/time";
+import { formatNumber } from "@/lib/presentation/format";
 import { benchmarkRows, benchmarkScopes, listLabelAudits } from "@/lib/server/models/benchmarks";
-import { listPromotions, productionModel } from "@/lib/server/models/model-registry";
+import { listPromotions, productionModel, rollBackTarget } from "@/lib/server/models/model-registry";
 
 export const dynamic = "force-dynamic";
 
@@ -16,7 +18,7 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
   const user = await requirePageUser();
   const params = await searchParams;
   const filter = { datasetId: one(params.dataset) || undefined, split: one(params.split) || undefined };
-  const [rows, scopes, promotions, production, audits] = await Promise.all([benchmarkRows(filter), benchmarkScopes(), listPromotions(), productionModel(), listLabelAudits()]);
+  const [rows, scopes, promotions, production, rollBack, audits] = await Promise.all([benchmarkRows(filter), benchmarkScopes(), listPromotions(), productionModel(), rollBackTarget(), listLabelAudits()]);
   const canPromote = can(user.role, "models.promote");
   return (
     <>
@@ -33,7 +35,9 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
         </ul>
       </details>
       {rows.length === 0 ? (
-        <EmptyState title="No model versions yet">Trained models appear here with their test-split benchmarks.</EmptyState>
+        <EmptyState title="No model versions yet">
+          Trained models appear here with their test-split benchmarks. <Link href="/train">Train one on the Train page</Link>.
+        </EmptyState>
       ) : (
         <BenchmarkBoard rows={rows} scopes={scopes} filter={filter} canPromote={canPromote} />
       )}
@@ -50,14 +54,15 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
           columns={[
             { header: "Audit", cell: (a) => <Link href={`/models/evaluations/${a.id}/label-issues`}>{`${a.folds}-fold cross-validation, ${a.kind ?? "detector"}`}</Link> },
             { header: "Dataset", cell: (a) => a.dataset },
-            { header: "Images", numeric: true, cell: (a) => a.images },
+            { header: "Images", numeric: true, cell: (a) => formatNumber(a.images) },
             { header: "Out-of-fold mAP50", numeric: true, cell: (a) => (a.mAP50 < 0 ? "–" : a.mAP50.toFixed(3)) },
-            { header: "When", cell: (a) => a.createdAt.slice(0, 16).replace("T", " ") },
+            { header: "When", cell: (a) => <Time value={a.createdAt} /> },
           ]}
         />
       )}
       <PromotionHistory
         production={production ? `${production.name} v${production.version}` : null}
+        rollBackTo={rollBack ? `${rollBack.name} v${rollBack.version}` : null}
         canRollBack={canPromote && promotions.length > 0}
         promotions={promotions.map((p) => ({
           id: p.id,

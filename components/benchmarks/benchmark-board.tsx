@@ -2,8 +2,26 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useMemo, useState } from "react";
-import { benchmarkColumns, benchmarkCsv, benchmarkMarkdown, bestRowsPerColumn, formatCell, sortBenchmarkRows, type BenchmarkRow } from "@/lib/domain/benchmark-table";
+import { useEffect, useMemo, useState } from "react";
+import { DropdownMenu } from "radix-ui";
+import {
+  BENCHMARK_COLUMN_GROUP_LABELS,
+  BENCHMARK_COLUMN_GROUPS,
+  benchmarkColumns,
+  benchmarkCsv,
+  benchmarkMarkdown,
+  bestRowsPerColumn,
+  formatCell,
+  sortBenchmarkRows,
+  visibleBenchmarkColumns,
+  type BenchmarkColumnGroup,
+  type BenchmarkRow,
+} from "@/lib/domain/benchmark-table";
+import { isOneOf, MODEL_STAGES, SPLITS } from "@/lib/domain/states";
+import { MODEL_STAGE_WORDS, SPLIT_WORDS } from "@/lib/presentation/status-words";
+import { Checkbox } from "../ui/checkbox";
+import { Select } from "../ui/select";
+import { StatePill } from "../ui/state-pill";
 import { PromoteButton } from "../promote-button";
 import { CompareCurves } from "./compare-curves";
 
@@ -16,6 +34,8 @@ export interface BenchmarkScope {
 /**
  * The model comparison table: sortable by any column, the best value of each column marked,
  * rows ticked for the curve comparison below, and the same table downloadable as CSV/Markdown.
+ * It is wider than a screen, so it scrolls inside its card with the model column pinned left and
+ * the promote column pinned right, and column groups can be hidden.
  */
 export function BenchmarkBoard({ rows, scopes, filter, canPromote }: { rows: BenchmarkRow[]; scopes: BenchmarkScope[]; filter: { datasetId?: string; split?: string }; canPromote: boolean }) {
   const router = useRouter();
@@ -37,32 +57,18 @@ export function BenchmarkBoard({ rows, scopes, filter, canPromote }: { rows: Ben
     router.push(`/models${params.size ? `?${params}` : ""}`);
   };
 
+  const options = (values: Array<[string, string]>) => [{ value: "", label: "All" }, ...values.map(([value, label]) => ({ value, label }))];
+  const [hidden, setHidden] = useHiddenGroups();
+  const shown = useMemo(() => visibleBenchmarkColumns(columns, hidden), [columns, hidden]);
+  const production = rows.find((row) => row.stage === "production")?.model ?? null;
+
   return (
     <>
       <div className="toolbar">
-        <label>
-          Dataset{" "}
-          <select value={filter.datasetId ?? ""} onChange={(e) => applyFilter({ ...filter, datasetId: e.target.value || undefined })}>
-            <option value="">all</option>
-            {datasets.map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Split{" "}
-          <select value={filter.split ?? ""} onChange={(e) => applyFilter({ ...filter, split: e.target.value || undefined })}>
-            <option value="">all</option>
-            {splits.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Select label="Dataset" value={filter.datasetId ?? ""} onValueChange={(value) => applyFilter({ ...filter, datasetId: value || undefined })} options={options(datasets)} />
+        <Select label="Split" value={filter.split ?? ""} onValueChange={(value) => applyFilter({ ...filter, split: value || undefined })} options={options(splits.map((s) => [s, isOneOf(SPLITS, s) ? SPLIT_WORDS[s].label : s]))} />
         <span className="spacer" />
+        <ColumnChooser hidden={hidden} onChange={setHidden} />
         <button type="button" className="secondary" onClick={() => download("masklab-benchmark.csv", "text/csv", benchmarkCsv(sorted, columns))}>
           Export CSV
         </button>
@@ -70,15 +76,14 @@ export function BenchmarkBoard({ rows, scopes, filter, canPromote }: { rows: Ben
           Export Markdown
         </button>
       </div>
-      <div className="table-scroll">
+      <div className="table-card" role="region" aria-label="Model benchmark, scrolls sideways" tabIndex={0}>
         <table className="table benchmark" aria-label="Model benchmark">
           <thead>
             <tr>
-              <th scope="col">Compare</th>
-              {columns.map((c) => {
+              {shown.map((c) => {
                 const active = sort?.key === c.key;
                 return (
-                  <th key={c.key} scope="col" className={c.digits !== undefined ? "num" : undefined} aria-sort={active ? (sort!.direction === "asc" ? "ascending" : "descending") : "none"}>
+                  <th key={c.key} scope="col" className={[c.digits !== undefined ? "num" : "", c.key === "model" ? "sticky-start" : ""].join(" ").trim() || undefined} aria-sort={active ? (sort!.direction === "asc" ? "ascending" : "descending") : "none"}>
                     <button
                       type="button"
                       className="sort"
@@ -90,35 +95,52 @@ export function BenchmarkBoard({ rows, scopes, filter, canPromote }: { rows: Ben
                   </th>
                 );
               })}
-              {canPromote ? <th scope="col">Serving</th> : null}
+              {canPromote ? (
+                <th scope="col" className="sticky-end">
+                  Serving
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
             {sorted.map((row) => (
               <tr key={row.key}>
-                <td>
-                  {row.evaluationId ? (
-                    <input
-                      type="checkbox"
-                      aria-label={`compare ${row.model}`}
-                      checked={compared.includes(row.evaluationId)}
-                      onChange={(e) => setCompared((ids) => (e.target.checked ? [...ids, row.evaluationId!] : ids.filter((id) => id !== row.evaluationId)))}
-                    />
-                  ) : (
-                    <span className="muted small">not evaluated</span>
-                  )}
-                </td>
-                {columns.map((c) => {
+                {shown.map((c) => {
                   const isBest = best.get(c.key)?.has(row.key) ?? false;
                   const text = formatCell(c, row);
+                  if (c.key === "model") {
+                    return (
+                      <th key={c.key} scope="row" className="sticky-start">
+                        <span className="model-cell">
+                          {row.evaluationId ? (
+                            <Checkbox
+                              aria-label={`compare ${row.model}`}
+                              checked={compared.includes(row.evaluationId)}
+                              onCheckedChange={(checked) => setCompared((ids) => (checked ? [...ids, row.evaluationId!] : ids.filter((id) => id !== row.evaluationId)))}
+                            />
+                          ) : (
+                            <span className="muted small" title="no evaluation on this split">–</span>
+                          )}
+                          {row.evaluationId ? <Link href={`/models/evaluations/${row.evaluationId}`}>{text}</Link> : text}
+                        </span>
+                      </th>
+                    );
+                  }
+                  if (c.key === "stage") {
+                    return <td key={c.key}>{isOneOf(MODEL_STAGES, row.stage) ? <StatePill word={MODEL_STAGE_WORDS[row.stage]} /> : row.stage}</td>;
+                  }
                   return (
                     <td key={c.key} className={[c.digits !== undefined ? "num" : "", isBest ? "best" : ""].join(" ").trim() || undefined} title={isBest ? "best in this column" : undefined}>
-                      {c.key === "model" && row.evaluationId ? <Link href={`/models/evaluations/${row.evaluationId}`}>{text}</Link> : text}
+                      {text}
                       {isBest ? <span className="visually-hidden"> (best)</span> : null}
                     </td>
                   );
                 })}
-                {canPromote ? <td>{row.stage === "production" ? <span className="badge">in production</span> : <PromoteButton modelId={row.modelVersionId} label={row.model} />}</td> : null}
+                {canPromote ? (
+                  <td className="sticky-end">
+                    {row.stage === "production" ? <span className="muted small">serving now</span> : <PromoteButton modelId={row.modelVersionId} label={row.model} replaces={production} />}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
@@ -126,6 +148,62 @@ export function BenchmarkBoard({ rows, scopes, filter, canPromote }: { rows: Ben
       </div>
       <CompareCurves evaluationIds={compared} labels={Object.fromEntries(rows.flatMap((r) => (r.evaluationId ? [[r.evaluationId, `${r.model} (${r.dataset} ${r.split})`]] : [])))} />
     </>
+  );
+}
+
+const HIDDEN_GROUPS_KEY = "masklab.benchmark.hiddenColumnGroups";
+
+/** The column groups this browser hides, remembered between visits. */
+function useHiddenGroups(): [ReadonlySet<BenchmarkColumnGroup>, (next: ReadonlySet<BenchmarkColumnGroup>) => void] {
+  const [hidden, setHidden] = useState<ReadonlySet<BenchmarkColumnGroup>>(new Set());
+  useEffect(() => {
+    try {
+      const stored = JSON.parse(localStorage.getItem(HIDDEN_GROUPS_KEY) ?? "[]") as unknown;
+      if (Array.isArray(stored)) setHidden(new Set(stored.filter((g): g is BenchmarkColumnGroup => isOneOf(BENCHMARK_COLUMN_GROUPS, g))));
+    } catch {
+      // a damaged entry only means every group shows
+    }
+  }, []);
+  const update = (next: ReadonlySet<BenchmarkColumnGroup>) => {
+    setHidden(next);
+    localStorage.setItem(HIDDEN_GROUPS_KEY, JSON.stringify([...next]));
+  };
+  return [hidden, update];
+}
+
+function ColumnChooser({ hidden, onChange }: { hidden: ReadonlySet<BenchmarkColumnGroup>; onChange: (next: ReadonlySet<BenchmarkColumnGroup>) => void }) {
+  const optional = BENCHMARK_COLUMN_GROUPS.filter((g) => g !== "summary");
+  const hiddenCount = optional.filter((g) => hidden.has(g)).length;
+  return (
+    <DropdownMenu.Root>
+      <DropdownMenu.Trigger asChild>
+        <button type="button" className="secondary">
+          Columns{hiddenCount ? ` (${hiddenCount} hidden)` : ""} ▾
+        </button>
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content className="ui-select-content ui-menu" align="end" sideOffset={4}>
+          <DropdownMenu.Label className="ui-menu-label">Show columns</DropdownMenu.Label>
+          {optional.map((group) => (
+            <DropdownMenu.CheckboxItem
+              key={group}
+              className="ui-select-item"
+              checked={!hidden.has(group)}
+              onSelect={(event) => event.preventDefault()}
+              onCheckedChange={(checked) => {
+                const next = new Set(hidden);
+                if (checked) next.delete(group);
+                else next.add(group);
+                onChange(next);
+              }}
+            >
+              {BENCHMARK_COLUMN_GROUP_LABELS[group]}
+              <DropdownMenu.ItemIndicator className="ui-select-check">✓</DropdownMenu.ItemIndicator>
+            </DropdownMenu.CheckboxItem>
+          ))}
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
   );
 }
 

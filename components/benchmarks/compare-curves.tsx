@@ -1,9 +1,11 @@
 "use client";
 
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { classLabel } from "@/lib/domain/classes";
 import { useEvaluationFigures } from "../api-hooks";
 
-const SERIES_COLORS = ["#2457c5", "#c0392b", "#1e8449", "#8e44ad", "#d68910", "#117a8b"];
+/** Colours of models compared side by side (never of classes: those come from the class catalogue). */
+const MODEL_SERIES_COLORS = ["#2457c5", "#c0392b", "#1e8449", "#8e44ad", "#d68910", "#117a8b"];
 
 export interface CurvePoint {
   x: number;
@@ -25,7 +27,12 @@ export function mergeSeries(series: Array<{ name: string; x: readonly number[]; 
   return [...byX.values()].sort((a, b) => a.x - b.x);
 }
 
-export function CurveChart({ title, data, names, xLabel, yLabel, marker }: { title: string; data: CurvePoint[]; names: string[]; xLabel: string; yLabel: string; marker?: number }) {
+/**
+ * A chart of several series on [0, 1] × [0, 1]. Series that are classes pass `colorOf`/`labelOf`
+ * (the class catalogue), so a class looks the same here as in the editor and the grid; series that
+ * are models take the model palette in order.
+ */
+export function CurveChart({ title, data, names, xLabel, yLabel, marker, colorOf, labelOf }: { title: string; data: CurvePoint[]; names: string[]; xLabel: string; yLabel: string; marker?: number; colorOf?: (name: string) => string | undefined; labelOf?: (name: string) => string }) {
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
@@ -37,7 +44,7 @@ export function CurveChart({ title, data, names, xLabel, yLabel, marker }: { tit
           <Tooltip formatter={(value) => (typeof value === "number" ? value.toFixed(3) : String(value))} labelFormatter={(x) => `${xLabel} ${Number(x).toFixed(2)}`} />
           <Legend verticalAlign="top" height={28} wrapperStyle={{ fontSize: 11 }} />
           {names.map((name, i) => (
-            <Line key={name} type="linear" dataKey={name} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} dot={false} isAnimationActive={false} connectNulls={false} strokeWidth={1.6} />
+            <Line key={name} type="linear" dataKey={name} name={labelOf?.(name) ?? name} stroke={colorOf?.(name) ?? MODEL_SERIES_COLORS[i % MODEL_SERIES_COLORS.length]} dot={false} isAnimationActive={false} connectNulls={false} strokeWidth={1.6} />
           ))}
           {marker !== undefined ? <ReferenceLine x={Math.round(marker * 1e6) / 1e6} stroke="#666" strokeDasharray="4 2" label={{ value: `conf ${marker.toFixed(2)}`, fontSize: 10, position: "top" }} /> : null}
         </LineChart>
@@ -65,7 +72,7 @@ export function CompareCurves({ evaluationIds, labels }: { evaluationIds: string
         {classes.map((className) => (
           <CurveChart
             key={className}
-            title={`Precision–recall, ${className}`}
+            title={`Precision–recall, ${classLabel(className)}`}
             xLabel="recall"
             yLabel="precision"
             names={views.map((v) => nameOf(v.id))}

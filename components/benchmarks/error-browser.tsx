@@ -7,6 +7,8 @@ import type { PixelBox } from "@/lib/domain/box";
 import { analyseErrors, FALSE_POSITIVE_REASONS, type FalsePositiveReason } from "@/lib/domain/evaluation/error-analysis";
 import type { GroundTruthImage } from "@/lib/domain/evaluation/types";
 import { classColor } from "@/lib/domain/classes";
+import { formatCount } from "@/lib/presentation/format";
+import { Select } from "../ui/select";
 import { BoxOverlay, type OverlayBox } from "./box-overlay";
 import { ConfidenceSlider } from "./evaluation-explorer";
 
@@ -92,35 +94,40 @@ export function ErrorBrowser({ view, confidence, onConfidence }: { view: Evaluat
         class and poorly located, background (IoU &lt; 0.1 with every label). Dashed: the labels.
       </p>
       <div className="toolbar">
-        <label>
-          Show{" "}
-          <select aria-label="Show" value={kind} onChange={(e) => { setKind(e.target.value as Kind); setShown(PAGE); }}>
-            <option value="fp">false positives</option>
-            <option value="tp">true positives</option>
-            <option value="missed">missed labels</option>
-          </select>
-        </label>
+        <Select
+          label="Show"
+          value={kind}
+          onValueChange={(value) => {
+            setKind(value as Kind);
+            setShown(PAGE);
+          }}
+          options={[
+            { value: "fp", label: "False positives" },
+            { value: "tp", label: "True positives" },
+            { value: "missed", label: "Missed labels" },
+          ]}
+        />
         {kind === "fp" ? (
-          <label>
-            Reason{" "}
-            <select aria-label="Reason" value={reason} onChange={(e) => { setReason(e.target.value as FalsePositiveReason | "all"); setShown(PAGE); }}>
-              <option value="all">all</option>
-              {FALSE_POSITIVE_REASONS.map((r) => (
-                <option key={r} value={r}>
-                  {REASON_LABELS[r]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Select
+            label="Reason"
+            value={reason}
+            onValueChange={(value) => {
+              setReason(value as FalsePositiveReason | "all");
+              setShown(PAGE);
+            }}
+            options={[{ value: "all", label: "All reasons" }, ...FALSE_POSITIVE_REASONS.map((r) => ({ value: r, label: REASON_LABELS[r] }))]}
+          />
         ) : null}
-        <label>
-          Sort by{" "}
-          <select aria-label="Sort by" value={sortBy} onChange={(e) => setSortBy(e.target.value as "score" | "iou")}>
-            <option value="score">confidence</option>
-            <option value="iou">IoU</option>
-          </select>
-        </label>
-        <span data-testid="error-count">{entries.length} boxes</span>
+        <Select
+          label="Sort by"
+          value={sortBy}
+          onValueChange={(value) => setSortBy(value as "score" | "iou")}
+          options={[
+            { value: "score", label: "Confidence" },
+            { value: "iou", label: "IoU" },
+          ]}
+        />
+        <span data-testid="error-count">{formatCount(entries.length, "box")}</span>
       </div>
       {entries.length === 0 ? <p className="muted">Nothing of this kind at this confidence.</p> : null}
       <ul className="error-grid" aria-label="Boxes">

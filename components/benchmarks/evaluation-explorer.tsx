@@ -3,7 +3,11 @@
 import Link from "next/link";
 import { useMemo } from "react";
 import type { EvaluationView } from "@/lib/contracts/http/evaluation";
-import { classColor, isFacemaskClass } from "@/lib/domain/classes";
+import { classColor, classLabel, isFacemaskClass } from "@/lib/domain/classes";
+import { isOneOf, MODEL_STAGES } from "@/lib/domain/states";
+import { formatCount } from "@/lib/presentation/format";
+import { MODEL_STAGE_WORDS } from "@/lib/presentation/status-words";
+import { Time } from "../ui/time";
 import { evaluateCoco, interpolatedPrCurve } from "@/lib/domain/evaluation/coco-eval";
 import { confusionMatrix } from "@/lib/domain/evaluation/confusion";
 import { imageAccuracy } from "@/lib/domain/evaluation/image-accuracy";
@@ -29,8 +33,8 @@ export function EvaluationFrame({ id, tab, confidence, children }: { id: string;
       <h1>
         {view.source}{" "}
         <span className="muted small">
-          on {view.dataset.name}, {view.model ? `${view.split} split` : "every labelled image, each predicted by the fold model that did not train on it"} ({view.imageCount} images){view.model ? `, ${view.model.kind}, ${view.model.stage}` : ""}; evaluated{" "}
-          {view.createdAt.slice(0, 16).replace("T", " ")}
+          on {view.dataset.name}, {view.model ? `${view.split} split` : "every labelled image, each predicted by the fold model that did not train on it"} ({formatCount(view.imageCount, "image")}){view.model ? `, ${view.model.kind}, ${isOneOf(MODEL_STAGES, view.model.stage) ? MODEL_STAGE_WORDS[view.model.stage].label.toLowerCase() : view.model.stage}` : ""}; evaluated{" "}
+          <Time value={view.createdAt} />
           {view.jobId ? (
             <>
               {" "}
@@ -138,7 +142,7 @@ export function EvaluationMetrics({ view, confidence, onConfidence }: { view: Ev
             <th scope="col">label ↓ / predicted →</th>
             {confusion.labels.map((l) => (
               <th key={l} scope="col" className="num">
-                {l}
+                {classLabel(l)}
               </th>
             ))}
           </tr>
@@ -148,7 +152,7 @@ export function EvaluationMetrics({ view, confidence, onConfidence }: { view: Ev
             const total = row.reduce((a, b) => a + b, 0);
             return (
               <tr key={confusion.labels[t]}>
-                <th scope="row">{confusion.labels[t]}</th>
+                <th scope="row">{classLabel(confusion.labels[t]!)}</th>
                 {row.map((count, p) => {
                   const share = total > 0 ? count / total : 0;
                   return (
@@ -168,6 +172,8 @@ export function EvaluationMetrics({ view, confidence, onConfidence }: { view: Ev
           xLabel="recall"
           yLabel="precision"
           names={[...classes]}
+          colorOf={classSeriesColor}
+          labelOf={classLabel}
           data={mergeSeries(classes.map((c, k) => ({ name: c, ...xy(interpolatedPrCurve(scored.coco, k)) })))}
         />
         <CurveChart
@@ -175,6 +181,8 @@ export function EvaluationMetrics({ view, confidence, onConfidence }: { view: Ev
           xLabel="confidence"
           yLabel="F1"
           names={[...classes, "all classes"]}
+          colorOf={classSeriesColor}
+          labelOf={classLabel}
           marker={confidence}
           data={mergeSeries([...scored.best.perClass.map((c) => ({ name: c.className, x: c.f1Curve.confidence, y: c.f1Curve.f1 })), { name: "all classes", x: scored.best.micro.f1Curve.confidence, y: scored.best.micro.f1Curve.f1 }])}
         />
@@ -183,13 +191,16 @@ export function EvaluationMetrics({ view, confidence, onConfidence }: { view: Ev
   );
 }
 
+/** Classes draw in their catalogue colour; the pooled "all classes" line in the text colour. */
+const classSeriesColor = (name: string) => (name === "all classes" ? "#1d232b" : classColor(name));
+
 const xy = (curve: { recall: number[]; precision: number[] }) => ({ x: curve.recall, y: curve.precision });
 
 function MetricRow({ name, numGt, ap, at, best }: { name: string; numGt: number; ap: number[]; at: OperatingPoint; best: OperatingPoint | null }) {
   return (
     <tr>
       <th scope="row">
-        {isFacemaskClass(name) ? <span className="swatch" style={{ background: classColor(name) }} /> : null} {name}
+        {isFacemaskClass(name) ? <span className="swatch" style={{ background: classColor(name) }} /> : null} {classLabel(name)}
       </th>
       <td className="num">{numGt}</td>
       {ap.map((v, i) => (

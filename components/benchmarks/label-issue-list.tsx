@@ -4,6 +4,8 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 import type { EvaluationView, SendToReviewResult } from "@/lib/contracts/http/evaluation";
 import { classColor } from "@/lib/domain/classes";
+import { formatCount, formatNumber } from "@/lib/presentation/format";
+import { Checkbox } from "../ui/checkbox";
 import { findLabelIssues, type LabelIssueKind } from "@/lib/domain/evaluation/label-issues";
 import { sendLabelIssuesToReview } from "../api-hooks";
 import { BoxOverlay } from "./box-overlay";
@@ -60,22 +62,25 @@ that contradict a label: an <b>overlooked object</b> (a confident prediction ove
           Score floor{" "}
           <input type="number" aria-label="Score floor" min={0.05} max={0.99} step={0.05} value={minScore} onChange={(e) => setMinScore(Math.min(0.99, Math.max(0.05, Number(e.target.value) || 0.5)))} />
         </label>
-        <span data-testid="issue-count">{flagged.length} images flagged</span>
+        <span data-testid="issue-count">{formatCount(flagged.length, "image")} flagged</span>
         <span className="spacer" />
         {canSend ? (
           <>
             <button type="button" className="secondary" onClick={() => setPicked(new Set(flagged.map((f) => f.imageId)))} disabled={flagged.length === 0}>
               Select all
             </button>
+            <button type="button" className="secondary" onClick={() => setPicked(new Set())} disabled={picked.size === 0}>
+              Select none
+            </button>
             <button type="button" onClick={send} disabled={picked.size === 0 || sending}>
-              Send {picked.size} to the review queue
+              Send {formatNumber(picked.size)} to the review queue
             </button>
           </>
         ) : null}
       </div>
       {result ? (
         <p role="status">
-          Sent {result.sent.length} image{result.sent.length === 1 ? "" : "s"} to the review queue with the reasons as review comments.
+          Sent {formatCount(result.sent.length, "image")} to the review queue with the reasons as review comments.
           {result.skipped.length ? ` Skipped ${result.skipped.length}: ${result.skipped.map((s) => s.reason).join("; ")}.` : ""}
         </p>
       ) : null}
@@ -87,21 +92,22 @@ that contradict a label: an <b>overlooked object</b> (a confident prediction ove
           return (
             <li key={entry.imageId} className="error-card" data-testid="issue-card">
               {canSend ? (
-                <label className="small">
-                  <input
-                    type="checkbox"
-                    checked={picked.has(entry.imageId)}
-                    onChange={(e) =>
-                      setPicked((current) => {
-                        const next = new Set(current);
-                        if (e.target.checked) next.add(entry.imageId);
-                        else next.delete(entry.imageId);
-                        return next;
-                      })
-                    }
-                  />{" "}
-                  {image.fileName} · suspicion {entry.suspicion.toFixed(2)}
-                </label>
+                <Checkbox
+                  checked={picked.has(entry.imageId)}
+                  onCheckedChange={(checked) =>
+                    setPicked((current) => {
+                      const next = new Set(current);
+                      if (checked) next.add(entry.imageId);
+                      else next.delete(entry.imageId);
+                      return next;
+                    })
+                  }
+                  label={
+                    <span className="small">
+                      {image.fileName} · suspicion {entry.suspicion.toFixed(2)}
+                    </span>
+                  }
+                />
               ) : (
                 <div className="small">
                   {image.fileName} · suspicion {entry.suspicion.toFixed(2)}

@@ -1,7 +1,8 @@
 "use client";
 
 import { rollBackProduction } from "../api-hooks";
-import { RefreshingActionButton } from "../promote-button";
+import { ConfirmedActionButton, SERVING_CONSUMERS } from "../promote-button";
+import { Time } from "../ui/time";
 
 export interface PromotionEntry {
   id: string;
@@ -13,13 +14,25 @@ export interface PromotionEntry {
 }
 
 /** What serves now, who put each version there and when, and the way back. */
-export function PromotionHistory({ production, promotions, canRollBack }: { production: string | null; promotions: PromotionEntry[]; canRollBack: boolean }) {
+export function PromotionHistory({ production, rollBackTo, promotions, canRollBack }: { production: string | null; rollBackTo: string | null; promotions: PromotionEntry[]; canRollBack: boolean }) {
   return (
     <section aria-label="Production history">
       <h2>Production</h2>
       <p>
         Serving now: <b data-testid="production-model">{production ?? "no model"}</b>{" "}
-        {canRollBack && production ? <RefreshingActionButton action={rollBackProduction}>Roll back</RefreshingActionButton> : null}
+        {canRollBack && production && rollBackTo ? (
+          <ConfirmedActionButton
+            action={rollBackProduction}
+            label="Roll back"
+            title={`Roll back to ${rollBackTo}?`}
+            confirmLabel="Roll back"
+            description={
+              <p>
+                <b>{production}</b> stops serving and becomes a candidate; <b>{rollBackTo}</b>, the version it replaced, answers {SERVING_CONSUMERS} again from the next request. Rolling back again undoes this.
+              </p>
+            }
+          />
+        ) : null}
       </p>
       {promotions.length === 0 ? (
         <p className="muted small">No model has been promoted yet.</p>
@@ -35,7 +48,9 @@ export function PromotionHistory({ production, promotions, canRollBack }: { prod
           <tbody>
             {promotions.map((p) => (
               <tr key={p.id}>
-                <td>{new Date(p.at).toLocaleString()}</td>
+                <td>
+                  <Time value={p.at} />
+                </td>
                 <td>{p.by}</td>
                 <td>
                   {p.action === "rollback" ? "rolled back to" : "promoted"} {p.model}

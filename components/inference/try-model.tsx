@@ -2,7 +2,8 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { BrowserBackendSetting, BrowserDetection, LoadedModel } from "@/lib/contracts/worker-messages";
-import { classColor } from "@/lib/domain/classes";
+import { classColor, classLabel } from "@/lib/domain/classes";
+import { ClassSwatch } from "../class-swatch";
 import { BackendNote } from "./backend-note";
 import { BackendSelect } from "./backend-select";
 import { sharedBrowserDetector, storedBackendSetting, type BrowserDetector } from "./browser-detector";
@@ -64,7 +65,7 @@ export function TryModel({ models }: { models: ModelChoice[] }) {
       g.strokeStyle = color;
       g.strokeRect(d.box.xmin, d.box.ymin, d.box.xmax - d.box.xmin, d.box.ymax - d.box.ymin);
       g.fillStyle = color;
-      g.fillText(`${d.className} ${d.score.toFixed(2)}`, d.box.xmin + 2, Math.max(12, d.box.ymin - 4));
+      g.fillText(`${classLabel(d.className)} ${d.score.toFixed(2)}`, d.box.xmin + 2, Math.max(12, d.box.ymin - 4));
     }
   }, []);
 
@@ -177,7 +178,12 @@ export function TryModel({ models }: { models: ModelChoice[] }) {
         {!result ? <p className="muted">Drop an image here, or pick one above. It never leaves this browser.</p> : null}
       </div>
       <video ref={video} hidden muted playsInline />
-      {result ? (
+      {result && result.detections.length === 0 ? (
+        <p className="notice" role="status" data-testid="no-detections">
+          No faces found in this image: the model returned no box above its score threshold. Try another photo, or a model with better test-split recall on the <a href="/models">Models page</a>.
+        </p>
+      ) : null}
+      {result && result.detections.length > 0 ? (
         <table className="table" aria-label="Detections in this browser" data-detections={JSON.stringify(result.detections)}>
           <thead>
             <tr>
@@ -189,7 +195,9 @@ export function TryModel({ models }: { models: ModelChoice[] }) {
           <tbody>
             {result.detections.map((d, i) => (
               <tr key={i}>
-                <td>{d.className}</td>
+                <td>
+                  <ClassSwatch name={d.className} />
+                </td>
                 <td className="num">{d.score.toFixed(3)}</td>
                 <td className="num">
                   {Math.round(d.box.xmin)}, {Math.round(d.box.ymin)}, {Math.round(d.box.xmax - d.box.xmin)}, {Math.round(d.box.ymax - d.box.ymin)}

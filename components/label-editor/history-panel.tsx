@@ -1,7 +1,9 @@
 "use client";
 
 import type { StoredAnnotations } from "@/lib/contracts/http/labels";
+import { formatCount } from "@/lib/presentation/format";
 import { useRestoreRevision, useRevisions } from "../api-hooks";
+import { Time } from "../ui/time";
 
 /** The image's revisions, newest first; any of them can be restored (as a new revision). */
 export function HistoryPanel({ imageId, version, onRestored }: { imageId: string; version: number; onRestored: (labels: StoredAnnotations) => void }) {
@@ -15,7 +17,7 @@ export function HistoryPanel({ imageId, version, onRestored }: { imageId: string
         {(revisions.data ?? []).map((r) => (
           <li key={r.version}>
             <span>
-              v{r.version} {r.action} · {r.after.boxes.length} boxes · {new Date(r.createdAt).toLocaleTimeString("en-GB")}
+              v{r.version} {r.action} · {formatCount(r.after.boxes.length, "box")} · <Time value={r.createdAt} relative />
               {r.author ? ` · ${r.author.name}` : ""}
             </span>
             {r.version !== version ? (

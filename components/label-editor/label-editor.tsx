@@ -5,7 +5,11 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { StoredAnnotations } from "@/lib/contracts/http/labels";
 import { meetsMinimumBoxSize, MIN_BOX_SIZE, type PixelBox } from "@/lib/domain/box";
-import { classColor } from "@/lib/domain/classes";
+import { classColor, classLabel } from "@/lib/domain/classes";
+import { formatNumber } from "@/lib/presentation/format";
+import { LABEL_STATUS_WORDS } from "@/lib/presentation/status-words";
+import { Select } from "../ui/select";
+import { StatePill } from "../ui/state-pill";
 import { addBox, batch, deleteBox, updateBox, type EditorBox } from "@/lib/domain/editor-commands";
 import { editorHearsKey } from "@/lib/domain/editor-key-target";
 import { boxSizeText, DEFAULT_LABEL_MODE, isLabelMode, LABEL_MODE_TEXT, nextLabelMode, type LabelMode } from "@/lib/domain/editor-labels";
@@ -68,6 +72,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
   const [help, setHelp] = useState(false);
   const [rejecting, setRejecting] = useState(false);
   const [drawMode, setDrawMode] = useState<"drag" | "clicks">("drag");
+  const [panelOpen, setPanelOpen] = useRememberedPanel();
   const resolveComments = useResolveComments(imageId);
   const selected = boxes.find((b) => b.id === selectedId) ?? null;
   const image = useMemo(() => ({ width, height }), [width, height]);
@@ -248,7 +253,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
   const statusText = { saved: "All changes saved", dirty: "Unsaved changes", saving: "Saving…", error: state.error ?? "Saving failed", conflict: "Conflict: someone else saved" }[state.status];
 
   return (
-    <div className="editor-layout">
+    <div className={panelOpen ? "editor-layout" : "editor-layout panel-closed"}>
       <div className="editor-main">
         <div className="editor-toolbar" role="toolbar" aria-label="Editor">
           <span className={`save-status save-${state.status}`} role="status" data-testid="save-status">
@@ -266,13 +271,15 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
           <button type="button" onClick={() => setFitSignal((n) => n + 1)} title="Fit (F)">
             Fit
           </button>
-          <label className="small">
-            draw by{" "}
-            <select value={drawMode} onChange={(e) => setDrawMode(e.target.value as "drag" | "clicks")} aria-label="Draw boxes by">
-              <option value="drag">dragging</option>
-              <option value="clicks">two clicks</option>
-            </select>
-          </label>
+          <Select
+            aria-label="Draw boxes by"
+            value={drawMode}
+            onValueChange={(value) => setDrawMode(value as "drag" | "clicks")}
+            options={[
+              { value: "drag", label: "Draw by dragging" },
+              { value: "clicks", label: "Draw by two clicks" },
+            ]}
+          />
           <button type="button" className="secondary" onClick={toggleLabelMode} aria-pressed={labelMode === "all"} data-testid="label-mode" data-label-mode={labelMode} title="Class names on every box, or only on the hovered and selected one (L)">
             {LABEL_MODE_TEXT[labelMode]}
           </button>
@@ -280,7 +287,12 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
             ?
           </button>
           <span className="spacer" />
-          <span className="muted small">status: {state.labelStatus.replace("_", " ")}</span>
+          <span data-testid="label-status" title="This image's label status">
+            <StatePill word={LABEL_STATUS_WORDS[state.labelStatus]} />
+          </span>
+          <button type="button" className="secondary" onClick={() => setPanelOpen((open) => !open)} aria-expanded={panelOpen} aria-controls="editor-side" title="Show or hide the side panel, giving the photo the width">
+            {panelOpen ? "Hide panel" : "Show panel"}
+          </button>
           {state.labelStatus === "needs_fix" ? (
             <button
               type="button"
@@ -324,7 +336,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
           ]}
         />
       </div>
-      <aside className="editor-side">
+      <aside className="editor-side" id="editor-side" hidden={!panelOpen}>
         <fieldset className="class-picker">
           <legend>Class for the selected or next box</legend>
           {classes.map((c, i) => (
@@ -338,7 +350,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
                   if (selected) run(updateBox(state.doc, selected.id, { className: c }, `Class ${c}`));
                 }}
               />
-              <span className="dot" style={{ background: classColor(c) }} /> {i + 1} {c} ({counts[c] ?? 0})
+              <span className="dot" style={{ background: classColor(c) }} /> <kbd title={`press ${i + 1}`}>{i + 1}</kbd> {classLabel(c)} <span className="muted">({formatNumber(counts[c] ?? 0)})</span>
               <button
                 type="button"
                 className="link"
@@ -350,7 +362,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
             </label>
           ))}
         </fieldset>
-        <h2>Boxes ({boxes.length})</h2>
+        <h2>Boxes ({formatNumber(boxes.length)})</h2>
         <ol className="box-list" data-testid="box-list" ref={boxListRef} onMouseLeave={() => setHoveredId(null)}>
           {boxes.map((b) => (
             <li
@@ -414,4 +426,22 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
       <HelpDialog open={help} shortcuts={shortcuts} onClose={() => setHelp(false)} />
     </div>
   );
+}
+
+const PANEL_KEY = "masklab.editor.panel";
+
+/** Whether the side panel shows, remembered per browser (read after hydration: the server cannot know it). */
+function useRememberedPanel(): [boolean, (update: (open: boolean) => boolean) => void] {
+  const [open, setOpen] = useState(true);
+  useEffect(() => {
+    if (window.localStorage.getItem(PANEL_KEY) === "closed") setOpen(false);
+  }, []);
+  const update = useCallback((change: (open: boolean) => boolean) => {
+    setOpen((current) => {
+      const next = change(current);
+      window.localStorage.setItem(PANEL_KEY, next ? "open" : "closed");
+      return next;
+    });
+  }, []);
+  return [open, update];
 }

@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useAddComment, useComments } from "../api-hooks";
+import { Checkbox } from "../ui/checkbox";
 
 /** Reviewer comments on the image or on one of its boxes; a click selects the box. */
 export function ReviewComments({ imageId, onSelectBox }: { imageId: string; onSelectBox: (boxId: string) => void }) {
@@ -53,9 +54,7 @@ export function RejectDialog({ imageId, boxId, onReject, onClose }: { imageId: s
       >
         <textarea autoFocus required rows={3} value={body} onChange={(e) => setBody(e.target.value)} aria-label="Comment" style={{ width: "100%" }} />
         {boxId ? (
-          <label>
-            <input type="checkbox" checked={onBox} onChange={(e) => setOnBox(e.target.checked)} /> on the selected box
-          </label>
+          <Checkbox checked={onBox} onCheckedChange={setOnBox} label="On the selected box" />
         ) : null}
         {submit.error ? <p className="error">{submit.error.message}</p> : null}
         <div className="dialog-actions">

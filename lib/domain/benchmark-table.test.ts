@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { benchmarkColumns, bestThroughput, benchmarkCsv, benchmarkMarkdown, bestRowsPerColumn, formatCell, sortBenchmarkRows, type BenchmarkRow } from "./benchmark-table";
+import { BENCHMARK_COLUMN_GROUPS, visibleBenchmarkColumns, benchmarkColumns, bestThroughput, benchmarkCsv, benchmarkMarkdown, bestRowsPerColumn, formatCell, sortBenchmarkRows, type BenchmarkRow } from "./benchmark-table";
 
 const row = (id: string, extra: Partial<BenchmarkRow>): BenchmarkRow => ({
   key: id,
@@ -36,6 +36,16 @@ describe("the benchmark table", () => {
 
   it("has a column per class seen and per latency backend measured", () => {
     expect(columns.map((col) => col.key)).toEqual(expect.arrayContaining(["AP50:with_mask", "AP50:mask_weared_incorrect", "p50:wasm (node)", "p95:wasm (node)", "ips:wasm (node)"]));
+  });
+
+  it("names class columns for people and lets a reader hide column groups but never the summary", () => {
+    expect(column("AP50:with_mask").header).toBe("AP50 With mask");
+    expect(new Set(columns.map((col) => col.group))).toEqual(new Set(BENCHMARK_COLUMN_GROUPS));
+    const narrow = visibleBenchmarkColumns(columns, new Set(BENCHMARK_COLUMN_GROUPS));
+    expect(narrow.map((col) => col.key)).toEqual(["model", "kind", "stage", "mAP50", "mAP50to95"]);
+    const withoutLatency = visibleBenchmarkColumns(columns, new Set(["latency"] as const));
+    expect(withoutLatency.some((col) => col.key.startsWith("p50:"))).toBe(false);
+    expect(withoutLatency.some((col) => col.key === "AP50:with_mask")).toBe(true);
   });
 
   it("marks the best value per column by its direction, comparing values as shown", () => {

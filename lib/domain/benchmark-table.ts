@@ -1,4 +1,5 @@
 import { markdownTable } from "markdown-table";
+import { classLabel } from "./classes";
 import Papa from "papaparse";
 
 /**
@@ -55,9 +56,24 @@ export interface BenchmarkRow {
   evaluatedAt: string | null;
 }
 
+/**
+ * Columns come in groups a reader can show or hide together: the summary always shows; the table
+ * is wider than a screen once per-class AP and latency per backend are in.
+ */
+export const BENCHMARK_COLUMN_GROUPS = ["summary", "per-class", "operating-point", "latency", "cost"] as const;
+export type BenchmarkColumnGroup = (typeof BENCHMARK_COLUMN_GROUPS)[number];
+export const BENCHMARK_COLUMN_GROUP_LABELS: Record<BenchmarkColumnGroup, string> = {
+  summary: "Model and mAP",
+  "per-class": "AP50 per class",
+  "operating-point": "Precision, recall, F1, accuracy",
+  latency: "Latency and throughput",
+  cost: "Size, parameters, training time, images",
+};
+
 export interface BenchmarkColumn {
   key: string;
   header: string;
+  group: BenchmarkColumnGroup;
   /** null: no value (shown as a dash, never best) */
   value: (row: BenchmarkRow) => number | string | null;
   /** which way is better, for numeric columns that have a best value */
@@ -83,28 +99,33 @@ export function benchmarkColumns(rows: readonly BenchmarkRow[]): BenchmarkColumn
   const classes = [...new Set(rows.flatMap((r) => Object.keys(r.perClassAP50)))];
   const backends = [...new Set(rows.flatMap((r) => r.latency.map((l) => l.backend)))].sort();
   return [
-    { key: "model", header: "Model", value: (r) => r.model },
-    { key: "kind", header: "Kind", value: (r) => r.kind },
-    { key: "stage", header: "Stage", value: (r) => r.stage },
-    { key: "mAP50", header: "mAP50", value: (r) => defined(r.mAP50), better: "higher", digits: 3 },
-    { key: "mAP50to95", header: "mAP50-95", value: (r) => defined(r.mAP50to95), better: "higher", digits: 3 },
-    ...classes.map((c): BenchmarkColumn => ({ key: `AP50:${c}`, header: `AP50 ${c}`, value: (r) => defined(r.perClassAP50[c]), better: "higher", digits: 3 })),
-    { key: "precision", header: "P @ op", value: (r) => defined(r.atThreshold.precision), better: "higher", digits: 3 },
-    { key: "recall", header: "R @ op", value: (r) => defined(r.atThreshold.recall), better: "higher", digits: 3 },
-    { key: "f1", header: "F1 @ op", value: (r) => defined(r.atThreshold.f1), better: "higher", digits: 3 },
-    { key: "bestF1", header: "best F1", value: (r) => defined(r.bestF1?.f1), better: "higher", digits: 3 },
-    { key: "bestF1Threshold", header: "best-F1 conf", value: (r) => defined(r.bestF1?.threshold), digits: 3 },
-    { key: "accuracy", header: "Image acc", value: (r) => defined(r.accuracy), better: "higher", digits: 3 },
+    { key: "model", group: "summary", header: "Model", value: (r) => r.model },
+    { key: "kind", group: "summary", header: "Kind", value: (r) => r.kind },
+    { key: "stage", group: "summary", header: "Stage", value: (r) => r.stage },
+    { key: "mAP50", group: "summary", header: "mAP50", value: (r) => defined(r.mAP50), better: "higher", digits: 3 },
+    { key: "mAP50to95", group: "summary", header: "mAP50-95", value: (r) => defined(r.mAP50to95), better: "higher", digits: 3 },
+    ...classes.map((c): BenchmarkColumn => ({ key: `AP50:${c}`, group: "per-class", header: `AP50 ${classLabel(c)}`, value: (r) => defined(r.perClassAP50[c]), better: "higher", digits: 3 })),
+    { key: "precision", group: "operating-point", header: "P @ op", value: (r) => defined(r.atThreshold.precision), better: "higher", digits: 3 },
+    { key: "recall", group: "operating-point", header: "R @ op", value: (r) => defined(r.atThreshold.recall), better: "higher", digits: 3 },
+    { key: "f1", group: "operating-point", header: "F1 @ op", value: (r) => defined(r.atThreshold.f1), better: "higher", digits: 3 },
+    { key: "bestF1", group: "operating-point", header: "best F1", value: (r) => defined(r.bestF1?.f1), better: "higher", digits: 3 },
+    { key: "bestF1Threshold", group: "operating-point", header: "best-F1 conf", value: (r) => defined(r.bestF1?.threshold), digits: 3 },
+    { key: "accuracy", group: "operating-point", header: "Image acc", value: (r) => defined(r.accuracy), better: "higher", digits: 3 },
     ...backends.flatMap((b): BenchmarkColumn[] => [
-      { key: `p50:${b}`, header: `p50 ms ${b}`, value: (r) => defined(r.latency.find((l) => l.backend === b)?.p50Ms), better: "lower", digits: 1 },
-      { key: `p95:${b}`, header: `p95 ms ${b}`, value: (r) => defined(r.latency.find((l) => l.backend === b)?.p95Ms), better: "lower", digits: 1 },
-      { key: `ips:${b}`, header: `img/s ${b}`, value: (r) => defined(r.latency.find((l) => l.backend === b)?.throughputIps), better: "higher", digits: 1 },
+      { key: `p50:${b}`, group: "latency", header: `p50 ms ${b}`, value: (r) => defined(r.latency.find((l) => l.backend === b)?.p50Ms), better: "lower", digits: 1 },
+      { key: `p95:${b}`, group: "latency", header: `p95 ms ${b}`, value: (r) => defined(r.latency.find((l) => l.backend === b)?.p95Ms), better: "lower", digits: 1 },
+      { key: `ips:${b}`, group: "latency", header: `img/s ${b}`, value: (r) => defined(r.latency.find((l) => l.backend === b)?.throughputIps), better: "higher", digits: 1 },
     ]),
-    { key: "sizeMB", header: "Size MB", value: (r) => (r.sizeBytes === null ? null : r.sizeBytes / 1e6), better: "lower", digits: 2 },
-    { key: "params", header: "Params M", value: (r) => (r.parameterCount === null ? null : r.parameterCount / 1e6), better: "lower", digits: 2 },
-    { key: "trainingMin", header: "Train min", value: (r) => (r.trainingSeconds === null ? null : r.trainingSeconds / 60), better: "lower", digits: 1 },
-    { key: "images", header: "Test images", value: (r) => r.images },
+    { key: "sizeMB", group: "cost", header: "Size MB", value: (r) => (r.sizeBytes === null ? null : r.sizeBytes / 1e6), better: "lower", digits: 2 },
+    { key: "params", group: "cost", header: "Params M", value: (r) => (r.parameterCount === null ? null : r.parameterCount / 1e6), better: "lower", digits: 2 },
+    { key: "trainingMin", group: "cost", header: "Train min", value: (r) => (r.trainingSeconds === null ? null : r.trainingSeconds / 60), better: "lower", digits: 1 },
+    { key: "images", group: "cost", header: "Test images", value: (r) => r.images },
   ];
+}
+
+/** The columns a reader chose: the summary always, other groups unless hidden. */
+export function visibleBenchmarkColumns(columns: readonly BenchmarkColumn[], hidden: ReadonlySet<BenchmarkColumnGroup>): BenchmarkColumn[] {
+  return columns.filter((column) => column.group === "summary" || !hidden.has(column.group));
 }
 
 /** A cell as shown and exported: fixed digits, a dash for no value. */

@@ -18,6 +18,14 @@ describe("which keys reach the editor", () => {
     expect(editorHearsKey({ tagName: "div", role: "slider" }, "ArrowLeft")).toBe(false);
   });
 
+  it("treats a drop-down built on a button (Radix Select) as a select", () => {
+    const dropDown: FocusedControl = { tagName: "BUTTON", role: "combobox" };
+    expect(controlKind(dropDown)).toBe("select");
+    for (const key of ["1", "l", "?", "Tab"]) expect(editorHearsKey(dropDown, key)).toBe(true);
+    for (const key of ["ArrowDown", "ArrowUp", " ", "Enter"]) expect(editorHearsKey(dropDown, key)).toBe(false);
+    expect(controlKind({ tagName: "INPUT", type: "text", role: "combobox" })).toBe("text");
+  });
+
   it("lets shortcuts through buttons, checkboxes, radios and a closed select", () => {
     for (const control of [{ tagName: "BUTTON" }, { tagName: "A" }, input("checkbox"), input("radio"), input("submit"), { tagName: "SELECT" }]) {
       for (const key of ["1", "3", "l", "?", "x", "Tab"]) expect(editorHearsKey(control, key)).toBe(true);

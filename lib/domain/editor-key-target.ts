@@ -55,6 +55,8 @@ export function controlKind(control: FocusedControl): ControlKind {
     if (type === "checkbox") return "toggle";
     return "activator"; // button, submit, reset, file, color, image
   }
+  // A drop-down built on a button (role="combobox", as Radix's Select) operates like a select.
+  if (control.role?.toLowerCase() === "combobox" && tag !== "input") return "select";
   if (tag === "button" || tag === "a" || tag === "summary") return "activator";
   return (control.role && ROLE_KINDS[control.role.toLowerCase()]) || "none";
 }

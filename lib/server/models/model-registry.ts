@@ -39,9 +39,21 @@ export async function rollBackProduction(options: { actorId?: string | null; db?
   const database = options.db ?? defaultDb();
   const current = await productionModel(database);
   if (!current) throw new NothingToRollBackError("no model is in production");
-  const last = await database.modelPromotion.findFirst({ where: { modelVersionId: current.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { previousVersionId: true } });
-  if (!last?.previousVersionId) throw new NothingToRollBackError(`${current.name} v${current.version} replaced no earlier version: nothing to roll back to`);
-  return promoteModelVersion(last.previousVersionId, { actorId: options.actorId, action: "rollback", db: database });
+  const target = await rollBackTarget(database);
+  if (!target) throw new NothingToRollBackError(`${current.name} v${current.version} replaced no earlier version: nothing to roll back to`);
+  return promoteModelVersion(target.id, { actorId: options.actorId, action: "rollback", db: database });
+}
+
+/** The version a roll back would return to (the one production replaced at its newest promotion), or null. */
+export async function rollBackTarget(database: Db = defaultDb()) {
+  const current = await productionModel(database);
+  if (!current) return null;
+  const last = await database.modelPromotion.findFirst({
+    where: { modelVersionId: current.id },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    select: { previousVersion: { select: { id: true, name: true, version: true } } },
+  });
+  return last?.previousVersion ?? null;
 }
 
 /** The promotion history, newest first, with who did it. */
