@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { formatNumber } from "@/lib/presentation/format";
 
 export interface Column<Row> {
   header: string;
@@ -6,7 +7,7 @@ export interface Column<Row> {
   cell: (row: Row) => ReactNode;
 }
 
-/** A plain, accessible table: named by `label`, one row per item, right-aligned numbers. */
+/** A plain, accessible table: named by `label`, one row per item, right-aligned numbers written the one way ("1,318"). */
 export function DataTable<Row>({ label, columns, rows, rowKey }: { label: string; columns: Column<Row>[]; rows: Row[]; rowKey: (row: Row) => string }) {
   return (
     <table className="table" aria-label={label}>
@@ -24,7 +25,7 @@ export function DataTable<Row>({ label, columns, rows, rowKey }: { label: string
           <tr key={rowKey(row)}>
             {columns.map((c) => (
               <td key={c.header} className={c.numeric ? "num" : undefined}>
-                {c.cell(row)}
+                {shown(c.cell(row))}
               </td>
             ))}
           </tr>
@@ -32,4 +33,9 @@ export function DataTable<Row>({ label, columns, rows, rowKey }: { label: string
       </tbody>
     </table>
   );
+}
+
+/** A bare number a cell returns is grouped like every other count in the app. */
+function shown(value: ReactNode): ReactNode {
+  return typeof value === "number" ? formatNumber(value) : value;
 }

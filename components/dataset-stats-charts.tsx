@@ -3,9 +3,18 @@
 import Link from "next/link";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { ChartBin, DatasetStatistics } from "@/lib/contracts/http/datasets";
-import { classColor } from "@/lib/domain/classes";
+import { classColor, classLabel } from "@/lib/domain/classes";
+import { formatNumber } from "@/lib/presentation/format";
+import { SPLIT_WORDS } from "@/lib/presentation/status-words";
+import { wordOf } from "@/lib/presentation/word-of";
 
-function BinChart({ title, bins, color = "#2457c5" }: { title: string; bins: ChartBin[]; color?: string }) {
+/** Series that are not classes (sizes, counts) share one neutral colour, so a hue always means a class. */
+const NEUTRAL_SERIES = "#64748b";
+
+const countTick = (value: number) => formatNumber(value);
+const countTooltip = (value: unknown) => (typeof value === "number" ? formatNumber(value) : String(value));
+
+function BinChart({ title, bins }: { title: string; bins: ChartBin[] }) {
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
@@ -13,9 +22,9 @@ function BinChart({ title, bins, color = "#2457c5" }: { title: string; bins: Cha
         <BarChart data={bins} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="label" fontSize={11} interval={0} angle={-30} textAnchor="end" height={50} />
-          <YAxis allowDecimals={false} fontSize={11} />
-          <Tooltip />
-          <Bar dataKey="count" fill={color} isAnimationActive={false} />
+          <YAxis allowDecimals={false} fontSize={11} tickFormatter={countTick} />
+          <Tooltip formatter={countTooltip} />
+          <Bar dataKey="count" name="Count" fill={NEUTRAL_SERIES} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </figure>
@@ -24,7 +33,7 @@ function BinChart({ title, bins, color = "#2457c5" }: { title: string; bins: Cha
 
 /** The statistics page: tables carry the exact numbers, charts the shape. */
 export function DatasetStatsCharts({ datasetId, stats }: { datasetId: string; stats: DatasetStatistics }) {
-  const perSplit = stats.splits.map((s) => ({ split: s.split, ...s.boxesPerClass }));
+  const perSplit = stats.splits.map((s) => ({ split: wordOf(SPLIT_WORDS, s.split).label, ...s.boxesPerClass }));
   return (
     <div className="stats-page">
       <section>
@@ -38,7 +47,7 @@ export function DatasetStatsCharts({ datasetId, stats }: { datasetId: string; st
               </th>
               {stats.classes.map((c) => (
                 <th key={c} scope="col" className="num">
-                  {c}
+                  {classLabel(c)}
                 </th>
               ))}
             </tr>
@@ -46,11 +55,11 @@ export function DatasetStatsCharts({ datasetId, stats }: { datasetId: string; st
           <tbody>
             {stats.splits.map((s) => (
               <tr key={s.split}>
-                <th scope="row">{s.split}</th>
-                <td className="num">{s.images}</td>
+                <th scope="row">{wordOf(SPLIT_WORDS, s.split).label}</th>
+                <td className="num">{formatNumber(s.images)}</td>
                 {stats.classes.map((c) => (
                   <td key={c} className="num">
-                    {s.boxesPerClass[c] ?? 0}
+                    {formatNumber(s.boxesPerClass[c] ?? 0)}
                   </td>
                 ))}
               </tr>
@@ -63,11 +72,11 @@ export function DatasetStatsCharts({ datasetId, stats }: { datasetId: string; st
             <BarChart data={perSplit} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="split" fontSize={12} />
-              <YAxis allowDecimals={false} fontSize={11} />
-              <Tooltip />
+              <YAxis allowDecimals={false} fontSize={11} tickFormatter={countTick} />
+              <Tooltip formatter={countTooltip} />
               <Legend />
               {stats.classes.map((c) => (
-                <Bar key={c} dataKey={c} stackId="classes" fill={classColor(c)} isAnimationActive={false} />
+                <Bar key={c} dataKey={c} name={classLabel(c)} stackId="classes" fill={classColor(c)} isAnimationActive={false} />
               ))}
             </BarChart>
           </ResponsiveContainer>
@@ -75,12 +84,12 @@ export function DatasetStatsCharts({ datasetId, stats }: { datasetId: string; st
       </section>
       <section className="chart-grid">
         <BinChart title="Boxes per image (images)" bins={stats.boxesPerImage} />
-        <BinChart title="Box size, √area (boxes)" bins={stats.boxSizes} color="#1b9e77" />
-        <BinChart title="Image width (images)" bins={stats.imageWidths} color="#7570b3" />
-        <BinChart title="Image height (images)" bins={stats.imageHeights} color="#7570b3" />
+        <BinChart title="Box size, √area (boxes)" bins={stats.boxSizes} />
+        <BinChart title="Image width (images)" bins={stats.imageWidths} />
+        <BinChart title="Image height (images)" bins={stats.imageHeights} />
       </section>
       <p className="muted">
-        COCO area ranges: small (&lt; 32² px) {stats.cocoAreaRanges.small}, medium {stats.cocoAreaRanges.medium}, large (≥ 96² px) {stats.cocoAreaRanges.large}.
+        COCO area ranges: small (&lt; 32² px) {formatNumber(stats.cocoAreaRanges.small)}, medium {formatNumber(stats.cocoAreaRanges.medium)}, large (≥ 96² px) {formatNumber(stats.cocoAreaRanges.large)}.
       </p>
       <section>
         <h2>Verification summary</h2>
@@ -105,7 +114,7 @@ export function DatasetStatsCharts({ datasetId, stats }: { datasetId: string; st
                     <span className={`sev sev-${i.severity}`}>{i.severity}</span>
                   </td>
                   <td>{i.code}</td>
-                  <td className="num">{i.count}</td>
+                  <td className="num">{formatNumber(i.count)}</td>
                   <td>
                     <Link href={`/datasets/${datasetId}?issue=${encodeURIComponent(i.code)}`}>show images</Link>
                   </td>

@@ -1,15 +1,15 @@
 import Link from "next/link";
 import type { DatasetSummary } from "@/lib/contracts/http/datasets";
 import { LABEL_STATUSES, SPLITS } from "@/lib/domain/states";
+import { formatNumber, formatPercent } from "@/lib/presentation/format";
+import { LABEL_STATUS_WORDS, SPLIT_WORDS, type StateWord } from "@/lib/presentation/status-words";
 import { ClassSwatch } from "./class-swatch";
 
-const number = new Intl.NumberFormat("en");
-
-/** "train 207 · val 40 · test 53", in the vocabulary's order, leaving out zeros. */
-function countsInOrder(order: readonly string[], counts: Record<string, number>): string {
+/** "Train 207 · Validation 40 · Test 53", in the vocabulary's order and words, leaving out zeros. */
+function countsInOrder<K extends string>(order: readonly K[], words: Record<K, StateWord>, counts: Record<string, number>): string {
   return order
     .filter((key) => (counts[key] ?? 0) > 0)
-    .map((key) => `${key.replace("_", " ")} ${counts[key]}`)
+    .map((key) => `${words[key].label} ${formatNumber(counts[key]!)}`)
     .join(" · ");
 }
 
@@ -25,11 +25,11 @@ export function DatasetTable({ datasets }: { datasets: DatasetSummary[] }) {
           <dl className="stats">
             <div>
               <dt>Images</dt>
-              <dd data-testid="image-count">{number.format(d.imageCount)}</dd>
+              <dd data-testid="image-count">{formatNumber(d.imageCount)}</dd>
             </div>
             <div>
               <dt>Boxes</dt>
-              <dd data-testid="box-count">{number.format(d.boxCount)}</dd>
+              <dd data-testid="box-count">{formatNumber(d.boxCount)}</dd>
             </div>
           </dl>
           <table className="table">
@@ -50,17 +50,17 @@ export function DatasetTable({ datasets }: { datasets: DatasetSummary[] }) {
                       <ClassSwatch name={c} />
                     </th>
                     <td className="num" data-testid={`class-count-${c}`}>
-                      {number.format(count)}
+                      {formatNumber(count)}
                     </td>
-                    <td className="num">{d.boxCount > 0 ? `${((100 * count) / d.boxCount).toFixed(1)} %` : "–"}</td>
+                    <td className="num">{d.boxCount > 0 ? formatPercent(count / d.boxCount) : "—"}</td>
                   </tr>
                 );
               })}
             </tbody>
           </table>
           <p className="muted small">
-            <Link href={`/datasets/${d.id}/stats`}>Statistics</Link> · Splits: {countsInOrder(SPLITS, d.imagesPerSplit)}
-            {"  ·  "}Status: {countsInOrder(LABEL_STATUSES, d.imagesPerLabelStatus)}
+            <Link href={`/datasets/${d.id}/stats`}>Statistics</Link> · Splits: {countsInOrder(SPLITS, SPLIT_WORDS, d.imagesPerSplit)}
+            {"  ·  "}Status: {countsInOrder(LABEL_STATUSES, LABEL_STATUS_WORDS, d.imagesPerLabelStatus)}
           </p>
         </section>
       ))}

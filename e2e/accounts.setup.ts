@@ -3,6 +3,7 @@ import path from "node:path";
 import { expect, test as setup } from "@playwright/test";
 import { ROLE_LABELS } from "../lib/domain/permissions";
 import { E2E_PASSWORD, E2E_ROLES, E2E_SETUP_TOKEN, emailOf, stateFile } from "./support/accounts";
+import { chooseOption } from "./support/controls";
 
 /**
  * The first run, as a new team lives it: the admin follows the one-time link printed by
@@ -39,7 +40,7 @@ setup("the first admin sets Masklab up, creates one account per role, and each p
   for (const role of E2E_ROLES.filter((r) => r !== "admin")) {
     await createForm.getByRole("textbox", { name: "Name", exact: true }).fill(`${ROLE_LABELS[role]} Person`);
     await createForm.getByRole("textbox", { name: "Email", exact: true }).fill(emailOf(role));
-    await createForm.getByRole("combobox", { name: "Role" }).selectOption(role);
+    await chooseOption(page, createForm.getByRole("combobox", { name: "Role" }), ROLE_LABELS[role]);
     await createForm.getByLabel("Initial password").fill(E2E_PASSWORD);
     await createForm.getByRole("button", { name: "Create account" }).click();
     await expect(page.getByRole("table", { name: "Accounts" }).getByRole("row", { name: new RegExp(emailOf(role)) })).toBeVisible();

@@ -1,6 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { classColor, isFacemaskClass } from "../lib/domain/classes";
 import { parseVoc } from "../lib/domain/voc";
 import { E2E_DATA_DIR } from "../playwright.config";
 
@@ -34,6 +35,44 @@ test("a newcomer opens Masklab and sees the sample dataset with its counts", asy
     await expect(card.getByTestId(`class-count-${className}`)).toHaveText((truth.perClass[className] ?? 0).toLocaleString("en"));
   }
   await expect(card.getByRole("row", { name: /With mask/ })).toBeVisible();
+});
+
+/** "#1b9e77" → "rgb(27, 158, 119)", as the browser reports a computed colour. */
+function rgbOf(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+test("the grid's thumbnails draw each image's boxes in its class's colour, on the picture", async ({ page }) => {
+  await page.goto("/datasets");
+  await page.getByRole("link", { name: "sample-facemask" }).click();
+  const grid = page.getByTestId("image-grid");
+  await expect(grid.getByTestId("thumbnail-boxes").first()).toBeVisible();
+
+  // Every drawn box is stroked in the catalogue's colour of its class (lib/domain/classes.ts).
+  const drawn = await grid.locator("[data-testid=thumbnail-boxes] rect").evaluateAll((rects) =>
+    rects.map((rect) => ({ className: rect.getAttribute("data-class") ?? "", stroke: getComputedStyle(rect).stroke })),
+  );
+  expect(drawn.length).toBeGreaterThan(10);
+  for (const { className, stroke } of drawn) {
+    expect(isFacemaskClass(className), className).toBe(true);
+    expect(stroke, className).toBe(rgbOf(classColor(className)));
+  }
+  expect(new Set(drawn.map((d) => d.className)).size).toBeGreaterThanOrEqual(2);
+
+  // A tile draws as many boxes as its caption counts, all within its picture.
+  const tile = grid.getByTestId("image-tile").filter({ has: page.getByTestId("thumbnail-boxes") }).first();
+  const boxCount = Number((await tile.getByTestId("tile-box-count").textContent())!.match(/^(\d+) box/)![1]);
+  const rects = tile.locator("rect");
+  await expect(rects).toHaveCount(boxCount);
+  const picture = (await tile.getByRole("img").boundingBox())!;
+  for (const rect of await rects.all()) {
+    const box = (await rect.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(picture.x - 2);
+    expect(box.y).toBeGreaterThanOrEqual(picture.y - 2);
+    expect(box.x + box.width).toBeLessThanOrEqual(picture.x + picture.width + 2);
+    expect(box.y + box.height).toBeLessThanOrEqual(picture.y + picture.height + 2);
+  }
 });
 
 test("the navigation reaches every section and the worker shows as online", async ({ page }) => {

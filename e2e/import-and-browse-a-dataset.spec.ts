@@ -5,6 +5,7 @@ import { expect, test } from "@playwright/test";
 import sharp from "sharp";
 import yauzl from "yauzl";
 import yazl from "yazl";
+import { chooseOption } from "./support/controls";
 
 const xml = (file: string, objects: Array<[string, number, number, number, number]>, width: number, height: number) =>
   `<annotation><filename>${file}</filename><size><width>${width}</width><height>${height}</height><depth>3</depth></size>${objects
@@ -56,16 +57,16 @@ test("an ML lead uploads a messy zip, reads the report and filters the grid", as
     await page.getByRole("navigation", { name: "Dataset" }).getByRole("link", { name: "Images" }).click();
     await expect(page.getByTestId("match-count")).toHaveText("3 images");
     await expect(page.getByTestId("image-tile")).toHaveCount(3);
-    await page.getByRole("search", { name: "Filter images" }).getByRole("combobox", { name: "Class", exact: true }).selectOption("mask_weared_incorrect");
+    await chooseOption(page, page.getByRole("search", { name: "Filter images" }).getByRole("combobox", { name: "Class", exact: true }), "Mask worn incorrectly");
     await expect(page.getByTestId("match-count")).toHaveText("1 image");
     await expect(page).toHaveURL(/className=mask_weared_incorrect/);
-    await page.getByRole("search", { name: "Filter images" }).getByRole("combobox", { name: "Class", exact: true }).selectOption("");
-    await page.getByRole("search", { name: "Filter images" }).getByRole("combobox", { name: "Status", exact: true }).selectOption("unlabeled");
+    await chooseOption(page, page.getByRole("search", { name: "Filter images" }).getByRole("combobox", { name: "Class", exact: true }), "Any");
+    await chooseOption(page, page.getByRole("search", { name: "Filter images" }).getByRole("combobox", { name: "Status", exact: true }), "Unlabeled");
     await expect(page.getByTestId("image-tile")).toHaveCount(1);
     await expect(page.getByTestId("image-tile")).toHaveAttribute("title", "JPEGImages/unlabeled.png");
 
     // Search by file name, then open the image: next/previous stay within the filter.
-    await page.getByRole("search", { name: "Filter images" }).getByRole("combobox", { name: "Status", exact: true }).selectOption("");
+    await chooseOption(page, page.getByRole("search", { name: "Filter images" }).getByRole("combobox", { name: "Status", exact: true }), "Any");
     await page.getByRole("search", { name: "Filter images" }).getByRole("searchbox", { name: "File name" }).fill("crowd");
     await expect(page).toHaveURL(/q=crowd/);
     await expect(page).not.toHaveURL(/labelStatus/);
@@ -93,13 +94,13 @@ test("a bad upload gets a clear error and changes nothing", async ({ page }) => 
 test("an ML lead exports the test split as COCO and gets exactly those images", async ({ page }) => {
   await page.goto("/datasets");
   await page.getByRole("link", { name: "sample-facemask" }).click();
-  await page.getByRole("search", { name: "Filter images" }).getByRole("combobox", { name: "Split", exact: true }).selectOption("test");
+  await chooseOption(page, page.getByRole("search", { name: "Filter images" }).getByRole("combobox", { name: "Split", exact: true }), "Test");
   await expect(page).toHaveURL(/split=test/);
   const datasetId = page.url().match(/datasets\/([^/?]+)/)![1]!;
   const { total: shown } = await (await page.request.get(`/api/datasets/${datasetId}/images/count?split=test`)).json();
   expect(shown).toBeGreaterThan(10);
   await expect(page.getByTestId("match-count")).toHaveText(`${shown} images`);
-  await page.getByRole("combobox", { name: /Export these images as/ }).selectOption("coco");
+  await chooseOption(page, page.getByRole("combobox", { name: /Export these images as/ }), "COCO (.zip)");
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export" }).click()]);
   const zipPath = await download.path();
   const zip = await yauzl.openPromise(zipPath, { lazyEntries: true });

@@ -167,7 +167,7 @@ test("an annotator previews a model in the editor, pre-labels, and accepts sugge
   await page.keyboard.press("p");
   const assist = page.getByRole("region", { name: "Model assist" });
   // The preview at the serving threshold (0.25) shows as many detections as the server returns.
-  await expect(assist.getByText(/detections at ≥ 0\.25/)).toHaveText(`${serverCount} detections at ≥ 0.25 (dashed; labels untouched)`, { timeout: 120_000 });
+  await expect(assist.getByText(/detections? at ≥ 0\.25/)).toHaveText(`${serverCount} detection${serverCount === 1 ? "" : "s"} at ≥ 0.25 (dashed; labels untouched)`, { timeout: 120_000 });
   await expect(assist.getByTestId("model-assist-stats")).toContainText(/first inference \d+ ms/);
   // auto never previews on SwiftShader's WebGPU or WebGL here (issue 17)
   await expect(assist.getByTestId("model-assist-stats")).toHaveText(/^(wasm|webgl) · /);

@@ -87,3 +87,27 @@ test("a class has the catalogue's colour in the editor, the evaluation charts an
   const dotColours = await dots.evaluateAll((spans) => spans.map((s) => getComputedStyle(s).backgroundColor));
   expect(dotColours).toEqual(FACEMASK_CLASSES.map((c) => expected[c]));
 });
+
+test("shortcuts reach the editor after touching the preview threshold slider, which keeps its arrow keys", async ({ page }) => {
+  await page.goto("/datasets");
+  await page.getByRole("link", { name: "sample-facemask" }).first().click();
+  await page.getByTestId("image-tile").first().click();
+  const url = page.url();
+  const slider = page.getByRole("slider", { name: "Preview threshold" });
+  await expect(slider).toBeVisible();
+  const firstBox = page.getByTestId("box-list").locator("li").first();
+  await firstBox.getByRole("button").click();
+  await expect(firstBox).toHaveAttribute("aria-current", "true");
+  const before = (await firstBox.getAttribute("data-class"))!;
+  const [key, after] = before === "without_mask" ? ["3", "Mask worn incorrectly"] : ["2", "Without mask"];
+
+  await slider.focus();
+  const threshold = await slider.inputValue();
+  await page.keyboard.press("ArrowRight");
+  await expect(slider).not.toHaveValue(threshold);
+  expect(page.url()).toBe(url); // the arrow moved the slider, not to the next image
+  await page.keyboard.press(key);
+  await expect(firstBox).toContainText(after);
+  await page.keyboard.press("Control+z");
+  await expect(firstBox).toHaveAttribute("data-class", before);
+});

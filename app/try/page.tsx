@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { TryModel } from "@/components/inference/try-model";
 import { EmptyState } from "@/components/empty-state";
 import { requirePageUser } from "@/app/_server/page-auth";
@@ -12,8 +13,10 @@ export default async function TryPage() {
   return (
     <>
       <h1>Try a model</h1>
-      <p className="muted">Detections computed in this browser (WebGPU where available, else WebGL, wasm or cpu) with the same pre- and post-processing the server uses.</p>
-      {models.length === 0 ? <EmptyState title="No model yet">Train one on the Train page.</EmptyState> : <TryModel models={models} />}
+      <p className="muted">Detections computed in this browser (auto picks the fastest real backend of this browser: WebGPU or WebGL on a hardware GPU, else WASM) with the same pre- and post-processing the server uses.</p>
+      {models.length === 0 ? <EmptyState title="No model yet">
+          <Link href="/train">Train one on the Train page</Link>.
+        </EmptyState> : <TryModel models={models} />}
     </>
   );
 }

@@ -1,14 +1,15 @@
 "use client";
 
 import { useState } from "react";
-import { API_KEY_SCOPES, type ApiKeyScope } from "@/lib/domain/permissions";
+import { API_KEY_SCOPES, parseScopes, type ApiKeyScope } from "@/lib/domain/permissions";
+import { API_KEY_SCOPE_WORDS, API_KEY_STATE_WORDS } from "@/lib/presentation/account-words";
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "../api-hooks";
+import { EmptyState } from "../empty-state";
+import { Checkbox } from "../ui/checkbox";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { StatePill } from "../ui/state-pill";
+import { Time } from "../ui/time";
 import { FormError } from "../use-submit";
-
-const SCOPE_HELP: Record<ApiKeyScope, string> = {
-  predict: "call the prediction API",
-  export: "download dataset exports",
-};
 
 /** ML leads create scoped keys for machine clients (shown once, stored hashed) and revoke them. */
 export function ApiKeysAdmin() {
@@ -35,14 +36,16 @@ export function ApiKeysAdmin() {
         <fieldset>
           <legend>Scopes</legend>
           {API_KEY_SCOPES.map((scope) => (
-            <label key={scope}>
-              <input
-                type="checkbox"
-                checked={scopes.includes(scope)}
-                onChange={(e) => setScopes((s) => (e.target.checked ? [...s, scope] : s.filter((x) => x !== scope)))}
-              />{" "}
-              {scope}: <span className="muted small">{SCOPE_HELP[scope]}</span>
-            </label>
+            <Checkbox
+              key={scope}
+              checked={scopes.includes(scope)}
+              onCheckedChange={(checked) => setScopes((s) => (checked ? [...s, scope] : s.filter((x) => x !== scope)))}
+              label={
+                <>
+                  {API_KEY_SCOPE_WORDS[scope].label}: <span className="muted small">{API_KEY_SCOPE_WORDS[scope].help}</span>
+                </>
+              }
+            />
           ))}
         </fieldset>
         <button type="submit" disabled={create.isPending || scopes.length === 0}>
@@ -60,40 +63,56 @@ export function ApiKeysAdmin() {
         ) : null}
       </form>
       <h2>Keys</h2>
-      <table className="table" aria-label="API keys">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Key</th>
-            <th>Scopes</th>
-            <th>Created by</th>
-            <th>Last used</th>
-            <th>State</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {(keys.data ?? []).map((key) => (
-            <tr key={key.id}>
-              <td>{key.name}</td>
-              <td>
-                <code>mk_{key.prefix}_…</code>
-              </td>
-              <td>{key.scopes}</td>
-              <td className="small">{key.createdBy.email}</td>
-              <td className="small">{key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString() : "never"}</td>
-              <td>{key.revokedAt ? "revoked" : "active"}</td>
-              <td>
-                {key.revokedAt ? null : (
-                  <button type="button" className="link" onClick={() => revoke.mutate(key.id)}>
-                    Revoke
-                  </button>
-                )}
-              </td>
+      <FormError error={revoke.error?.message ?? null} />
+      {keys.data && keys.data.length === 0 ? (
+        <EmptyState title="No API keys yet">Create one above for each machine client, so each can be revoked on its own.</EmptyState>
+      ) : (
+        <table className="table" aria-label="API keys">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Key</th>
+              <th>Scopes</th>
+              <th>Created by</th>
+              <th>Last used</th>
+              <th>State</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(keys.data ?? []).map((key) => (
+              <tr key={key.id}>
+                <td>{key.name}</td>
+                <td>
+                  <code>mk_{key.prefix}_…</code>
+                </td>
+                <td>{parseScopes(key.scopes).map((scope) => API_KEY_SCOPE_WORDS[scope].label).join(", ")}</td>
+                <td className="small">{key.createdBy.email}</td>
+                <td className="small">{key.lastUsedAt ? <Time value={key.lastUsedAt} relative /> : "never"}</td>
+                <td>
+                  <StatePill word={API_KEY_STATE_WORDS[key.revokedAt ? "revoked" : "active"]} />
+                </td>
+                <td>
+                  {key.revokedAt ? null : (
+                    <ConfirmDialog
+                      trigger={
+                        <button type="button" className="link">
+                          Revoke
+                        </button>
+                      }
+                      title={`Revoke the key “${key.name}”?`}
+                      description={<p>Every client using it is refused from its next request on. A revoked key cannot be restored; the client needs a new key.</p>}
+                      confirmLabel="Revoke"
+                      destructive
+                      onConfirm={() => revoke.mutate(key.id)}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </>
   );
 }

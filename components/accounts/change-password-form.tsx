@@ -23,6 +23,7 @@ export function ChangePasswordForm() {
 
   return (
     <form className="import-form" onSubmit={submit} aria-label="Change password">
+      <h2>Password</h2>
       <label>
         Current password
         <input type="password" autoComplete="current-password" required value={currentPassword} onChange={(e) => setCurrent(e.target.value)} />

@@ -2,9 +2,15 @@
 
 import { useState } from "react";
 import { PASSWORD_MIN_LENGTH } from "@/lib/domain/account-schema";
-import { ROLE_LABELS, ROLES, type Role } from "@/lib/domain/permissions";
+import { isRole, ROLE_LABELS, ROLES, type Role } from "@/lib/domain/permissions";
+import { ACCOUNT_STATE_WORDS } from "@/lib/presentation/account-words";
 import { useCreateUser, useUpdateUser, useUsers } from "../api-hooks";
+import { Select } from "../ui/select";
+import { StatePill } from "../ui/state-pill";
+import { Time } from "../ui/time";
 import { FormError } from "../use-submit";
+
+const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 
 /** Admins create accounts, change roles, disable people and reset passwords. */
 export function UsersAdmin({ selfId }: { selfId: string }) {
@@ -39,16 +45,12 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
               </td>
               <td>{user.email}</td>
               <td>
-                <select aria-label={`Role of ${user.email}`} value={user.role} onChange={(e) => update.mutate({ id: user.id, role: e.target.value as Role })}>
-                  {ROLES.map((role) => (
-                    <option key={role} value={role}>
-                      {ROLE_LABELS[role]}
-                    </option>
-                  ))}
-                </select>
+                <Select aria-label={`Role of ${user.email}`} value={user.role} onValueChange={(role) => isRole(role) && update.mutate({ id: user.id, role })} options={ROLE_OPTIONS} />
               </td>
-              <td className="small">{user.lastLoginAt ? new Date(user.lastLoginAt).toLocaleString() : "never"}</td>
-              <td>{user.disabledAt ? "disabled" : "active"}</td>
+              <td className="small">{user.lastLoginAt ? <Time value={user.lastLoginAt} relative /> : "never"}</td>
+              <td>
+                <StatePill word={ACCOUNT_STATE_WORDS[user.disabledAt ? "disabled" : "active"]} />
+              </td>
               <td>
                 <button type="button" className="link" onClick={() => update.mutate({ id: user.id, disabled: !user.disabledAt })}>
                   {user.disabledAt ? "Enable" : "Disable"}
@@ -120,16 +122,7 @@ function CreateUserForm() {
         Email
         <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
       </label>
-      <label>
-        Role
-        <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABELS[r]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Select label="Role" value={role} onValueChange={(next) => isRole(next) && setRole(next)} options={ROLE_OPTIONS} />
       <label>
         Initial password (tell it to the person; they can change it under their name)
         <input type="password" autoComplete="new-password" required minLength={PASSWORD_MIN_LENGTH} value={password} onChange={(e) => setPassword(e.target.value)} />

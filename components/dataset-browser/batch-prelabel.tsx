@@ -4,6 +4,7 @@ import { useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { meetsMinimumBoxSize } from "@/lib/domain/box";
 import type { ImageFilter } from "@/lib/domain/image-filter";
+import { formatCount, formatNumber } from "@/lib/presentation/format";
 import { fetchImagePage, fetchLabels, saveLabels } from "../api-hooks";
 import { sharedBrowserDetector, storedBackendSetting } from "../inference/browser-detector";
 import { ModelSelect, type ModelChoice } from "../inference/model-select";
@@ -75,7 +76,7 @@ export function BatchPrelabel({ datasetId, filter, models }: { datasetId: string
         state.done++;
         setProgress({ ...state });
       }
-      state.message = cancelled.current ? `cancelled after ${state.done} of ${state.total}` : `done: ${state.labelled} images pre-labelled`;
+      state.message = cancelled.current ? `cancelled after ${formatNumber(state.done)} of ${formatNumber(state.total)}` : `done: ${formatCount(state.labelled, "image")} pre-labelled`;
     } catch (error) {
       state.message = `stopped: ${(error as Error).message}`;
     }
@@ -86,10 +87,10 @@ export function BatchPrelabel({ datasetId, filter, models }: { datasetId: string
 
   return (
     <div className="toolbar" role="toolbar" aria-label="Pre-label">
-      <label className="small">
-        Pre-label with{" "}
-        <ModelSelect label="Pre-label model" models={models} value={modelId} onChange={setModelId} disabled={progress?.running} />
-      </label>
+      <span className="small" aria-hidden>
+        Pre-label with
+      </span>
+      <ModelSelect label="Pre-label model" models={models} value={modelId} onChange={setModelId} disabled={progress?.running} />
       {progress?.running ? (
         <button type="button" className="secondary" onClick={() => (cancelled.current = true)}>
           Cancel
@@ -103,9 +104,9 @@ export function BatchPrelabel({ datasetId, filter, models }: { datasetId: string
         <span role="status" className="small">
           {progress.total ? (
             <>
-              <progress max={progress.total} value={progress.done} aria-label="Pre-label progress" /> {progress.done} / {progress.total}
-              {progress.skipped ? ` · ${progress.skipped} skipped (already labelled)` : ""}
-              {progress.empty ? ` · ${progress.empty} with no detection` : ""}{" "}
+              <progress max={progress.total} value={progress.done} aria-label="Pre-label progress" /> {formatNumber(progress.done)} / {formatNumber(progress.total)}
+              {progress.skipped ? ` · ${formatNumber(progress.skipped)} skipped (already labelled)` : ""}
+              {progress.empty ? ` · ${formatNumber(progress.empty)} with no detection` : ""}{" "}
             </>
           ) : null}
           {progress.message}

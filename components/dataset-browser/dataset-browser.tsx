@@ -4,14 +4,26 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { EXPORT_FORMATS, exportMenuLabel, isExportFormat, type ExportFormat } from "@/lib/domain/export-formats";
 import { imageFilterToParams, parseImageFilter, type ImageFilter } from "@/lib/domain/image-filter";
+import { formatCount } from "@/lib/presentation/format";
 import { useImageCount, useImagePages } from "../api-hooks";
+import { EmptyState } from "../empty-state";
+import { Select } from "../ui/select";
 import { BatchPrelabel, type PrelabelModel } from "./batch-prelabel";
 import { FilterBar } from "./filter-bar";
 import { ImageGrid } from "./image-grid";
 
+interface DatasetBrowserProps {
+  datasetId: string;
+  classes: string[];
+  issueCodes: string[];
+  canExport: boolean;
+  /** whether the reader may import, so an empty dataset can link to the import page */
+  canImport?: boolean;
+  prelabelModels?: PrelabelModel[];
+}
 
 /** The dataset's image grid with its filters; the filter lives in the URL, so links keep it. */
-export function DatasetBrowser({ datasetId, classes, issueCodes, canExport, prelabelModels = [] }: { datasetId: string; classes: string[]; issueCodes: string[]; canExport: boolean; prelabelModels?: PrelabelModel[] }) {
+export function DatasetBrowser({ datasetId, classes, issueCodes, canExport, canImport = false, prelabelModels = [] }: DatasetBrowserProps) {
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
@@ -65,27 +77,32 @@ export function DatasetBrowser({ datasetId, classes, issueCodes, canExport, prel
       {!parsed.success ? <p className="error">This link has an invalid filter ({parsed.error.issues[0]!.message}); showing all images.</p> : null}
       <div className="grid-toolbar">
         <span role="status" data-testid="match-count">
-          {pages.isError ? `could not load images: ${pages.error.message}` : total === undefined ? "counting…" : `${total.toLocaleString("en")} image${total === 1 ? "" : "s"}`}
+          {pages.isError ? `could not load images: ${pages.error.message}` : total === undefined ? "counting…" : formatCount(total, "image")}
         </span>
         {canExport ? (
         <span className="export">
-          <label>
-            Export {filterQuery ? "these images" : "all images"} as{" "}
-            <select value={exportFormat} onChange={(e) => isExportFormat(e.target.value) && setExportFormat(e.target.value)}>
-              {EXPORT_FORMATS.map((format) => (
-                <option key={format} value={format}>
-                  {exportMenuLabel(format)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <span aria-hidden>Export {filterQuery ? "these images" : "all images"} as</span>
+          <Select
+            aria-label={`Export ${filterQuery ? "these images" : "all images"} as`}
+            value={exportFormat}
+            onValueChange={(next) => isExportFormat(next) && setExportFormat(next)}
+            options={EXPORT_FORMATS.map((format) => ({ value: format, label: exportMenuLabel(format) }))}
+          />
           <a className="button" href={`/api/datasets/${datasetId}/export?format=${exportFormat}${filterQuery ? `&${filterQuery}` : ""}`} download>
             Export
           </a>
         </span>
         ) : null}
       </div>
-      {items.length === 0 && !pages.isPending ? <p className="muted">No image matches these filters.</p> : null}
+      {items.length === 0 && !pages.isPending && !pages.isError ? (
+        filterQuery ? (
+          <EmptyState title="No image matches these filters" action={{ href: pathname, label: "Clear the filters" }} />
+        ) : (
+          <EmptyState title="This dataset has no images yet" action={canImport ? { href: "/datasets/import", label: "Import images" } : undefined}>
+            {canImport ? "An import under this dataset's name adds its images here." : "An ML lead can import images into it."}
+          </EmptyState>
+        )
+      ) : null}
       <ImageGrid items={items} hasMore={Boolean(hasNextPage)} loadMore={loadMore} filterQuery={filterQuery} />
     </>
   );

@@ -1,8 +1,11 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { classLabel } from "@/lib/domain/classes";
 import type { ImageFilter } from "@/lib/domain/image-filter";
 import { LABEL_STATUSES, SPLITS } from "@/lib/domain/states";
+import { LABEL_STATUS_WORDS, SPLIT_WORDS } from "@/lib/presentation/status-words";
+import { Select, type SelectOption } from "../ui/select";
 
 interface Props {
   filter: ImageFilter;
@@ -27,10 +30,15 @@ export function FilterBar({ filter, classes, issueCodes, onChange }: Props) {
 
   return (
     <form className="filters" role="search" aria-label="Filter images" onSubmit={(e) => e.preventDefault()}>
-      <FilterSelect label="Class" value={filter.className} options={classes} onChange={(v) => set("className", v)} />
-      <FilterSelect label="Split" value={filter.split} options={SPLITS} onChange={(v) => set("split", v as ImageFilter["split"] | "")} />
-      <FilterSelect label="Status" value={filter.labelStatus} options={LABEL_STATUSES} onChange={(v) => set("labelStatus", v as ImageFilter["labelStatus"] | "")} />
-      <FilterSelect label="Finding" value={filter.issue} options={issueCodes} onChange={(v) => set("issue", v)} />
+      <FilterSelect label="Class" value={filter.className} options={classes.map((c) => ({ value: c, label: classLabel(c) }))} onChange={(v) => set("className", v)} />
+      <FilterSelect label="Split" value={filter.split} options={SPLITS.map((s) => ({ value: s, label: SPLIT_WORDS[s].label }))} onChange={(v) => set("split", v as ImageFilter["split"] | "")} />
+      <FilterSelect
+        label="Status"
+        value={filter.labelStatus}
+        options={LABEL_STATUSES.map((s) => ({ value: s, label: LABEL_STATUS_WORDS[s].label }))}
+        onChange={(v) => set("labelStatus", v as ImageFilter["labelStatus"] | "")}
+      />
+      <FilterSelect label="Finding" value={filter.issue} options={issueCodes.map((code) => ({ value: code, label: code }))} onChange={(v) => set("issue", v)} />
       <label>
         Boxes ≥
         <input type="number" min={0} inputMode="numeric" value={filter.minBoxes ?? ""} onChange={(e) => set("minBoxes", numberOrEmpty(e.target.value))} className="narrow" />
@@ -47,19 +55,7 @@ export function FilterBar({ filter, classes, issueCodes, onChange }: Props) {
   );
 }
 
-/** A labelled select whose first option, "any", clears the filter. */
-function FilterSelect({ label, value, options, onChange }: { label: string; value: string | undefined; options: readonly string[]; onChange: (value: string) => void }) {
-  return (
-    <label>
-      {label}
-      <select value={value ?? ""} onChange={(e) => onChange(e.target.value)}>
-        <option value="">any</option>
-        {options.map((option) => (
-          <option key={option} value={option}>
-            {option}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+/** A labelled drop-down whose first option, "Any", clears the filter. */
+function FilterSelect({ label, value, options, onChange }: { label: string; value: string | undefined; options: readonly SelectOption[]; onChange: (value: string) => void }) {
+  return <Select label={label} value={value ?? ""} onValueChange={onChange} options={[{ value: "", label: "Any" }, ...options]} />;
 }

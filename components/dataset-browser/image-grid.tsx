@@ -2,11 +2,17 @@
 
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
-import { useEffect, useRef, useState } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import type { ImageListItem } from "@/lib/contracts/http/images";
+import { formatCount } from "@/lib/presentation/format";
+import { SPLIT_WORDS } from "@/lib/presentation/status-words";
+import { wordOf } from "@/lib/presentation/word-of";
+import { ThumbnailBoxes } from "../thumbnail-boxes";
 
 const TILE = 168;
 const GAP = 8;
+/** The picture's frame inside a tile: the tile less its 1 px border, and less the two-line caption. */
+const PICTURE = { width: TILE - 2, height: TILE - 36 };
 
 interface Props {
   items: ImageListItem[];
@@ -45,23 +51,7 @@ export function ImageGrid({ items, hasMore, loadMore, filterQuery }: Props) {
         {virtualRows.map((row) => (
           <div key={row.key} className="grid-row" style={{ transform: `translateY(${row.start}px)`, gap: GAP }}>
             {items.slice(row.index * columns, row.index * columns + columns).map((image) => (
-              <Link
-                key={image.id}
-                href={`/label/${image.id}${filterQuery ? `?${filterQuery}` : ""}`}
-                className="tile"
-                style={{ width: TILE, height: TILE }}
-                title={image.fileName}
-                data-testid="image-tile"
-              >
-                {/* A plain img: thumbnails come sized and cached from our API; next/image would re-encode them. */}
-                <img src={`/api/images/${image.id}/thumbnail`} alt={image.fileName} loading="lazy" width={TILE} height={TILE - 34} />
-                <span className="tile-caption">
-                  <span className="tile-name">{image.fileName.split("/").pop()}</span>
-                  <span className="tile-meta">
-                    {image.boxCount} box{image.boxCount === 1 ? "" : "es"} · {image.split}
-                  </span>
-                </span>
-              </Link>
+              <ImageTile key={image.id} image={image} filterQuery={filterQuery} />
             ))}
           </div>
         ))}
@@ -69,3 +59,22 @@ export function ImageGrid({ items, hasMore, loadMore, filterQuery }: Props) {
     </div>
   );
 }
+
+/** One thumbnail with its boxes drawn over it; memoised, so scrolling re-renders only the rows that move in. */
+const ImageTile = memo(function ImageTile({ image, filterQuery }: { image: ImageListItem; filterQuery: string }) {
+  return (
+    <Link href={`/label/${image.id}${filterQuery ? `?${filterQuery}` : ""}`} className="tile" style={{ width: TILE, height: TILE }} title={image.fileName} data-testid="image-tile">
+      <span className="tile-picture" style={PICTURE}>
+        {/* A plain img: thumbnails come sized and cached from our API; next/image would re-encode them. */}
+        <img src={`/api/images/${image.id}/thumbnail`} alt={image.fileName} loading="lazy" width={PICTURE.width} height={PICTURE.height} />
+        <ThumbnailBoxes image={image} boxes={image.boxes} frame={PICTURE} />
+      </span>
+      <span className="tile-caption">
+        <span className="tile-name">{image.fileName.split("/").pop()}</span>
+        <span className="tile-meta">
+          <span data-testid="tile-box-count">{formatCount(image.boxCount, "box")}</span> · {wordOf(SPLIT_WORDS, image.split).label}
+        </span>
+      </span>
+    </Link>
+  );
+});

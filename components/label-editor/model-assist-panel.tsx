@@ -1,5 +1,6 @@
 "use client";
 
+import { formatCount } from "@/lib/presentation/format";
 import { BackendNote } from "../inference/backend-note";
 import { ModelSelect, type ModelChoice } from "../inference/model-select";
 import type { ModelAssist } from "./use-model-assist";
@@ -36,7 +37,7 @@ export function ModelAssistPanel({ assist, models, labels, onAccept, onAcceptAll
           <BackendNote loaded={assist.loaded} />
         </>
       ) : null}
-      {assist.previewOn ? <p className="small">{assist.preview.length} detections at ≥ {assist.threshold.toFixed(2)} (dashed; labels untouched)</p> : null}
+      {assist.previewOn ? <p className="small">{formatCount(assist.preview.length, "detection")} at ≥ {assist.threshold.toFixed(2)} (dashed; labels untouched)</p> : null}
       {assist.suggestions.length > 0 ? (
         <>
           <h3>

@@ -24,7 +24,14 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
       <h1>{dataset.name}</h1>
       <DatasetTabs datasetId={dataset.id} active="images" />
       <Suspense>
-        <DatasetBrowser datasetId={dataset.id} classes={dataset.classes} issueCodes={issueCodes} canExport={can(user.role, "datasets.export")} prelabelModels={prelabelModels} />
+        <DatasetBrowser
+          datasetId={dataset.id}
+          classes={dataset.classes}
+          issueCodes={issueCodes}
+          canExport={can(user.role, "datasets.export")}
+          canImport={can(user.role, "datasets.import")}
+          prelabelModels={prelabelModels}
+        />
       </Suspense>
     </>
   );

@@ -1,5 +1,13 @@
 import { z } from "zod";
 
+/**
+ * A box as the grid's thumbnails draw it: [class name, xmin, ymin, xmax, ymax] in the image's own
+ * pixels (lib/domain/box.ts convention), rounded to whole pixels. A tuple, not an object: a page
+ * of crowded photos carries thousands of them.
+ */
+export const thumbnailBoxSchema = z.tuple([z.string(), z.number(), z.number(), z.number(), z.number()]);
+export type ThumbnailBox = z.infer<typeof thumbnailBoxSchema>;
+
 /** One image of the dataset browser's grid. */
 export const imageListItemSchema = z.object({
   id: z.string(),
@@ -9,6 +17,8 @@ export const imageListItemSchema = z.object({
   split: z.string(),
   labelStatus: z.string(),
   boxCount: z.number().int(),
+  /** every box of the image, for the thumbnail's overlay; `width`/`height` are what they are relative to */
+  boxes: z.array(thumbnailBoxSchema),
 });
 export type ImageListItem = z.infer<typeof imageListItemSchema>;
 

@@ -53,6 +53,23 @@ describe("image browser", () => {
     );
   });
 
+  it("gives each listed image its boxes, in image pixels, for the thumbnail overlay", async () => {
+    const page = await listImages(datasetId, {}, { limit: 30 }, env.db);
+    const stored = await env.db.box.findMany({ where: { image: { datasetId } }, select: { imageId: true, className: true, xmin: true, ymin: true, xmax: true, ymax: true } });
+    expect(page.items.reduce((sum, i) => sum + i.boxes.length, 0)).toBe(stored.length);
+    for (const image of page.items) {
+      expect(image.boxes).toHaveLength(image.boxCount);
+      const mine = stored.filter((b) => b.imageId === image.id).map((b) => [b.className, Math.round(b.xmin), Math.round(b.ymin), Math.round(b.xmax), Math.round(b.ymax)]);
+      expect([...image.boxes].sort()).toEqual(mine.sort());
+    }
+    const crowded = page.items.find((i) => i.boxCount > 0)!;
+    for (const [className, xmin, ymin, xmax, ymax] of crowded.boxes) {
+      expect(["with_mask", "without_mask", "mask_weared_incorrect"]).toContain(className);
+      expect(xmin).toBeLessThan(xmax);
+      expect(ymin).toBeLessThan(ymax);
+    }
+  });
+
   it("tells the neighbours of an image within a filter", async () => {
     const all = (await listImages(datasetId, { split: "train" }, { limit: 100 }, env.db)).items;
     const middle = all[3]!;

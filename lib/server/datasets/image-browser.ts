@@ -1,4 +1,4 @@
-import type { ImageListItem, ImagePage } from "@/lib/contracts/http/images";
+import type { ImageListItem, ImagePage, ThumbnailBox } from "@/lib/contracts/http/images";
 import { datasetClassesColumn } from "@/lib/contracts/stored/datasets";
 import { parseStored } from "@/lib/contracts/stored/parse";
 import type { ImageFilter } from "@/lib/domain/image-filter";
@@ -9,15 +9,31 @@ import { DatasetNotFoundError } from "../platform/not-found";
 
 export const MAX_PAGE_SIZE = 200;
 
-const LIST_FIELDS = { id: true, fileName: true, width: true, height: true, split: true, labelStatus: true, boxCount: true } as const;
+const LIST_FIELDS = {
+  id: true,
+  fileName: true,
+  width: true,
+  height: true,
+  split: true,
+  labelStatus: true,
+  boxCount: true,
+  // One extra query per page (boxes whose imageId is among the page's, on the imageId index), not one per image.
+  boxes: { select: { className: true, xmin: true, ymin: true, xmax: true, ymax: true }, orderBy: BOX_ORDER },
+} as const;
+
+type ListedBox = { className: string; xmin: number; ymin: number; xmax: number; ymax: number };
+
+/** Whole pixels are finer than any thumbnail shows, and keep the page small. */
+const toThumbnailBox = (box: ListedBox): ThumbnailBox => [box.className, Math.round(box.xmin), Math.round(box.ymin), Math.round(box.xmax), Math.round(box.ymax)];
 
 /** Cursors are opaque to clients: the last file name of the page, base64url-encoded. */
 export const encodeCursor = (fileName: string) => Buffer.from(fileName, "utf8").toString("base64url");
 export const decodeCursor = (cursor: string) => Buffer.from(cursor, "base64url").toString("utf8");
 
 /**
- * One page of a dataset's images in file-name order. Keyset pagination (file name > cursor)
- * keeps every page as fast as the first, whatever the dataset size.
+ * One page of a dataset's images in file-name order, each with its boxes for the thumbnail
+ * overlay. Keyset pagination (file name > cursor) keeps every page as fast as the first,
+ * whatever the dataset size.
  */
 export async function listImages(
   datasetId: string,
@@ -33,7 +49,7 @@ export async function listImages(
     take: limit + 1,
     select: LIST_FIELDS,
   });
-  const items: ImageListItem[] = rows.slice(0, limit);
+  const items: ImageListItem[] = rows.slice(0, limit).map((row) => ({ ...row, boxes: row.boxes.map(toThumbnailBox) }));
   if (items.length === 0) await requireDataset(datasetId, database);
   return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!.fileName) : null };
 }
