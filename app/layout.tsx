@@ -3,7 +3,8 @@ import type { ReactNode } from "react";
 import { UserMenu } from "@/components/accounts/user-menu";
 import { AppNav } from "@/components/app-nav";
 import { HealthBadge } from "@/components/health-badge";
-import { sectionsFor } from "@/lib/navigation";
+import { navigationFor, showsAlertCount } from "@/lib/navigation";
+import { unresolvedAlertCount } from "@/lib/server/monitoring/alerts";
 import { currentUser } from "@/app/_server/page-auth";
 import { Providers } from "./providers";
 import "./globals.css";
@@ -15,6 +16,7 @@ export const metadata: Metadata = {
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const user = await currentUser();
+  const unresolvedAlerts = user && showsAlertCount(user.role) ? await unresolvedAlertCount() : null;
   return (
     <html lang="en">
       <body>
@@ -23,7 +25,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <a className="brand" href="/datasets">
               Masklab
             </a>
-            {user ? <AppNav sections={sectionsFor(user.role)} /> : null}
+            {user ? <AppNav groups={navigationFor(user.role)} unresolvedAlerts={unresolvedAlerts} /> : null}
             <HealthBadge />
             {user ? <UserMenu name={user.name} role={user.role} /> : null}
           </header>

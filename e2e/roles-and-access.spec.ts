@@ -8,11 +8,12 @@ async function pageAs(browser: Browser, role: Role) {
   return (await browser.newContext({ storageState: stateFile(role) })).newPage();
 }
 
-const NAV: Record<Role, string[]> = {
-  annotator: ["Datasets", "Label", "Train", "Models", "Try", "Monitor"],
-  reviewer: ["Datasets", "Label", "Train", "Models", "Try", "Monitor"],
-  ml_lead: ["Datasets", "Label", "Train", "Models", "Try", "Monitor", "API keys"],
-  admin: ["Datasets", "Label", "Train", "Models", "Try", "Monitor", "API keys", "Users"],
+/** Alerts carries the unresolved count for the roles that triage (when there are any). */
+const NAV: Record<Role, Array<string | RegExp>> = {
+  annotator: ["Datasets", "Label", "Train", "Models", "Try", "Monitor", "Alerts"],
+  reviewer: ["Datasets", "Label", "Train", "Models", "Try", "Monitor", /^Alerts\d*$/],
+  ml_lead: ["Datasets", "Label", "Train", "Models", "Try", "Monitor", /^Alerts\d*$/, "API keys"],
+  admin: ["Datasets", "Label", "Train", "Models", "Try", "Monitor", /^Alerts\d*$/, "API keys", "Users", "Audit log"],
 };
 
 test("each role sees only what it may do, and the server refuses the rest", async ({ browser }) => {
@@ -20,6 +21,12 @@ test("each role sees only what it may do, and the server refuses the rest", asyn
     const page = await pageAs(browser, role);
     await page.goto("/datasets");
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText(NAV[role]);
+    if (role === "annotator") await expect(page.getByTestId("nav-alert-count")).toHaveCount(0);
+    // The account page is in the account menu, for every role.
+    await page.getByRole("button", { name: /^Account menu/ }).click();
+    await page.getByRole("menuitem", { name: "Your account" }).click();
+    await expect(page.getByRole("heading", { name: "Your account", level: 1 })).toBeVisible();
+    await page.goto("/datasets");
     const mayImport = role === "ml_lead" || role === "admin";
     await expect(page.getByRole("link", { name: "Import a dataset" })).toHaveCount(mayImport ? 1 : 0);
 
@@ -67,7 +74,8 @@ test("an annotator cannot promote a model, not even through the API; an ML lead 
   const lead = await pageAs(browser, "ml_lead");
   await lead.goto("/models");
   await lead.getByRole("button", { name: "Promote e2e-detector v1" }).click();
-  await expect(lead.getByRole("table", { name: "Model benchmark" }).getByRole("row", { name: /e2e-detector v1/ })).toContainText("production");
+  await lead.getByRole("alertdialog").getByRole("button", { name: "Promote" }).click();
+  await expect(lead.getByRole("table", { name: "Model benchmark" }).getByRole("row", { name: /e2e-detector v1/ })).toContainText("Production");
   await expect(lead.getByRole("table", { name: "Promotion history" })).toContainText("promoted e2e-detector v1");
   expect((await database.modelVersion.findUniqueOrThrow({ where: { id: model.id } })).stage).toBe("production");
 
@@ -99,7 +107,8 @@ test("an ML lead creates an API key, a machine client uses it, and revoking it l
   const row = lead.getByRole("table", { name: "API keys" }).getByRole("row", { name: /door-camera/ });
   await expect(row).not.toContainText("never");
   await row.getByRole("button", { name: "Revoke" }).click();
-  await expect(row).toContainText("revoked");
+  await lead.getByRole("alertdialog").getByRole("button", { name: "Revoke" }).click();
+  await expect(row).toContainText("Revoked");
   expect((await predict()).status()).toBe(401);
   await client.dispose();
 });

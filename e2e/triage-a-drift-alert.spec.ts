@@ -11,6 +11,7 @@ import { epochMinute } from "../lib/server/serving/prediction-log";
 import { LocalBlobStore } from "../lib/server/platform/storage";
 import { registerServedModel } from "../lib/server/testing/served-model";
 import { stateFile } from "./support/accounts";
+import { chooseOption } from "./support/controls";
 
 test.use({ storageState: stateFile("reviewer") });
 
@@ -44,15 +45,28 @@ test("a reviewer opens a drift alert, sees its root cause, acknowledges it and s
   expect(report.alertsRaised).toBeGreaterThan(0);
   await db.$disconnect();
 
-  // From the dashboard (per-feature table, charts) to the inbox, filtered to brightness.
+  // The navigation counts the unresolved alerts for a reviewer, right beside Monitor.
   await page.goto("/monitor");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: /^Alerts, [1-9]\d* unresolved$/ })).toBeVisible();
+  const unresolved = Number(await nav.getByTestId("nav-alert-count").textContent());
+
+  // From the dashboard (per-feature table, charts) to the inbox, filtered to brightness.
   await expect(page.getByRole("table", { name: "Drift per feature" })).toBeVisible();
-  await expect(page.getByRole("figure", { name: "PSI per feature over time" })).toBeVisible();
+  const psi = page.getByRole("figure", { name: "PSI per feature over time" });
+  await expect(psi).toBeVisible();
+  // A report's readings are markers, so even a single report in range shows; thresholds are named in a key, off the plot.
+  await expect(psi.locator(".recharts-line-dot").first()).toBeVisible();
+  await expect(psi.getByRole("list", { name: "Thresholds" }).getByRole("listitem")).toContainText(["Warning from", "Drift from"]);
   await page.getByRole("link", { name: /Alerts: [1-9]\d* open/ }).click();
   await expect(page).toHaveURL(/\/monitor\/alerts$/);
-  await page.getByRole("combobox", { name: "Feature" }).selectOption("brightness");
+  await expect(nav.getByRole("link", { name: /^Alerts/ })).toHaveAttribute("aria-current", "page");
+  // The inbox opens on the unresolved alerts: as many as the navigation counts.
+  await expect(page.getByRole("table", { name: "Drift alerts" }).getByRole("row")).toHaveCount(unresolved + 1);
+  await chooseOption(page, page.getByRole("combobox", { name: "Feature" }), "Brightness");
   await page.getByRole("table", { name: "Drift alerts" }).getByRole("link", { name: /Brightness/ }).click();
   await expect(page.getByRole("heading", { name: /Brightness drift/ })).toBeVisible();
+  await expect(nav.getByRole("link", { name: /^Alerts/ })).toHaveAttribute("aria-current", "page");
 
   // Root cause: brightness moved most; the dark band and the lobby camera explain it, the door camera does not.
   await expect(page.getByRole("table", { name: "Features that moved" }).getByRole("row").nth(1)).toContainText("Brightness");
@@ -62,22 +76,58 @@ test("a reviewer opens a drift alert, sees its root cause, acknowledges it and s
   await expect(page.getByRole("figure", { name: "Brightness: baseline vs window" })).toBeVisible();
 
   await page.getByRole("button", { name: "Acknowledge" }).click();
-  await expect(page.getByLabel("Alert state")).toHaveText("acknowledged");
+  await expect(page.getByLabel("Alert state")).toHaveText("Acknowledged");
   await expect(page.getByRole("list", { name: "Timeline" })).toContainText("acknowledged by");
 
+  // The images come a page at a time, each with the model's boxes drawn over it.
   const farthest = page.getByRole("region", { name: "Farthest from the baseline (embedding distance)" });
+  const lowest = page.getByRole("region", { name: "Lowest confidence" });
+  const farthestPages = farthest.getByRole("navigation", { name: /pages$/ });
+  await expect(farthestPages).toContainText("1–12 of 24 images");
+  await expect(farthest.getByRole("checkbox")).toHaveCount(12);
+  await expect(farthest.getByRole("img", { name: /^Prediction from (lobby|door)-cam with \d+ box/ })).toHaveCount(12);
+  await expect(farthest.locator("svg.thumb-boxes")).toHaveCount(12);
+  await farthestPages.getByRole("button", { name: "Next" }).click();
+  await expect(farthestPages).toContainText("13–24 of 24 images");
+  await farthestPages.getByRole("button", { name: "Previous" }).click();
+  await expect(farthestPages).toContainText("1–12 of 24 images");
+
+  // The action bar stays in view wherever the page is scrolled, with the selection's count.
+  const bar = page.getByRole("region", { name: "Send to labeling" });
+  const count = bar.getByTestId("selection-count");
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(bar).toBeInViewport();
+  await lowest.scrollIntoViewIfNeeded();
+  await expect(bar).toBeInViewport();
+  await page.getByRole("list", { name: "Timeline" }).scrollIntoViewIfNeeded();
+  await expect(bar).toBeInViewport();
+  await expect(count).toHaveText(/^0 of \d+ images selected$/);
+
+  // Select all picks every sendable image on every page of both lists; select none clears them.
+  await bar.getByRole("button", { name: "Select all" }).click();
+  const sendable = Number((await count.textContent())!.match(/of (\d+) images/)![1]);
+  expect(sendable).toBeGreaterThanOrEqual(24);
+  await expect(count).toHaveText(`${sendable} of ${sendable} images selected`);
+  await expect(farthest.getByRole("checkbox", { checked: false })).toHaveCount(0);
+  await expect(lowest.getByRole("checkbox", { checked: false })).toHaveCount(0);
+  await expect(bar.getByRole("button", { name: `Send ${sendable} images to labeling` })).toBeEnabled();
+  await bar.getByRole("button", { name: "Select none" }).click();
+  await expect(count).toHaveText(`0 of ${sendable} images selected`);
+  await expect(farthest.getByRole("checkbox", { checked: true })).toHaveCount(0);
+  await expect(bar.getByRole("button", { name: "Send 0 images to labeling" })).toBeDisabled();
+
   const boxes = farthest.getByRole("checkbox");
   await boxes.nth(0).check();
   await boxes.nth(1).press("Space");
   await expect(boxes.nth(1)).toBeChecked();
-  await page.getByRole("combobox", { name: "Dataset to label in" }).selectOption({ label: "sample-facemask" });
-  await page.getByRole("button", { name: "Send 2 to labeling" }).click();
-  const sending = page.getByRole("region", { name: "Send to labeling" });
-  await expect(sending.getByRole("status")).toContainText("2 images added");
+  await expect(count).toHaveText(`2 of ${sendable} images selected`);
+  await chooseOption(page, bar.getByRole("combobox", { name: "Dataset to label in" }), "sample-facemask");
+  await bar.getByRole("button", { name: "Send 2 images to labeling" }).click();
+  await expect(bar.getByRole("status")).toContainText("2 images added");
   await expect(page.getByRole("list", { name: "Timeline" })).toContainText(/sent images to labeling by Reviewer \w+ \(2 images\)/);
 
   // The loop closes in the labeling queue: the dataset's unlabeled images include them.
-  await sending.getByRole("link", { name: "Open the labeling queue" }).click();
+  await bar.getByRole("link", { name: "Open the labeling queue" }).click();
   await expect(page).toHaveURL(/labelStatus=unlabeled/);
   await expect(page.getByRole("img", { name: /^production\// })).toHaveCount(2);
 });

@@ -3,22 +3,34 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import type { AlertDetailView, RootCauseImageView, TriageStep } from "@/lib/contracts/http/monitoring";
+import type { RootCauseImageView, TriageStep } from "@/lib/contracts/http/monitoring";
 import { ALERT_EVENT_KINDS, type AlertEventKind } from "@/lib/domain/drift/alerts";
 import { EMBEDDING_FEATURE } from "@/lib/domain/drift/features";
 import { DRIFT_METRIC_DEFINITIONS, DRIFT_METRICS, EMBEDDING_METRIC, HEADLINE_DRIFT_METRIC } from "@/lib/domain/drift/metrics/catalogue";
 import { isOneOf } from "@/lib/domain/states";
+import { formatCount, formatNumber, formatPercent } from "@/lib/presentation/format";
+import { listPage } from "@/lib/presentation/paging";
+import { ALERT_SEVERITY_WORDS } from "@/lib/presentation/status-words";
+import { Checkbox } from "@/components/ui/checkbox";
+import { Select } from "@/components/ui/select";
+import { Time } from "@/components/ui/time";
 import { sendAlertImagesToLabeling, triageAlert, useAlert } from "../api-hooks";
-import { featureLabel } from "./alert-inbox";
 import { HistogramOverlay } from "./drift-charts";
-import { StatusBadge } from "./drift-dashboard";
+import { AlertStatePill, DriftStatusPill, featureLabel, metricLabel, SeverityPill } from "./drift-words";
+import { DetectionClasses, PredictionThumbnail } from "./prediction-thumbnail";
 
-const when = (iso: string) => new Date(iso).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "–" : Math.abs(v) < 0.01 && v !== 0 ? v.toExponential(2) : v.toFixed(3));
+const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "–" : Math.abs(v) < 0.01 && v !== 0 ? v.toExponential(2) : formatNumber(v, 3));
+
+/**
+ * Thumbnails per page of a list. The lists are short and ranked over the whole sampled window
+ * (up to 20,000 embeddings decoded and sorted on the server), so they arrive whole and are paged
+ * here: asking the server per page would redo that ranking, and select all spans every page.
+ */
+const IMAGES_PER_PAGE = 12;
 
 const EVENT_TEXT: Record<AlertEventKind, string> = {
   raised: "raised",
-  escalated: "escalated to critical",
+  escalated: `escalated to ${ALERT_SEVERITY_WORDS.critical.label.toLowerCase()}`,
   recovered: "back within its thresholds",
   acknowledged: "acknowledged",
   assigned: "assigned",
@@ -34,57 +46,74 @@ export function AlertDetail({ id, userId, canTriage, canTrain, datasets }: { id:
   const queryClient = useQueryClient();
   const [note, setNote] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [datasetId, setDatasetId] = useState(datasets[0]?.id ?? "");
+  const [sending, setSending] = useState(false);
   const [sent, setSent] = useState<{ added: number; datasetId: string; skipped: number } | null>(null);
   if (isLoading) return <p className="muted">Loading…</p>;
   if (error || !data) return <p className="error">{(error as Error | null)?.message ?? "no such alert"}</p>;
   const { alert, rootCause } = data;
+  // The inbox and the navigation's count read the alert lists: a step may move this alert out of "unresolved".
+  const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: ["alert", id] }), queryClient.invalidateQueries({ queryKey: ["alerts"] })]);
   const step = async (s: TriageStep) => {
     setProblem(null);
     try {
       await triageAlert(id, s);
-      await queryClient.invalidateQueries({ queryKey: ["alert", id] });
+      await refresh();
     } catch (e) {
       setProblem((e as Error).message);
     }
   };
-  const toggle = (predictionId: string) =>
+  // One prediction may rank in both lists; it is one image to select and send.
+  const sendable = [...new Set([...rootCause.farthest, ...rootCause.lowestConfidence].filter((img) => img.imageKept).map((img) => img.predictionId))];
+  const toggle = (predictionId: string, on: boolean) => {
+    setSent(null);
     setSelected((current) => {
       const next = new Set(current);
-      if (next.has(predictionId)) next.delete(predictionId);
-      else next.add(predictionId);
+      if (on) next.add(predictionId);
+      else next.delete(predictionId);
       return next;
     });
+  };
   const send = async () => {
     setProblem(null);
+    setSending(true);
     try {
       const result = await sendAlertImagesToLabeling(id, { datasetId, predictionIds: [...selected] });
       setSent({ added: result.added, datasetId: result.datasetId, skipped: result.skipped.length });
       setSelected(new Set());
-      await queryClient.invalidateQueries({ queryKey: ["alert", id] });
+      await refresh();
     } catch (e) {
       setProblem((e as Error).message);
+    } finally {
+      setSending(false);
     }
   };
   const lastFeature = rootCause.features.find((f) => f.feature === alert.feature);
   const reference = rootCause.references[alert.feature];
   const open = alert.status === "open" || alert.status === "snoozed";
   const unresolved = alert.status !== "resolved";
+  const allSelected = sendable.length > 0 && sendable.every((p) => selected.has(p));
 
   return (
-    <>
+    <div className="alert-detail">
       <div className="page-head">
         <h1>
-          {featureLabel(alert.feature)} drift <StatusBadge status={alert.severity} />
+          {featureLabel(alert.feature)} drift <SeverityPill severity={alert.severity} />
         </h1>
-        <span className="badge" aria-label="Alert state">
-          {alert.status}
+        <span aria-label="Alert state">
+          <AlertStatePill status={alert.status} />
         </span>
       </div>
       <p>
-        {alert.metric.toUpperCase()} {fmt(alert.value)} (peak {fmt(alert.peakValue)}) against a threshold of {fmt(alert.threshold)}, model {alert.baseline.modelVersion.name} v{alert.baseline.modelVersion.version}, window {when(alert.windowStart)} – {when(alert.windowEnd)}.
-        {alert.assignee ? ` Assigned to ${alert.assignee.name}.` : ""}
+        {metricLabel(alert.metric)} {fmt(alert.value)} (peak {fmt(alert.peakValue)}) against a threshold of {fmt(alert.threshold)}, model {alert.baseline.modelVersion.name} v{alert.baseline.modelVersion.version}, window <Time value={alert.windowStart} /> – <Time value={alert.windowEnd} />
+        . Raised <Time value={alert.createdAt} relative />
+        {alert.status === "snoozed" && alert.snoozedUntil ? (
+          <>
+            , snoozed until <Time value={alert.snoozedUntil} />
+          </>
+        ) : null}
+        .{alert.assignee ? ` Assigned to ${alert.assignee.name}.` : ""}
       </p>
 
       {canTriage ? (
@@ -132,7 +161,8 @@ export function AlertDetail({ id, userId, canTriage, canTrain, datasets }: { id:
 
       <h2>Root cause</h2>
       <p className="small muted">
-        {rootCause.window.predictionCount} predictions in the alert&apos;s window{rootCause.window.sampled < rootCause.window.predictionCount ? `; images and slices from the latest ${rootCause.window.sampled}` : ""}.
+        {formatCount(rootCause.window.predictionCount, "prediction")} in the alert&apos;s window
+        {rootCause.window.sampled < rootCause.window.predictionCount ? `; images and slices from the latest ${formatNumber(rootCause.window.sampled)}` : ""}.
       </p>
       <div className="chart-grid">
         <table className="table" aria-label="Features that moved">
@@ -152,7 +182,7 @@ export function AlertDetail({ id, userId, canTriage, canTrain, datasets }: { id:
               <tr key={f.feature}>
                 <td>{featureLabel(f.feature)}</td>
                 <td>
-                  <StatusBadge status={f.status} />
+                  <DriftStatusPill status={f.status} />
                 </td>
                 {DRIFT_METRICS.map((metric) => (
                   <td key={metric} className="num">
@@ -175,8 +205,8 @@ export function AlertDetail({ id, userId, canTriage, canTrain, datasets }: { id:
 
       <h3>Slices that explain it</h3>
       <p className="small muted">
-        Over the alert&apos;s whole window ({rootCause.window.sampled} predictions) the {alert.metric === EMBEDDING_METRIC ? "cosine distance" : DRIFT_METRIC_DEFINITIONS[HEADLINE_DRIFT_METRIC].label} is {fmt(rootCause.sampledMetric)}; recomputed without each slice, a slice whose removal
-        brings it back to the baseline explains the drift.
+        Over the alert&apos;s whole window ({formatCount(rootCause.window.sampled, "prediction")}) the {alert.metric === EMBEDDING_METRIC ? "cosine distance" : DRIFT_METRIC_DEFINITIONS[HEADLINE_DRIFT_METRIC].label} is {fmt(rootCause.sampledMetric)}; recomputed
+        without each slice, a slice whose removal brings it back to the baseline explains the drift.
       </p>
       {rootCause.slices.length === 0 ? (
         <p className="muted small">No slice dimension has more than one value in this window.</p>
@@ -186,7 +216,7 @@ export function AlertDetail({ id, userId, canTriage, canTrain, datasets }: { id:
             <tr>
               <th>Slice</th>
               <th className="num">Images</th>
-              <th className="num">{alert.metric} without it</th>
+              <th className="num">{metricLabel(alert.metric)} without it</th>
               <th className="num">Explains</th>
             </tr>
           </thead>
@@ -197,7 +227,7 @@ export function AlertDetail({ id, userId, canTriage, canTrain, datasets }: { id:
                   {s.dimension.replace("_", " ")} = {s.value}
                 </td>
                 <td className="num">
-                  {s.count} ({Math.round(s.share * 100)}%)
+                  {formatNumber(s.count)} ({formatPercent(s.share, 0)})
                 </td>
                 <td className="num">{fmt(s.metricWithout)}</td>
                 <td className="num">{fmt(s.explained)}</td>
@@ -207,31 +237,45 @@ export function AlertDetail({ id, userId, canTriage, canTrain, datasets }: { id:
         </table>
       )}
 
-      <ImageGrid title="Farthest from the baseline (embedding distance)" images={rootCause.farthest} selected={selected} toggle={toggle} selectable={canTriage} />
-      <ImageGrid title="Lowest confidence" images={rootCause.lowestConfidence} selected={selected} toggle={toggle} selectable={canTriage} />
+      <h2>Images to look at</h2>
+      <p className="small muted">
+        The model&apos;s boxes are drawn in the class colours. {canTriage ? "Select images to send them to a dataset's labeling queue; only images the caller let us keep (?keep=1) can be sent." : "Reviewers can open the pictures and send them to labeling."}
+      </p>
+      <ImageList listKey="farthest" title="Farthest from the baseline (embedding distance)" images={rootCause.farthest} selected={selected} onToggle={toggle} canSelect={canTriage} />
+      <ImageList listKey="lowest" title="Lowest confidence" images={rootCause.lowestConfidence} selected={selected} onToggle={toggle} canSelect={canTriage} />
 
       {canTriage ? (
-        <section className="card" aria-label="Send to labeling">
-          <h2>Send to labeling</h2>
-          <p className="small muted">The selected images become unlabeled images of the dataset, waiting in its labeling queue. Only images kept by the caller (?keep=1) can be sent.</p>
-          <div className="toolbar">
-            <label>
-              Dataset{" "}
-              <select aria-label="Dataset to label in" value={datasetId} onChange={(e) => setDatasetId(e.target.value)}>
-                {datasets.map((d) => (
-                  <option key={d.id} value={d.id}>
-                    {d.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button type="button" disabled={selected.size === 0 || !datasetId} onClick={send}>
-              Send {selected.size} to labeling
+        <section className="selection-bar" aria-label="Send to labeling">
+          <div className="selection-bar-row">
+            <span className="selection-count" aria-live="polite" data-testid="selection-count">
+              <strong>{formatNumber(selected.size)}</strong> of {formatCount(sendable.length, "image")} selected
+            </span>
+            <button type="button" className="secondary" disabled={allSelected || sendable.length === 0} onClick={() => {
+                setSent(null);
+                setSelected(new Set(sendable));
+              }}>
+              Select all
+            </button>
+            <button type="button" className="secondary" disabled={selected.size === 0} onClick={() => setSelected(new Set())}>
+              Select none
+            </button>
+            <span className="spacer" />
+            {datasets.length ? (
+              <>
+                <span className="small muted">Label in</span>
+                <Select aria-label="Dataset to label in" value={datasetId} onValueChange={setDatasetId} options={datasets.map((d) => ({ value: d.id, label: d.name }))} />
+              </>
+            ) : (
+              <span className="small muted">No dataset to label in: import one first.</span>
+            )}
+            <button type="button" disabled={selected.size === 0 || !datasetId || sending} onClick={send}>
+              {sending ? "Sending…" : `Send ${formatCount(selected.size, "image")} to labeling`}
             </button>
           </div>
           {sent ? (
-            <p role="status">
-              {sent.added} image{sent.added === 1 ? "" : "s"} added{sent.skipped ? `, ${sent.skipped} skipped` : ""}. <Link href={`/datasets/${sent.datasetId}?labelStatus=unlabeled`}>Open the labeling queue</Link>
+            <p role="status" className="selection-bar-result">
+              {formatCount(sent.added, "image")} added{sent.skipped ? `, ${formatNumber(sent.skipped)} skipped (already in the dataset or not kept)` : ""}.{" "}
+              <Link href={`/datasets/${sent.datasetId}?labelStatus=unlabeled`}>Open the labeling queue</Link>
               {canTrain ? (
                 <>
                   {" "}
@@ -240,27 +284,39 @@ export function AlertDetail({ id, userId, canTriage, canTrain, datasets }: { id:
               ) : null}
             </p>
           ) : null}
-          {alert.labelingBatches.length ? (
-            <ul className="small">
-              {alert.labelingBatches.map((b) => (
-                <li key={b.id}>
-                  {when(b.createdAt)}: {b._count.items} images to <Link href={`/datasets/${b.dataset.id}?labelStatus=unlabeled`}>{b.dataset.name}</Link>
-                </li>
-              ))}
-            </ul>
-          ) : null}
         </section>
       ) : null}
 
+      {alert.labelingBatches.length ? (
+        <>
+          <h2>Sent to labeling</h2>
+          <ul className="small" aria-label="Sent to labeling">
+            {alert.labelingBatches.map((b) => (
+              <li key={b.id}>
+                <Time value={b.createdAt} relative />: {formatCount(b._count.items, "image")} to <Link href={`/datasets/${b.dataset.id}?labelStatus=unlabeled`}>{b.dataset.name}</Link>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
       <h2>Timeline</h2>
-      <ol className="plain" aria-label="Timeline">
+      <ol className="plain timeline" aria-label="Timeline">
         {alert.events.map((e) => (
           <li key={e.id}>
-            <span className="muted small">{when(e.at)}</span> {isOneOf(ALERT_EVENT_KINDS, e.kind) ? EVENT_TEXT[e.kind] : e.kind}
+            <span className="muted small">
+              <Time value={e.at} relative />
+            </span>{" "}
+            {isOneOf(ALERT_EVENT_KINDS, e.kind) ? EVENT_TEXT[e.kind] : e.kind}
             {e.actor ? ` by ${e.actor.name}` : ""}
             {typeof e.detail?.note === "string" ? `: ${e.detail.note}` : ""}
-            {e.kind === "snoozed" && typeof e.detail?.until === "string" ? ` until ${when(e.detail.until)}` : ""}
-            {e.kind === "sent_to_labeling" ? ` (${String(e.detail?.images)} images)` : ""}
+            {e.kind === "snoozed" && typeof e.detail?.until === "string" ? (
+              <>
+                {" "}
+                until <Time value={e.detail.until} />
+              </>
+            ) : null}
+            {e.kind === "sent_to_labeling" && typeof e.detail?.images === "number" ? ` (${formatCount(e.detail.images, "image")})` : ""}
           </li>
         ))}
       </ol>
@@ -280,37 +336,69 @@ export function AlertDetail({ id, userId, canTriage, canTrain, datasets }: { id:
           </button>
         </form>
       ) : null}
-    </>
+    </div>
   );
 }
 
-function ImageGrid({ title, images, selected, toggle, selectable }: { title: string; images: RootCauseImageView[]; selected: Set<string>; toggle: (id: string) => void; selectable: boolean }) {
+/** One ranked list of the window's images, a page at a time, each a thumbnail with the model's boxes. */
+function ImageList({
+  listKey,
+  title,
+  images,
+  selected,
+  onToggle,
+  canSelect,
+}: {
+  listKey: string;
+  title: string;
+  images: RootCauseImageView[];
+  selected: ReadonlySet<string>;
+  onToggle: (predictionId: string, on: boolean) => void;
+  canSelect: boolean;
+}) {
+  const [page, setPage] = useState(0);
+  const shown = listPage(images, page, IMAGES_PER_PAGE);
   return (
-    <section aria-label={title}>
-      <h3>{title}</h3>
-      {images.length === 0 ? <p className="muted small">None.</p> : null}
-      <ul className="error-grid">
-        {images.map((img) => (
-          <li key={img.predictionId} className="error-card">
-            {img.imageKept ? (
-              // eslint-disable-next-line @next/next/no-img-element -- private, per-user images; next/image would proxy them
-              <img src={`/api/predictions/${img.predictionId}/image`} alt={`prediction ${img.predictionId}`} style={{ width: "100%", height: 140, objectFit: "contain", background: "#1d232b" }} />
-            ) : (
-              <div className="muted small" style={{ height: 140, display: "grid", placeItems: "center", background: "#eef1f5" }}>
-                image not kept
+    <section aria-label={title} className="image-list">
+      <div className="image-list-head">
+        <h3>{title}</h3>
+        {images.length ? (
+          <nav className="image-pager" aria-label={`${title}: pages`}>
+            <button type="button" className="secondary" disabled={shown.page === 0} onClick={() => setPage(shown.page - 1)}>
+              Previous
+            </button>
+            <span className="small muted" aria-live="polite">
+              {shown.first}–{shown.last} of {formatCount(images.length, "image")}
+            </span>
+            <button type="button" className="secondary" disabled={shown.page >= shown.pageCount - 1} onClick={() => setPage(shown.page + 1)}>
+              Next
+            </button>
+          </nav>
+        ) : null}
+      </div>
+      {images.length === 0 ? <p className="muted small">None in this window.</p> : null}
+      <ul className="thumb-grid">
+        {shown.items.map((img) => {
+          const selectable = canSelect && img.imageKept;
+          const checked = selected.has(img.predictionId);
+          const boxId = `pick-${listKey}-${img.predictionId}`;
+          return (
+            <li key={img.predictionId} className={`thumb-card${checked ? " selected" : ""}`}>
+              <PredictionThumbnail image={img} showPicture={canSelect} labelFor={selectable ? boxId : undefined} />
+              <div className="thumb-meta small">
+                <span>{img.source ?? "no source"}</span> · <span>{formatCount(img.boxCount, "box")}</span> · <span>top {img.maxScore === null ? "–" : formatNumber(img.maxScore, 2)}</span>
+                {img.distance !== null ? <span> · distance {fmt(img.distance)}</span> : null}
               </div>
-            )}
-            <div className="small">
-              {img.source ?? "no source"} · {img.boxCount} boxes · top {img.maxScore === null ? "–" : img.maxScore.toFixed(2)}
-              {img.distance !== null ? ` · distance ${img.distance.toFixed(3)}` : ""}
-            </div>
-            {selectable && img.imageKept ? (
-              <label className="small">
-                <input type="checkbox" checked={selected.has(img.predictionId)} onChange={() => toggle(img.predictionId)} aria-label={`Select prediction ${img.predictionId}`} /> select
-              </label>
-            ) : null}
-          </li>
-        ))}
+              <DetectionClasses detections={img.detections} />
+              <div className="thumb-foot small">
+                <span className="muted">
+                  <Time value={img.createdAt} relative />
+                </span>
+                {selectable ? <Checkbox id={boxId} checked={checked} onCheckedChange={(on) => onToggle(img.predictionId, on)} aria-label={`Select prediction ${img.predictionId}`} label="Select" /> : null}
+              </div>
+            </li>
+          );
+        })}
       </ul>
     </section>
   );

@@ -4,12 +4,21 @@ import Link from "next/link";
 import { useState } from "react";
 import { ALERT_SEVERITIES, ALERT_STATUSES } from "@/lib/domain/drift/alerts";
 import { MONITORED_FEATURES, EMBEDDING_FEATURE } from "@/lib/domain/drift/features";
+import { formatNumber } from "@/lib/presentation/format";
+import { ALERT_SEVERITY_WORDS, ALERT_STATUS_WORDS } from "@/lib/presentation/status-words";
+import { Checkbox } from "@/components/ui/checkbox";
+import { Select, type SelectOption } from "@/components/ui/select";
+import { Time } from "@/components/ui/time";
 import { useAlerts } from "../api-hooks";
 import { EmptyState } from "../empty-state";
-import { StatusBadge } from "./drift-dashboard";
+import { AlertStatePill, featureLabel, metricLabel, SeverityPill } from "./drift-words";
 
-export const featureLabel = (feature: string) => MONITORED_FEATURES.find((f) => f.name === feature)?.label ?? (feature === EMBEDDING_FEATURE ? "Embedding" : feature);
-const when = (iso: string) => new Date(iso).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+const reading = (v: number) => formatNumber(v, v !== 0 && Math.abs(v) < 0.01 ? 4 : 3);
+
+/** "unresolved", the inbox's default, is every state still waiting for someone (open, acknowledged, snoozed). */
+const STATE_OPTIONS: SelectOption[] = [{ value: "unresolved", label: "Unresolved" }, ...ALERT_STATUSES.map((s) => ({ value: s, label: ALERT_STATUS_WORDS[s].label })), { value: "", label: "All" }];
+const SEVERITY_OPTIONS: SelectOption[] = [{ value: "", label: "Any" }, ...ALERT_SEVERITIES.map((s) => ({ value: s, label: ALERT_SEVERITY_WORDS[s].label }))];
+const FEATURE_OPTIONS: SelectOption[] = [{ value: "", label: "Any" }, ...[...MONITORED_FEATURES.map((f) => f.name as string), EMBEDDING_FEATURE].map((f) => ({ value: f, label: featureLabel(f) }))];
 
 /** The alert inbox: filters by state, severity, feature and assignee (“mine”). */
 export function AlertInbox({ userId }: { userId: string }) {
@@ -21,43 +30,10 @@ export function AlertInbox({ userId }: { userId: string }) {
   return (
     <>
       <div className="filters" role="search">
-        <label>
-          State
-          <select aria-label="State" value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="unresolved">unresolved</option>
-            {ALERT_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-            <option value="">all</option>
-          </select>
-        </label>
-        <label>
-          Severity
-          <select aria-label="Severity" value={severity} onChange={(e) => setSeverity(e.target.value)}>
-            <option value="">any</option>
-            {ALERT_SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Feature
-          <select aria-label="Feature" value={feature} onChange={(e) => setFeature(e.target.value)}>
-            <option value="">any</option>
-            {[...MONITORED_FEATURES.map((f) => f.name as string), EMBEDDING_FEATURE].map((f) => (
-              <option key={f} value={f}>
-                {featureLabel(f)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <input type="checkbox" checked={mine} onChange={(e) => setMine(e.target.checked)} /> assigned to me
-        </label>
+        <Select label="State" value={status} onValueChange={setStatus} options={STATE_OPTIONS} />
+        <Select label="Severity" value={severity} onValueChange={setSeverity} options={SEVERITY_OPTIONS} />
+        <Select label="Feature" value={feature} onValueChange={setFeature} options={FEATURE_OPTIONS} />
+        <Checkbox checked={mine} onCheckedChange={setMine} label="Assigned to me" />
       </div>
       {error ? <p className="error">{(error as Error).message}</p> : null}
       {isLoading ? <p className="muted">Loading…</p> : null}
@@ -80,21 +56,31 @@ export function AlertInbox({ userId }: { userId: string }) {
             {data.map((a) => (
               <tr key={a.id}>
                 <td>
-                  <Link href={`/monitor/alerts/${a.id}`}>{when(a.createdAt)}</Link>
-                </td>
-                <td>
                   <Link href={`/monitor/alerts/${a.id}`}>
-                    {featureLabel(a.feature)} ({a.metric})
+                    <Time value={a.createdAt} relative />
                   </Link>
                 </td>
                 <td>
-                  <StatusBadge status={a.severity} />
+                  <Link href={`/monitor/alerts/${a.id}`}>
+                    {featureLabel(a.feature)} ({metricLabel(a.metric)})
+                  </Link>
                 </td>
-                <td>{a.status === "snoozed" && a.snoozedUntil ? `snoozed until ${when(a.snoozedUntil)}` : a.status}</td>
+                <td>
+                  <SeverityPill severity={a.severity} />
+                </td>
+                <td>
+                  <AlertStatePill status={a.status} />
+                  {a.status === "snoozed" && a.snoozedUntil ? (
+                    <span className="small muted">
+                      {" "}
+                      until <Time value={a.snoozedUntil} relative />
+                    </span>
+                  ) : null}
+                </td>
                 <td className="num">
-                  {a.value.toPrecision(3)} / {a.threshold.toPrecision(3)}
+                  {reading(a.value)} / {reading(a.threshold)}
                 </td>
-                <td className="num">{a.peakValue.toPrecision(3)}</td>
+                <td className="num">{reading(a.peakValue)}</td>
                 <td>
                   {a.baseline.modelVersion.name} v{a.baseline.modelVersion.version}
                 </td>

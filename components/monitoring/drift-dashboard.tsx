@@ -4,22 +4,26 @@ import Link from "next/link";
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import type { MonitoringDashboardView, ThresholdRow } from "@/lib/contracts/http/monitoring";
-import type { WindowStatus } from "@/lib/domain/drift/status";
 import { EMBEDDING_FEATURE, MONITORED_FEATURES } from "@/lib/domain/drift/features";
 import { DRIFT_METRIC_DEFINITIONS, DRIFT_METRICS, EMBEDDING_METRIC, HEADLINE_DRIFT_METRIC } from "@/lib/domain/drift/metrics/catalogue";
 import { driftStatus } from "@/lib/domain/drift/status";
+import { formatCount, formatDateTime, formatDuration, formatNumber } from "@/lib/presentation/format";
+import { ALERT_STATUS_WORDS } from "@/lib/presentation/status-words";
+import { Select } from "@/components/ui/select";
+import { Time } from "@/components/ui/time";
 import { baselineFromWindow, computeDriftNow, saveThreshold, useMonitoring } from "../api-hooks";
 import { EmptyState } from "../empty-state";
 import { CosineSeries, HistogramOverlay, MetricSeries, VolumeChart } from "./drift-charts";
 import { DriftMethod } from "./drift-method";
+import { DriftStatusPill, featureLabel as label, windowStatusWord } from "./drift-words";
 
-const label = (feature: string) => MONITORED_FEATURES.find((f) => f.name === feature)?.label ?? (feature === EMBEDDING_FEATURE ? "Embedding" : feature);
-const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? "–" : v.toFixed(digits));
+const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? "–" : formatNumber(v, digits));
 
-export function StatusBadge({ status }: { status: WindowStatus | string }) {
-  const tone = status === "drift" || status === "critical" ? "sev-error" : status === "warning" ? "sev-warning" : status === "stable" ? "sev-info" : "";
-  return <span className={`sev ${tone}`}>{status}</span>;
-}
+const TIME_RANGES = [
+  { value: "6", label: "Last 6 hours" },
+  { value: "24", label: "Last 24 hours" },
+  { value: "168", label: "Last 7 days" },
+] as const;
 
 export function DriftDashboard({ initial, canTriage, canManage }: { initial: MonitoringDashboardView; canTriage: boolean; canManage: boolean }) {
   const [hours, setHours] = useState(24);
@@ -60,8 +64,8 @@ export function DriftDashboard({ initial, canTriage, canManage }: { initial: Mon
           </p>
           {data.baseline ? (
             <p className="small muted">
-              Baseline: {data.baseline.source === "split" ? `its ${data.baseline.split} predictions` : `production window ${new Date(data.baseline.windowStart!).toLocaleString()} – ${new Date(data.baseline.windowEnd!).toLocaleString()}`},{" "}
-              {data.baseline.predictionCount} images, built {new Date(data.baseline.createdAt).toLocaleString()}.
+              Baseline: {data.baseline.source === "split" ? `its ${data.baseline.split} predictions` : `production window ${formatDateTime(data.baseline.windowStart!)} – ${formatDateTime(data.baseline.windowEnd!)}`},{" "}
+              {formatCount(data.baseline.predictionCount, "image")}, built <Time value={data.baseline.createdAt} relative />.
             </p>
           ) : (
             <p className="small muted">No baseline yet: the monitor builds one within a minute of a promotion.</p>
@@ -71,42 +75,39 @@ export function DriftDashboard({ initial, canTriage, canManage }: { initial: Mon
           <h2>Current window</h2>
           {latest ? (
             <p>
-              <StatusBadge status={latest.status} /> {latest.predictionCount} predictions, {new Date(latest.windowStart).toLocaleTimeString()} – {new Date(latest.windowEnd).toLocaleTimeString()}
-              <span className="small muted"> ({latest.trigger === "scheduled" ? "scheduled" : "on demand"}, computed in {latest.computeMs.toFixed(0)} ms)</span>
+              <DriftStatusPill status={latest.status} /> {formatCount(latest.predictionCount, "prediction")}, <Time value={latest.windowStart} /> – <Time value={latest.windowEnd} />
+              <span className="small muted">
+                {" "}
+                ({latest.trigger === "scheduled" ? "scheduled" : "on demand"}, computed in {formatDuration(latest.computeMs)})
+              </span>
             </p>
           ) : (
             <p className="muted">No drift report yet.</p>
           )}
           <p>
             <Link href="/monitor/alerts">
-              Alerts: {data.alerts.open} open, {data.alerts.acknowledged} acknowledged, {data.alerts.snoozed} snoozed
+              Alerts: {formatNumber(data.alerts.open)} {ALERT_STATUS_WORDS.open.label.toLowerCase()}, {formatNumber(data.alerts.acknowledged)} {ALERT_STATUS_WORDS.acknowledged.label.toLowerCase()}, {formatNumber(data.alerts.snoozed)}{" "}
+              {ALERT_STATUS_WORDS.snoozed.label.toLowerCase()}
             </Link>
           </p>
         </div>
       </section>
 
       <div className="toolbar">
-        <label>
-          Time range{" "}
-          <select value={hours} onChange={(e) => setHours(Number(e.target.value))} aria-label="Time range">
-            <option value={6}>last 6 hours</option>
-            <option value={24}>last 24 hours</option>
-            <option value={168}>last 7 days</option>
-          </select>
-        </label>
+        <Select label="Time range" value={String(hours)} onValueChange={(value) => setHours(Number(value))} options={TIME_RANGES} />
         <span className="spacer" />
         {canTriage && data.baseline ? (
           <>
-            <button type="button" className="secondary" onClick={() => run(async () => `Last hour: ${(await computeDriftNow(lastHours(1))).status}`)}>
+            <button type="button" className="secondary" onClick={() => run(async () => `Last hour: ${windowStatusWord((await computeDriftNow(lastHours(1))).status).label}`)}>
               Compute last hour now
             </button>
-            <button type="button" className="secondary" onClick={() => run(async () => `Last 24 h: ${(await computeDriftNow(lastHours(24))).status}`)}>
+            <button type="button" className="secondary" onClick={() => run(async () => `Last 24 h: ${windowStatusWord((await computeDriftNow(lastHours(24))).status).label}`)}>
               Compute last 24 h
             </button>
           </>
         ) : null}
         {canManage ? (
-          <button type="button" className="secondary" onClick={() => run(async () => `New baseline from ${(await baselineFromWindow(lastHours(24))).predictionCount} predictions of the last 24 h`)}>
+          <button type="button" className="secondary" onClick={() => run(async () => `New baseline from ${formatCount((await baselineFromWindow(lastHours(24))).predictionCount, "prediction")} of the last 24 h`)}>
             Use last 24 h as baseline
           </button>
         ) : null}
@@ -137,7 +138,7 @@ export function DriftDashboard({ initial, canTriage, canManage }: { initial: Mon
                   </button>
                 </td>
                 <td>
-                  <StatusBadge status={f.status} />
+                  <DriftStatusPill status={f.status} />
                 </td>
                 {DRIFT_METRICS.map((metric) => (
                   <td key={metric} className="num">
@@ -145,8 +146,8 @@ export function DriftDashboard({ initial, canTriage, canManage }: { initial: Mon
                   </td>
                 ))}
                 <td className="num">
-                  {f.total}
-                  {f.missing ? <span className="muted small"> +{f.missing} missing</span> : null}
+                  {formatNumber(f.total)}
+                  {f.missing ? <span className="muted small"> +{formatNumber(f.missing)} missing</span> : null}
                 </td>
                 <td>
                   {DRIFT_METRICS.map((metric) => (
@@ -158,12 +159,12 @@ export function DriftDashboard({ initial, canTriage, canManage }: { initial: Mon
             <tr>
               <td>Embedding</td>
               <td>
-                <StatusBadge status={latest.embeddingDistance === null || latest.embeddingThreshold === null ? "insufficient" : driftStatus(latest.embeddingDistance, { warning: cosine.warning * latest.embeddingThreshold, drift: cosine.drift * latest.embeddingThreshold })} />
+                <DriftStatusPill status={latest.embeddingDistance === null || latest.embeddingThreshold === null ? "insufficient" : driftStatus(latest.embeddingDistance, { warning: cosine.warning * latest.embeddingThreshold, drift: cosine.drift * latest.embeddingThreshold })} />
               </td>
               <td className="num" colSpan={DRIFT_METRICS.length}>
                 cosine {latest.embeddingDistance === null ? "–" : latest.embeddingDistance.toExponential(2)}
               </td>
-              <td className="num">{latest.predictionCount}</td>
+              <td className="num">{formatNumber(latest.predictionCount)}</td>
               <td>
                 <span className="small muted">bootstrap p95 {latest.embeddingThreshold === null ? "–" : latest.embeddingThreshold.toExponential(2)} × </span>
                 <ThresholdCell row={cosine} canManage={canManage} onSaved={refresh} />

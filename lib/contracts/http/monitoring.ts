@@ -6,6 +6,7 @@ import { SLICE_DIMENSIONS, type SliceExplanation } from "@/lib/domain/drift/slic
 import { DRIFT_STATUSES, WINDOW_STATUSES } from "@/lib/domain/drift/status";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { featureDriftSchema, featureReferenceSchema } from "../stored/monitoring";
+import { loggedDetectionSchema } from "../stored/serving";
 import { timestampSchema } from "./json";
 
 // ── Requests ─────────────────────────────────────────────────────────────────────────────────
@@ -181,6 +182,9 @@ export const rootCauseImageSchema = z.object({
   boxCount: z.number().int(),
   distance: z.number().nullable(),
   imageKept: z.boolean(),
+  width: z.number().int(),
+  height: z.number().int(),
+  detections: z.array(loggedDetectionSchema),
 });
 export type RootCauseImageView = z.infer<typeof rootCauseImageSchema>;
 

@@ -118,6 +118,11 @@ export async function alertCounts(database: Db = defaultDb()): Promise<Record<Al
   return recordOf(ALERT_STATUSES, (s) => groups.find((g) => g.status === s)?._count._all ?? 0);
 }
 
+/** Alerts still waiting for someone (open, acknowledged or snoozed): the inbox's default list, and the count beside Alerts in the navigation. */
+export async function unresolvedAlertCount(database: Db = defaultDb()): Promise<number> {
+  return database.alert.count({ where: { status: { in: UNRESOLVED } } });
+}
+
 export async function getAlert(id: string, database: Db = defaultDb()) {
   const alert = await database.alert.findUnique({
     where: { id },

@@ -9,16 +9,19 @@ import * as reportsRoute from "@/app/api/monitoring/reports/route";
 import * as dashboardRoute from "@/app/api/monitoring/route";
 import * as thresholdsRoute from "@/app/api/monitoring/thresholds/route";
 import * as imageRoute from "@/app/api/predictions/[id]/image/route";
+import { alertDetailSchema } from "@/lib/contracts/http/monitoring";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
 import { createSession, csrfTokenFor, SESSION_COOKIE } from "../auth/sessions";
 import { createUser } from "../auth/users";
 import { promoteModelVersion, registerModelVersion } from "../models/model-registry";
 import { logPrediction } from "../serving/prediction-log";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
+import { unresolvedAlertCount } from "./alerts";
 import { buildWindowBaseline } from "./baselines";
 import { predictionVolume } from "./dashboard";
 import { computeDriftReport } from "./drift-reports";
 import { monitorTick } from "./monitor";
+import { IMAGES_SHOWN } from "./root-cause";
 import { ModelServer } from "../serving/model-server";
 
 /**
@@ -135,6 +138,28 @@ describe("alerts", () => {
     expect(body.rootCause.window.predictionCount).toBe(210);
     expect((await call(alertRoute.GET, "/api/alerts/nope", { id: "nope" })).status).toBe(404);
     expect((await call(alertRoute.GET, "/api/alerts/x", { id: "../../etc" })).status).toBe(404);
+  });
+
+  it("gives each root-cause image its size and the model's boxes, so the page can draw them", async () => {
+    const { rootCause } = alertDetailSchema.parse(await (await call(alertRoute.GET, `/api/alerts/${alertId}`, { id: alertId })).json());
+    const shown = [...rootCause.farthest, ...rootCause.lowestConfidence];
+    expect(rootCause.farthest).toHaveLength(IMAGES_SHOWN);
+    expect(rootCause.lowestConfidence).toHaveLength(IMAGES_SHOWN);
+    for (const image of shown) {
+      expect(image).toMatchObject({ width: 320, height: 240 });
+      expect(image.detections).toHaveLength(image.boxCount);
+      expect(image.detections[0]).toMatchObject({ className: "with_mask", score: image.maxScore, box: [10, 10, expect.any(Number), 60] });
+    }
+    // The lowest-confidence list is ranked by the logged top score: its boxes are the low ones.
+    expect(rootCause.lowestConfidence.every((image) => image.detections[0]!.score === 0.5)).toBe(true);
+  });
+
+  it("counts the unresolved alerts the navigation shows", async () => {
+    const unresolved = await env.db.alert.count({ where: { status: { in: ["open", "acknowledged", "snoozed"] } } });
+    expect(unresolved).toBeGreaterThan(0);
+    expect(await unresolvedAlertCount(env.db)).toBe(unresolved);
+    const list = await (await call(alertsRoute.GET, "/api/alerts?status=unresolved")).json();
+    expect(list).toHaveLength(unresolved); // the nav's count is the inbox's default list
   });
 
   it("walks the triage states and refuses impossible steps", async () => {
