@@ -3,7 +3,15 @@
 import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { z } from "zod";
 import { apiKeyListSchema, createdApiKeySchema, signedInSchema, userAnswerSchema, userListSchema } from "@/lib/contracts/http/accounts";
-import { importRejectionSchema, importResultSchema, type ImportFinding } from "@/lib/contracts/http/datasets";
+import {
+  IMPORT_PROGRESS_MEDIA_TYPE,
+  importRejectionSchema,
+  importResultSchema,
+  importStreamEventSchema,
+  type ImportFinding,
+  type ImportResult,
+  type ImportStreamEvent,
+} from "@/lib/contracts/http/datasets";
 import { evaluationViewSchema, sendToReviewResultSchema, type sendToReviewSchema } from "@/lib/contracts/http/evaluation";
 import { healthReportSchema } from "@/lib/contracts/http/health";
 import { imageCountSchema, imagePageSchema, type ImagePage } from "@/lib/contracts/http/images";
@@ -40,6 +48,7 @@ import type { changePasswordSchema, createApiKeySchema, createUserSchema, loginS
 import type { SaveAnnotationsInput } from "@/lib/domain/annotation-schema";
 import type { EditorBox } from "@/lib/domain/editor-commands";
 import { imageFilterToParams, type ImageFilter } from "@/lib/domain/image-filter";
+import type { ImportProgress } from "@/lib/domain/import-progress";
 import type { JobKind } from "@/lib/domain/states";
 
 /**
@@ -149,22 +158,74 @@ export class ImportRejected extends Error {
   }
 }
 
-/** Uploads a zip or a folder's files (relative paths as file names) and imports them. */
-export function useImportDataset() {
+/**
+ * Uploads a zip or a folder's files (relative paths as file names) and imports them, telling
+ * `onProgress` how far it is: the bytes sent (XMLHttpRequest measures an upload; fetch cannot),
+ * then the server's phases, read from its NDJSON answer as they arrive.
+ */
+export function useImportDataset(onProgress: (progress: ImportProgress) => void) {
   return useMutation({
-    mutationFn: async (input: { name: string; classMap: string; files: Array<{ file: File; path: string }> }) => {
+    mutationFn: (input: { name: string; classMap: string; files: Array<{ file: File; path: string }> }) => {
       const form = new FormData();
       form.append("name", input.name);
       form.append("classMap", input.classMap);
       for (const { file, path } of input.files) form.append("files", file, path);
-      const response = await apiFetch("/api/datasets/import", { method: "POST", body: form });
-      const body: unknown = await response.json().catch(() => undefined);
-      if (!response.ok) {
-        const rejection = importRejectionSchema.safeParse(body).data;
-        throw new ImportRejected(rejection?.error ?? `the server answered ${response.status}`, rejection?.issues ?? []);
-      }
-      return parseAnswer("POST /api/datasets/import", importResultSchema, body);
+      return importWithProgress(form, onProgress);
     },
+  });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function importWithProgress(form: FormData, onProgress: (progress: ImportProgress) => void): Promise<ImportResult> {
+  const url = "/api/datasets/import";
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.setRequestHeader("Accept", `${IMPORT_PROGRESS_MEDIA_TYPE}, application/json`);
+    xhr.setRequestHeader("X-CSRF-Token", readCookie("masklab_csrf") ?? "");
+    xhr.upload.onprogress = (event) => onProgress({ phase: "uploading", done: event.loaded, total: event.lengthComputable ? event.total : null });
+    let read = 0;
+    let outcome: ImportStreamEvent | null = null;
+    let mismatch: string | null = null;
+    const readLines = () => {
+      if (mismatch !== null || !(xhr.getResponseHeader("Content-Type") ?? "").startsWith(IMPORT_PROGRESS_MEDIA_TYPE)) return;
+      const end = xhr.responseText.lastIndexOf("\n") + 1;
+      const lines = end > read ? xhr.responseText.slice(read, end).split("\n").filter(Boolean) : [];
+      read = Math.max(read, end);
+      for (const line of lines) {
+        const event = importStreamEventSchema.safeParse(safeJson(line));
+        if (!event.success) mismatch = event.error.issues[0]?.message ?? "not a progress line";
+        else if (event.data.type === "progress") onProgress(event.data);
+        else outcome = event.data;
+      }
+    };
+    xhr.onprogress = readLines;
+    xhr.onerror = () => reject(new ImportRejected("the connection to the server was lost; if the upload had finished, the import goes on: see the dataset's Imports tab", []));
+    xhr.onload = () => {
+      readLines();
+      const last: ImportStreamEvent | null = outcome;
+      if (mismatch !== null) return reject(new AnswerMismatchError(`POST ${url}`, mismatch));
+      if (last?.type === "done") return resolve(last.result);
+      if (last?.type === "failed") return reject(new ImportRejected(last.error, last.issues ?? []));
+      if (xhr.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+      // Refused before the import began (signed out, too large, not multipart …): a plain JSON answer.
+      const body = safeJson(xhr.responseText);
+      if (xhr.status !== 200) {
+        const rejection = importRejectionSchema.safeParse(body).data;
+        return reject(new ImportRejected(rejection?.error ?? `the server answered ${xhr.status}`, rejection?.issues ?? []));
+      }
+      const result = importResultSchema.safeParse(body);
+      if (result.success) resolve(result.data);
+      else reject(new AnswerMismatchError(`POST ${url}`, "the import ended without its result"));
+    };
+    xhr.send(form);
   });
 }
 

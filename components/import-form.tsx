@@ -2,14 +2,22 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import type { ImportProgress } from "@/lib/domain/import-progress";
+import { formatBytes, formatCount } from "@/lib/presentation/format";
+import { describeImportProgress } from "@/lib/presentation/progress-words";
 import { ImportRejected, useImportDataset } from "./api-hooks";
+import { ProgressBar } from "./ui/progress-bar";
 
 type Picked = Array<{ file: File; path: string }>;
 
-/** Upload a VOC dataset as a .zip or loose files, or pick its folder (files keep their relative paths). */
+/**
+ * Upload a VOC dataset as a .zip or loose files, or pick its folder (files keep their relative
+ * paths); while it runs, how far the upload and then the server's phases are.
+ */
 export function ImportForm() {
   const router = useRouter();
-  const mutation = useImportDataset();
+  const [progress, setProgress] = useState<ImportProgress | null>(null);
+  const mutation = useImportDataset(setProgress);
   const [name, setName] = useState("");
   const [classMap, setClassMap] = useState("");
   const [picked, setPicked] = useState<Picked>([]);
@@ -22,15 +30,16 @@ export function ImportForm() {
     if (top && !name) setName(top);
   };
 
+  const bytes = picked.reduce((sum, p) => sum + p.file.size, 0);
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
+    setProgress({ phase: "uploading", done: 0, total: bytes });
     mutation.mutate(
       { name, classMap, files: picked },
       { onSuccess: (result) => router.push(`/datasets/${result.datasetId}/imports/${result.importRunId}`) },
     );
   };
 
-  const bytes = picked.reduce((sum, p) => sum + p.file.size, 0);
   const error = mutation.error;
   return (
     <form className="import-form" onSubmit={submit} aria-label="Import a dataset">
@@ -49,7 +58,7 @@ export function ImportForm() {
           <input type="file" multiple onChange={(e) => pickFolder(e.target.files)} {...{ webkitdirectory: "", directory: "" }} />
         </label>
         <p className="muted small">
-          {picked.length === 0 ? "Nothing chosen yet." : `${picked.length} file${picked.length === 1 ? "" : "s"}, ${(bytes / 1024 / 1024).toFixed(1)} MB`}
+          {picked.length === 0 ? "Nothing chosen yet." : `${formatCount(picked.length, "file")}, ${formatBytes(bytes)}`}
         </p>
       </fieldset>
       <label>
@@ -57,8 +66,14 @@ export function ImportForm() {
         <textarea value={classMap} onChange={(e) => setClassMap(e.target.value)} rows={2} placeholder={"mask=with_mask\nno_mask=without_mask"} />
       </label>
       <button type="submit" disabled={picked.length === 0 || !name.trim() || mutation.isPending}>
-        {mutation.isPending ? "Uploading and verifying…" : "Import"}
+        {mutation.isPending ? "Importing…" : "Import"}
       </button>
+      {mutation.isPending && progress ? <ImportProgressBar progress={progress} /> : null}
+      {mutation.isSuccess ? (
+        <p role="status" className="muted">
+          Imported {formatCount(mutation.data.imagesAdded, "image")}; opening the report…
+        </p>
+      ) : null}
       {error ? (
         <div className="error" role="alert">
           <p>Import failed: {error.message}</p>
@@ -74,5 +89,17 @@ export function ImportForm() {
         </div>
       ) : null}
     </form>
+  );
+}
+
+function ImportProgressBar({ progress }: { progress: ImportProgress }) {
+  const view = describeImportProgress(progress);
+  return (
+    <div className="import-progress" role="group" aria-label="Import progress">
+      <p className="muted small">
+        Step {view.step} of {view.steps}
+      </p>
+      <ProgressBar ratio={view.ratio} caption={view.text} label="Import progress" testId="import-progress" />
+    </div>
   );
 }

@@ -49,7 +49,7 @@ test("an ML lead uploads a messy zip, reads the report and filters the grid", as
     await expect(findings.getByRole("row", { name: /unlabeled\.png.*image-unlabeled/ })).toBeVisible();
 
     // Filter the report to errors only.
-    await page.getByRole("form", { name: "Filter findings" }).getByRole("combobox", { name: "Severity" }).selectOption("error");
+    await chooseOption(page, page.getByRole("form", { name: "Filter findings" }).getByRole("combobox", { name: "Severity" }), "error");
     await page.getByRole("button", { name: "Filter" }).click();
     await expect(page.getByTestId("finding-count")).toHaveText(/^1 finding/);
 

@@ -1,22 +1,23 @@
 import { expect, test } from "@playwright/test";
 import sharp from "sharp";
 import { csrfHeader } from "./support/accounts";
+import { chooseOption } from "./support/controls";
 
 test("an ML lead starts a quick training job, watches it, and finds the new model version", async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto("/train");
   const form = page.getByRole("form", { name: "New training job" });
   if (!(await form.isVisible())) await page.getByText("New training job").click();
-  await form.getByRole("combobox", { name: "Dataset" }).selectOption({ label: "sample-facemask" });
+  await chooseOption(page, form.getByRole("combobox", { name: "Dataset" }), "sample-facemask");
   await form.getByRole("spinbutton", { name: "Input size (px)" }).fill("128");
   await form.getByRole("spinbutton", { name: "Epochs" }).fill("2");
   await form.getByRole("button", { name: "Start training" }).click();
 
   // The job page follows the worker: progress, per-epoch metrics, then the registered model.
   await expect(page).toHaveURL(/\/train\/[A-Za-z0-9_-]+$/);
-  await expect(page.getByTestId("job-status")).toHaveText(/queued|running/);
+  await expect(page.getByTestId("job-status")).toHaveText(/Queued|Running/);
   await expect(page.getByTestId("job-log")).toContainText("cached backbone features", { timeout: 120_000 });
-  await expect(page.getByTestId("job-status")).toHaveText("succeeded", { timeout: 180_000 });
+  await expect(page.getByTestId("job-status")).toHaveText("Succeeded", { timeout: 180_000 });
   await expect(page.getByTestId("job-log")).toContainText(/epoch 2\/2: loss [\d.]+, val mAP50 [\d.]+/);
   await expect(page.getByText("Validation mAP (val split)")).toBeVisible();
   const model = page.getByRole("status").filter({ hasText: "Model version:" });
@@ -25,6 +26,12 @@ test("an ML lead starts a quick training job, watches it, and finds the new mode
   await model.getByRole("link").click();
   await expect(page.getByRole("heading", { name: "Models", level: 1 })).toBeVisible();
   await expect(page.getByRole("row", { name: /sample-facemask-mld1s-n v1/ })).toContainText("one_stage");
+
+  // The jobs list gives the job's duration, its model (a link) and the model's test mAP50.
+  await page.goto("/train");
+  const jobRow = page.getByRole("table", { name: "Training jobs" }).getByRole("row").filter({ has: page.getByRole("link", { name: "sample-facemask-mld1s-n v1" }) });
+  await expect(jobRow).toContainText(/Succeeded.*\d+ (s|min)/);
+  await expect(jobRow.getByRole("cell").last()).toHaveText(/^[01]\.\d{3}$/);
 });
 
 test("an ML lead trains the two-stage (Faster R-CNN-style) model from the browser", async ({ page }) => {
@@ -32,8 +39,8 @@ test("an ML lead trains the two-stage (Faster R-CNN-style) model from the browse
   await page.goto("/train");
   const form = page.getByRole("form", { name: "New training job" });
   if (!(await form.isVisible())) await page.getByText("New training job").click();
-  await form.getByRole("combobox", { name: "Dataset" }).selectOption({ label: "sample-facemask" });
-  await form.getByRole("combobox", { name: "Model" }).selectOption({ label: "Two-stage (MLD-2S, Faster R-CNN-style: RPN + ROI-Align)" });
+  await chooseOption(page, form.getByRole("combobox", { name: "Dataset" }), "sample-facemask");
+  await chooseOption(page, form.getByRole("combobox", { name: "Model" }), "Two-stage (MLD-2S, Faster R-CNN-style: RPN + ROI-Align)");
   // The quick CPU preset for two-stage models has its own epochs and a jittered copy cached per image.
   await expect(form.getByRole("spinbutton", { name: "Epochs" })).toHaveValue("12");
   await expect(form.getByRole("spinbutton", { name: "Jittered copies cached per image" })).toHaveValue("1");
@@ -42,7 +49,7 @@ test("an ML lead trains the two-stage (Faster R-CNN-style) model from the browse
   await form.getByRole("button", { name: "Start training" }).click();
 
   await expect(page).toHaveURL(/\/train\/[A-Za-z0-9_-]+$/);
-  await expect(page.getByTestId("job-status")).toHaveText("succeeded", { timeout: 180_000 });
+  await expect(page.getByTestId("job-status")).toHaveText("Succeeded", { timeout: 180_000 });
   await expect(page.getByTestId("job-log")).toContainText(/epoch 1\/1: loss [\d.]+, val mAP50 [\d.]+/);
   const model = page.getByRole("status").filter({ hasText: "Model version:" });
   await expect(model).toContainText("sample-facemask-mld2s-n v1");
@@ -55,7 +62,7 @@ test("an ML lead compares the two models, moves the confidence slider, opens a f
   test.setTimeout(120_000);
   await page.goto("/models");
   // Only the test split's figures (models registered without an evaluation drop out).
-  await page.getByRole("combobox", { name: "Split" }).selectOption("test");
+  await chooseOption(page, page.getByRole("combobox", { name: "Split" }), "Test");
   await expect(page).toHaveURL(/\/models\?split=test$/);
   const table = page.getByRole("table", { name: "Model benchmark" });
   const one = table.getByRole("row", { name: /sample-facemask-mld1s-n v1/ });
@@ -77,7 +84,7 @@ test("an ML lead compares the two models, moves the confidence slider, opens a f
 
   // Both ticked by default: their precision-recall curves are overlaid, one legend entry each.
   const curves = page.getByRole("region", { name: "Model comparison curves" });
-  await expect(curves.getByText("Precision–recall, with_mask")).toBeVisible();
+  await expect(curves.getByText("Precision–recall, With mask")).toBeVisible();
   await expect(curves.locator(".recharts-legend-item-text", { hasText: "sample-facemask-mld2s-n v1" }).first()).toBeVisible();
 
   // The CSV export is the table as shown.
@@ -106,7 +113,7 @@ test("an ML lead compares the two models, moves the confidence slider, opens a f
   // The error browser shares the confidence; a false positive opens in the editor.
   await page.getByRole("link", { name: "Error browser" }).click();
   await expect(page).toHaveURL(/\/errors\?conf=0\.00$/);
-  await expect(page.getByRole("combobox", { name: "Show" })).toHaveValue("fp");
+  await expect(page.getByRole("combobox", { name: "Show" })).toHaveText(/False positives/);
   const card = page.getByTestId("error-card").first();
   await expect(card).toContainText("false positive");
   const fileName = (await card.locator(".small").first().textContent())!;
@@ -128,12 +135,23 @@ test("an ML lead compares the two models, moves the confidence slider, opens a f
 
   // Promote the one-stage model, then the two-stage one, then roll back.
   await page.goto("/models");
+  // Each asks first and says what will change.
   await page.getByRole("button", { name: "Promote sample-facemask-mld1s-n v1" }).click();
+  const confirm = page.getByRole("alertdialog");
+  await expect(confirm).toContainText("sample-facemask-mld1s-n v1 will answer the prediction API");
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirm).toHaveCount(0);
+  await page.getByRole("button", { name: "Promote sample-facemask-mld1s-n v1" }).click();
+  await confirm.getByRole("button", { name: "Promote" }).click();
   await expect(page.getByTestId("production-model")).toHaveText("sample-facemask-mld1s-n v1");
   await page.getByRole("button", { name: "Promote sample-facemask-mld2s-n v1" }).click();
+  await expect(confirm).toContainText("sample-facemask-mld1s-n v1 stops serving and becomes a candidate");
+  await confirm.getByRole("button", { name: "Promote" }).click();
   await expect(page.getByTestId("production-model")).toHaveText("sample-facemask-mld2s-n v1");
-  await expect(page.getByRole("row", { name: /sample-facemask-mld1s-n v1/ }).first()).toContainText("candidate");
+  await expect(page.getByRole("row", { name: /sample-facemask-mld1s-n v1/ }).first()).toContainText("Candidate");
   await page.getByRole("button", { name: "Roll back" }).click();
+  await expect(confirm).toContainText("sample-facemask-mld1s-n v1, the version it replaced");
+  await confirm.getByRole("button", { name: "Roll back" }).click();
   await expect(page.getByTestId("production-model")).toHaveText("sample-facemask-mld1s-n v1");
   // Newest first, with who did it (other specs may have promoted models before).
   const history = page.getByRole("table", { name: "Promotion history" }).getByRole("row");

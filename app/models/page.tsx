@@ -30,7 +30,7 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
           <li>mAP50 and mAP50-95: COCO AP (pycocotools&apos; rules, 101-point interpolated precision), averaged over classes; AP50 per class likewise. A dash: the split has no box of that class.</li>
           <li>P / R / F1 @ op: all classes pooled at the <b>operating threshold</b>, serving&apos;s score threshold 0.25, matching at IoU 0.5. Best F1 and its confidence: the same at the threshold that maximises F1 on this split (optimistic: it is chosen on the data it is measured on).</li>
           <li>Image acc: share of test images where &quot;contains a face without a mask or with a mask worn incorrectly&quot; is answered right at the operating threshold.</li>
-          <li>Latency: per image at batch 1 after warm-up, p50 and p95, on the backend and machine named in the column; img/s is the best throughput over the batch sizes tried. Size: the artifact on disk.</li>
+          <li>Latency: per image at batch 1 after warm-up, p50 and p95, on the backend and machine named in the column; img/s is the best throughput over the batch sizes tried. Size: the artifact on disk. Train min: the training job&apos;s wall time, start to end (data, backbone features, epochs, evaluation), the same figure as on its job page.</li>
           <li>Green: the best value of the column (ties all marked).</li>
         </ul>
       </details>

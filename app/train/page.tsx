@@ -1,10 +1,15 @@
 import Link from "next/link";
 import { DataTable } from "@/components/data-table";
-import { NewTrainingJobForm } from "@/components/training/new-job-form";
-import { cliNameOf, DETECTOR_FAMILY_IDS } from "@/lib/domain/detector-families";
-import { can } from "@/lib/domain/permissions";
-import { listDatasetSummaries } from "@/lib/server/datasets/datasets";
 import { EmptyState } from "@/components/empty-state";
+import { JobStatusPill } from "@/components/training/job-status-pill";
+import { NewTrainingJobForm } from "@/components/training/new-job-form";
+import { Time } from "@/components/ui/time";
+import { cliNameOf, DETECTOR_FAMILY_CATALOGUE, DETECTOR_FAMILY_IDS } from "@/lib/domain/detector-families";
+import { can } from "@/lib/domain/permissions";
+import { isOneOf } from "@/lib/domain/states";
+import { jobDurationMs } from "@/lib/domain/training-phases";
+import { formatDuration, formatNumber, formatPercent } from "@/lib/presentation/format";
+import { listDatasetSummaries } from "@/lib/server/datasets/datasets";
 import { listTrainingJobs } from "@/lib/server/training/training-jobs";
 import { presetDefaults } from "@/lib/server/training/training-config";
 import { listWorkers } from "@/lib/server/training/worker-registry";
@@ -17,6 +22,12 @@ export default async function TrainPage({ searchParams }: { searchParams: Promis
   const { dataset } = await searchParams;
   const user = await requirePageUser("data.view");
   const [workers, jobs, datasets] = await Promise.all([listWorkers(), listTrainingJobs(), listDatasetSummaries()]);
+  const now = Date.now();
+  const duration = (job: (typeof jobs)[number]) => {
+    const ms = jobDurationMs(job, now);
+    if (ms === null) return "—";
+    return job.finishedAt === null ? `${formatDuration(ms)} so far` : formatDuration(ms);
+  };
   return (
     <>
       <h1>Train</h1>
@@ -38,7 +49,7 @@ export default async function TrainPage({ searchParams }: { searchParams: Promis
             { header: "Worker", cell: (w) => w.id },
             { header: "Kind", cell: (w) => w.kind },
             { header: "Status", cell: (w) => (w.alive ? w.status : "not responding") },
-            { header: "Last heartbeat", cell: (w) => new Date(w.lastHeartbeatAt).toLocaleTimeString("en-GB") },
+            { header: "Last heartbeat", cell: (w) => <Time value={w.lastHeartbeatAt} relative /> },
           ]}
         />
       )}
@@ -51,12 +62,29 @@ export default async function TrainPage({ searchParams }: { searchParams: Promis
           rows={jobs}
           rowKey={(j) => j.id}
           columns={[
-            { header: "Job", cell: (j) => <Link href={`/train/${j.id}`}>{j.createdAt.toISOString().slice(0, 16).replace("T", " ")}</Link> },
+            {
+              header: "Job",
+              cell: (j) => (
+                <Link href={`/train/${j.id}`}>
+                  <Time value={j.createdAt} />
+                </Link>
+              ),
+            },
             { header: "Dataset", cell: (j) => j.dataset.name },
-            { header: "Kind", cell: (j) => j.kind },
-            { header: "Status", cell: (j) => j.status },
-            { header: "Progress", numeric: true, cell: (j) => `${Math.round(j.progress * 100)} %` },
-            { header: "Model", cell: (j) => (j.modelVersion ? `${j.modelVersion.name} v${j.modelVersion.version}` : "") },
+            { header: "Kind", cell: (j) => (isOneOf(DETECTOR_FAMILY_IDS, j.kind) ? DETECTOR_FAMILY_CATALOGUE[j.kind].name : j.kind) },
+            { header: "Status", cell: (j) => <JobStatusPill status={j.status} /> },
+            { header: "Progress", numeric: true, cell: (j) => formatPercent(j.progress, 0) },
+            { header: "Duration", numeric: true, cell: duration },
+            {
+              header: "Model",
+              cell: (j) => {
+                if (!j.modelVersion) return "—";
+                const name = `${j.modelVersion.name} v${j.modelVersion.version}`;
+                // A model's page is its test-split evaluation; before it is scored, the Models table.
+                return <Link href={j.testEvaluation ? `/models/evaluations/${j.testEvaluation.id}` : "/models"}>{name}</Link>;
+              },
+            },
+            { header: "Test mAP50", numeric: true, cell: (j) => (j.testEvaluation ? formatNumber(j.testEvaluation.mAP50, 3) : "—") },
           ]}
         />
       )}

@@ -5,6 +5,8 @@ import { useState } from "react";
 import type { PresetDefaults } from "@/lib/contracts/http/training";
 import { DETECTOR_FAMILY_CATALOGUE, DETECTOR_FAMILY_IDS, type DetectorFamilyId } from "@/lib/domain/detector-families";
 import { launchTraining } from "../api-hooks";
+import { Checkbox } from "../ui/checkbox";
+import { Select } from "../ui/select";
 import { FormError, useSubmit } from "../use-submit";
 
 type Kind = DetectorFamilyId;
@@ -30,8 +32,9 @@ export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { da
     setPreset(nextPreset);
     setSettings((s) => ({ ...s, ...presets[nextKind][nextPreset] }));
   };
-  const set = (key: keyof Settings) => (event: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
-    setSettings((s) => ({ ...s, [key]: event.target.type === "number" ? Number(event.target.value) : event.target.type === "checkbox" ? (event.target as HTMLInputElement).checked : event.target.value }));
+  const set = (key: keyof Settings) => (event: React.ChangeEvent<HTMLInputElement>) =>
+    setSettings((s) => ({ ...s, [key]: event.target.type === "number" ? Number(event.target.value) : event.target.value }));
+  const choice = <K extends keyof Settings>(key: K) => (value: Settings[K]) => setSettings((s) => ({ ...s, [key]: value }));
 
   const { pending, error, submit } = useSubmit(
     () => {
@@ -46,59 +49,34 @@ export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { da
 
   return (
     <form className="import-form" onSubmit={submit} aria-label="New training job">
-      <label>
-        Dataset
-        <select value={datasetId} onChange={(e) => setDatasetId(e.target.value)}>
-          {datasets.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Model
-        <select value={kind} onChange={(e) => choose(e.target.value as Kind, preset)}>
-          {DETECTOR_FAMILY_IDS.map((k) => (
-            <option key={k} value={k}>
-              {DETECTOR_FAMILY_CATALOGUE[k].label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Preset
-        <select value={preset} onChange={(e) => choose(kind, e.target.value as Preset)}>
-          {(Object.keys(PRESET_LABELS) as Preset[]).map((p) => (
-            <option key={p} value={p}>
-              {PRESET_LABELS[p]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Select label="Dataset" value={datasetId} onValueChange={setDatasetId} options={datasets.map((d) => ({ value: d.id, label: d.name }))} placeholder="no dataset yet" />
+      <Select label="Model" value={kind} onValueChange={(next) => choose(next as Kind, preset)} options={DETECTOR_FAMILY_IDS.map((k) => ({ value: k, label: DETECTOR_FAMILY_CATALOGUE[k].label }))} />
+      <Select label="Preset" value={preset} onValueChange={(next) => choose(kind, next as Preset)} options={(Object.keys(PRESET_LABELS) as Preset[]).map((p) => ({ value: p, label: PRESET_LABELS[p] }))} />
       <div className="filters">
-        <label>
-          Backbone{" "}
-          <select value={settings.backbone} onChange={set("backbone")}>
-            <option value="face-mobilenet-v1">face-trained MobileNetV1 (pretrained)</option>
-            <option value="scratch">MobileNetV1 from scratch</option>
-          </select>
-        </label>
-        <label>
-          <input type="checkbox" checked={settings.freezeBackbone} disabled={settings.backbone === "scratch"} onChange={set("freezeBackbone")} /> Freeze backbone (cache its features)
-        </label>
+        <Select
+          label="Backbone"
+          value={settings.backbone}
+          onValueChange={(next) => choice("backbone")(next as Settings["backbone"])}
+          options={[
+            { value: "face-mobilenet-v1", label: "face-trained MobileNetV1 (pretrained)" },
+            { value: "scratch", label: "MobileNetV1 from scratch" },
+          ]}
+        />
+        <Checkbox checked={settings.freezeBackbone} disabled={settings.backbone === "scratch"} onCheckedChange={choice("freezeBackbone")} label="Freeze backbone (cache its features)" />
         {settings.freezeBackbone ? null : (
           <label>
             Backbone frozen for the first <input type="number" min={0} max={500} value={settings.frozenEpochs} onChange={set("frozenEpochs")} /> epochs
           </label>
         )}
-        <label>
-          Width{" "}
-          <select value={settings.width} onChange={set("width")}>
-            <option value="n">n (small)</option>
-            <option value="s">s (larger)</option>
-          </select>
-        </label>
+        <Select
+          label="Width"
+          value={settings.width}
+          onValueChange={(next) => choice("width")(next as Settings["width"])}
+          options={[
+            { value: "n", label: "n (small)" },
+            { value: "s", label: "s (larger)" },
+          ]}
+        />
         <label>
           Input size (px) <input type="number" min={128} max={1024} step={32} value={settings.inputSize} onChange={set("inputSize")} />
         </label>
@@ -118,9 +96,7 @@ export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { da
       <fieldset aria-label="Augmentations">
         <legend>Augmentations</legend>
         <div className="filters">
-        <label>
-          <input type="checkbox" checked={settings.flip} onChange={set("flip")} /> Horizontal flips
-        </label>
+        <Checkbox checked={settings.flip} onCheckedChange={choice("flip")} label="Horizontal flips" />
         {(["scale", "translate", "brightness", "contrast", "saturation"] as const).map((key) => (
           <label key={key}>
             {AUGMENT_LABELS[key]} ± <input type="number" className="narrow" min={0} max={key === "translate" ? 0.5 : 0.9} step={0.05} value={settings.augment[key]} onChange={(e) => setSettings((s) => ({ ...s, augment: { ...s.augment, [key]: Number(e.target.value) } }))} />
@@ -138,15 +114,17 @@ export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { da
         </div>
       </fieldset>
       <div className="filters">
-        <label>
-          Backend{" "}
-          <select value={settings.backend} onChange={set("backend")}>
-            <option value="auto">automatic (WebGPU on a GPU worker, else wasm)</option>
-            <option value="webgpu">webgpu</option>
-            <option value="wasm">wasm</option>
-            <option value="cpu">cpu</option>
-          </select>
-        </label>
+        <Select
+          label="Backend"
+          value={settings.backend}
+          onValueChange={choice("backend")}
+          options={[
+            { value: "auto", label: "automatic (WebGPU on a GPU worker, else wasm)" },
+            { value: "webgpu", label: "webgpu" },
+            { value: "wasm", label: "wasm" },
+            { value: "cpu", label: "cpu" },
+          ]}
+        />
       </div>
       <div className="filters">
         <label>

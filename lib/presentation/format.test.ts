@@ -19,6 +19,8 @@ describe("one way to write numbers and counts", () => {
     expect(formatCount(2, "day")).toBe("2 days");
     expect(formatCount(1318, "image")).toBe("1,318 images");
     expect(pluralize(2, "person", "people")).toBe("people");
+    expect(formatCount(12, "epoch")).toBe("12 epochs");
+    expect(formatCount(2, "batch")).toBe("2 batches");
   });
 
   it("writes sizes in decimal units", () => {

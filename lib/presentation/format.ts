@@ -23,9 +23,13 @@ export function formatPercent(ratio: number, digits = 1): string {
 }
 
 /** English plural of a count's noun: "1 image", "2 images", "1 box", "3 boxes". Pass the plural for irregular nouns. */
+/** Nouns the spelling rules below get wrong ("ch" said as k), and the app uses. */
+const IRREGULAR_PLURALS: Readonly<Record<string, string>> = { epoch: "epochs", stomach: "stomachs" };
+
 export function pluralize(count: number, singular: string, plural?: string): string {
   if (count === 1) return singular;
   if (plural) return plural;
+  if (Object.hasOwn(IRREGULAR_PLURALS, singular)) return IRREGULAR_PLURALS[singular]!;
   if (/(s|x|z|ch|sh)$/.test(singular)) return `${singular}es`;
   if (/[^aeiou]y$/.test(singular)) return `${singular.slice(0, -1)}ies`;
   return `${singular}s`;

@@ -15,6 +15,8 @@ import { NotAVocFolderError } from "@/lib/server/datasets/voc-folder";
 import { ImportFailedError, importVocFolder, type ImportIssueRecord, type ImportSummary } from "@/lib/server/datasets/voc-import";
 import { ZipRejectedError } from "@/lib/server/datasets/zip-extract";
 import { runCommand } from "./run-command";
+import type { ServerImportPhase } from "@/lib/domain/import-progress";
+import { describeImportProgress } from "@/lib/presentation/progress-words";
 
 const USAGE = 'usage: npm run import -- <folder or .zip> [--name dataset-name] [--map "found=class" ...] [--verbose]';
 
@@ -48,15 +50,18 @@ async function main(): Promise<number> {
   await migrateDatabase();
   console.log(`importing ${folder} into dataset "${name.data}" …`);
   let shown = 0;
+  let shownPhase: ServerImportPhase | null = null;
   try {
     const options = {
       name: name.data,
       classMap: classMap.map,
       source: folder,
-      onProgress: (done: number, total: number) => {
+      onProgress: (done: number, total: number, phase: ServerImportPhase) => {
+        if (phase !== shownPhase) shown = 0;
         if (done === total || done - shown >= 50) {
           shown = done;
-          process.stdout.write(`  ${done}/${total} files\n`);
+          shownPhase = phase;
+          process.stdout.write(`  ${describeImportProgress({ phase, done, total }).text}\n`);
         }
       },
     };

@@ -8,6 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import { cliNameOf, DETECTOR_FAMILY_IDS, type DetectorFamilyId } from "@/lib/domain/detector-families";
+import { budgetMs, jobDurationMs } from "@/lib/domain/training-phases";
+import { formatDuration } from "@/lib/presentation/format";
 import { db } from "@/lib/server/platform/db";
 import { claimJob, enqueueJob, getJob, listJobLogs } from "@/lib/server/training/job-queue";
 import { DEFAULT_LEASE_MS, runClaimedJob } from "@/lib/server/training/job-runner";
@@ -86,6 +88,7 @@ async function main(): Promise<number> {
       await runHere(job.id, kind);
     }
     const finished = await follow;
+    console.log(`job ${finished.status} after ${describeDuration(finished, config.data.minutes)}`);
     if (finished.status !== "succeeded") {
       console.error(`job ${finished.status}${finished.error ? `: ${finished.error}` : ""}`);
       return 1;
@@ -101,6 +104,13 @@ async function main(): Promise<number> {
   } finally {
     await db().$disconnect();
   }
+}
+
+/** The job's duration as the job page and the Models table give it, beside its time budget. */
+function describeDuration(job: { startedAt: Date | null; finishedAt: Date | null }, minutes: number | undefined): string {
+  const elapsed = jobDurationMs(job, Date.now());
+  const budget = budgetMs({ minutes });
+  return `${elapsed === null ? "no start" : formatDuration(elapsed)}${budget === null ? "" : ` (time budget ${formatDuration(budget)})`}`;
 }
 
 /** Prints the job's log lines as they arrive, until the job ends. */

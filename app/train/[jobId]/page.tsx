@@ -1,6 +1,9 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TrainingJobMonitor } from "@/components/training/job-monitor";
+import { Time } from "@/components/ui/time";
+import { DETECTOR_FAMILY_CATALOGUE, DETECTOR_FAMILY_IDS } from "@/lib/domain/detector-families";
+import { isOneOf } from "@/lib/domain/states";
 import { can } from "@/lib/domain/permissions";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { requirePageUser } from "@/app/_server/page-auth";
@@ -19,7 +22,10 @@ export default async function TrainingJobPage({ params }: { params: Promise<{ jo
         <Link href="/train">← Train</Link>
       </p>
       <h1>
-        Training job <span className="muted small">{job.kind.replace("_", "-")} on {job.dataset.name}, queued {job.createdAt.toISOString().slice(0, 16).replace("T", " ")}</span>
+        Training job{" "}
+        <span className="muted small">
+          {isOneOf(DETECTOR_FAMILY_IDS, job.kind) ? DETECTOR_FAMILY_CATALOGUE[job.kind].name : job.kind} on {job.dataset.name}, queued <Time value={job.createdAt} />
+        </span>
       </h1>
       <TrainingJobMonitor jobId={job.id} canManage={can(user.role, "training.manage")} />
     </>

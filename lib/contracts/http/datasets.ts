@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { EXPORT_FORMAT_CATALOGUE, EXPORT_FORMATS } from "@/lib/domain/export-formats";
 import { imageFilterSchema } from "@/lib/domain/image-filter";
+import { SERVER_IMPORT_PHASES } from "@/lib/domain/import-progress";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { apiErrorSchema, timestampSchema } from "./json";
 
@@ -71,6 +72,21 @@ export type ImportFinding = z.infer<typeof importFindingSchema>;
 
 /** POST /api/datasets/import → 422: nothing was importable; the findings say why (the first 500). */
 export const importRejectionSchema = apiErrorSchema.extend({ issues: z.array(importFindingSchema).optional() });
+
+/** The media type a client asks for (Accept) to follow an import as it runs. */
+export const IMPORT_PROGRESS_MEDIA_TYPE = "application/x-ndjson";
+
+/**
+ * POST /api/datasets/import with `Accept: application/x-ndjson` → 200 at once, then one of these
+ * a line: progress while the server unpacks, verifies and imports, and last either the result
+ * (the 200 answer's body) or the failure (the status and body the plain answer would have had).
+ */
+export const importStreamEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("progress"), phase: z.enum(SERVER_IMPORT_PHASES), done: z.number().int().min(0), total: z.number().int().min(0) }),
+  z.object({ type: z.literal("done"), result: importResultSchema }),
+  z.object({ type: z.literal("failed"), status: z.number().int(), error: z.string(), issues: z.array(importFindingSchema).optional(), reference: z.string().optional() }),
+]);
+export type ImportStreamEvent = z.infer<typeof importStreamEventSchema>;
 
 /** The dataset browser's filter, each parameter described; a filter added there fails to compile here until it is. */
 const filter = imageFilterSchema.shape;

@@ -31,10 +31,15 @@ export const trainingJobRowSchema = z.object({
   status: z.string(),
   progress: z.number(),
   createdAt: timestampSchema,
+  /** its first start and its end: its duration is jobDurationMs (lib/domain/training-phases.ts) of these */
+  startedAt: timestampSchema.nullable(),
+  finishedAt: timestampSchema.nullable(),
   workerId: z.string().nullable(),
   backend: z.string().nullable(),
   dataset: z.object({ name: z.string() }),
   modelVersion: z.object({ id: z.string(), name: z.string(), version: z.number().int() }).nullable(),
+  /** the model's newest evaluation on its dataset's test split (its page) and its mAP50; null before it is scored */
+  testEvaluation: z.object({ id: z.string(), mAP50: z.number() }).nullable(),
 });
 
 /** GET /api/training-jobs, newest first. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TRAINING_PRESET_NAMES } from "@/lib/domain/detector-families";
 import { COMPUTE_BACKENDS } from "@/lib/domain/states";
+import { PHASE_STEPS, TRAINING_PHASES } from "@/lib/domain/training-phases";
 import { storedColumn } from "./parse";
 
 export const augmentSchema = z.object({
@@ -71,6 +72,20 @@ export const epochMetricsSchema = z.object({
   etaSeconds: z.number(),
 });
 export type EpochMetrics = z.infer<typeof epochMetricsSchema>;
+
+/**
+ * The figures of a phase line (start, progress, end): which phase and how far, in the phase's unit.
+ * The job page reads its current phase and ETA from these (lib/domain/training-phases.ts).
+ */
+export const phaseFiguresSchema = z.object({
+  phase: z.enum(TRAINING_PHASES),
+  step: z.enum(PHASE_STEPS),
+  done: z.number().min(0),
+  total: z.number().min(0).nullable(),
+  /** on an end line: how long the phase took */
+  seconds: z.number().min(0).optional(),
+});
+export type PhaseFigures = z.infer<typeof phaseFiguresSchema>;
 
 /** What a worker said about itself when it registered, e.g. {"backend":"wasm","jobKinds":["one_stage"]}. */
 export const workerCapabilitiesSchema = z.object({

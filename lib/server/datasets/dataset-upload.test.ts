@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { discardUpload, importBrowserUpload, importUpload, receiveUpload, UploadRejectedError, type ReceivedUpload } from "./dataset-upload";
+import { discardUpload, importBrowserUpload, importUpload, receiveBrowserUpload, receiveUpload, UploadRejectedError, type ReceivedUpload } from "./dataset-upload";
 import { BILLION_LAUGHS, solidImage, vocObject, vocXml, zipOf } from "../testing/hostile-files";
 import { createTestEnv, type TestEnv } from "../testing/test-env";
 
@@ -105,9 +105,10 @@ describe("browser upload", () => {
 });
 
 describe("the browser's import", () => {
-  const browserImport = (fields: Record<string, string>, files: Array<[string, Buffer]>) => {
+  const browserImport = async (fields: Record<string, string>, files: Array<[string, Buffer]>) => {
     const request = uploadRequest(files, fields);
-    return importBrowserUpload(request.body, request.headers.get("content-type")!, null);
+    const received = await receiveBrowserUpload(request.body, request.headers.get("content-type")!, null);
+    return { name: received.name, summary: await importBrowserUpload(received, { db: env.db, store: env.store }) };
   };
   const maskFolder = async (): Promise<Array<[string, Buffer]>> => [
     ["ds/Annotations/a.xml", Buffer.from(vocXml("a.png", vocObject("mask", 1, 1, 9, 9)))],
@@ -118,7 +119,7 @@ describe("the browser's import", () => {
     const files = await maskFolder();
     await expect(browserImport({}, files)).rejects.toMatchObject({ status: 400 });
     await expect(browserImport({ name: "masks", classMap: "mask" }, files)).rejects.toMatchObject({ status: 400, message: '"mask" is not of the form found=class' });
-    await expect(importBrowserUpload(null, "multipart/form-data", null)).rejects.toMatchObject({ status: 400, message: "the request has no body" });
+    await expect(receiveBrowserUpload(null, "multipart/form-data", null)).rejects.toMatchObject({ status: 400, message: "the request has no body" });
     expect(await readdir(path.join(env.dir, "uploads"))).toEqual([]);
   });
 

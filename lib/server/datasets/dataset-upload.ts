@@ -7,6 +7,7 @@ import { mediaTypeOf } from "@/lib/domain/media-type";
 import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
 import { datasetNameSchema, parseClassMap } from "@/lib/domain/dataset-name";
+import type { ImportProgressListener } from "@/lib/domain/import-progress";
 import { isArchiveClutter, safeRelativePath } from "@/lib/domain/safe-path";
 import { dataDir } from "../platform/config";
 import type { Db } from "../platform/db";
@@ -38,6 +39,14 @@ export interface ReceivedUpload {
   fields: Record<string, string>;
   findings: ImportIssueRecord[];
   fileCount: number;
+  /** uploaded zips not extracted yet (importUpload extracts them first) */
+  zips: UploadedZip[];
+}
+
+interface UploadedZip {
+  path: string;
+  /** its name in the upload */
+  name: string;
 }
 
 /**
@@ -45,7 +54,20 @@ export interface ReceivedUpload {
  * their (sanitised) relative paths, zip files are extracted there. Nothing is held in memory,
  * and only what an import can read is kept, each file within its kind's limit.
  */
-export async function receiveUpload(body: ReadableStream<Uint8Array>, contentType: string, contentLength: number | null): Promise<ReceivedUpload> {
+export async function receiveUpload(
+  body: ReadableStream<Uint8Array>,
+  contentType: string,
+  contentLength: number | null,
+  options: { onProgress?: ImportProgressListener } = {},
+): Promise<ReceivedUpload> {
+  return unpackZips(await receiveParts(body, contentType, contentLength), options.onProgress);
+}
+
+/**
+ * The request body only: files stored, zips kept to extract later. The browser's import answers
+ * once this is done, so its progress stream starts after the upload (which the browser measures).
+ */
+export async function receiveParts(body: ReadableStream<Uint8Array>, contentType: string, contentLength: number | null): Promise<ReceivedUpload> {
   if (mediaTypeOf(contentType) !== "multipart/form-data") {
     throw new UploadRejectedError("send the dataset as multipart/form-data (a .zip, or the files of a folder)", 415);
   }
@@ -55,21 +77,33 @@ export async function receiveUpload(body: ReadableStream<Uint8Array>, contentTyp
   const { dir, filesDir } = await newUploadDir();
   try {
     const { fields, findings, zips, fileCount } = await streamParts(body, contentType, dir, filesDir);
-    for (const zip of zips) findings.push(...(await extractZip(zip.path, filesDir, { name: zip.name })));
-    await Promise.all(zips.map((zip) => rm(zip.path, { force: true })));
-    return { dir, fields, findings, fileCount };
+    return { dir, fields, findings, fileCount, zips };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
 }
 
+/** Extracts the upload's zips into its files (the upload is discarded when one is refused). */
+async function unpackZips(upload: ReceivedUpload, onProgress?: ImportProgressListener): Promise<ReceivedUpload> {
+  const filesDir = path.join(upload.dir, "files");
+  try {
+    const findings = [...upload.findings];
+    for (const zip of upload.zips) findings.push(...(await extractZip(zip.path, filesDir, { name: zip.name, onProgress })));
+    await Promise.all(upload.zips.map((zip) => rm(zip.path, { force: true })));
+    return { ...upload, findings, zips: [] };
+  } catch (error) {
+    await discardUpload(upload);
+    throw error;
+  }
+}
+
 /** A zip on this machine (`npm run import -- file.zip`), extracted as an uploaded zip is. */
-export async function receiveZipFile(zipPath: string): Promise<ReceivedUpload> {
+export async function receiveZipFile(zipPath: string, options: { onProgress?: ImportProgressListener } = {}): Promise<ReceivedUpload> {
   const { dir, filesDir } = await newUploadDir();
   try {
-    const findings = await extractZip(zipPath, filesDir);
-    return { dir, fields: {}, findings, fileCount: 1 };
+    const findings = await extractZip(zipPath, filesDir, { onProgress: options.onProgress });
+    return { dir, fields: {}, findings, fileCount: 1, zips: [] };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
@@ -86,7 +120,7 @@ async function newUploadDir(): Promise<{ dir: string; filesDir: string }> {
 async function streamParts(body: ReadableStream<Uint8Array>, contentType: string, dir: string, filesDir: string) {
   const fields: Record<string, string> = {};
   const findings: ImportIssueRecord[] = [];
-  const zips: Array<{ path: string; name: string }> = [];
+  const zips: UploadedZip[] = [];
   const ignored: string[] = [];
   const writes: Promise<void>[] = [];
   // Files are created one after another in upload order, so when two collide the first one wins.
@@ -165,13 +199,20 @@ export async function findDatasetRoot(dir: string): Promise<string> {
   return current;
 }
 
+/** A browser upload whose form fields were checked: what importBrowserUpload imports. */
+export interface BrowserUpload {
+  upload: ReceivedUpload;
+  name: string;
+  classMap: Record<string, string>;
+}
+
 /**
- * The browser's import: receives the upload, checks the dataset name and class map its form
- * fields give (400, the upload discarded), and imports it.
+ * The browser's upload: receives the request body and checks the dataset name and class map its
+ * form fields give (400, the upload discarded). Nothing is imported yet.
  */
-export async function importBrowserUpload(body: ReadableStream<Uint8Array> | null, contentType: string, contentLength: number | null): Promise<{ name: string; summary: ImportSummary }> {
+export async function receiveBrowserUpload(body: ReadableStream<Uint8Array> | null, contentType: string, contentLength: number | null): Promise<BrowserUpload> {
   if (!body) throw new UploadRejectedError("the request has no body", 400);
-  const upload = await receiveUpload(body, contentType, contentLength);
+  const upload = await receiveParts(body, contentType, contentLength);
   const refuse = async (message: string): Promise<never> => {
     await discardUpload(upload);
     throw new UploadRejectedError(message, 400);
@@ -180,17 +221,23 @@ export async function importBrowserUpload(body: ReadableStream<Uint8Array> | nul
   if (!name.success) return refuse(name.error.issues[0]!.message);
   const classMap = parseClassMap(upload.fields.classMap ?? "");
   if (!classMap.ok) return refuse(classMap.error);
-  return { name: name.data, summary: await importUpload(upload, { name: name.data, classMap: classMap.map }) };
+  return { upload, name: name.data, classMap: classMap.map };
 }
 
-/** Imports a received upload, always removing the upload folder afterwards. */
+/** Imports a received browser upload under its name and class map, telling `onProgress` how far it is. */
+export function importBrowserUpload(received: BrowserUpload, options: { onProgress?: ImportProgressListener; db?: Db; store?: BlobStore } = {}): Promise<ImportSummary> {
+  return importUpload(received.upload, { name: received.name, classMap: received.classMap, ...options });
+}
+
+/** Imports a received upload (extracting its zips first), always removing the upload folder afterwards. */
 export async function importUpload(
   upload: ReceivedUpload,
-  options: { name: string; classMap?: Record<string, string>; db?: Db; store?: BlobStore; source?: string; onProgress?: (done: number, total: number) => void },
+  options: { name: string; classMap?: Record<string, string>; db?: Db; store?: BlobStore; source?: string; onProgress?: ImportProgressListener },
 ): Promise<ImportSummary> {
   try {
+    const unpacked = await unpackZips(upload, options.onProgress);
     const root = await findDatasetRoot(path.join(upload.dir, "files"));
-    return await importVocFolder(root, { source: "browser upload", ...options, priorFindings: upload.findings });
+    return await importVocFolder(root, { source: "browser upload", ...options, priorFindings: unpacked.findings });
   } finally {
     await discardUpload(upload);
   }

@@ -4,6 +4,7 @@ import { revisionAfterColumn, revisionBeforeColumn } from "@/lib/contracts/store
 import { parseStored, toStoredJson } from "@/lib/contracts/stored/parse";
 import { sameAnnotationSet, type AnnotatedBox, type AnnotationSet } from "@/lib/domain/annotation-set";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
+import type { ImportProgressListener } from "@/lib/domain/import-progress";
 import { stratifiedSplit } from "@/lib/domain/split";
 import type { LabelStatus, Split } from "@/lib/domain/states";
 import { vocObjectsToBoxes, type ClassMap, type ImportFinding } from "@/lib/domain/voc-boxes";
@@ -31,7 +32,8 @@ export interface ImportOptions {
   classMap?: ClassMap;
   db?: Db;
   store?: BlobStore;
-  onProgress?: (done: number, total: number) => void;
+  /** how far verifying (image files) and importing (images) are: see lib/domain/import-progress.ts */
+  onProgress?: ImportProgressListener;
   /** findings from before the folder existed (e.g. zip entries refused during upload) */
   priorFindings?: ImportIssueRecord[];
 }
@@ -159,6 +161,7 @@ export async function importVocFolder(dir: string, options: ImportOptions): Prom
   const prepared: PreparedImage[] = [];
   const unknownClasses: Record<string, number> = {};
   let done = 0;
+  options.onProgress?.(0, pairs.length, "verifying");
   for (const pair of pairs) {
     const image = await prepareImage(folder, pair, classes, options.classMap ?? {}, store, report, unknownClasses);
     if (image) {
@@ -168,7 +171,7 @@ export async function importVocFolder(dir: string, options: ImportOptions): Prom
     } else {
       tally.imagesSkipped++;
     }
-    options.onProgress?.(++done, pairs.length);
+    options.onProgress?.(++done, pairs.length, "verifying");
   }
   if (prepared.length === 0) {
     throw new ImportFailedError(`nothing could be imported from ${dir}: ${issues.length} problem(s) found`, issues);
@@ -308,7 +311,8 @@ async function writeImport(database: Db, prepared: PreparedImage[], state: Impor
         SPLIT_SEED,
       );
 
-      for (const image of prepared) {
+      for (const [index, image] of prepared.entries()) {
+        options.onProgress?.(index, prepared.length, "importing");
         const stored = byFile.get(image.fileName);
         if (stored) {
           const storedSet: AnnotationSet = { labelStatus: stored.labelStatus as LabelStatus, boxes: stored.boxes.map(toAnnotatedBox) };
@@ -407,6 +411,7 @@ async function writeImport(database: Db, prepared: PreparedImage[], state: Impor
         }
       }
 
+      options.onProgress?.(prepared.length, prepared.length, "importing");
       const issueCounts = { error: 0, warning: 0, info: 0 };
       for (const issue of issues) issueCounts[issue.severity]++;
       const run = await tx.importRun.create({

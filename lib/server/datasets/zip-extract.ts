@@ -4,6 +4,7 @@ import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
 import { isArchiveClutter, safeRelativePath } from "@/lib/domain/safe-path";
+import type { ImportProgressListener } from "@/lib/domain/import-progress";
 import type { ImportFindingCode } from "@/lib/domain/voc-boxes";
 import { DomainError } from "../platform/errors";
 import { importableKind, KIND_MAX_BYTES, type ImportableKind } from "./voc-folder";
@@ -40,7 +41,11 @@ export class ZipRejectedError extends DomainError {
  * skipped and reported; the archive as a whole is refused only when it is not a zip or would
  * expand past its budget.
  */
-export async function extractZip(zipPath: string, destination: string, options: { name?: string; limits?: ZipLimits } = {}): Promise<ImportIssueRecord[]> {
+export async function extractZip(
+  zipPath: string,
+  destination: string,
+  options: { name?: string; limits?: ZipLimits; onProgress?: ImportProgressListener } = {},
+): Promise<ImportIssueRecord[]> {
   const limits = options.limits ?? ZIP_LIMITS;
   const zipName = options.name ?? path.basename(zipPath);
   // decodeStrings: false turns off yauzl's own name check, which would abort the whole archive
@@ -59,8 +64,11 @@ export async function extractZip(zipPath: string, destination: string, options: 
   const files = new Set<string>();
   const dirs = new Set<string>();
   let written = 0;
+  let entriesRead = 0;
+  options.onProgress?.(0, zip.entryCount, "unpacking");
   try {
     for await (const entry of zip.eachEntry()) {
+      options.onProgress?.(entriesRead++, zip.entryCount, "unpacking");
       const rawName = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
       const safe = safeRelativePath(rawName);
       if (!safe.ok) {
@@ -110,6 +118,7 @@ export async function extractZip(zipPath: string, destination: string, options: 
   } finally {
     zip.close();
   }
+  options.onProgress?.(zip.entryCount, zip.entryCount, "unpacking");
   if (ignored.length > 0) findings.push(ignoredFinding(zipName, ignored));
   return findings;
 }

@@ -63,6 +63,19 @@ describe("the benchmark table", () => {
     expect(best.has("recall")).toBe(false); // both find every label: a tie
   });
 
+  it("gives a version trained by a job that job's wall time, as the job page shows it", async () => {
+    const job = await env.db.trainingJob.create({
+      data: { datasetId: env.summary.datasetId, kind: "one_stage", config: { minutes: 5 }, status: "succeeded", startedAt: new Date("2026-12-05T10:00:00Z"), finishedAt: new Date("2026-12-05T10:05:30Z") },
+    });
+    await env.db.modelVersion.update({ where: { id: flawed.id }, data: { trainingJobId: job.id } });
+    const rows = await benchmarkRows({}, env.db);
+    // 5 min 30 s of wall time, where the trainer recorded 90 s of epochs
+    expect(rows.find((r) => r.model === "flawed v1")!.trainingSeconds).toBe(330);
+    expect(rows.find((r) => r.model === "perfect v1")!.trainingSeconds).toBe(90);
+    await env.db.modelVersion.update({ where: { id: flawed.id }, data: { trainingJobId: null } });
+    await env.db.trainingJob.delete({ where: { id: job.id } });
+  });
+
   it("filters by dataset and split", async () => {
     expect(await benchmarkRows({ datasetId: env.summary.datasetId, split: "test" }, env.db)).toHaveLength(2);
     expect(await benchmarkRows({ split: "val" }, env.db)).toEqual([]);

@@ -1,3 +1,4 @@
+import { jobDurationMs } from "@/lib/domain/training-phases";
 import { evaluationMetricsColumn, evaluationPerClassColumn } from "@/lib/contracts/stored/evaluation";
 import { modelTrainingMetricsColumn } from "@/lib/contracts/stored/models";
 import { parseStored } from "@/lib/contracts/stored/parse";
@@ -33,6 +34,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
           sizeBytes: true,
           parameterCount: true,
           trainingMetrics: true,
+          trainingJob: TRAINING_JOB_TIMES,
           latencyRuns: LATENCY_RUNS,
         },
       },
@@ -68,7 +70,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
       latency: latencyByBackend(model.latencyRuns),
       sizeBytes: model.sizeBytes,
       parameterCount: model.parameterCount,
-      trainingSeconds: parseStored(modelTrainingMetricsColumn, model.trainingMetrics, model.id)?.trainingSeconds ?? null,
+      trainingSeconds: trainingSecondsOf(model),
       evaluatedAt: evaluation.createdAt.toISOString(),
     });
   }
@@ -77,7 +79,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
   const scored = new Set(rows.map((r) => r.modelVersionId));
   const unscored = filter.split ? [] : await database.modelVersion.findMany({
     where: { id: { notIn: [...scored] }, datasetId: filter.datasetId },
-    select: { id: true, name: true, version: true, kind: true, stage: true, sizeBytes: true, parameterCount: true, trainingMetrics: true, datasetId: true, dataset: { select: { name: true } }, latencyRuns: LATENCY_RUNS },
+    select: { id: true, name: true, version: true, kind: true, stage: true, sizeBytes: true, parameterCount: true, trainingMetrics: true, trainingJob: TRAINING_JOB_TIMES, datasetId: true, dataset: { select: { name: true } }, latencyRuns: LATENCY_RUNS },
   });
   for (const model of unscored) {
     rows.push({
@@ -100,11 +102,24 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
       latency: latencyByBackend(model.latencyRuns),
       sizeBytes: model.sizeBytes,
       parameterCount: model.parameterCount,
-      trainingSeconds: parseStored(modelTrainingMetricsColumn, model.trainingMetrics, model.id)?.trainingSeconds ?? null,
+      trainingSeconds: trainingSecondsOf(model),
       evaluatedAt: null,
     });
   }
   return rows.sort((a, b) => a.model.localeCompare(b.model, undefined, { numeric: true }));
+}
+
+const TRAINING_JOB_TIMES = { select: { startedAt: true, finishedAt: true } } as const;
+
+/**
+ * A version's training time as its job page shows it: the job's wall time, start to end (data,
+ * features, epochs, evaluation), through the one jobDurationMs; the epochs-only figure the
+ * trainer recorded is the fallback for a version whose job is gone.
+ */
+function trainingSecondsOf(model: { id: string; trainingMetrics: unknown; trainingJob: { startedAt: Date | null; finishedAt: Date | null } | null }): number | null {
+  const wall = model.trainingJob ? jobDurationMs(model.trainingJob, Date.now()) : null;
+  if (wall !== null) return wall / 1000;
+  return parseStored(modelTrainingMetricsColumn, model.trainingMetrics, model.id)?.trainingSeconds ?? null;
 }
 
 const LATENCY_RUNS = { orderBy: { createdAt: "desc" }, select: { backend: true, runtime: true, machine: true, batchSize: true, p50Ms: true, p95Ms: true, throughputIps: true, createdAt: true } } as const;

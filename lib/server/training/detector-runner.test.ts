@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluationMetricsColumn, evaluationPerClassColumn } from "@/lib/contracts/stored/evaluation";
 import { modelTrainingMetricsColumn } from "@/lib/contracts/stored/models";
 import { parseStored } from "@/lib/contracts/stored/parse";
-import { epochMetricsSchema } from "@/lib/contracts/stored/training";
+import { epochMetricsSchema, phaseFiguresSchema } from "@/lib/contracts/stored/training";
 import { loadDetector } from "@/lib/detection/families";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { claimNextJob, enqueueJob, getJob, listJobLogs } from "./job-queue";
@@ -47,6 +47,12 @@ describe.each([
     expect(epochs.map((e) => e.epoch)).toEqual([1, 2]);
     expect(epochs.every((e) => Number.isFinite(e.loss) && e.valMAP50 >= 0 && e.valMAP50 <= 1 && e.imagesPerSecond > 0)).toBe(true);
     expect((await env.db.trainingJob.findUniqueOrThrow({ where: { id: job.id } })).checkpointEpoch).toBe(2);
+    // Every phase logs its start and its end, in the order the job runs them: the job page's phase and ETA.
+    const phaseLines = logs.flatMap((l) => {
+      const figures = phaseFiguresSchema.safeParse(l.metrics);
+      return figures.success && figures.data.step !== "progress" ? [`${figures.data.phase} ${figures.data.step}`] : [];
+    });
+    expect(phaseLines).toEqual(["preparing", "caching", "training", "saving", "evaluating", "benchmarking"].flatMap((phase) => [`${phase} start`, `${phase} end`]));
 
     const version = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } });
     expect(version).toMatchObject({ kind, name: `sample-${name}`, version: 1, inputSize: 128, stage: "candidate" });

@@ -17,6 +17,7 @@ import { stratifiedFolds } from "@/lib/domain/split";
 import type { Detection as ModelDetection } from "@/lib/detection/common/nms";
 import { gitCommit } from "../platform/build-info";
 import { db as defaultDb, type Db } from "../platform/db";
+import type { PhaseTracker } from "./job-phases";
 import type { JobContext, JobRunner } from "./job-runner";
 import { benchmarkLatency, describeLatency } from "../models/latency-benchmark";
 import { evaluateOnTestSplit, storeEvaluation } from "../evaluation/model-evaluation";
@@ -52,19 +53,21 @@ function labelSnapshot(images: readonly TrainingImage[]): string {
 export function detectorRunner(kind: DetectorFamilyId, deps: { store: BlobStore; db?: Db }): JobRunner {
   return async (context) => {
     const database = deps.db ?? defaultDb();
+    const preparing = await context.startPhase("preparing");
     const config = resolveTrainingConfig(parseStored(trainingJobConfigColumn, context.job.config, context.job.id), kind);
     // "auto" keeps the worker's own choice; an explicit backend this machine lacks fails the job with what to install.
     const { backend } = await useJobBackend(config.backend);
     await context.setBackend(backend);
     const dataset = await database.dataset.findUniqueOrThrow({ where: { id: context.job.datasetId } });
     const classes = parseStored(datasetClassesColumn, dataset.classes, dataset.id);
-    if (config.crossValidationFolds > 0) return crossValidate(kind, context, { store: deps.store, db: database }, { config, dataset, classes });
+    if (config.crossValidationFolds > 0) return crossValidate(kind, context, { store: deps.store, db: database }, { config, dataset, classes, preparing });
     const train = await loadSplit(dataset.id, "train", classes, database);
     const val = await loadSplit(dataset.id, "val", classes, database);
     if (train.length === 0 || val.length === 0) throw new Error(`dataset "${dataset.name}" needs labelled images in both the train and val splits (has ${train.length} train, ${val.length} val)`);
-    await context.log("info", `dataset "${dataset.name}": ${train.length} train, ${val.length} val images; labels snapshot ${labelSnapshot([...train, ...val])}; ${describeConfig(config)}`);
+    await preparing.end({ message: `dataset "${dataset.name}": ${train.length} train, ${val.length} val images; labels snapshot ${labelSnapshot([...train, ...val])}; ${describeConfig(config)}` });
 
     const { full, metadata, best, trainingSeconds } = await fitDetector(kind, context, deps.store, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p) });
+    const saving = await context.startPhase("saving");
     const files = await modelToFiles(full, metadata);
     const version = await registerModelVersion(
       {
@@ -93,22 +96,24 @@ export function detectorRunner(kind: DetectorFamilyId, deps: { store: BlobStore;
       database,
     );
     tf.dispose(best.weights);
-    await context.log("info", `registered model ${version.name} v${version.version} (epoch ${best.epoch}: val mAP50 ${best.metrics.mAP50.toFixed(3)})`, { modelVersionId: version.id });
+    await saving.end({ message: `registered model ${version.name} v${version.version} (epoch ${best.epoch}: val mAP50 ${best.metrics.mAP50.toFixed(3)})`, figures: { modelVersionId: version.id } });
     // The honest figure: the test split, which neither trained the model nor picked its epoch.
     // The model is registered either way; a failed evaluation is a warning, not a failed job.
+    const evaluating = await context.startPhase("evaluating");
     try {
       const evaluation = await evaluateOnTestSplit(version.id, { store: deps.store, db: database });
       const { metrics } = evaluation;
-      await context.log("info", `test split (${evaluation.imageCount} images): mAP50 ${metrics.AP50.toFixed(3)}, mAP50-95 ${metrics.AP.toFixed(3)}`, { evaluationId: evaluation.id, testMAP50: metrics.AP50, testMAP50to95: metrics.AP });
+      await evaluating.end({ message: `test split (${evaluation.imageCount} images): mAP50 ${metrics.AP50.toFixed(3)}, mAP50-95 ${metrics.AP.toFixed(3)}`, figures: { evaluationId: evaluation.id, testMAP50: metrics.AP50, testMAP50to95: metrics.AP } });
     } catch (error) {
-      await context.log("warn", `not evaluated on the test split: ${(error as Error).message}`);
+      await evaluating.end({ message: `not evaluated on the test split: ${(error as Error).message}`, level: "warn" });
     }
     // How fast it detects on the job's backend, on a small budget; like the evaluation, a warning if it fails.
+    const benchmarking = await context.startPhase("benchmarking");
     try {
       const latency = await benchmarkLatency(version.id, { store: deps.store, db: database, backend, warmupRuns: 2, runs: 10, batchSizes: [1, 4] });
-      await context.log("info", describeLatency(latency), { latencyBenchmarkIds: latency.map((row) => row.id) });
+      await benchmarking.end({ message: describeLatency(latency), figures: { latencyBenchmarkIds: latency.map((row) => row.id) } });
     } catch (error) {
-      await context.log("warn", `latency not benchmarked: ${(error as Error).message}`);
+      await benchmarking.end({ message: `latency not benchmarked: ${(error as Error).message}`, level: "warn" });
     }
   };
 }
@@ -183,15 +188,23 @@ async function fitDetector(kind: DetectorFamilyId, context: JobContext, store: B
     const backbone = tf.model({ inputs: input, outputs: faceMobileNetV1(input, weights) });
     const started = performance.now();
     const total = train.length * cachedVariants.length + val.length;
+    const caching = await context.startPhase("caching", { total, prefix: fit.logPrefix });
+    const cached = async () => {
+      fit.progress((0.15 * (trainCache.length + valCache.length)) / total);
+      await caching.advance(trainCache.length + valCache.length);
+      context.signal.throwIfAborted();
+    };
     for (const variant of cachedVariants) {
       for (const image of train) {
         trainCache.push(await cacheFeatures(backbone, deps.store, image, config.inputSize, variant));
-        fit.progress((0.15 * (trainCache.length + valCache.length)) / total);
-        context.signal.throwIfAborted();
+        await cached();
       }
     }
-    for (const image of val) valCache.push(await cacheFeatures(backbone, deps.store, image, config.inputSize, "plain"));
-    await context.log("info", `${fit.logPrefix ?? ""}cached backbone features of ${trainCache.length} training inputs (${cachedVariants.length} per image) and ${valCache.length} validation inputs in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    for (const image of val) {
+      valCache.push(await cacheFeatures(backbone, deps.store, image, config.inputSize, "plain"));
+      await cached();
+    }
+    await caching.end({ message: `${fit.logPrefix ?? ""}cached backbone features of ${trainCache.length} training inputs (${cachedVariants.length} per image) and ${valCache.length} validation inputs in ${((performance.now() - started) / 1000).toFixed(0)} s` });
   }
 
   // An epoch shows every training image once, images with rare classes more often (repeat
@@ -202,6 +215,7 @@ async function fitDetector(kind: DetectorFamilyId, context: JobContext, store: B
   const totalSteps = stepsPerEpoch * config.epochs;
   const deadline = config.minutes ? Date.now() + config.minutes * 60_000 : Infinity;
   const trainingStarted = performance.now();
+  const training = await context.startPhase("training", { total: config.epochs, done: startEpoch - 1, prefix: fit.logPrefix });
 
   for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
     const epochStarted = performance.now();
@@ -237,6 +251,7 @@ async function fitDetector(kind: DetectorFamilyId, context: JobContext, store: B
       sums.box += result.box;
       for (const [name, value] of Object.entries(result.parts)) partSums[name] = (partSums[name] ?? 0) + value;
       fit.progress(0.15 + (0.85 * ((epoch - 1) * stepsPerEpoch + step + 1)) / totalSteps);
+      await training.advance(epoch - 1 + (step + 1) / stepsPerEpoch);
       await yieldToEventLoop();
     }
     const seconds = (performance.now() - epochStarted) / 1000;
@@ -265,6 +280,7 @@ async function fitDetector(kind: DetectorFamilyId, context: JobContext, store: B
     }
   }
   if (!best) throw new Error("no epoch was trained");
+  await training.end();
 
   optimizer.dispose();
   trainable.setWeights(best.weights);
@@ -285,7 +301,7 @@ async function crossValidate(
   kind: DetectorFamilyId,
   context: JobContext,
   deps: { store: BlobStore; db: Db },
-  job: { config: ResolvedTrainingConfig; dataset: { id: string; name: string }; classes: string[] },
+  job: { config: ResolvedTrainingConfig; dataset: { id: string; name: string }; classes: string[]; preparing: PhaseTracker },
 ): Promise<void> {
   const { config, dataset, classes } = job;
   const k = config.crossValidationFolds;
@@ -293,7 +309,7 @@ async function crossValidate(
   const all = bySplit.flatMap(({ split, images }) => images.map((image) => ({ image, split })));
   if (all.length < 2 * k) throw new Error(`${k}-fold cross-validation needs at least ${2 * k} labelled images; dataset "${dataset.name}" has ${all.length}`);
   const folds = stratifiedFolds(all.map(({ image }) => ({ key: image.imageId, classes: image.boxes.map((b) => classes[b.classIndex]!) })), k, config.seed);
-  await context.log("info", `dataset "${dataset.name}": ${k}-fold cross-validation over ${all.length} labelled images (train, val and test splits); labels snapshot ${labelSnapshot(all.map((a) => a.image))}; ${describeConfig(config)}`);
+  await job.preparing.end({ message: `dataset "${dataset.name}": ${k}-fold cross-validation over ${all.length} labelled images (train, val and test splits); labels snapshot ${labelSnapshot(all.map((a) => a.image))}; ${describeConfig(config)}` });
 
   const predictions: Array<{ image: TrainingImage; detections: ModelDetection[] }> = [];
   for (let fold = 0; fold < k; fold++) {
@@ -310,20 +326,26 @@ async function crossValidate(
     await context.log("info", `${prefix}training on ${train.length} images (${val.length} pick the epoch), predicting ${heldOut.length} held-out images`);
     const { full, metadata, best } = await fitDetector(kind, context, deps.store, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k) });
     const detector = DETECTOR_FAMILIES[kind].detector(full, metadata);
+    const predicting = await context.startPhase("predicting", { total: heldOut.length, prefix });
     try {
       predictions.push(...(await detectImages(detector, deps.store, heldOut, EVALUATION_POSTPROCESS)));
     } finally {
       tf.dispose(best.weights);
       detector.dispose();
     }
-    await context.log("info", `${prefix}epoch ${best.epoch} kept (val mAP50 ${best.metrics.mAP50.toFixed(3)}); held-out images predicted`);
+    await predicting.advance(heldOut.length);
+    await predicting.end({ message: `${prefix}epoch ${best.epoch} kept (val mAP50 ${best.metrics.mAP50.toFixed(3)}); held-out images predicted` });
   }
+  const evaluating = await context.startPhase("evaluating");
   // Images in the dataset's split order, as each split is read (file names), not fold order.
   const snapshot = evaluationInputOf(classes, all.map((a) => a.image), predictions);
   const evaluation = await storeEvaluation({ modelVersionId: null, trainingJobId: context.job.id, datasetId: dataset.id, split: `cv${k}`, snapshot, postprocess: EVALUATION_POSTPROCESS }, deps);
   const { metrics } = evaluation;
   const flagged = findLabelIssues(snapshot).length;
-  await context.log("info", `label audit stored: out-of-fold mAP50 ${metrics.AP50.toFixed(3)}, mAP50-95 ${metrics.AP.toFixed(3)} over ${all.length} images; ${flagged} images with suspected label issues (predictions ≥ 0.5)`, { evaluationId: evaluation.id, flaggedImages: flagged });
+  await evaluating.end({
+    message: `label audit stored: out-of-fold mAP50 ${metrics.AP50.toFixed(3)}, mAP50-95 ${metrics.AP.toFixed(3)} over ${all.length} images; ${flagged} images with suspected label issues (predictions ≥ 0.5)`,
+    figures: { evaluationId: evaluation.id, flaggedImages: flagged },
+  });
   context.setProgress(1);
 }
 

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { TrainingJob } from "@/generated/prisma/client";
 import type { LogFigures } from "@/lib/contracts/stored/training";
 import { JOB_KINDS, type ComputeBackend, type JobKind, type JobLogLevel } from "@/lib/domain/states";
+import type { TrainingPhase } from "@/lib/domain/training-phases";
 import { db as defaultDb, type Db } from "../platform/db";
 import {
   appendJobLog,
@@ -18,6 +19,7 @@ import {
   requeueExpiredJobs,
 } from "./job-queue";
 import { blobStore, type BlobStore } from "../platform/storage";
+import { startPhase, type PhaseOptions, type PhaseTracker } from "./job-phases";
 
 /**
  * Runs claimed training jobs: keeps the lease alive while a runner works, tells the runner to
@@ -38,6 +40,8 @@ export interface JobContext {
   /** fires on a cancel request, a lost lease or worker shutdown: stop soon (signal.throwIfAborted()) */
   signal: AbortSignal;
   log(level: JobLogLevel, message: string, metrics?: LogFigures): Promise<void>;
+  /** logs the start of a phase (preparing, caching, training …) and returns what logs its progress and end */
+  startPhase(phase: TrainingPhase, options?: PhaseOptions): Promise<PhaseTracker>;
   /** 0..1; stored with the next lease renewal */
   setProgress(progress: number): void;
   setBackend(backend: ComputeBackend): Promise<void>;
@@ -155,10 +159,12 @@ function keepLease(jobId: string, options: RunOptions, stop: AbortController, pr
 function contextFor(job: TrainingJob, signal: AbortSignal, options: RunOptions, database: Db, setProgress: (p: number) => void): JobContext {
   const store = options.store ?? blobStore();
   const { workerId } = options;
+  const log: JobContext["log"] = (level, message, metrics) => appendJobLog(job.id, level, message, metrics, { db: database });
   return {
     job,
     signal,
-    log: (level, message, metrics) => appendJobLog(job.id, level, message, metrics, { db: database }),
+    log,
+    startPhase: (phase, phaseOptions) => startPhase(log, phase, phaseOptions),
     setProgress,
     async setBackend(backend) {
       if (!(await recordBackend(job.id, workerId, backend, { db: database }))) throw new LeaseLostError(workerId);

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { evaluationMetricsColumn } from "@/lib/contracts/stored/evaluation";
+import { parseStored } from "@/lib/contracts/stored/parse";
 import { trainingConfigSchema } from "@/lib/contracts/stored/training";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { JOB_KINDS } from "@/lib/domain/states";
@@ -8,11 +10,34 @@ import { NotFoundError } from "../platform/not-found";
 import { enqueueJob, listJobLogs, requestCancel } from "./job-queue";
 import { resolveTrainingConfig } from "./training-config";
 
+/** The newest jobs, each with when it ran (for its duration), its model version and that model's test-split evaluation. */
 export async function listTrainingJobs(database: Db = defaultDb(), take = 50) {
-  return database.trainingJob.findMany({
+  const jobs = await database.trainingJob.findMany({
     orderBy: { createdAt: "desc" },
     take,
-    select: { id: true, kind: true, status: true, progress: true, createdAt: true, workerId: true, backend: true, dataset: { select: { name: true } }, modelVersion: { select: { id: true, name: true, version: true } } },
+    select: {
+      id: true,
+      kind: true,
+      status: true,
+      progress: true,
+      createdAt: true,
+      startedAt: true,
+      finishedAt: true,
+      workerId: true,
+      backend: true,
+      dataset: { select: { name: true } },
+      modelVersion: {
+        select: { id: true, name: true, version: true, evaluations: { where: { split: "test" }, orderBy: { createdAt: "desc" }, take: 1, select: { id: true, metrics: true } } },
+      },
+    },
+  });
+  return jobs.map(({ modelVersion, ...job }) => {
+    const evaluation = modelVersion?.evaluations[0];
+    return {
+      ...job,
+      modelVersion: modelVersion && { id: modelVersion.id, name: modelVersion.name, version: modelVersion.version },
+      testEvaluation: evaluation ? { id: evaluation.id, mAP50: parseStored(evaluationMetricsColumn, evaluation.metrics, evaluation.id).AP50 } : null,
+    };
   });
 }
 

@@ -2,6 +2,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DataTable } from "@/components/data-table";
 import { DatasetTabs } from "@/components/dataset-tabs";
+import { Time } from "@/components/ui/time";
+import { formatNumber } from "@/lib/presentation/format";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { findDataset } from "@/lib/server/datasets/datasets";
 import { listImportRuns } from "@/lib/server/datasets/import-runs";
@@ -24,7 +26,14 @@ export default async function ImportsPage({ params }: { params: Promise<{ id: st
         rows={runs}
         rowKey={(r) => r.id}
         columns={[
-          { header: "Started", cell: (r) => <Link href={`/datasets/${dataset.id}/imports/${r.id}`}>{r.startedAt.toISOString().slice(0, 19).replace("T", " ")}</Link> },
+          {
+            header: "Started",
+            cell: (r) => (
+              <Link href={`/datasets/${dataset.id}/imports/${r.id}`}>
+                <Time value={r.startedAt} />
+              </Link>
+            ),
+          },
           { header: "Source", cell: (r) => r.source },
           { header: "Added", numeric: true, cell: (r) => r.summary?.imagesAdded ?? 0 },
           { header: "Unchanged", numeric: true, cell: (r) => r.summary?.imagesUnchanged ?? 0 },
@@ -35,7 +44,7 @@ export default async function ImportsPage({ params }: { params: Promise<{ id: st
             numeric: true,
             cell: (r) => {
               const c = r.summary?.issueCounts;
-              return c ? `${c.error} / ${c.warning} / ${c.info}` : r._count.issues;
+              return c ? `${formatNumber(c.error)} / ${formatNumber(c.warning)} / ${formatNumber(c.info)}` : r._count.issues;
             },
           },
         ]}

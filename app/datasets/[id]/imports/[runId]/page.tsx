@@ -2,6 +2,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { DatasetTabs } from "@/components/dataset-tabs";
+import { Time } from "@/components/ui/time";
+import { formatCount, formatNumber } from "@/lib/presentation/format";
+import { FindingFilters } from "./finding-filters";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { getImportReport } from "@/lib/server/datasets/import-runs";
 import { requirePageUser } from "@/app/_server/page-auth";
@@ -45,56 +48,30 @@ export default async function ImportReportPage({
       <DatasetTabs datasetId={run.dataset.id} active="imports" />
       <h2>Verification report</h2>
       <p className="muted">
-        {run.source} · {run.startedAt.toISOString().slice(0, 19).replace("T", " ")} · {summary?.imagesAdded ?? 0} images added, {summary?.boxesAdded ?? 0} boxes,{" "}
-        {summary?.imagesUnchanged ?? 0} unchanged, {summary?.imagesChanged ?? 0} kept with edits
+        {run.source} · <Time value={run.startedAt} /> · {formatCount(summary?.imagesAdded ?? 0, "image")} added, {formatCount(summary?.boxesAdded ?? 0, "box")},{" "}
+        {formatNumber(summary?.imagesUnchanged ?? 0)} unchanged, {formatNumber(summary?.imagesChanged ?? 0)} kept with edits
       </p>
       {summary?.imagesFound !== undefined && (
         <p className="muted" data-testid="import-counts">
-          {summary.imagesFound} image files: {summary.imagesAdded} added ({summary.unlabeledAdded} unlabeled, {summary.duplicatesKept} copies with other labels),{" "}
-          {summary.imagesUnchanged} unchanged, {summary.imagesUpdated} updated, {summary.imagesChanged} kept with edits, {summary.imagesSkipped} skipped ·{" "}
-          {summary.annotationsFound} annotation files: {summary.annotationsPaired} paired, {summary.annotationsSkipped} skipped
-          {summary.filesRefused ? ` · ${summary.filesRefused} files refused before import` : ""}
+          {formatCount(summary.imagesFound ?? 0, "image file")}: {formatNumber(summary.imagesAdded ?? 0)} added ({formatNumber(summary.unlabeledAdded ?? 0)} unlabeled, {formatCount(summary.duplicatesKept ?? 0, "copy", "copies")} with other labels),{" "}
+          {formatNumber(summary.imagesUnchanged ?? 0)} unchanged, {formatNumber(summary.imagesUpdated ?? 0)} updated, {formatNumber(summary.imagesChanged ?? 0)} kept with edits, {formatNumber(summary.imagesSkipped ?? 0)} skipped ·{" "}
+          {formatCount(summary.annotationsFound ?? 0, "annotation file")}: {formatNumber(summary.annotationsPaired ?? 0)} paired, {formatNumber(summary.annotationsSkipped ?? 0)} skipped
+          {summary.filesRefused ? ` · ${formatCount(summary.filesRefused ?? 0, "file")} refused before import` : ""}
         </p>
       )}
       <ul className="chips" aria-label="Findings by kind">
         {codes.map((c) => (
           <li key={`${c.severity}-${c.code}`}>
             <Link href={`?code=${c.code}`} className={`sev sev-${c.severity}`}>
-              {c.code} × {c.count}
+              {c.code} × {formatNumber(c.count)}
             </Link>
           </li>
         ))}
       </ul>
-      <form className="filters" method="get" aria-label="Filter findings">
-        <label>
-          Severity
-          <select name="severity" defaultValue={query.severity ?? ""}>
-            <option value="">any</option>
-            <option value="error">error</option>
-            <option value="warning">warning</option>
-            <option value="info">info</option>
-          </select>
-        </label>
-        <label>
-          Finding
-          <select name="code" defaultValue={query.code ?? ""}>
-            <option value="">any</option>
-            {[...new Set(codes.map((c) => c.code))].sort().map((code) => (
-              <option key={code} value={code}>
-                {code}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="grow">
-          File
-          <input type="search" name="q" defaultValue={query.q ?? ""} placeholder="part of a file name" />
-        </label>
-        <button type="submit">Filter</button>
-      </form>
+      <FindingFilters severity={query.severity ?? ""} code={query.code ?? ""} q={query.q ?? ""} codes={[...new Set(codes.map((c) => c.code))].sort()} />
       <p role="status" data-testid="finding-count">
-        {matching} finding{matching === 1 ? "" : "s"}
-        {pages > 1 ? ` · page ${query.page} of ${pages}` : ""}
+        {formatCount(matching, "finding")}
+        {pages > 1 ? ` · page ${formatNumber(query.page)} of ${formatNumber(pages)}` : ""}
       </p>
       <table className="table" aria-label="Findings">
         <thead>
