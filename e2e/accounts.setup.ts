@@ -57,7 +57,7 @@ setup("the first admin sets Masklab up, creates one account per role, and each p
     await form.getByRole("button", { name: "Sign in" }).click();
     // Back where they wanted to go, signed in with their role shown.
     await expect(person.getByRole("heading", { name: "Label", level: 1 })).toBeVisible();
-    await expect(person.getByText(`(${ROLE_LABELS[role]})`)).toBeVisible();
+    await expect(person.getByRole("button", { name: `Account menu: ${ROLE_LABELS[role]} Person, ${ROLE_LABELS[role]}` })).toBeVisible();
     await context.storageState({ path: stateFile(role) });
     await context.close();
   }

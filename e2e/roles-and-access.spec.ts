@@ -125,10 +125,12 @@ test("signing out ends the session on the server, not only in the browser", asyn
   await expect(form.getByRole("alert")).toHaveText("wrong email or password");
   await form.getByLabel("Password").fill(E2E_PASSWORD);
   await form.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByText(`(${ROLE_LABELS.reviewer})`)).toBeVisible();
+  const menu = page.getByRole("button", { name: new RegExp(`^Account menu: .*, ${ROLE_LABELS.reviewer}$`) });
+  await expect(menu).toBeVisible();
   const cookies = await context.cookies();
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await menu.click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
   await expect(page.getByRole("heading", { name: "Sign in to Masklab" })).toBeVisible();
   await page.goto("/datasets");
   await expect(page).toHaveURL(/\/login/);
