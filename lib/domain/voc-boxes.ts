@@ -6,7 +6,7 @@ export type IssueSeverity = "error" | "warning" | "info";
 
 /**
  * Every kind of finding an import can record (stored with the run, filterable in the report and
- * the image browser). README's "Verification rules" table says what each one means.
+ * the image browser). docs/import-and-export.md's "Verification rules" table says what each one means.
  */
 export const IMPORT_FINDING_CODES = [
   // the folder, the upload, the zip
