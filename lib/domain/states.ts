@@ -37,8 +37,13 @@ export type JobLogLevel = (typeof JOB_LOG_LEVELS)[number];
 export const COMPUTE_BACKENDS = ["cpu", "wasm", "webgl", "webgpu"] as const;
 export type ComputeBackend = (typeof COMPUTE_BACKENDS)[number];
 
-export const MODEL_STAGES = ["candidate", "production", "archived"] as const;
+/** "external": a model known only by its uploaded predictions (a COCO results file); it has figures but nothing to serve, so it is never promoted. */
+export const MODEL_STAGES = ["candidate", "production", "archived", "external"] as const;
 export type ModelStage = (typeof MODEL_STAGES)[number];
+
+/** What a model version's artifact is: TF.js trained here, an ONNX graph brought in, or only a results file. */
+export const MODEL_FORMATS = ["tfjs", "onnx", "results"] as const;
+export type ModelFormat = (typeof MODEL_FORMATS)[number];
 
 /** Narrows a stored or received string to a vocabulary, for the values TypeScript cannot check. */
 export function isOneOf<const T extends readonly string[]>(vocabulary: T, value: unknown): value is T[number] {

@@ -33,6 +33,7 @@ export const MODEL_STAGE_WORDS: Record<ModelStage, StateWord> = {
   candidate: { label: "Candidate", tone: "neutral" },
   production: { label: "Production", tone: "ok" },
   archived: { label: "Archived", tone: "neutral" },
+  external: { label: "External", tone: "info" },
 };
 
 export const SPLIT_WORDS: Record<Split, StateWord> = {
