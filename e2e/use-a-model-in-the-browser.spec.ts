@@ -208,7 +208,7 @@ test("an annotator pre-labels the unlabeled images of a filter in the background
   await chooseOption(page, page.getByRole("combobox", { name: "Pre-label model" }), modelOption(model));
   await page.getByRole("button", { name: "Pre-label unlabeled images" }).click();
   const status = page.getByRole("toolbar", { name: "Pre-label" }).getByRole("status");
-  await expect(status).toContainText(/done: \d+ images pre-labelled/, { timeout: 120_000 });
+  await expect(status).toContainText(/done: \d+ images? pre-labelled/, { timeout: 120_000 });
   await expect(status).toContainText(`${unlabeledEmpty} / ${unlabeledEmpty}`);
 
   const stored = (await (await page.request.get(`/api/images/${image.id}/annotations`)).json()) as { set: { labelStatus: string; boxes: Array<{ source: string }> } };

@@ -60,7 +60,8 @@ test("a class has the catalogue's colour in the editor, the evaluation charts an
 
   // The evaluation page's per-class precision-recall lines.
   await page.goto("/models");
-  await page.getByRole("table", { name: "Model benchmark" }).locator("tbody tr").first().getByRole("link").first().click();
+  // the first evaluated model (a version without an evaluation has no link)
+  await page.getByRole("table", { name: "Model benchmark" }).getByRole("rowheader").getByRole("link").first().click();
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   const chart = page.locator("figure.chart", { hasText: "Precision–recall per class" });
   await expect(chart.locator(".recharts-line-curve").first()).toBeVisible();
@@ -92,9 +93,9 @@ test("shortcuts reach the editor after touching the preview threshold slider, wh
   await page.goto("/datasets");
   await page.getByRole("link", { name: "sample-facemask" }).first().click();
   await page.getByTestId("image-tile").first().click();
-  const url = page.url();
   const slider = page.getByRole("slider", { name: "Preview threshold" });
   await expect(slider).toBeVisible();
+  const url = page.url();
   const firstBox = page.getByTestId("box-list").locator("li").first();
   await firstBox.getByRole("button").click();
   await expect(firstBox).toHaveAttribute("aria-current", "true");

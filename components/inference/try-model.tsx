@@ -59,13 +59,27 @@ export function TryModel({ models }: { models: ModelChoice[] }) {
     const g = c.getContext("2d")!;
     g.drawImage(source, 0, 0, width, height);
     g.lineWidth = Math.max(2, width / 300);
-    g.font = `${Math.max(12, Math.round(width / 45))}px sans-serif`;
+    const fontPx = Math.max(12, Math.round(width / 45));
+    g.font = `600 ${fontPx}px system-ui, sans-serif`;
+    g.textBaseline = "top";
     for (const d of detections) {
       const color = classColor(d.className);
       g.strokeStyle = color;
       g.strokeRect(d.box.xmin, d.box.ymin, d.box.xmax - d.box.xmin, d.box.ymax - d.box.ymin);
-      g.fillStyle = color;
-      g.fillText(`${classLabel(d.className)} ${d.score.toFixed(2)}`, d.box.xmin + 2, Math.max(12, d.box.ymin - 4));
+    }
+    // Labels after every box, as white text on a class-coloured tag (readable on any photo),
+    // above the box where there is room, else inside its top edge.
+    for (const d of detections) {
+      const text = `${classLabel(d.className)} ${d.score.toFixed(2)}`;
+      const padding = Math.round(fontPx / 4);
+      const tagWidth = g.measureText(text).width + padding * 2;
+      const tagHeight = fontPx + padding * 2;
+      const x = Math.min(Math.max(0, d.box.xmin), Math.max(0, width - tagWidth));
+      const y = d.box.ymin >= tagHeight ? d.box.ymin - tagHeight : d.box.ymin;
+      g.fillStyle = classColor(d.className);
+      g.fillRect(x, y, tagWidth, tagHeight);
+      g.fillStyle = "#ffffff";
+      g.fillText(text, x + padding, y + padding);
     }
   }, []);
 
@@ -174,7 +188,7 @@ export function TryModel({ models }: { models: ModelChoice[] }) {
           void onFile(e.dataTransfer.files[0]);
         }}
       >
-        <canvas ref={canvas} aria-label="Detections" style={{ maxWidth: "100%" }} />
+        <canvas ref={canvas} aria-label="Detections" style={{ display: "block", width: "100%", height: "auto", maxHeight: "70vh", objectFit: "contain" }} />
         {!result ? <p className="muted">Drop an image here, or pick one above. It never leaves this browser.</p> : null}
       </div>
       <video ref={video} hidden muted playsInline />
