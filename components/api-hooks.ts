@@ -13,6 +13,7 @@ import {
   type ImportStreamEvent,
 } from "@/lib/contracts/http/datasets";
 import { evaluationViewSchema, sendToReviewResultSchema, type sendToReviewSchema } from "@/lib/contracts/http/evaluation";
+import { cocoResultsRejectionSchema, externalEvaluationSchema, type ExternalEvaluation } from "@/lib/contracts/http/coco-results";
 import { healthReportSchema } from "@/lib/contracts/http/health";
 import { imageCountSchema, imagePageSchema, type ImagePage } from "@/lib/contracts/http/images";
 import { apiErrorSchema, AnswerMismatchError, parseAnswer } from "@/lib/contracts/http/json";
@@ -29,6 +30,7 @@ import {
   type StoredAnnotations,
 } from "@/lib/contracts/http/labels";
 import { promotionSchema } from "@/lib/contracts/http/models";
+import { onnxRegistrationSchema, type OnnxRegistration } from "@/lib/contracts/http/onnx-models";
 import {
   alertDetailSchema,
   alertListSchema,
@@ -362,6 +364,58 @@ export function useRevokeApiKey() {
   });
 }
 
+/** A results file the server refused: its message, and the offending results one per line. */
+export class ResultsRejected extends Error {
+  constructor(
+    message: string,
+    readonly problems: string[],
+    readonly problemCount: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Uploads a COCO results file made elsewhere to be scored on a split of the dataset, telling
+ * `onProgress` the bytes sent (XMLHttpRequest measures an upload; fetch cannot); the answer names
+ * the new external model version and its evaluation.
+ */
+export function useEvaluateCocoResults(datasetId: string, onProgress: (sent: { done: number; total: number | null }) => void) {
+  return useMutation({
+    mutationFn: (input: { file: File; name: string; source: string; split: string; classMap: string; imageIds: string }) => {
+      const form = new FormData();
+      for (const key of ["name", "source", "split", "classMap", "imageIds"] as const) form.append(key, input[key]);
+      form.append("results", input.file, input.file.name);
+      return uploadCocoResults(`/api/datasets/${encodeURIComponent(datasetId)}/coco-results`, form, onProgress);
+    },
+  });
+}
+
+function uploadCocoResults(url: string, form: FormData, onProgress: (sent: { done: number; total: number | null }) => void): Promise<ExternalEvaluation> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("X-CSRF-Token", readCookie("masklab_csrf") ?? "");
+    xhr.upload.onprogress = (event) => onProgress({ done: event.loaded, total: event.lengthComputable ? event.total : null });
+    xhr.onerror = () => reject(new ResultsRejected("the connection to the server was lost before it answered", [], 0));
+    xhr.onload = () => {
+      if (xhr.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+      const body = safeJson(xhr.responseText);
+      if (xhr.status !== 201) {
+        const refusal = cocoResultsRejectionSchema.safeParse(body).data;
+        return reject(new ResultsRejected(refusal?.error ?? `the server answered ${xhr.status}`, refusal?.problems ?? [], refusal?.problemCount ?? 0));
+      }
+      try {
+        resolve(parseAnswer(`POST ${url}`, externalEvaluationSchema, body));
+      } catch (error) {
+        reject(error as Error);
+      }
+    };
+    xhr.send(form);
+  });
+}
+
 export function promoteModel(id: string) {
   return fetchJson(`/api/models/${encodeURIComponent(id)}/promote`, promotionSchema, jsonInit("POST"));
 }
@@ -369,6 +423,40 @@ export function promoteModel(id: string) {
 /** Production goes back to the version the current one replaced. */
 export function rollBackProduction() {
   return fetchJson("/api/models/rollback", promotionSchema, jsonInit("POST"));
+}
+
+/**
+ * Uploads an ONNX detector to be verified and registered (POST /api/models/onnx), telling
+ * `onProgress` the bytes sent; rejects with the server's words when it refuses the model.
+ */
+export function useRegisterOnnxModel(onProgress: (sent: { done: number; total: number | null }) => void) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { file: File } & Record<"kind" | "dataset" | "classes" | "inputSize" | "name", string>) =>
+      new Promise<OnnxRegistration>((resolve, reject) => {
+        const form = new FormData();
+        for (const key of ["kind", "dataset", "classes", "inputSize", "name"] as const) form.append(key, input[key]);
+        form.append("file", input.file, input.file.name);
+        const xhr = new XMLHttpRequest();
+        xhr.open("POST", "/api/models/onnx");
+        xhr.setRequestHeader("Accept", "application/json");
+        xhr.setRequestHeader("X-CSRF-Token", readCookie("masklab_csrf") ?? "");
+        xhr.upload.onprogress = (event) => onProgress({ done: event.loaded, total: event.lengthComputable ? event.total : null });
+        xhr.onerror = () => reject(new Error("the connection to the server was lost before it answered"));
+        xhr.onload = () => {
+          if (xhr.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+          const body = safeJson(xhr.responseText);
+          if (xhr.status !== 201) return reject(new Error(apiErrorSchema.safeParse(body).data?.error ?? `the server answered ${xhr.status}`));
+          try {
+            resolve(parseAnswer("POST /api/models/onnx", onnxRegistrationSchema, body));
+          } catch (error) {
+            reject(error as Error);
+          }
+        };
+        xhr.send(form);
+      }),
+    onSuccess: () => void client.invalidateQueries(),
+  });
 }
 
 /** A stored evaluation with its labels and detections; immutable, so cached for the session. */

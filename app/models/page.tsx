@@ -1,4 +1,5 @@
 import { BenchmarkBoard } from "@/components/benchmarks/benchmark-board";
+import { OnnxUploadForm } from "@/components/benchmarks/onnx-upload-form";
 import { PromotionHistory } from "@/components/benchmarks/promotion-history";
 import { EmptyState } from "@/components/empty-state";
 import { can } from "@/lib/domain/permissions";
@@ -7,6 +8,7 @@ import Link from "next/link";
 import { DataTable } from "@/components/data-table";
 import { Time } from "@/components/ui/time";
 import { formatNumber } from "@/lib/presentation/format";
+import { listDatasetSummaries } from "@/lib/server/datasets/datasets";
 import { benchmarkRows, benchmarkScopes, listLabelAudits } from "@/lib/server/models/benchmarks";
 import { listPromotions, productionModel, rollBackTarget } from "@/lib/server/models/model-registry";
 
@@ -18,8 +20,9 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
   const user = await requirePageUser();
   const params = await searchParams;
   const filter = { datasetId: one(params.dataset) || undefined, split: one(params.split) || undefined };
-  const [rows, scopes, promotions, production, rollBack, audits] = await Promise.all([benchmarkRows(filter), benchmarkScopes(), listPromotions(), productionModel(), rollBackTarget(), listLabelAudits()]);
+  const [rows, scopes, promotions, production, rollBack, audits, datasets] = await Promise.all([benchmarkRows(filter), benchmarkScopes(), listPromotions(), productionModel(), rollBackTarget(), listLabelAudits(), listDatasetSummaries()]);
   const canPromote = can(user.role, "models.promote");
+  const canBringModels = can(user.role, "training.manage");
   return (
     <>
       <h1>Models</h1>
@@ -41,6 +44,12 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
       ) : (
         <BenchmarkBoard rows={rows} scopes={scopes} filter={filter} canPromote={canPromote} />
       )}
+      {canBringModels && datasets.length > 0 ? (
+        <details>
+          <summary>Bring an ONNX model (Ultralytics YOLO, torchvision Faster R-CNN)</summary>
+          <OnnxUploadForm datasets={datasets.map((d) => ({ id: d.id, name: d.name, classes: d.classes }))} />
+        </details>
+      ) : null}
       <h2>Label audits</h2>
       {audits.length === 0 ? (
         <p className="muted small">

@@ -138,7 +138,16 @@ export function BenchmarkBoard({ rows, scopes, filter, canPromote }: { rows: Ben
                 })}
                 {canPromote ? (
                   <td className="sticky-end">
-                    {row.stage === "production" ? <span className="muted small">serving now</span> : <PromoteButton modelId={row.modelVersionId} label={row.model} replaces={production} />}
+                    {row.stage === "production" ? (
+                      <span className="muted small">serving now</span>
+                    ) : row.stage === "external" ? (
+                      // known only by its uploaded results: nothing to serve
+                      <span className="muted small" title="scored from an uploaded results file: there is no model to serve">
+                        results only
+                      </span>
+                    ) : (
+                      <PromoteButton modelId={row.modelVersionId} label={row.model} replaces={production} />
+                    )}
                   </td>
                 ) : null}
               </tr>

@@ -7,6 +7,9 @@ export const ARTIFACT_FILES = ["model.json", "weights.bin", "masklab.json"] as c
 export type ArtifactFileName = (typeof ARTIFACT_FILES)[number];
 export type ArtifactFiles = Record<ArtifactFileName, Uint8Array>;
 
+/** Serving's post-processing, recorded with every model (lib/detection/common/postprocess.ts). */
+const postprocessingSchema = z.object({ scoreThreshold: z.number().min(0).max(1), iouThreshold: z.number().min(0).max(1), maxDetections: z.number().int().positive() });
+
 /**
  * masklab.json: what a model version carries besides its weights, everything inference needs, so
  * the worker, the server and the browser run it the same way without knowing how it was trained.
@@ -22,7 +25,7 @@ export const modelMetadataSchema = z
     inputSize: z.number().int().positive(),
     strides: z.array(z.number().int().positive()),
     preprocessing: z.object({ letterboxFill: z.number(), normalize: z.literal("pixels/127.5-1") }),
-    postprocessing: z.object({ scoreThreshold: z.number().min(0).max(1), iouThreshold: z.number().min(0).max(1), maxDetections: z.number().int().positive() }),
+    postprocessing: postprocessingSchema,
     /** two-stage models: the RPN's anchors per level (sizes in input pixels) and their height/width ratios */
     anchors: z.object({ levels: z.array(z.object({ stride: z.number().int().positive(), sizes: z.array(z.number().positive()).min(1) })).min(1), ratios: z.array(z.number().positive()).min(1) }).optional(),
   })
@@ -42,13 +45,71 @@ export class ModelMetadataError extends Error {
 
 /** masklab.json's bytes, parsed and checked; anything else throws ModelMetadataError naming the first problem. */
 export function parseModelMetadata(bytes: Uint8Array): ModelMetadata {
+  return parseMetadataWith(modelMetadataSchema, bytes);
+}
+
+function parseMetadataWith<T>(schema: z.ZodType<T>, bytes: Uint8Array): T {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
     throw new ModelMetadataError(`not JSON: ${(error as Error).message}`);
   }
-  const parsed = modelMetadataSchema.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) throw new ModelMetadataError(firstIssue(parsed.error));
   return parsed.data;
+}
+
+/**
+ * ONNX detectors brought in from elsewhere (a model version's `kind` when its format is "onnx"):
+ * - "yolo": an Ultralytics YOLOv5/v8/11 export (`yolo export format=onnx`), letterboxed input,
+ *   one output of raw candidates that Masklab selects and suppresses itself;
+ * - "torchvision-frcnn": a torchvision Faster R-CNN export, outputs boxes, labels, scores after
+ *   the model's own NMS.
+ */
+export const ONNX_MODEL_KINDS = ["yolo", "torchvision-frcnn"] as const;
+export type OnnxModelKind = (typeof ONNX_MODEL_KINDS)[number];
+
+/** An ONNX model version's artifact: the graph as uploaded, and its masklab.json. */
+export const ONNX_ARTIFACT_FILES = ["model.onnx", "masklab.json"] as const;
+export type OnnxArtifactFileName = (typeof ONNX_ARTIFACT_FILES)[number];
+export type OnnxArtifactFiles = Record<OnnxArtifactFileName, Uint8Array>;
+
+/**
+ * masklab.json of an ONNX model: what registration verified about the graph, so every runtime
+ * (onnxruntime-node on the server, onnxruntime-web in the browser) feeds and decodes it alike.
+ */
+export const onnxModelMetadataSchema = z.object({
+  format: z.literal("masklab-onnx/1"),
+  kind: z.enum(ONNX_MODEL_KINDS),
+  classes: z.array(z.string()).min(1),
+  /** yolo: the square letterbox side; torchvision with a fixed input: its longer side; with any input size: the longest side images are scaled down to */
+  inputSize: z.number().int().positive(),
+  opset: z.number().int().nonnegative(),
+  input: z.object({
+    name: z.string(),
+    /** "nchw": [1, 3, H, W]; "chw": [3, H, W] (torchvision's list-of-images export) */
+    layout: z.enum(["nchw", "chw"]),
+    /** fixed height and width, or null when the graph takes any size */
+    height: z.number().int().positive().nullable(),
+    width: z.number().int().positive().nullable(),
+  }),
+  /** yolo: the one output; torchvision: boxes, labels, scores, in that order */
+  outputs: z.array(z.string()).min(1).max(3),
+  preprocessing: z.object({
+    /** letterbox: scaled into the square with padding (YOLO); stretch: to the fixed input size; fit: scaled down to inputSize on the longer side, no padding */
+    resize: z.enum(["letterbox", "stretch", "fit"]),
+    letterboxFill: z.number(),
+    normalize: z.literal("pixels/255"),
+  }),
+  postprocessing: postprocessingSchema,
+});
+export type OnnxModelMetadata = z.infer<typeof onnxModelMetadataSchema>;
+
+/** The metadata a loaded detector carries, whatever its format. */
+export type DetectorMetadata = ModelMetadata | OnnxModelMetadata;
+
+/** An ONNX model's masklab.json, parsed and checked; anything else throws ModelMetadataError. */
+export function parseOnnxModelMetadata(bytes: Uint8Array): OnnxModelMetadata {
+  return parseMetadataWith(onnxModelMetadataSchema, bytes);
 }

@@ -1,5 +1,5 @@
-import type * as tf from "@tensorflow/tfjs";
-import type { ModelMetadata } from "@/lib/contracts/artifact";
+import * as tf from "@tensorflow/tfjs";
+import type { DetectorMetadata, ModelMetadata } from "@/lib/contracts/artifact";
 import { embeddingsOf } from "./common/embedding";
 import { toImageSpace, type Letterbox } from "./common/letterbox";
 import type { Detection } from "./common/nms";
@@ -24,10 +24,12 @@ export interface DetectionsWithEmbeddings {
  * validation, `npm run predict`, the server, the monitor and the browser share. `detect` takes
  * decoded pixels and does the rest (letterbox, normalise, forward pass, decode, NMS, back to
  * image pixels, class names); `postprocess` overrides masklab.json's settings for one call (a
- * caller's score threshold, evaluation's multi-label).
+ * caller's score threshold, evaluation's multi-label). TF.js models (detectorOver) and ONNX models
+ * (lib/detection/onnx/onnx-detector.ts) both implement it.
  */
 export interface Detector {
-  metadata: ModelMetadata;
+  /** masklab.json: a TF.js model's, or an ONNX model's (format "masklab-onnx/1") */
+  metadata: DetectorMetadata;
   /** detections per image, in one batch */
   detect(images: readonly RgbImage[], postprocess?: Partial<PostprocessOptions>): Promise<NamedDetection[][]>;
   /** `detect` plus each image's embedding, in the same forward pass. Whole detectors only: a heads-only model throws. */
@@ -35,9 +37,12 @@ export interface Detector {
   /**
    * `detect` on inputs already prepared: a normalised image batch from modelInput or, for a
    * heads-only model during frozen-backbone training, the backbone's cached feature maps. For
-   * training's validation and the latency benchmark, which time the model without decoding.
+   * training's validation, which times the model without decoding. TF.js models only: an ONNX
+   * detector throws.
    */
   detectPrepared(inputs: tf.Tensor | tf.Tensor[], letterboxes: readonly Letterbox[], postprocess?: Partial<PostprocessOptions>): Promise<NamedDetection[][]>;
+  /** What runs the model, as latency figures name it: TF.js's backend in use ("wasm", "webgpu") or the ONNX runtime ("onnxruntime-cpu"). */
+  runtime(): string;
   /** Frees the model's weights; the detector cannot be used afterwards. */
   dispose(): void;
 }
@@ -81,6 +86,7 @@ export function detectorOver(model: tf.LayersModel, metadata: ModelMetadata, inf
     async detectPrepared(inputs, letterboxes, postprocess) {
       return inImage(await inference.detect(inputs, options(postprocess)), letterboxes);
     },
+    runtime: () => tf.getBackend(),
     dispose() {
       model.dispose();
     },

@@ -56,7 +56,7 @@ describe("the detector family registry", () => {
     expect(tf.memory().numTensors).toBe(before);
 
     const detector = await loadDetector(files);
-    expect(detector.metadata.architecture).toBe(DETECTOR_FAMILY_CATALOGUE[id].architecture);
+    expect(detector.metadata).toMatchObject({ architecture: DETECTOR_FAMILY_CATALOGUE[id].architecture });
     const images = [noise(1, 120, 80), noise(2, 50, 90)];
     const detections = await detector.detect(images, KEEP_ALL);
     expect(detections).toHaveLength(2);

@@ -54,13 +54,17 @@ export interface BenchmarkRow {
   parameterCount: number | null;
   trainingSeconds: number | null;
   evaluatedAt: string | null;
+  /** where a model brought in came from (its uploader's words or file); null: trained here */
+  source: string | null;
+  /** the name of who brought it in; null: trained here, or the account is gone */
+  broughtInBy: string | null;
 }
 
 /**
  * Columns come in groups a reader can show or hide together: the summary always shows; the table
  * is wider than a screen once per-class AP and latency per backend are in.
  */
-export const BENCHMARK_COLUMN_GROUPS = ["summary", "per-class", "operating-point", "latency", "cost"] as const;
+export const BENCHMARK_COLUMN_GROUPS = ["summary", "per-class", "operating-point", "latency", "cost", "origin"] as const;
 export type BenchmarkColumnGroup = (typeof BENCHMARK_COLUMN_GROUPS)[number];
 export const BENCHMARK_COLUMN_GROUP_LABELS: Record<BenchmarkColumnGroup, string> = {
   summary: "Model and mAP",
@@ -68,6 +72,7 @@ export const BENCHMARK_COLUMN_GROUP_LABELS: Record<BenchmarkColumnGroup, string>
   "operating-point": "Precision, recall, F1, accuracy",
   latency: "Latency and throughput",
   cost: "Size, parameters, training time, images",
+  origin: "Source and who brought it in",
 };
 
 export interface BenchmarkColumn {
@@ -120,6 +125,8 @@ export function benchmarkColumns(rows: readonly BenchmarkRow[]): BenchmarkColumn
     { key: "params", group: "cost", header: "Params M", value: (r) => (r.parameterCount === null ? null : r.parameterCount / 1e6), better: "lower", digits: 2 },
     { key: "trainingMin", group: "cost", header: "Train min", value: (r) => (r.trainingSeconds === null ? null : r.trainingSeconds / 60), better: "lower", digits: 1 },
     { key: "images", group: "cost", header: "Test images", value: (r) => r.images },
+    { key: "source", group: "origin", header: "Source", value: (r) => r.source ?? "trained here" },
+    { key: "broughtInBy", group: "origin", header: "Brought in by", value: (r) => r.broughtInBy },
   ];
 }
 

@@ -92,6 +92,15 @@ export function cocoCategories(classes: readonly string[]): CocoCategory[] {
   return classes.map((name, i) => ({ id: i + 1, name, supercategory: COCO_SUPERCATEGORY }));
 }
 
+/**
+ * The COCO image id of the image at `index` (0-based) in an export's order: ids are 1-based in
+ * that order. The one rule behind every id our COCO files carry, and behind reading results
+ * files made against them (lib/server/datasets/dataset-export.ts cocoExportImageIds).
+ */
+export function cocoImageIdAt(index: number): number {
+  return index + 1;
+}
+
 export function cocoImage(id: number, image: ExportedImage): CocoImage {
   return { id, file_name: image.fileName, width: image.width, height: image.height };
 }
@@ -125,7 +134,7 @@ export function buildCocoDataset(input: {
   const images: CocoImage[] = [];
   const annotations: CocoAnnotation[] = [];
   input.images.forEach((image, i) => {
-    const imageId = i + 1;
+    const imageId = cocoImageIdAt(i);
     images.push(cocoImage(imageId, image));
     for (const box of image.boxes) annotations.push(cocoAnnotation(annotations.length + 1, imageId, box, input.classes));
   });

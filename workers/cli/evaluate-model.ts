@@ -1,48 +1,23 @@
 /**
  * npm run evaluate-model -- --model ID|NAME|NAME@VERSION|production
- * Scores a registered model version on its dataset's test split and stores the report (what every
- * training job does when it ends; use it for models trained before, or after relabelling the test
- * split). Prints the headline figures. Exit code 0 on success, 1 on failure, 2 on usage errors.
+ * npm run evaluate-model -- --results results.json --dataset NAME --split test --name NAME [--source TEXT] [--class-map 0=with_mask,...] [--image-ids split-export|dataset-export|file-name]
+ * --model scores a registered model version on its dataset's test split and stores the report
+ * (what every training job does when it ends; use it for models trained before, or after
+ * relabelling the test split). --results scores a COCO results file made elsewhere on a split and
+ * stores it as an external model (docs/bring-your-own-model.md). Prints the headline figures.
+ * Exit code 0 on success, 1 on failure, 2 on usage errors.
  */
-import { parseArgs } from "node:util";
-import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { db } from "@/lib/server/platform/db";
 import { migrateDatabase } from "@/lib/server/platform/migrate";
-import { evaluateOnTestSplit } from "@/lib/server/evaluation/model-evaluation";
-import { findModelVersion } from "@/lib/server/models/model-registry";
 import { blobStore } from "@/lib/server/platform/storage";
+import { evaluateModelCommand } from "./evaluate-model-command";
 import { runCommand } from "./run-command";
 
-const USAGE = "usage: npm run evaluate-model -- --model ID|NAME|NAME@VERSION|production";
-
-async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ options: { model: { type: "string" } } }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (!values.model) {
-    console.error(`--model is required\n${USAGE}`);
-    return 2;
-  }
+runCommand("evaluate-model", async () => {
   await migrateDatabase();
   try {
-    const version = await findModelVersion(values.model);
-    if (!version) {
-      console.error(`no model version "${values.model}"`);
-      return 1;
-    }
-    await useNodeBackend("wasm");
-    const evaluation = await evaluateOnTestSplit(version.id, { store: blobStore() });
-    const { metrics } = evaluation;
-    const perClass = evaluation.perClass.map((c) => `${c.className} ${c.AP50.toFixed(3)}`).join(", ");
-    console.log(`${version.name} v${version.version} on the test split (${evaluation.imageCount} images): mAP50 ${metrics.AP50.toFixed(3)}, mAP50-95 ${metrics.AP.toFixed(3)}, VOC mAP50 ${metrics.vocMAP50.toFixed(3)}; AP50 ${perClass} (stored as evaluation ${evaluation.id})`);
-    return 0;
+    return await evaluateModelCommand(process.argv.slice(2), { out: (text) => console.log(text), err: (text) => console.error(text) }, { store: blobStore(), db: db() });
   } finally {
     await db().$disconnect();
   }
-}
-
-runCommand("evaluate-model", main);
+});

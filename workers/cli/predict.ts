@@ -10,11 +10,11 @@
 import { readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadDetector } from "@/lib/detection/families";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { db } from "@/lib/server/platform/db";
 import { migrateDatabase } from "@/lib/server/platform/migrate";
-import { findModelVersion, readModelFiles } from "@/lib/server/models/model-registry";
+import { findModelVersion, requireRunnableModel } from "@/lib/server/models/model-registry";
+import { loadModelDetector } from "@/lib/server/models/model-loader";
 import { blobStore } from "@/lib/server/platform/storage";
 import { decodeImageRgb } from "@/lib/server/images/decode";
 import { runCommand } from "./run-command";
@@ -61,11 +61,11 @@ async function main(): Promise<number> {
       console.error(`no model version "${reference}"`);
       return 1;
     }
+    requireRunnableModel(version, "run");
     const files = await imageFiles(parsed.positionals);
-    const backend = await useNodeBackend("wasm");
-    const detector = await loadDetector(await readModelFiles(version.artifactKey, blobStore()));
-    const { architecture, inputSize } = detector.metadata;
-    console.log(`${version.name} v${version.version} (${architecture}, ${inputSize} px) on ${files.length} images, ${backend}`);
+    await useNodeBackend("wasm"); // TF.js models run on it; every model letterboxes with it
+    const detector = await loadModelDetector(version, blobStore());
+    console.log(`${version.name} v${version.version} (${version.kind}, ${detector.metadata.inputSize} px) on ${files.length} images, ${detector.runtime()}`);
     const results: Array<{ image_id: string; category_id: number; bbox: number[]; score: number }> = [];
     const started = performance.now();
     try {

@@ -22,7 +22,7 @@ export default async function DatasetPage({ params }: { params: Promise<{ id: st
   return (
     <>
       <h1>{dataset.name}</h1>
-      <DatasetTabs datasetId={dataset.id} active="images" />
+      <DatasetTabs datasetId={dataset.id} active="images" canEvaluatePredictions={can(user.role, "training.manage")} />
       <Suspense>
         <DatasetBrowser
           datasetId={dataset.id}

@@ -61,3 +61,24 @@ export function toImageSpace(box: PixelBox, letterbox: Letterbox): PixelBox {
     ymax: clip((box.ymax - letterbox.padY) / sy, height),
   };
 }
+
+/**
+ * A resize without padding to `width` × `height` (the aspect may change), as a Letterbox so the
+ * same toImageSpace maps boxes back: a fixed-size model that expects stretched images
+ * (torchvision exports with a fixed input).
+ */
+export function stretchFor(image: ImageSize, width: number, height: number): Letterbox {
+  if (!(image.width > 0 && image.height > 0)) throw new RangeError(`image size must be positive, got ${image.width}x${image.height}`);
+  return { inputSize: Math.max(width, height), scale: Math.min(width / image.width, height / image.height), padX: 0, padY: 0, scaledWidth: width, scaledHeight: height, image };
+}
+
+/**
+ * The image scaled down (never up) so its longer side is at most `maxSide`, aspect kept, no
+ * padding: a model taking any input size gets the image whole, at a bounded cost.
+ */
+export function fitWithin(image: ImageSize, maxSide: number): Letterbox {
+  const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
+  const width = Math.max(1, Math.round(image.width * scale));
+  const height = Math.max(1, Math.round(image.height * scale));
+  return { ...stretchFor(image, width, height), scale };
+}

@@ -19,18 +19,24 @@ export const LETTERBOX_FILL = 114;
 /**
  * Decoded RGB pixels [H, W, 3] (0..255) → the letterboxed model input [S, S, 3] (still 0..255),
  * with the geometry to map boxes back. The same tensor code runs in Node and in the browser, so
- * both see identical inputs.
+ * both see identical inputs. `fill` is the padding's grey (Masklab's models and Ultralytics
+ * exports both use 114).
  */
-export function letterboxPixels(pixels: tf.Tensor3D, inputSize: number): { input: tf.Tensor3D; letterbox: Letterbox } {
+export function letterboxPixels(pixels: tf.Tensor3D, inputSize: number, fill: number = LETTERBOX_FILL): { input: tf.Tensor3D; letterbox: Letterbox } {
   const [height, width] = pixels.shape;
   const letterbox = letterboxFor({ width, height }, inputSize);
   const input = tf.tidy(() => {
-    const resized = tf.image.resizeBilinear(tf.cast(pixels, "float32"), [letterbox.scaledHeight, letterbox.scaledWidth], false, true);
+    const resized = resizePixels(pixels, letterbox.scaledWidth, letterbox.scaledHeight);
     const padBottom = inputSize - letterbox.scaledHeight - letterbox.padY;
     const padRight = inputSize - letterbox.scaledWidth - letterbox.padX;
-    return tf.pad(resized, [[letterbox.padY, padBottom], [letterbox.padX, padRight], [0, 0]], LETTERBOX_FILL) as tf.Tensor3D;
+    return tf.pad(resized, [[letterbox.padY, padBottom], [letterbox.padX, padRight], [0, 0]], fill) as tf.Tensor3D;
   });
   return { input, letterbox };
+}
+
+/** Pixels [H, W, 3] → float32 [height, width, 3], bilinear with half-pixel centres (as OpenCV and PIL sample). */
+export function resizePixels(pixels: tf.Tensor3D, width: number, height: number): tf.Tensor3D {
+  return tf.tidy(() => tf.image.resizeBilinear(tf.cast(pixels, "float32"), [height, width], false, true));
 }
 
 /**

@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = [
   "dataset.exported",
   "label.restored",
   "model.promoted",
+  "model.results_evaluated",
+  "model.onnx_registered",
   "baseline.created",
   "threshold.changed",
   "alert.triaged",

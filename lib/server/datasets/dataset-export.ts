@@ -9,7 +9,7 @@ import { finished, pipeline } from "node:stream/promises";
 import { ZipFile } from "yazl";
 import { datasetClassesColumn, imageVocExtraColumn } from "@/lib/contracts/stored/datasets";
 import { parseStored } from "@/lib/contracts/stored/parse";
-import { cocoAnnotation, cocoCategories, cocoImage, cocoInfo, type CocoAnnotation, type CocoImage } from "@/lib/domain/coco";
+import { cocoAnnotation, cocoCategories, cocoImage, cocoImageIdAt, cocoInfo, type CocoAnnotation, type CocoImage } from "@/lib/domain/coco";
 import { PACKAGING_EXTENSIONS, packagingOf, packagingRefusal, type ExportFormat, type ExportPackaging } from "@/lib/domain/export-formats";
 import type { ImageFilter } from "@/lib/domain/image-filter";
 import type { Split } from "@/lib/domain/states";
@@ -223,6 +223,49 @@ async function* imagePages(database: Db, where: Prisma.ImageWhereInput): AsyncGe
   }
 }
 
+/** One image as an export writes it: the name it gets and its 0-based place in the export's order. */
+interface ExportEntry {
+  image: ExportRow;
+  name: string;
+  index: number;
+}
+
+/** The images an export of `where` writes, in its order, each under its unique exported name. */
+async function* exportEntries(database: Db, where: Prisma.ImageWhereInput): AsyncGenerator<ExportEntry> {
+  const names = new ExportNames();
+  let index = 0;
+  for await (const page of imagePages(database, where)) {
+    for (const image of page) yield { image, name: names.take(image.fileName), index: index++ };
+  }
+}
+
+/** An image of a COCO export as a results file made against it can name it. */
+export interface CocoExportImage {
+  /** the image's record id */
+  id: string;
+  cocoId: number;
+  /** file_name in the export */
+  exportedName: string;
+  /** the name it was imported under */
+  fileName: string;
+  split: string;
+}
+
+/**
+ * The COCO image ids and file names a COCO export of the dataset (or of the filtered images, e.g.
+ * one split) gives, computed by the same walk the export makes: results files made against an
+ * export name images by these ids. Unknown dataset: 404.
+ */
+export async function cocoExportImages(datasetId: string, filter: ImageFilter = {}, database: Db = defaultDb()): Promise<CocoExportImage[]> {
+  const dataset = await database.dataset.findUnique({ where: { id: datasetId }, select: { id: true } });
+  if (!dataset) throw new DatasetNotFoundError(datasetId);
+  const images: CocoExportImage[] = [];
+  for await (const { image, name, index } of exportEntries(database, imageWhere(datasetId, filter))) {
+    images.push({ id: image.id, cocoId: cocoImageIdAt(index), exportedName: name, fileName: image.fileName, split: image.split });
+  }
+  return images;
+}
+
 async function produce(
   database: Db,
   where: Prisma.ImageWhereInput,
@@ -234,14 +277,11 @@ async function produce(
   let writer: FormatWriter | null = null;
   try {
     writer = await WRITERS[options.format](context);
-    const names = new ExportNames();
-    for await (const page of imagePages(database, where)) {
-      for (const image of page) {
-        await writer.add(image, names.take(image.fileName));
-        counts.images++;
-        counts.boxes += image.boxes.length;
-        options.onProgress?.(counts.images, total);
-      }
+    for await (const entry of exportEntries(database, where)) {
+      await writer.add(entry);
+      counts.images++;
+      counts.boxes += entry.image.boxes.length;
+      options.onProgress?.(counts.images, total);
     }
     await writer.finish();
     await context.archive?.end();
@@ -263,7 +303,7 @@ interface WriterContext {
 }
 
 interface FormatWriter {
-  add(image: ExportRow, name: string): Promise<void>;
+  add(entry: ExportEntry): Promise<void>;
   finish(): Promise<void>;
   dispose?(): Promise<void>;
 }
@@ -300,7 +340,7 @@ async function readOriginal(store: BlobStore, image: ExportRow): Promise<Buffer>
 function vocWriter(context: WriterContext, archive: ZipArchive): FormatWriter {
   const stemsBySplit = new Map<Split, string[]>();
   return {
-    async add(image, name) {
+    async add({ image, name }) {
       await archive.addFile(`JPEGImages/${name}`, await readOriginal(context.store, image));
       if (image.labelStatus !== "unlabeled" || image.boxes.length > 0) {
         await archive.addText(`Annotations/${stemOf(name)}.xml`, serializeVoc(vocAnnotation(image, name)));
@@ -351,12 +391,11 @@ async function cocoWriter(context: WriterContext): Promise<FormatWriter> {
   const spoolDir = await mkdtemp(path.join(os.tmpdir(), "masklab-coco-"));
   const images = await JsonArraySpool.create(path.join(spoolDir, "images.json"));
   const annotations = await JsonArraySpool.create(path.join(spoolDir, "annotations.json"));
-  let imageId = 0;
   let annotationId = 0;
   return {
-    async add(image, name) {
+    async add({ image, name, index }) {
       if (context.archive) await context.archive.addFile(`images/${name}`, await readOriginal(context.store, image));
-      imageId++;
+      const imageId = cocoImageIdAt(index);
       await images.push(cocoImage(imageId, { fileName: name, width: image.width, height: image.height, boxes: [] }));
       for (const row of image.boxes) await annotations.push(cocoAnnotation(++annotationId, imageId, toAnnotatedBox(row), context.classes));
     },
@@ -430,7 +469,7 @@ class JsonArraySpool {
 function yoloWriter(context: WriterContext, archive: ZipArchive): FormatWriter {
   const splits = new Set<Split>();
   return {
-    async add(image, name) {
+    async add({ image, name }) {
       const split = image.split as Split;
       splits.add(split);
       await archive.addFile(`images/${split}/${name}`, await readOriginal(context.store, image));

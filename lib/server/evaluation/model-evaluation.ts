@@ -2,11 +2,11 @@ import { evaluationMetricsColumn, evaluationPerClassColumn, evaluationSnapshotBl
 import { modelClassesColumn } from "@/lib/contracts/stored/models";
 import { parseStored, parseStoredText, toStoredJson } from "@/lib/contracts/stored/parse";
 import { DEFAULT_POSTPROCESS } from "@/lib/detection/common/postprocess";
-import { loadDetector } from "@/lib/detection/families";
 import { evaluateDetections, type EvaluationReport } from "@/lib/domain/evaluation/report";
 import type { EvaluationInput } from "@/lib/domain/evaluation/types";
 import { db as defaultDb, type Db } from "../platform/db";
-import { readModelFiles } from "../models/model-registry";
+import { requireRunnableModel } from "../models/model-registry";
+import { loadModelDetector } from "../models/model-loader";
 import type { BlobStore } from "../platform/storage";
 import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf } from "../training/evaluate-split";
 import { loadSplit } from "../training/training-data";
@@ -27,10 +27,11 @@ export const OPERATING_CONFIDENCE = DEFAULT_POSTPROCESS.scoreThreshold;
 export async function evaluateOnTestSplit(modelVersionId: string, deps: { store: BlobStore; db?: Db }) {
   const database = deps.db ?? defaultDb();
   const version = await database.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
+  requireRunnableModel(version, "run on the test split: upload new results to score it again");
   const classes = parseStored(modelClassesColumn, version.classes, version.id);
   const images = await loadSplit(version.datasetId, "test", classes, database);
   if (images.length === 0) throw new Error("the dataset has no labelled test images: nothing honest to evaluate on");
-  const detector = await loadDetector(await readModelFiles(version.artifactKey, deps.store));
+  const detector = await loadModelDetector(version, deps.store);
   try {
     const outputs = await detectImages(detector, deps.store, images, EVALUATION_POSTPROCESS);
     const snapshot = evaluationInputOf(classes, images, outputs);

@@ -36,6 +36,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
           trainingMetrics: true,
           trainingJob: TRAINING_JOB_TIMES,
           latencyRuns: LATENCY_RUNS,
+          ...ORIGIN,
         },
       },
     },
@@ -72,6 +73,8 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
       parameterCount: model.parameterCount,
       trainingSeconds: trainingSecondsOf(model),
       evaluatedAt: evaluation.createdAt.toISOString(),
+      source: model.source,
+      broughtInBy: model.createdBy?.name ?? null,
     });
   }
   // Versions never evaluated still belong in the table (to promote, or to see they were never
@@ -79,7 +82,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
   const scored = new Set(rows.map((r) => r.modelVersionId));
   const unscored = filter.split ? [] : await database.modelVersion.findMany({
     where: { id: { notIn: [...scored] }, datasetId: filter.datasetId },
-    select: { id: true, name: true, version: true, kind: true, stage: true, sizeBytes: true, parameterCount: true, trainingMetrics: true, trainingJob: TRAINING_JOB_TIMES, datasetId: true, dataset: { select: { name: true } }, latencyRuns: LATENCY_RUNS },
+    select: { id: true, name: true, version: true, kind: true, stage: true, sizeBytes: true, parameterCount: true, trainingMetrics: true, trainingJob: TRAINING_JOB_TIMES, datasetId: true, dataset: { select: { name: true } }, latencyRuns: LATENCY_RUNS, ...ORIGIN },
   });
   for (const model of unscored) {
     rows.push({
@@ -104,12 +107,17 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
       parameterCount: model.parameterCount,
       trainingSeconds: trainingSecondsOf(model),
       evaluatedAt: null,
+      source: model.source,
+      broughtInBy: model.createdBy?.name ?? null,
     });
   }
   return rows.sort((a, b) => a.model.localeCompare(b.model, undefined, { numeric: true }));
 }
 
 const TRAINING_JOB_TIMES = { select: { startedAt: true, finishedAt: true } } as const;
+
+/** Where a version came from: its source and who brought it in (models trained here have neither). */
+const ORIGIN = { source: true, createdBy: { select: { name: true } } } as const;
 
 /**
  * A version's training time as its job page shows it: the job's wall time, start to end (data,

@@ -1,26 +1,24 @@
 import os from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import type { Detector } from "@/lib/detection/detector";
-import { loadDetector } from "@/lib/detection/families";
-import type { Letterbox } from "@/lib/detection/common/letterbox";
-import { modelInput } from "@/lib/detection/common/preprocess";
+import type { RgbImage } from "@/lib/detection/common/preprocess";
 import { describeAdapter } from "@/lib/detection/tf/backend-selection";
 import { probeWebGpuAdapter, selectNodeBackend, type NodeBackend } from "@/lib/detection/tf/node-backend";
 import { bestThroughput } from "@/lib/domain/benchmark-table";
 import { mean, percentile } from "@/lib/domain/percentile";
 import { generateScene, sceneToSvg } from "@/lib/domain/synthetic-scene";
 import { db as defaultDb, type Db } from "../platform/db";
-import { readModelFiles } from "./model-registry";
+import { requireRunnableModel } from "./model-registry";
+import { loadModelDetector } from "./model-loader";
 import type { BlobStore } from "../platform/storage";
 import { yieldToEventLoop } from "../training/evaluate-split";
-import { prepareInput } from "../training/feature-cache";
-import { decodeImagePixels } from "../images/decode";
+import { decodeImageRgb } from "../images/decode";
 import type { TrainingImage } from "../training/training-data";
 
 export interface LatencyBenchmarkOptions {
   store: BlobStore;
   db?: Db;
-  /** the backend to measure on; omitted: TF.js's current backend. Either way tf.getBackend() is recorded. */
+  /** the TF.js backend to measure on; omitted: the current one. The row records what ran the model (Detector.runtime). */
   backend?: NodeBackend;
   /** untimed batch-1 runs after the cold first one */
   warmupRuns?: number;
@@ -37,19 +35,21 @@ export type LatencyBenchmarkRow = Awaited<ReturnType<Db["latencyBenchmark"]["cre
 /**
  * Measures how fast a registered model version detects, in this process, and stores one
  * LatencyBenchmark row **per batch size** measured (batch 1 first):
- * - p50Ms / p95Ms / meanMs: milliseconds **per image** of a detectPrepared() call at that batch size (the
+ * - p50Ms / p95Ms / meanMs: milliseconds **per image** of a detect() call at that batch size (the
  *   call's time divided by its batch size); percentiles by nearest rank (lib/domain/percentile.ts);
  * - throughputIps: images per second at that batch size (1000 / meanMs); the best batch is the row
  *   with the highest (see `bestThroughput`);
- * - coldLoadMs (batch-1 row only): from reading the artifact files (readModelFiles) through
- *   loadDetector to the end of the first detect call, so it includes weight upload and the
+ * - coldLoadMs (batch-1 row only): from reading the artifact files through loadModelDetector to
+ *   the end of the first detect call, so it includes weight upload (or session creation) and the
  *   first kernel compilation/allocation. "Cold" for this model: the backend itself is already
  *   started, and kernels other models compiled in this process stay warm.
- * A timed call is the model's part of what serving pays: detectPrepared() on a letterboxed input,
- * i.e. the forward pass, reading its outputs back, decoding and NMS (the model's own
- * post-processing settings). Decoding and letterboxing happen before, untimed. Inputs are the model's dataset's
- * test-split images at the model's input size (cycled when a batch needs more), else
- * deterministic synthetic scenes through the same decode path.
+ * A timed call is the model's part of what serving pays: detect() on decoded pixels, i.e.
+ * letterboxing (or resizing), the forward pass, reading its outputs back, decoding and NMS (the
+ * model's own post-processing settings): the same call for TF.js and ONNX models, so their
+ * figures compare. Image decoding happens before, untimed. The row's backend is what ran the
+ * model (Detector.runtime: a TF.js backend, or "onnxruntime-cpu"). Inputs are the model's
+ * dataset's test-split images (cycled when a batch needs more), else deterministic synthetic
+ * scenes through the same decode path.
  */
 export async function benchmarkLatency(modelVersionId: string, options: LatencyBenchmarkOptions): Promise<LatencyBenchmarkRow[]> {
   const { store, warmupRuns = 3, runs = 20 } = options;
@@ -59,20 +59,20 @@ export async function benchmarkLatency(modelVersionId: string, options: LatencyB
   if (batchSizes.some((b) => !Number.isInteger(b) || b < 1)) throw new RangeError(`batch sizes must be positive whole numbers, not ${batchSizes.join(", ")}`);
   const database = options.db ?? defaultDb();
   const version = await database.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
+  requireRunnableModel(version, "time");
 
   const previousBackend = tf.getBackend();
   if (options.backend && options.backend !== previousBackend) await selectNodeBackend(options.backend);
-  const backend = tf.getBackend();
-  const inputs: Input[] = [];
   let detector: Detector | undefined;
   try {
     const images = options.images ?? (await testImages(database, version.datasetId, batchSizes[batchSizes.length - 1]!));
-    inputs.push(...(images.length > 0 ? await Promise.all(images.map((image) => imageInput(store, image, version.inputSize))) : await syntheticInputs(version.inputSize, batchSizes[batchSizes.length - 1]!)));
+    const inputs = images.length > 0 ? await Promise.all(images.map(async (image) => decodeImageRgb(await store.get(image.contentHash)))) : await syntheticInputs(batchSizes[batchSizes.length - 1]!);
 
     const loadStarted = performance.now();
-    detector = await loadDetector(await readModelFiles(version.artifactKey, store));
-    await detector.detectPrepared(inputs[0]!.batch, [inputs[0]!.letterbox]);
+    detector = await loadModelDetector(version, store);
+    await detector.detect([inputs[0]!]);
     const coldLoadMs = performance.now() - loadStarted;
+    const backend = detector.runtime();
 
     const measured: Array<{ batchSize: number; perImageMs: number[] }> = [];
     for (const batchSize of batchSizes) {
@@ -92,7 +92,6 @@ export async function benchmarkLatency(modelVersionId: string, options: LatencyB
     );
   } finally {
     detector?.dispose();
-    tf.dispose(inputs.map((input) => input.batch));
     if (tf.getBackend() !== previousBackend) await tf.setBackend(previousBackend);
   }
 }
@@ -109,11 +108,6 @@ export const formatMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(
 /** images per second: one decimal, two significant digits below 1 (0.13 on the cpu backend, not 0.1) */
 export const formatRate = (ips: number) => (ips >= 1 ? ips.toFixed(1) : ips.toPrecision(2));
 
-interface Input {
-  batch: tf.Tensor4D;
-  letterbox: Letterbox;
-}
-
 /** The first `count` test-split images (stable order); their boxes are not needed. */
 async function testImages(database: Db, datasetId: string, count: number): Promise<TrainingImage[]> {
   const rows = await database.image.findMany({
@@ -125,33 +119,19 @@ async function testImages(database: Db, datasetId: string, count: number): Promi
   return rows.map(({ id, ...image }) => ({ imageId: id, ...image, boxes: [] }));
 }
 
-async function imageInput(store: BlobStore, image: TrainingImage, inputSize: number): Promise<Input> {
-  const { batch, letterbox } = await prepareInput(store, image, inputSize);
-  return { batch, letterbox };
+/** Synthetic sample scenes (seed 1), decoded like stored images. */
+async function syntheticInputs(count: number): Promise<RgbImage[]> {
+  return Promise.all(Array.from({ length: count }, (_, i) => decodeImageRgb(Buffer.from(sceneToSvg(generateScene(1, i))))));
 }
 
-/** Synthetic sample scenes (seed 1), decoded and letterboxed like stored images. */
-async function syntheticInputs(inputSize: number, count: number): Promise<Input[]> {
-  const inputs: Input[] = [];
-  for (let i = 0; i < count; i++) {
-    const pixels = await decodeImagePixels(Buffer.from(sceneToSvg(generateScene(1, i))));
-    inputs.push(modelInput(pixels, inputSize));
-    pixels.dispose();
-  }
-  return inputs;
-}
-
-/** Milliseconds of each timed detectPrepared() call on batches of `batchSize` inputs (cycled), after untimed warm-ups. */
-async function timeDetect(detector: Detector, inputs: readonly Input[], batchSize: number, warmups: number, timed: number): Promise<number[]> {
+/** Milliseconds of each timed detect() call on batches of `batchSize` images (cycled), after untimed warm-ups. */
+async function timeDetect(detector: Detector, inputs: readonly RgbImage[], batchSize: number, warmups: number, timed: number): Promise<number[]> {
   const times: number[] = [];
   for (let run = -warmups; run < timed; run++) {
-    const picked = Array.from({ length: batchSize }, (_, k) => inputs[(Math.max(0, run) * batchSize + k) % inputs.length]!);
-    const batch = batchSize === 1 ? picked[0]!.batch : (tf.concat(picked.map((p) => p.batch)) as tf.Tensor4D);
-    const letterboxes = picked.map((p) => p.letterbox);
+    const batch = Array.from({ length: batchSize }, (_, k) => inputs[(Math.max(0, run) * batchSize + k) % inputs.length]!);
     const started = performance.now();
-    await detector.detectPrepared(batch, letterboxes);
+    await detector.detect(batch);
     const elapsed = performance.now() - started;
-    if (batchSize > 1) batch.dispose();
     if (run >= 0) times.push(elapsed);
     await yieldToEventLoop(); // lease renewals and cancel checks run between calls, untimed
   }

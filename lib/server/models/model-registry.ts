@@ -12,6 +12,23 @@ export class NothingToRollBackError extends DomainError {
   readonly status = 409;
 }
 
+/** The version is known only by its uploaded results (stage external, format results): there is no model to serve or run. */
+export class ResultsOnlyModelError extends DomainError {
+  readonly status = 409;
+}
+
+/** A version that can be loaded and run: anything but one known only by a results file. */
+export function isRunnableModel(version: { stage: string; format: string }): boolean {
+  return version.format !== "results" && version.stage !== "external";
+}
+
+/** Refuses, in words, to run or serve a version that is only a results file; every loader of model files calls it first. */
+export function requireRunnableModel(version: { name: string; version: number; stage: string; format: string }, action: string): void {
+  if (!isRunnableModel(version)) {
+    throw new ResultsOnlyModelError(`${version.name} v${version.version} is known only by the predictions uploaded for it (a COCO results file): there is no model to ${action}`);
+  }
+}
+
 /**
  * Puts a model version into production. Serving runs one model, so whichever version served
  * before it (of any name) goes back to candidate; the promotion is recorded with who and when,
@@ -23,6 +40,7 @@ export async function promoteModelVersion(id: string, options: { actorId?: strin
   return database.$transaction(async (tx) => {
     const model = await tx.modelVersion.findUnique({ where: { id } });
     if (!model) throw new ModelNotFoundError("unknown model version");
+    requireRunnableModel(model, "promote");
     const previous = await tx.modelVersion.findFirst({ where: { stage: "production", id: { not: id } }, orderBy: { promotedAt: "desc" }, select: { id: true, name: true, version: true } });
     await tx.modelVersion.updateMany({ where: { stage: "production", id: { not: id } }, data: { stage: "candidate" } });
     const promoted = await tx.modelVersion.update({ where: { id }, data: { stage: "production", promotedAt: new Date() } });
@@ -132,9 +150,13 @@ export async function registerModelVersion(
   });
 }
 
-/** Model versions to run in the browser (the Try page, the editor's preview), production first, newest next. */
+/** Model versions to run in the browser (the Try page, the editor's preview), production first, newest next; results-only versions have nothing to run. */
 export async function modelChoices(database: Db = defaultDb()): Promise<Array<{ id: string; label: string; production: boolean }>> {
-  const versions = await database.modelVersion.findMany({ orderBy: { createdAt: "desc" }, select: { id: true, name: true, version: true, stage: true } });
+  const versions = await database.modelVersion.findMany({
+    where: { format: { not: "results" }, stage: { not: "external" } },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, name: true, version: true, stage: true },
+  });
   return versions
     .map((v) => ({ id: v.id, label: `${v.name} v${v.version}`, production: v.stage === "production" }))
     .sort((a, b) => Number(b.production) - Number(a.production));
@@ -142,8 +164,9 @@ export async function modelChoices(database: Db = defaultDb()): Promise<Array<{ 
 
 /** One file of a model version's artifact with its blob key (content-addressed: the key is a fine ETag); null when unknown. */
 export async function readModelFile(modelVersionId: string, file: ArtifactFileName, store: BlobStore, database: Db = defaultDb()): Promise<{ bytes: Buffer; key: string } | null> {
-  const version = await database.modelVersion.findUnique({ where: { id: modelVersionId }, select: { artifactKey: true } });
-  if (!version || !(await store.has(version.artifactKey).catch(() => false))) return null;
+  const version = await database.modelVersion.findUnique({ where: { id: modelVersionId }, select: { artifactKey: true, stage: true, format: true } });
+  // a results-only version's artifact is the uploaded results file, not model files
+  if (!version || !isRunnableModel(version) || !(await store.has(version.artifactKey).catch(() => false))) return null;
   const index = await readArtifactIndex(version.artifactKey, store);
   const key = index.files[file];
   if (!key) return null;

@@ -1,11 +1,11 @@
 import type { Detector } from "@/lib/detection/detector";
-import { loadDetector } from "@/lib/detection/families";
 import { useWorkerBackend } from "@/lib/detection/tf/node-backend";
 import type { ModelVersion } from "@/generated/prisma/client";
 import { db as defaultDb, type Db } from "../platform/db";
 import { DomainError } from "../platform/errors";
 import { NotFoundError } from "../platform/not-found";
-import { findModelVersion, productionModel, readModelFiles } from "../models/model-registry";
+import { findModelVersion, productionModel } from "../models/model-registry";
+import { loadModelDetector } from "../models/model-loader";
 import type { BlobStore } from "../platform/storage";
 
 /** The request names a model version that does not exist. */
@@ -31,7 +31,8 @@ interface Loaded {
  * Models for serving, loaded once per process and kept warm. Which version is in production is
  * re-read at most every `productionTtlMs`, so a promotion takes effect within that time without
  * dropping requests: the new version loads beside the old one, new requests go to it, and the
- * old one is disposed when its last request finishes. TF.js runs one inference at a time in a
+ * old one is disposed when its last request finishes. Versions of any format (TF.js, ONNX) load
+ * through loadModelDetector. TF.js runs one inference at a time in a
  * Node process, so inferences are queued in arrival order (requests wait, never fail, when
  * several arrive at once); everything around them (decoding, logging) runs concurrently.
  */
@@ -89,9 +90,10 @@ export class ModelServer {
           console.info(`[serving] TF.js backend: ${backend.backend} (${backend.reason})`);
         }
         try {
-          const detector = await loadDetector(await readModelFiles(version.artifactKey, this.deps.store));
+          const detector = await loadModelDetector(version, this.deps.store);
           return { version, detector, users: 0, retired: false };
         } catch (error) {
+          if (error instanceof DomainError) throw error; // a refusal in words (a results-only version), not a broken artifact
           throw new ModelLoadError(`${version.name} v${version.version} cannot be loaded: ${(error as Error).message}`);
         }
       })();

@@ -7,12 +7,13 @@ import { formatNumber } from "@/lib/presentation/format";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { findDataset } from "@/lib/server/datasets/datasets";
 import { listImportRuns } from "@/lib/server/datasets/import-runs";
+import { can } from "@/lib/domain/permissions";
 import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
 
 export default async function ImportsPage({ params }: { params: Promise<{ id: string }> }) {
-  await requirePageUser("data.view");
+  const user = await requirePageUser("data.view");
   const id = recordIdSchema.safeParse((await params).id);
   const dataset = id.success ? await findDataset(id.data) : null;
   if (!dataset) notFound();
@@ -20,7 +21,7 @@ export default async function ImportsPage({ params }: { params: Promise<{ id: st
   return (
     <>
       <h1>{dataset.name}</h1>
-      <DatasetTabs datasetId={dataset.id} active="imports" />
+      <DatasetTabs datasetId={dataset.id} active="imports" canEvaluatePredictions={can(user.role, "training.manage")} />
       <DataTable
         label="Import runs"
         rows={runs}

@@ -7,6 +7,7 @@ import { formatCount, formatNumber } from "@/lib/presentation/format";
 import { FindingFilters } from "./finding-filters";
 import { recordIdSchema } from "@/lib/domain/record-id";
 import { getImportReport } from "@/lib/server/datasets/import-runs";
+import { can } from "@/lib/domain/permissions";
 import { requirePageUser } from "@/app/_server/page-auth";
 
 export const dynamic = "force-dynamic";
@@ -27,7 +28,7 @@ export default async function ImportReportPage({
   params: Promise<{ id: string; runId: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  await requirePageUser("data.view");
+  const user = await requirePageUser("data.view");
   const { runId } = await params;
   const id = recordIdSchema.safeParse(runId);
   const raw = await searchParams;
@@ -45,7 +46,7 @@ export default async function ImportReportPage({
   return (
     <>
       <h1>{run.dataset.name}</h1>
-      <DatasetTabs datasetId={run.dataset.id} active="imports" />
+      <DatasetTabs datasetId={run.dataset.id} active="imports" canEvaluatePredictions={can(user.role, "training.manage")} />
       <h2>Verification report</h2>
       <p className="muted">
         {run.source} · <Time value={run.startedAt} /> · {formatCount(summary?.imagesAdded ?? 0, "image")} added, {formatCount(summary?.boxesAdded ?? 0, "box")},{" "}
