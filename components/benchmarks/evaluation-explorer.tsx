@@ -33,7 +33,7 @@ export function EvaluationFrame({ id, tab, confidence, children }: { id: string;
       <h1>
         {view.source}{" "}
         <span className="muted small">
-          on {view.dataset.name}, {view.model ? `${view.split} split` : "every labelled image, each predicted by the fold model that did not train on it"} ({formatCount(view.imageCount, "image")}){view.model ? `, ${view.model.kind}, ${isOneOf(MODEL_STAGES, view.model.stage) ? MODEL_STAGE_WORDS[view.model.stage].label.toLowerCase() : view.model.stage}` : ""}; evaluated{" "}
+          on {view.dataset.name}, {view.model ? `${view.split} split` : "every labelled image, each predicted by the fold model that did not train on it"} ({formatCount(view.imageCount, "image")}){view.model ? `, ${modelDescription(view.model)}` : ""}; evaluated{" "}
           <Time value={view.createdAt} />
           {view.jobId ? (
             <>
@@ -193,6 +193,12 @@ export function EvaluationMetrics({ view, confidence, onConfidence }: { view: Ev
 
 /** Classes draw in their catalogue colour; the pooled "all classes" line in the text colour. */
 const classSeriesColor = (name: string) => (name === "all classes" ? "#1d232b" : classColor(name));
+
+/** "one_stage, candidate"; a model known only by its results is "external results" (its kind and stage are both "external"). */
+function modelDescription(model: { kind: string; stage: string }): string {
+  const stage = isOneOf(MODEL_STAGES, model.stage) ? MODEL_STAGE_WORDS[model.stage].label.toLowerCase() : model.stage;
+  return model.stage === "external" ? "external results" : `${model.kind}, ${stage}`;
+}
 
 const xy = (curve: { recall: number[]; precision: number[] }) => ({ x: curve.recall, y: curve.precision });
 
