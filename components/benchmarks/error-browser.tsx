@@ -6,7 +6,7 @@ import type { EvaluationView } from "@/lib/contracts/http/evaluation";
 import type { PixelBox } from "@/lib/domain/box";
 import { analyseErrors, FALSE_POSITIVE_REASONS, type FalsePositiveReason } from "@/lib/domain/evaluation/error-analysis";
 import type { GroundTruthImage } from "@/lib/domain/evaluation/types";
-import { classColor } from "@/lib/domain/classes";
+import { classColor, classLabel } from "@/lib/domain/classes";
 import { formatCount } from "@/lib/presentation/format";
 import { Select } from "../ui/select";
 import { BoxOverlay, type OverlayBox } from "./box-overlay";
@@ -57,12 +57,12 @@ export function ErrorBrowser({ view, confidence, onConfidence }: { view: Evaluat
         return {
           key: `m${m.imageId}/${m.gtIndex}`,
           imageId: m.imageId,
-          title: `missed ${m.className}`,
-          detail: near ? `nearest detection: ${near.className} ${near.score.toFixed(2)}, IoU ${m.bestIou.toFixed(2)}` : "no detection overlaps it",
+          title: `missed ${classLabel(m.className)}`,
+          detail: near ? `nearest detection: ${classLabel(near.className)} ${near.score.toFixed(2)}, IoU ${m.bestIou.toFixed(2)}` : "no detection overlaps it",
           score: null,
           iou: m.bestIou,
           focus: m.box,
-          boxes: [...context(images.get(m.imageId)!), { box: m.box, color: classColor(m.className), emphasis: true, label: `missed ${m.className}` }],
+          boxes: [...context(images.get(m.imageId)!), { box: m.box, color: classColor(m.className), emphasis: true, label: `missed ${classLabel(m.className)}` }],
         };
       });
     } else {
@@ -71,7 +71,7 @@ export function ErrorBrowser({ view, confidence, onConfidence }: { view: Evaluat
         .map((d) => ({
           key: `d${d.detectionIndex}`,
           imageId: d.imageId,
-          title: d.kind === "tp" ? `true positive ${d.className}` : `false positive ${d.className}: ${REASON_LABELS[d.reason!]}`,
+          title: d.kind === "tp" ? `true positive ${classLabel(d.className)}` : `false positive ${classLabel(d.className)}: ${REASON_LABELS[d.reason!]}`,
           detail:
             d.gtIndex === null
               ? `score ${d.score.toFixed(3)}; overlaps no label`
@@ -79,7 +79,7 @@ export function ErrorBrowser({ view, confidence, onConfidence }: { view: Evaluat
           score: d.score,
           iou: d.iou,
           focus: d.box,
-          boxes: [...context(images.get(d.imageId)!), { box: d.box, color: d.kind === "tp" ? "#1e8449" : "#c0392b", emphasis: true, label: `${d.className} ${d.score.toFixed(2)}` }],
+          boxes: [...context(images.get(d.imageId)!), { box: d.box, color: d.kind === "tp" ? "#1e8449" : "#c0392b", emphasis: true, label: `${classLabel(d.className)} ${d.score.toFixed(2)}` }],
         }));
     }
     return list.sort((a, b) => (sortBy === "score" ? (b.score ?? 0) - (a.score ?? 0) : b.iou - a.iou) || a.key.localeCompare(b.key));

@@ -171,7 +171,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
         const className = classes[shortcut.classIndex];
         if (!className) return;
         setActiveClass(className);
-        if (selected && selected.className !== className) run(updateBox(state.doc, selected.id, { className }, `Class ${className}`));
+        if (selected && selected.className !== className) run(updateBox(state.doc, selected.id, { className }, `Class ${classLabel(className)}`));
         return;
       }
       switch (shortcut.action) {
@@ -347,7 +347,7 @@ export function LabelEditor({ imageId, width, height, classes, initial, previous
                 checked={(selected?.className ?? activeClass) === c}
                 onChange={() => {
                   setActiveClass(c);
-                  if (selected) run(updateBox(state.doc, selected.id, { className: c }, `Class ${c}`));
+                  if (selected) run(updateBox(state.doc, selected.id, { className: c }, `Class ${classLabel(c)}`));
                 }}
               />
               <span className="dot" style={{ background: classColor(c) }} /> <kbd title={`press ${i + 1}`}>{i + 1}</kbd> {classLabel(c)} <span className="muted">({formatNumber(counts[c] ?? 0)})</span>

@@ -1,5 +1,6 @@
 "use client";
 
+import { classLabel } from "@/lib/domain/classes";
 import { formatCount } from "@/lib/presentation/format";
 import { BackendNote } from "../inference/backend-note";
 import { ModelSelect, type ModelChoice } from "../inference/model-select";
@@ -49,7 +50,7 @@ export function ModelAssistPanel({ assist, models, labels, onAccept, onAcceptAll
           <ol className="box-list" aria-label="Suggestions">
             {assist.suggestions.map((s) => (
               <li key={s.id} className={s.id === focusedId ? "selected" : undefined}>
-                {s.className} {s.score.toFixed(2)}{" "}
+                {classLabel(s.className)} {s.score.toFixed(2)}{" "}
                 <button type="button" className="link" onClick={() => onAccept(s.id)} title={s.id === focusedId ? "Accept (Y)" : "Accept"}>
                   accept
                 </button>{" "}

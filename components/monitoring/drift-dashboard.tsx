@@ -33,7 +33,12 @@ export function DriftDashboard({ initial, canTriage, canManage }: { initial: Mon
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["monitoring"] });
 
-  if (!data.production) return <EmptyState title="No model in production">Promote a model on the Models page; the monitor then builds its baseline from the validation and test images.</EmptyState>;
+  if (!data.production)
+    return (
+      <EmptyState title="No model in production" action={{ href: "/models", label: "Promote one on the Models page" }}>
+        Once a model serves, the monitor builds its baseline from the validation and test images and judges every window of live predictions against it.
+      </EmptyState>
+    );
   const latest = data.latest;
   const threshold = (f: string, metric: string) => data.thresholds.find((t) => t.feature === f && t.metric === metric);
   const headline = threshold("brightness", HEADLINE_DRIFT_METRIC)!;
