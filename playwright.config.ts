@@ -42,7 +42,7 @@ export default defineConfig({
     {
       name: "chromium-webgpu",
       dependencies: ["chromium"],
-      testMatch: /use-a-model-in-the-browser\.spec\.ts/,
+      testMatch: /(use-a-model-in-the-browser|yolo-and-coco-results-from-elsewhere)\.spec\.ts/,
       use: { ...devices["Desktop Chrome"], storageState: stateFile("ml_lead"), launchOptions: chromiumLaunch(WEBGPU_FLAGS) },
     },
   ],

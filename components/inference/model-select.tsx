@@ -1,14 +1,17 @@
 "use client";
 
+import type { BrowserModelFormat } from "@/lib/contracts/worker-messages";
 import { Select } from "../ui/select";
 
 export interface ModelChoice {
   id: string;
   label: string;
   production: boolean;
+  /** an ONNX model brought in runs on onnxruntime-web, a TF.js one on TF.js; the worker tells them apart by masklab.json */
+  format: BrowserModelFormat;
 }
 
-/** A model version picker, production marked: the Try page, the editor's assist and batch pre-label share it. */
+/** A model version picker, production and ONNX models marked: the Try page, the editor's assist and batch pre-label share it. */
 export function ModelSelect({ label, models, value, onChange, disabled }: { label: string; models: readonly ModelChoice[]; value: string; onChange: (id: string) => void; disabled?: boolean }) {
   return (
     <Select
@@ -17,7 +20,7 @@ export function ModelSelect({ label, models, value, onChange, disabled }: { labe
       onValueChange={onChange}
       disabled={disabled}
       placeholder="Choose a model"
-      options={models.map((m) => ({ value: m.id, label: m.production ? `${m.label} (production)` : m.label }))}
+      options={models.map((m) => ({ value: m.id, label: `${m.label}${m.format === "onnx" ? " · ONNX" : ""}${m.production ? " (production)" : ""}` }))}
     />
   );
 }

@@ -154,6 +154,10 @@ export function TryModel({ models }: { models: ModelChoice[] }) {
       </div>
       <dl className="stats" aria-label="In-browser inference" data-runs={runs}>
         <div>
+          <dt>Runtime</dt>
+          <dd data-testid="runtime">{loaded ? loaded.runtime : loading ? "loading…" : "–"}</dd>
+        </div>
+        <div>
           <dt>Backend</dt>
           <dd data-testid="backend">{loaded ? loaded.backend : loading ? "loading…" : "–"}</dd>
         </div>

@@ -22,7 +22,7 @@ const loaded: LoadedModel = {
   measured: { key: "masklab.backendTimings:x", timings: { wasm: { ms: 350, runs: 2 }, webgl: { abandoned: "warm-up took 9 s" } } },
   classes: ["with_mask", "without_mask"],
   inputSize: 416,
-  architecture: "mld1s",
+  runtime: "tfjs",
   cached: false,
   reused: false,
   coldLoadMs: 812.5,
@@ -50,7 +50,7 @@ describe("the inference worker's messages", () => {
     const detections = { type: "detections", requestId: 2, detections: [{ className: "with_mask", score: 0.9, box: { xmin: 1, ymin: 2, xmax: 30, ymax: 40 } }], inferenceMs: 41.2, first: true, width: 640, height: 480 };
     expect(workerResponseSchema.parse(detections)).toEqual(detections);
     expect(workerResponseSchema.parse({ type: "error", requestId: 3, message: "no model loaded" })).toMatchObject({ type: "error" });
-    expect(workerResponseSchema.safeParse({ type: "loaded", requestId: 1, model: { ...loaded, architecture: "yolo" } }).success).toBe(false);
+    expect(workerResponseSchema.safeParse({ type: "loaded", requestId: 1, model: { ...loaded, runtime: "onnxruntime-node" } }).success).toBe(false);
   });
 
   it("a message that does not parse still names its request when it has one", () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ARCHITECTURES } from "@/lib/domain/detector-families";
+import type { ModelFormat } from "@/lib/domain/states";
 import { servedDetectionSchema } from "./http/serving";
 
 /**
@@ -7,11 +7,18 @@ import { servedDetectionSchema } from "./http/serving";
  * and the backend words they carry. The worker parses every request, the page every answer.
  */
 
-/** TF.js backends in the browser, best first (the order a fallback walks down). */
+/** Backends in the browser, best first (the order a fallback walks down): TF.js has them all, onnxruntime-web webgpu and wasm. */
 export const BROWSER_BACKENDS = ["webgpu", "webgl", "wasm", "cpu"] as const;
 export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 export const BROWSER_BACKEND_SETTINGS = ["auto", ...BROWSER_BACKENDS] as const;
 export type BrowserBackendSetting = (typeof BROWSER_BACKEND_SETTINGS)[number];
+
+/** The model formats a browser runs (a results-only version has no model), each on its own runtime. */
+export const BROWSER_MODEL_FORMATS = ["tfjs", "onnx"] as const satisfies readonly ModelFormat[];
+export type BrowserModelFormat = (typeof BROWSER_MODEL_FORMATS)[number];
+export const BROWSER_RUNTIMES = ["tfjs", "onnxruntime-web"] as const;
+export type BrowserRuntime = (typeof BROWSER_RUNTIMES)[number];
+export const BROWSER_RUNTIME_OF: Record<BrowserModelFormat, BrowserRuntime> = { tfjs: "tfjs", onnx: "onnxruntime-web" };
 
 /** One candidate's measurement: the mean of its timed inferences, or why it was abandoned. */
 export const backendTimingSchema = z.union([z.object({ ms: z.number().nonnegative(), runs: z.number().int().positive() }), z.object({ abandoned: z.string() })]);
@@ -49,9 +56,10 @@ export const loadedModelSchema = z.object({
   warning: z.string().nullable(),
   /** a measurement "auto" just made, for the page to remember in this browser */
   measured: z.object({ key: z.string(), timings: backendTimingsSchema }).nullable(),
+  /** what runs the model: TF.js (trained here) or onnxruntime-web (an ONNX model brought in) */
+  runtime: z.enum(BROWSER_RUNTIMES),
   classes: z.array(z.string()),
   inputSize: z.number().int().positive(),
-  architecture: z.enum(ARCHITECTURES),
   /** artifact from the Cache API (no download) */
   cached: z.boolean(),
   /** already in the worker's memory from an earlier request (the timings are that load's) */

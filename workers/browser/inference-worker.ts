@@ -1,14 +1,12 @@
 /// <reference lib="webworker" />
 /**
- * The browser's inference worker: loads a model version's artifact (from the Cache API when this
- * version was downloaded before), picks a TF.js backend (lib/detection/tf/browser-backend.ts:
- * never a software adapter in "auto", measuring when an adapter does not say what it is), and
- * detects with the same lib/detection code the server serves with. It runs off the main thread so
- * the page never freezes while shaders compile, weights upload or backends are measured.
+ * The browser's inference worker: loads a model version (browser-model.ts: a TF.js artifact or an
+ * ONNX graph, from the Cache API when this version was downloaded before), picks a backend for its
+ * runtime (lib/detection/tf/browser-backend.ts: never a software adapter in "auto", measuring when
+ * an adapter does not say what it is), and detects with the same lib/detection code the server
+ * serves with. It runs off the main thread so the page never freezes while shaders compile,
+ * weights upload or backends are measured.
  */
-import * as tf from "@tensorflow/tfjs";
-import "@tensorflow/tfjs-backend-webgpu";
-import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import {
   requestIdOf,
   workerRequestSchema,
@@ -19,10 +17,8 @@ import {
   type WorkerRequest,
   type WorkerResponse,
 } from "@/lib/contracts/worker-messages";
-import { parseModelMetadata, type ArtifactFiles, type ModelMetadata } from "@/lib/contracts/artifact";
-import { LETTERBOX_FILL, modelInput, type RgbImage } from "@/lib/detection/common/preprocess";
+import { LETTERBOX_FILL, type RgbImage } from "@/lib/detection/common/preprocess";
 import type { Detector } from "@/lib/detection/detector";
-import { loadDetector } from "@/lib/detection/families";
 import { measureBackends, type BenchmarkHooks } from "@/lib/detection/tf/browser-backend-benchmark";
 import {
   benchmarkKey,
@@ -31,17 +27,15 @@ import {
   webGlAdapter,
   webGpuAdapter,
   type BrowserAvailability,
+  type BrowserBackendChoice,
 } from "@/lib/detection/tf/browser-backend";
+import { fetchBrowserModel, type BrowserModel } from "./browser-model";
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const MODEL_CACHE = "masklab-models-v1";
-setWasmPaths("/api/tfjs-wasm/");
-
-type BackendInUse = Pick<LoadedModel, "backend" | "reason" | "warning" | "measured">;
-
 let current: { id: string; setting: BrowserBackendSetting; loaded: LoadedModel; detector: Detector; detected: boolean } | null = null;
-let backendReady: { setting: BrowserBackendSetting; inputSize: number; inUse: BackendInUse } | null = null;
+/** The last choice, by runtime, setting and input size: another model of the same kind is not probed or measured again. */
+let lastChoice: { key: string; answer: BrowserBackendChoice } | null = null;
 /** Measurements made in this worker, by benchmarkKey: a second model of the same size is not measured again. */
 const measuredHere = new Map<string, BackendTimings>();
 
@@ -86,107 +80,98 @@ function webGlProbe(): BrowserAvailability["webgl"] {
   }
 }
 
-async function probe(): Promise<BrowserAvailability> {
-  return { webgpu: await webGpuProbe(), webgl: webGlProbe(), wasm: typeof WebAssembly === "object" ? { available: true } : { available: false, problem: "no WebAssembly" } };
+/** What this browser offers the model's runtime: the probes, less the backends the runtime lacks. */
+async function probe(model: BrowserModel): Promise<BrowserAvailability> {
+  const found: BrowserAvailability = { webgpu: await webGpuProbe(), webgl: webGlProbe(), wasm: typeof WebAssembly === "object" ? { available: true } : { available: false, problem: "no WebAssembly" } };
+  for (const [backend, problem] of Object.entries(model.unavailable)) found[backend as BrowserBackend] = { available: false, problem };
+  return found;
 }
 
-async function startBackend(backend: BrowserBackend): Promise<boolean> {
-  if (backend === "wasm") await import("@tensorflow/tfjs-backend-wasm");
-  if (!(await tf.setBackend(backend).catch(() => false))) return false;
-  await tf.ready();
-  return true;
-}
-
-/** The measurement's I/O: the model itself on each candidate, run on a blank letterboxed input of its size. */
-function benchmarkHooks(files: ArtifactFiles, metadata: ModelMetadata): BenchmarkHooks {
+/** The measurement's I/O: the model itself on each candidate, on a blank image of its input size. */
+function benchmarkHooks(model: BrowserModel): BenchmarkHooks {
+  const side = model.metadata.inputSize;
+  const blank: RgbImage = { data: new Uint8Array(side * side * 3).fill(LETTERBOX_FILL), width: side, height: side };
   let detector: Detector | null = null;
-  let input: ReturnType<typeof modelInput> | null = null;
   return {
     async prepare(backend) {
-      if (!(await startBackend(backend))) throw new Error(`${backend} did not initialise`);
-      detector = await loadDetector(files);
-      const blank = tf.fill([metadata.inputSize, metadata.inputSize, 3], LETTERBOX_FILL, "int32") as tf.Tensor3D;
-      input = modelInput(blank, metadata.inputSize);
-      blank.dispose();
+      if (!(await model.start(backend))) throw new Error(`${backend} did not initialise`);
+      detector = await model.load(backend);
     },
     async infer() {
-      await detector!.detectPrepared(input!.batch, [input!.letterbox]);
+      await detector!.detect([blank]);
     },
     release() {
       detector?.dispose();
-      input?.batch.dispose();
       detector = null;
-      input = null;
     },
     now: () => performance.now(),
   };
 }
 
-/** The backend for this setting and model size, started; measures first when "auto" is unsure. */
-async function useBackend(request: Extract<WorkerRequest, { type: "load" }>, files: ArtifactFiles, metadata: ModelMetadata): Promise<BackendInUse> {
-  if (backendReady?.setting === request.setting && backendReady.inputSize === metadata.inputSize) return { ...backendReady.inUse, measured: null };
-  const availability = await probe();
+/** The backend choice for this setting and model; measures first when "auto" is unsure. */
+async function chooseBackend(request: Extract<WorkerRequest, { type: "load" }>, model: BrowserModel): Promise<{ answer: BrowserBackendChoice; measured: LoadedModel["measured"] }> {
+  const key = `${model.runtime}:${request.setting}:${model.metadata.inputSize}`;
+  if (lastChoice?.key === key) return { answer: lastChoice.answer, measured: null };
+  const availability = await probe(model);
   let answer = chooseBrowserBackend(request.setting, availability);
-  let measured: BackendInUse["measured"] = null;
+  let measured: LoadedModel["measured"] = null;
   if (needsMeasuring(answer)) {
-    const key = benchmarkKey(navigator.userAgent, metadata.inputSize, answer.measure);
-    const remembered = measuredHere.get(key) ?? request.remembered[key];
+    const timingsKey = benchmarkKey(navigator.userAgent, model.runtime, model.metadata.inputSize, answer.measure);
+    const remembered = measuredHere.get(timingsKey) ?? request.remembered[timingsKey];
     const complete = remembered !== undefined && answer.measure.every((b) => remembered[b] !== undefined);
-    const timings = complete ? remembered : await measureBackends(answer.measure, benchmarkHooks(files, metadata));
-    measuredHere.set(key, timings);
-    if (!complete) measured = { key, timings };
+    const timings = complete ? remembered : await measureBackends(answer.measure, benchmarkHooks(model));
+    measuredHere.set(timingsKey, timings);
+    if (!complete) measured = { key: timingsKey, timings };
     answer = chooseBrowserBackend(request.setting, availability, { timings, remembered: complete });
     if (needsMeasuring(answer)) throw new Error(`the backend measurement missed a candidate (${answer.measure.join(", ")})`);
   }
-  for (const backend of [answer.backend, ...answer.fallbacks]) {
-    if (await startBackend(backend)) {
-      const reason = backend === answer.backend ? answer.reason : `${answer.reason}; ${answer.backend} failed to start, using ${backend}`;
-      const inUse: BackendInUse = { backend, reason, warning: backend === answer.backend ? answer.warning : null, measured };
-      backendReady = { setting: request.setting, inputSize: metadata.inputSize, inUse };
-      return inUse;
-    }
-  }
-  throw new Error("no TF.js backend could start in this browser");
+  lastChoice = { key, answer };
+  return { answer, measured };
 }
 
-/** The artifact's files, from the Cache API when this version was fetched before (URLs are immutable per version). */
-async function artifactFiles(modelVersionId: string): Promise<{ files: ArtifactFiles; cached: boolean }> {
-  const cache = typeof caches === "undefined" ? null : await caches.open(MODEL_CACHE).catch(() => null);
-  let cached = true;
-  const read = async (file: keyof ArtifactFiles) => {
-    const url = `/api/models/${modelVersionId}/files/${file}`;
-    let response = await cache?.match(url);
-    if (!response) {
-      cached = false;
-      response = await fetch(url, { credentials: "same-origin" });
-      if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
-      await cache?.put(url, response.clone()).catch(() => undefined);
+/** The model on the chosen backend, else down its fallbacks, saying which and why. */
+async function loadOnBackend(model: BrowserModel, answer: BrowserBackendChoice): Promise<{ detector: Detector; backend: BrowserBackend; reason: string; warning: string | null }> {
+  const failed: string[] = [];
+  let lastError: unknown = null;
+  for (const backend of [answer.backend, ...answer.fallbacks]) {
+    if (!(await model.start(backend))) {
+      failed.push(`${backend} failed to start`);
+      continue;
     }
-    return new Uint8Array(await response.arrayBuffer());
-  };
-  const [model, weights, masklab] = await Promise.all([read("model.json"), read("weights.bin"), read("masklab.json")]);
-  return { files: { "model.json": model, "weights.bin": weights, "masklab.json": masklab }, cached };
+    try {
+      const detector = await model.load(backend);
+      if (backend === answer.backend) return { detector, backend, reason: answer.reason, warning: answer.warning };
+      return { detector, backend, reason: `${answer.reason}; ${failed.join(", ")}: using ${backend}`, warning: null };
+    } catch (error) {
+      lastError = error;
+      failed.push(`${backend} could not run the model (${(error as Error).message ?? String(error)})`);
+    }
+  }
+  if (lastError) throw lastError;
+  throw new Error(`no ${model.runtime} backend could start in this browser`);
 }
 
 async function load(request: Extract<WorkerRequest, { type: "load" }>): Promise<LoadedModel> {
   // The editor asks again on every image: the model in memory is kept, its timings reported as they were.
   if (current?.id === request.modelVersionId && current.setting === request.setting) return { ...current.loaded, measured: null, reused: true };
   const started = performance.now();
-  const { files, cached } = await artifactFiles(request.modelVersionId);
-  const metadata = parseModelMetadata(files["masklab.json"]);
+  const { model, cached } = await fetchBrowserModel(request.modelVersionId);
   const choosing = performance.now();
-  const inUse = await useBackend(request, files, metadata);
+  const { answer, measured } = await chooseBackend(request, model);
   // A measurement is reported in the reason; the cold load stays fetch + deserialise + weights.
-  const measuringMs = inUse.measured ? performance.now() - choosing : 0;
+  const measuringMs = measured ? performance.now() - choosing : 0;
   current?.detector.dispose();
   current = null;
-  const detector = await loadDetector(files);
+  const { detector, backend, reason, warning } = await loadOnBackend(model, answer);
   const loaded: LoadedModel = {
     modelVersionId: request.modelVersionId,
-    ...inUse,
-    classes: metadata.classes,
-    inputSize: metadata.inputSize,
-    architecture: metadata.architecture,
+    backend,
+    reason,
+    warning,
+    measured,
+    runtime: model.runtime,
+    classes: model.metadata.classes,
+    inputSize: model.metadata.inputSize,
     cached,
     reused: false,
     coldLoadMs: performance.now() - started - measuringMs,
@@ -223,7 +208,7 @@ async function detect(request: Extract<WorkerRequest, { type: "detect" }>) {
   return { detections: found!.map(({ className, score, box }) => ({ className, score, box })), inferenceMs, first, width, height };
 }
 
-// One request at a time, in arrival order: TF.js backends are not re-entrant.
+// One request at a time, in arrival order: TF.js backends and ONNX sessions are not re-entrant.
 let queue: Promise<unknown> = Promise.resolve();
 self.onmessage = (event: MessageEvent<unknown>) => {
   const parsed = workerRequestSchema.safeParse(event.data);

@@ -12,6 +12,7 @@ import { datasetBenchmarks } from "../bench/dataset-bench";
 import { editorBenchmarks } from "../bench/editor-bench";
 import { evaluateBenchmarks } from "../bench/evaluate-bench";
 import { monitoringBenchmarks } from "../bench/monitoring-bench";
+import { onnxBenchmarks } from "../bench/onnx-bench";
 import { trainingBenchmarks } from "../bench/training-bench";
 
 const suites: Array<[string, () => Promise<BenchRow[]>]> = [
@@ -21,6 +22,7 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["accounts", accountsBenchmarks],
   ["evaluation metrics", evaluateBenchmarks],
   ["training and inference (TF.js)", trainingBenchmarks],
+  ["onnx vs TF.js on the server (the same network)", onnxBenchmarks],
   ["serving and drift monitoring", monitoringBenchmarks],
   ["in-browser inference (Chromium: webgpu, webgl, wasm)", browserBenchmarks],
 ];

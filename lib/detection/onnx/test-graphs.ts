@@ -3,21 +3,22 @@ import { ONNX_ATTRIBUTE_TYPES, ONNX_ELEMENT_TYPES, onnxModelType } from "./onnx-
 /**
  * Small ONNX graphs with the exact signatures of real exports, written with protobufjs, for
  * tests: their outputs are constants (carried through a few ops on the input), so the expected
- * detections can be worked out by hand.
+ * detections can be worked out by hand. onnxModelBytes also writes the graphs that
+ * graph-from-layers.ts exports from TF.js models.
  */
 
 type Dim = number | string;
-interface ValueSpec {
+export interface ValueSpec {
   name: string;
   elementType: number;
   dims: Dim[];
 }
-interface ConstantTensor {
+export interface ConstantTensor {
   dims: number[];
   float?: ArrayLike<number>;
   int64?: ArrayLike<number>;
 }
-interface NodeSpec {
+export interface NodeSpec {
   op: string;
   inputs: string[];
   outputs: string[];
@@ -30,6 +31,8 @@ export interface GraphSpec {
   outputs: ValueSpec[];
   nodes: NodeSpec[];
   initializers?: Array<{ name: string } & ConstantTensor>;
+  /** who wrote the file (ModelProto.producer_name) */
+  producer?: string;
 }
 
 const FLOAT = ONNX_ELEMENT_TYPES.float;
@@ -60,7 +63,7 @@ export function onnxModelBytes(spec: GraphSpec): Uint8Array {
   const type = onnxModelType();
   const message = type.fromObject({
     ir_version: 8,
-    producer_name: "masklab-tests",
+    producer_name: spec.producer ?? "masklab-tests",
     opset_import: [{ domain: "", version: spec.opset ?? 17 }],
     graph: {
       name: "test",

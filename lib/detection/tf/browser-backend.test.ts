@@ -153,6 +153,32 @@ describe("WebGL renderers", () => {
   });
 });
 
+/** What the worker offers for an ONNX model: onnxruntime-web runs on webgpu or wasm only. */
+const onnxOffer = (webgpu: ReturnType<typeof webGpuAdapter> | null): BrowserAvailability => ({
+  ...offer(webgpu, null),
+  webgl: { available: false, problem: "onnxruntime-web has no webgl backend here" },
+  cpu: { available: false, problem: "onnxruntime-web runs on the CPU as wasm" },
+});
+
+describe("chooseBrowserBackend: a runtime with webgpu and wasm only (onnxruntime-web)", () => {
+  it("auto: webgpu on a hardware adapter, wasm on a software one, and never cpu as a fallback", () => {
+    expect(chosen(chooseBrowserBackend("auto", onnxOffer(nvidiaGpu)))).toMatchObject({ backend: "webgpu", fallbacks: ["wasm"] });
+    const software = chosen(chooseBrowserBackend("auto", onnxOffer(swiftshaderGpu)));
+    expect(software).toMatchObject({ backend: "wasm", fallbacks: [] });
+    expect(software.reason).toContain("webgpu skipped: software adapter (SwiftShader)");
+    expect(chooseBrowserBackend("auto", onnxOffer(unknownGpu))).toEqual({ measure: ["webgpu", "wasm"] });
+    expect(chosen(chooseBrowserBackend("auto", onnxOffer(unknownGpu), { timings: { webgpu: { ms: 40, runs: 2 }, wasm: { ms: 90, runs: 2 } }, remembered: false })).fallbacks).toEqual(["wasm"]);
+  });
+
+  it("an explicit webgl or cpu runs on the nearest backend it has, and says why", () => {
+    const gl = chosen(chooseBrowserBackend("webgl", onnxOffer(nvidiaGpu)));
+    expect(gl).toMatchObject({ backend: "wasm", reason: "webgl was set but is unavailable (webgl: onnxruntime-web has no webgl backend here); using wasm" });
+    const cpu = chosen(chooseBrowserBackend("cpu", onnxOffer(nvidiaGpu)));
+    expect(cpu).toMatchObject({ backend: "wasm", fallbacks: ["webgpu"], reason: "cpu was set but is unavailable (cpu: onnxruntime-web runs on the CPU as wasm); using wasm" });
+    expect(chosen(chooseBrowserBackend("webgpu", onnxOffer(swiftshaderGpu)))).toMatchObject({ backend: "webgpu", fallbacks: ["wasm"] });
+  });
+});
+
 describe("helpers", () => {
   it("formats seconds with two significant digits", () => {
     expect(formatSeconds(350)).toBe("0.35 s");
@@ -160,10 +186,11 @@ describe("helpers", () => {
     expect(formatSeconds(17_400)).toBe("17 s");
   });
 
-  it("keys remembered measurements by browser, input size and candidates", () => {
-    const key = benchmarkKey("Mozilla/5.0 Chrome/150", 416, ["webgl", "wasm"]);
-    expect(key).toBe("masklab.backendTimings:Mozilla/5.0 Chrome/150:416:webgl,wasm");
-    expect(benchmarkKey("Mozilla/5.0 Chrome/150", 320, ["webgl", "wasm"])).not.toBe(key);
-    expect(benchmarkKey("Mozilla/5.0 Chrome/150", 416, ["webgpu", "wasm"])).not.toBe(key);
+  it("keys remembered measurements by browser, runtime, input size and candidates", () => {
+    const key = benchmarkKey("Mozilla/5.0 Chrome/150", "tfjs", 416, ["webgl", "wasm"]);
+    expect(key).toBe("masklab.backendTimings:Mozilla/5.0 Chrome/150:tfjs:416:webgl,wasm");
+    expect(benchmarkKey("Mozilla/5.0 Chrome/150", "tfjs", 320, ["webgl", "wasm"])).not.toBe(key);
+    expect(benchmarkKey("Mozilla/5.0 Chrome/150", "tfjs", 416, ["webgpu", "wasm"])).not.toBe(key);
+    expect(benchmarkKey("Mozilla/5.0 Chrome/150", "onnxruntime-web", 416, ["webgl", "wasm"])).not.toBe(key);
   });
 });

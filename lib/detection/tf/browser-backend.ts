@@ -9,8 +9,11 @@
  * adapter does not say what it is, the candidates are measured and the fastest wins. An explicit
  * setting runs as set (with a warning on a software adapter); one the browser lacks falls back
  * down the list, past software adapters, and says so.
+ *
+ * The same rules choose onnxruntime-web's execution provider for ONNX models: the worker offers
+ * only the backends that runtime has (webgpu, wasm), marking webgl and cpu unavailable.
  */
-import { BROWSER_BACKEND_SETTINGS, BROWSER_BACKENDS, type BackendTiming, type BackendTimings, type BrowserBackend, type BrowserBackendSetting } from "@/lib/contracts/worker-messages";
+import { BROWSER_BACKEND_SETTINGS, BROWSER_BACKENDS, type BackendTiming, type BackendTimings, type BrowserBackend, type BrowserBackendSetting, type BrowserRuntime } from "@/lib/contracts/worker-messages";
 import { classifyRendererText, classifyWebGpuAdapter, softwareAdapterName, softwareRendererName, type AdapterKind, type WebGpuAdapterInfo } from "./backend-selection";
 
 /** The backends that run on a graphics adapter, and so may run on a software one. */
@@ -25,7 +28,7 @@ export interface BrowserAdapter {
 
 /** What a probe found for one backend: available (GPU backends say on which adapter), or why not. */
 export type BrowserBackendProbe = { available: true; adapter?: BrowserAdapter } | { available: false; problem: string };
-/** What the probes found. A backend left out counts as unavailable (cpu is always available). */
+/** What the probes found. A backend left out counts as unavailable, except cpu (TF.js always has it; a runtime without one says so). */
 export type BrowserAvailability = Partial<Record<BrowserBackend, BrowserBackendProbe>>;
 
 /** Measurements for a choice; remembered ones came from an earlier visit in this browser. */
@@ -75,9 +78,9 @@ export function formatSeconds(ms: number): string {
 
 export const BENCHMARK_KEY_PREFIX = "masklab.backendTimings:";
 
-/** Where the measurements for one model input size and candidate set are remembered in this browser. */
-export function benchmarkKey(userAgent: string, inputSize: number, candidates: readonly BrowserBackend[]): string {
-  return `${BENCHMARK_KEY_PREFIX}${userAgent}:${inputSize}:${candidates.join(",")}`;
+/** Where the measurements for one runtime, model input size and candidate set are remembered in this browser. */
+export function benchmarkKey(userAgent: string, runtime: BrowserRuntime, inputSize: number, candidates: readonly BrowserBackend[]): string {
+  return `${BENCHMARK_KEY_PREFIX}${userAgent}:${runtime}:${inputSize}:${candidates.join(",")}`;
 }
 
 const adapterOf = (availability: BrowserAvailability, backend: BrowserBackend): BrowserAdapter | undefined => {
@@ -85,7 +88,9 @@ const adapterOf = (availability: BrowserAvailability, backend: BrowserBackend): 
   return probe?.available ? probe.adapter : undefined;
 };
 const isSoftware = (availability: BrowserAvailability, backend: BrowserBackend) => adapterOf(availability, backend)?.kind === "software";
-const usable = (availability: BrowserAvailability, backend: BrowserBackend) => backend === "cpu" || availability[backend]?.available === true;
+const usable = (availability: BrowserAvailability, backend: BrowserBackend) => availability[backend]?.available ?? backend === "cpu";
+/** cpu as the last resort, where the runtime has it. */
+const cpuLast = (availability: BrowserAvailability): BrowserBackend[] => (usable(availability, "cpu") ? ["cpu"] : []);
 
 /** Why a backend is not a candidate, e.g. "webgpu skipped: software adapter (SwiftShader)". */
 function skipNote(availability: BrowserAvailability, backend: BrowserBackend): string {
@@ -124,7 +129,7 @@ function chooseAuto(availability: BrowserAvailability, measurement?: BackendMeas
     const backend = first ?? "cpu";
     const adapter = adapterOf(availability, backend);
     const why = adapter && (backend === "webgpu" || backend === "webgl") ? `${adapter.kind} ${ADAPTER_WORD[backend]} (${adapter.name})` : "";
-    return { backend, fallbacks: [...candidates.slice(1), ...(backend === "cpu" ? [] : ["cpu" as const])], reason: autoReason(backend, why, notes, ""), warning: null };
+    return { backend, fallbacks: [...candidates.slice(1), ...(backend === "cpu" ? [] : cpuLast(availability))], reason: autoReason(backend, why, notes, ""), warning: null };
   }
   if (!measurement || candidates.some((b) => measurement.timings[b] === undefined)) return { measure: candidates };
   const ranked = byMeasuredSpeed(candidates, measurement.timings);
@@ -134,7 +139,7 @@ function chooseAuto(availability: BrowserAvailability, measurement?: BackendMeas
   const order = winnerTiming && "ms" in winnerTiming ? ranked : candidates;
   const backend = order[0]!;
   const measured = `measured ${order.map((b) => timingText(b, measurement.timings[b])).join(" vs ")}${measurement.remembered ? " (remembered for this browser)" : ""}`;
-  return { backend, fallbacks: [...order.slice(1), "cpu"], reason: autoReason(backend, "", notes, measured), warning: null };
+  return { backend, fallbacks: [...order.slice(1), ...cpuLast(availability)], reason: autoReason(backend, "", notes, measured), warning: null };
 }
 
 /**
@@ -153,9 +158,13 @@ export function chooseBrowserBackend(setting: BrowserBackendSetting, availabilit
     return { backend: setting, fallbacks: below, reason: `${setting}, as set`, warning };
   }
   // Down the list from the setting, past software adapters: the user asked for something else.
-  const rest = BROWSER_BACKENDS.slice(BROWSER_BACKENDS.indexOf(setting)).filter((b) => usable(availability, b) && !isSoftware(availability, b));
-  const backend = rest[0]!;
-  const passed = BROWSER_BACKENDS.slice(BROWSER_BACKENDS.indexOf(setting), BROWSER_BACKENDS.indexOf(backend)).map((b) => skipNote(availability, b));
+  // Only a runtime without cpu (onnxruntime-web) can have nothing below the setting: then the nearest above.
+  const fine = (b: BrowserBackend) => usable(availability, b) && !isSoftware(availability, b);
+  const at = BROWSER_BACKENDS.indexOf(setting);
+  const below = BROWSER_BACKENDS.slice(at).filter(fine);
+  const rest = below.length > 0 ? below : BROWSER_BACKENDS.slice(0, at).filter(fine).reverse();
+  const backend = rest[0] ?? "cpu";
+  const passed = (below.length > 0 ? BROWSER_BACKENDS.slice(at, BROWSER_BACKENDS.indexOf(backend)) : [setting]).map((b) => skipNote(availability, b));
   return { backend, fallbacks: rest.slice(1), reason: `${setting} was set but is unavailable (${passed.join("; ")}); using ${backend}`, warning: null };
 }
 

@@ -1,7 +1,7 @@
 import path from "node:path";
-import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { nodeRequire } from "../node-require";
 import { registerWasmTrainingKernels } from "./wasm-training-kernels";
 import {
   allowSoftwareWebGpuFromEnv,
@@ -92,15 +92,11 @@ async function activate(backend: NodeBackend): Promise<void> {
 }
 
 /**
- * The folder of @tensorflow/tfjs-backend-wasm's .wasm files (Node serves them to browsers too).
- * Node's own require, out of the bundler's sight: in the Next.js server bundle a plain
- * require.resolve becomes a module id, and resolving the .wasm file by name makes the bundler
- * try to compile it. The package's Node entry sits next to its .wasm files.
+ * The folder of @tensorflow/tfjs-backend-wasm's .wasm files (Node serves them to browsers too),
+ * found through Node's own require (nodeRequire); the package's Node entry sits next to them.
  */
 export function tfjsWasmDir(): string {
-  const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.("node:module") as { createRequire: typeof createRequire } | undefined;
-  const require = (builtin?.createRequire ?? createRequire)(import.meta.url);
-  return path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm"));
+  return path.dirname(nodeRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm"));
 }
 
 let wasmPrepared = false;

@@ -48,6 +48,7 @@ const MATRIX: Record<string, Permission | "public"> = {
   "GET /api/models/[id]/files/[file]": "models.predict",
   "GET /api/monitoring": "data.view",
   "GET /api/tfjs-wasm/[file]": "models.predict",
+  "GET /api/onnxruntime-web/[version]/[file]": "models.predict",
   "POST /api/monitoring/reports": "alerts.triage",
   "POST /api/monitoring/baselines": "thresholds.manage",
   "GET /api/monitoring/thresholds": "data.view",

@@ -1,7 +1,9 @@
-import type { ArtifactFileName, ArtifactFiles } from "@/lib/contracts/artifact";
+import { ARTIFACT_FILES, ONNX_ARTIFACT_FILES, type ArtifactFileName, type ArtifactFiles, type OnnxArtifactFileName } from "@/lib/contracts/artifact";
+import { BROWSER_MODEL_FORMATS, type BrowserModelFormat } from "@/lib/contracts/worker-messages";
 import { artifactIndexBlob, modelClassesColumn, modelTrainingMetricsColumn, type ArtifactIndex, type TrainingMetrics } from "@/lib/contracts/stored/models";
 import { parseStoredText, toStoredJson } from "@/lib/contracts/stored/parse";
 import type { DetectorFamilyId } from "@/lib/domain/detector-families";
+import { isOneOf, MODEL_FORMATS, type ModelFormat } from "@/lib/domain/states";
 import type { BlobStore } from "../platform/storage";
 import { db as defaultDb, type Db } from "../platform/db";
 import { DomainError } from "../platform/errors";
@@ -150,23 +152,28 @@ export async function registerModelVersion(
   });
 }
 
-/** Model versions to run in the browser (the Try page, the editor's preview), production first, newest next; results-only versions have nothing to run. */
-export async function modelChoices(database: Db = defaultDb()): Promise<Array<{ id: string; label: string; production: boolean }>> {
+/** Model versions to run in the browser (the Try page, the editor's preview), production first, newest next, with their format; results-only versions have nothing to run. */
+export async function modelChoices(database: Db = defaultDb()): Promise<Array<{ id: string; label: string; production: boolean; format: BrowserModelFormat }>> {
   const versions = await database.modelVersion.findMany({
-    where: { format: { not: "results" }, stage: { not: "external" } },
+    where: { format: { in: [...BROWSER_MODEL_FORMATS] }, stage: { not: "external" } },
     orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, version: true, stage: true },
+    select: { id: true, name: true, version: true, stage: true, format: true },
   });
   return versions
-    .map((v) => ({ id: v.id, label: `${v.name} v${v.version}`, production: v.stage === "production" }))
+    .flatMap((v) => (isOneOf(BROWSER_MODEL_FORMATS, v.format) ? [{ id: v.id, label: `${v.name} v${v.version}`, production: v.stage === "production", format: v.format }] : []))
     .sort((a, b) => Number(b.production) - Number(a.production));
 }
 
-/** One file of a model version's artifact with its blob key (content-addressed: the key is a fine ETag); null when unknown. */
-export async function readModelFile(modelVersionId: string, file: ArtifactFileName, store: BlobStore, database: Db = defaultDb()): Promise<{ bytes: Buffer; key: string } | null> {
+/** A file name of any model artifact: a TF.js one's or an ONNX one's. */
+export type ModelFileName = ArtifactFileName | OnnxArtifactFileName;
+/** The files a version's artifact holds, by its format (a results-only version's artifact is the results file, served by no file route). */
+const MODEL_FILES: Record<ModelFormat, readonly ModelFileName[]> = { tfjs: ARTIFACT_FILES, onnx: ONNX_ARTIFACT_FILES, results: [] };
+
+/** One file of a model version's artifact with its blob key (content-addressed: the key is a fine ETag); null when unknown or not a file of its format. */
+export async function readModelFile(modelVersionId: string, file: ModelFileName, store: BlobStore, database: Db = defaultDb()): Promise<{ bytes: Buffer; key: string } | null> {
   const version = await database.modelVersion.findUnique({ where: { id: modelVersionId }, select: { artifactKey: true, stage: true, format: true } });
-  // a results-only version's artifact is the uploaded results file, not model files
-  if (!version || !isRunnableModel(version) || !(await store.has(version.artifactKey).catch(() => false))) return null;
+  if (!version || !isRunnableModel(version) || !isOneOf(MODEL_FORMATS, version.format) || !MODEL_FILES[version.format].includes(file)) return null;
+  if (!(await store.has(version.artifactKey).catch(() => false))) return null;
   const index = await readArtifactIndex(version.artifactKey, store);
   const key = index.files[file];
   if (!key) return null;

@@ -14,10 +14,11 @@ export const SERVER_ONNX_RUNTIME = "onnxruntime-cpu";
 /**
  * An ONNX Runtime session on this machine's CPU (onnxruntime-node; its install script is off, so
  * nothing is downloaded: the CPU runtime ships in the package), one thread per core for each
- * operator. Warnings (unused initializers and the like) stay out of the server log.
+ * operator unless `threads` says otherwise (the benchmark's single-thread figure). Warnings
+ * (unused initializers and the like) stay out of the server log.
  */
-export async function createOnnxSession(model: Uint8Array): Promise<InferenceSession> {
-  return ort.InferenceSession.create(model, { executionProviders: ["cpu"], intraOpNumThreads: os.availableParallelism(), interOpNumThreads: 1, graphOptimizationLevel: "all", logSeverityLevel: 3 });
+export async function createOnnxSession(model: Uint8Array, threads = os.availableParallelism()): Promise<InferenceSession> {
+  return ort.InferenceSession.create(model, { executionProviders: ["cpu"], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: "all", logSeverityLevel: 3 });
 }
 
 /** An ONNX model on the server: a CPU session and, for monitoring, Masklab's reference embedding. */
