@@ -22,7 +22,7 @@ import { registerModelVersion } from "@/lib/server/models/model-registry";
 import { registerOnnxModel } from "@/lib/server/models/onnx-registration";
 import { createOnnxSession, onnxDetectorOver } from "@/lib/server/models/onnx-runtime";
 import { loadFaceSsdMobileNetWeights } from "@/lib/server/training/pretrained-weights";
-import { percentile, round, timeRuns, withBenchEnv, type BenchRow } from "./bench-row";
+import { percentile, round, timeRuns, withBenchEnv, type BenchEnv, type BenchRow } from "./bench-row";
 
 const SIZE = 416;
 const RUNS = 30;
@@ -54,19 +54,11 @@ export async function onnxBenchmarks(): Promise<BenchRow[]> {
     const image = await decodeImageRgb(await store.get(sample.contentHash));
     const imageNote = `${sample.width}×${sample.height} sample image letterboxed to ${SIZE} px`;
 
-    const classes = [...FACEMASK_CLASSES];
-    const weights = await loadFaceSsdMobileNetWeights();
-    const model = DETECTOR_FAMILIES.one_stage.recipe.buildTrainable({ inputSize: SIZE, numClasses: classes.length, width: "n", seed: 1 }, { weights });
-    const metadata = detectorMetadata("one_stage", { width: "n", backbone: "face-mobilenet-v1", classes, inputSize: SIZE });
-    const parameterCount = model.countParams();
-    const tfjsVersion = await registerModelVersion({ name: "bench-mld1s-n", kind: "one_stage", datasetId, trainingJobId: null, files: { ...(await modelToFiles(model, metadata)) }, classes, inputSize: SIZE, parameterCount, trainingMetrics: {} }, store, db);
-
-    const onnxPath = path.join(work, "mld1s-n-416.onnx");
-    await writeFile(onnxPath, oneStageToYoloOnnx(model, metadata));
-    const featureDifference = await backboneDifference(model, image);
-    model.dispose();
-    if (featureDifference > FEATURE_TOLERANCE) throw new Error(`the ONNX backbone's features differ from TF.js's by ${featureDifference} (> ${FEATURE_TOLERANCE}): the export is not the same network`);
-    const { version: onnxVersion } = await registerOnnxModel({ filePath: onnxPath, fileName: path.basename(onnxPath), kind: "yolo", dataset: datasetId, classes }, { store, db });
+    let featureDifference = NaN;
+    const { tfjsVersion, onnxVersion, parameterCount } = await registerOneStageTwins(datasetId, { work, db, store }, async (model) => {
+      featureDifference = await backboneDifference(model, image);
+      if (featureDifference > FEATURE_TOLERANCE) throw new Error(`the ONNX backbone's features differ from TF.js's by ${featureDifference} (> ${FEATURE_TOLERANCE}): the export is not the same network`);
+    });
 
     const agreement = await detectionAgreement(await loadModelDetector(tfjsVersion, store), await loadModelDetector(onnxVersion, store), image);
 
@@ -109,6 +101,34 @@ export async function onnxBenchmarks(): Promise<BenchRow[]> {
     }
     return rows;
   });
+}
+
+/**
+ * MLD-1S-n at SIZE registered twice on a dataset, the same network and weights in both: built by
+ * the one-stage recipe as training builds it (the face-api MobileNetV1 backbone with its shipped
+ * weights, untrained heads, seed 1) and registered as Masklab's TF.js artifact, then exported
+ * layer by layer to an Ultralytics-signature ONNX file and registered through ONNX registration
+ * (which verifies it and runs it once on a dataset image). `check` sees the built model before
+ * the export is registered; a throw there registers no ONNX version.
+ */
+export async function registerOneStageTwins(datasetId: string, { work, db, store }: BenchEnv, check?: (model: tf.LayersModel) => Promise<void>) {
+  await selectNodeBackend("wasm");
+  const classes = [...FACEMASK_CLASSES];
+  const weights = await loadFaceSsdMobileNetWeights();
+  const model = DETECTOR_FAMILIES.one_stage.recipe.buildTrainable({ inputSize: SIZE, numClasses: classes.length, width: "n", seed: 1 }, { weights });
+  const metadata = detectorMetadata("one_stage", { width: "n", backbone: "face-mobilenet-v1", classes, inputSize: SIZE });
+  const parameterCount = model.countParams();
+  const onnxPath = path.join(work, "mld1s-n-416.onnx");
+  let tfjsVersion;
+  try {
+    tfjsVersion = await registerModelVersion({ name: "bench-mld1s-n", kind: "one_stage", datasetId, trainingJobId: null, files: { ...(await modelToFiles(model, metadata)) }, classes, inputSize: SIZE, parameterCount, trainingMetrics: {} }, store, db);
+    await writeFile(onnxPath, oneStageToYoloOnnx(model, metadata));
+    await check?.(model);
+  } finally {
+    model.dispose();
+  }
+  const { version: onnxVersion } = await registerOnnxModel({ filePath: onnxPath, fileName: path.basename(onnxPath), kind: "yolo", dataset: datasetId, classes }, { store, db });
+  return { tfjsVersion, onnxVersion, parameterCount };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { BenchRow } from "../bench/bench-row";
 import { accountsBenchmarks } from "../bench/accounts-bench";
 import { browseBenchmarks } from "../bench/browse-bench";
 import { browserBenchmarks } from "../bench/browser-bench";
+import { browserOnnxBenchmarks } from "../bench/browser-onnx-bench";
 import { datasetBenchmarks } from "../bench/dataset-bench";
 import { editorBenchmarks } from "../bench/editor-bench";
 import { evaluateBenchmarks } from "../bench/evaluate-bench";
@@ -25,6 +26,7 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["onnx vs TF.js on the server (the same network)", onnxBenchmarks],
   ["serving and drift monitoring", monitoringBenchmarks],
   ["in-browser inference (Chromium: webgpu, webgl, wasm)", browserBenchmarks],
+  ["browser-onnx: onnx vs TF.js in Chromium (the same network)", browserOnnxBenchmarks],
 ];
 
 console.log(`Masklab benchmarks on ${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, node ${process.version}`);

@@ -6,6 +6,7 @@ import { parseOnnxModelMetadata, type OnnxArtifactFiles, type OnnxModelMetadata 
 import type { Detector } from "@/lib/detection/detector";
 import { onnxDetector, type ImageEmbedding } from "@/lib/detection/onnx/onnx-detector";
 import { referenceEmbedder, type ImageEmbedder } from "@/lib/detection/onnx/reference-embedding";
+import { useWorkerBackend } from "@/lib/detection/tf/node-backend";
 import { loadFaceSsdMobileNetWeights } from "../training/pretrained-weights";
 
 /** How latency figures name the server's ONNX runtime. */
@@ -18,6 +19,10 @@ export const SERVER_ONNX_RUNTIME = "onnxruntime-cpu";
  * (unused initializers and the like) stay out of the server log.
  */
 export async function createOnnxSession(model: Uint8Array, threads = os.availableParallelism()): Promise<InferenceSession> {
+  // The input is letterboxed by TF.js (the pre-processing TF.js models share), so its backend must
+  // be up before the first detect: the process's own choice, as the model server makes it. A web
+  // server that has served no TF.js model yet (registration's test inference) has none.
+  await useWorkerBackend();
   return ort.InferenceSession.create(model, { executionProviders: ["cpu"], intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: "all", logSeverityLevel: 3 });
 }
 
