@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
@@ -31,7 +33,7 @@ let adminId: string;
 const ids: Record<string, string> = {};
 
 /** Routes that serve bytes that never change under their URL: the browser may keep them (private only). */
-const IMMUTABLE_BYTES = new Set(["GET /api/images/[id]/thumbnail", "GET /api/images/[id]/file", "GET /api/models/[id]/files/[file]", "GET /api/predictions/[id]/image", "GET /api/tfjs-wasm/[file]"]);
+const IMMUTABLE_BYTES = new Set(["GET /api/images/[id]/thumbnail", "GET /api/images/[id]/file", "GET /api/models/[id]/files/[file]", "GET /api/predictions/[id]/image", "GET /api/tfjs-wasm/[file]", "GET /api/onnxruntime-web/[version]/[file]"]);
 
 /** The contract (lib/contracts/http) of each GET that answers JSON, which the client parses it with. */
 const ANSWERS: Record<string, z.ZodType> = {
@@ -72,9 +74,13 @@ const VALID_BODY: Record<string, unknown> = {
   "PATCH /api/users/[id]": { role: "annotator" },
 };
 
+/** The installed onnxruntime-web's version: its runtime files are served under it. */
+const ONNXRUNTIME_WEB_VERSION = (JSON.parse(readFileSync(path.join(process.cwd(), "node_modules", "onnxruntime-web", "package.json"), "utf8")) as { version: string }).version;
+
 function realParam(name: string, pattern: string): string {
-  if (name === "version") return "1";
-  if (name === "file") return pattern.startsWith("/api/tfjs-wasm") ? "tfjs-backend-wasm.wasm" : "model.json";
+  const ortRuntime = pattern.startsWith("/api/onnxruntime-web");
+  if (name === "version") return ortRuntime ? ONNXRUNTIME_WEB_VERSION : "1";
+  if (name === "file") return pattern.startsWith("/api/tfjs-wasm") ? "tfjs-backend-wasm.wasm" : ortRuntime ? "ort-wasm-simd-threaded.wasm" : "model.json";
   const noun = pattern.split("/")[2]!; // /api/<noun>/[id]/…
   const id = ids[noun];
   if (!id) throw new Error(`no record seeded for ${pattern}`);
