@@ -42,8 +42,24 @@ export function OnnxUploadForm({ datasets }: { datasets: ReadonlyArray<{ id: str
   return (
     <form className="import-form" onSubmit={submit} aria-label="Bring an ONNX model">
       <p className="muted small">
-        Upload a detector exported to ONNX elsewhere. It is verified before it is accepted (opset, input and output shapes, class count, a test inference on one of the dataset&apos;s images), then evaluated, benchmarked, promoted, served and monitored like a model trained here. Export commands: docs/bring-your-own-model.md.
+        Upload a detector exported to ONNX elsewhere. It is verified before it is accepted (opset, input and output shapes, class count, a test inference on one of the dataset&apos;s images), then evaluated, benchmarked, promoted, served and monitored like a model trained here.
       </p>
+      <details className="small">
+        <summary>How to export</summary>
+        <p>Ultralytics (square input; no <code>nms=True</code>, no <code>half=True</code>):</p>
+        <pre className="code">
+          <code>yolo export model=runs/detect/train/weights/best.pt format=onnx imgsz=640 opset=17</code>
+        </pre>
+        <p>torchvision Faster R-CNN (a list of one [3, H, W] image; outputs boxes, labels, scores):</p>
+        <pre className="code">
+          <code>{`model.eval(); model.roi_heads.score_thresh = 0.001
+torch.onnx.export(model, ([torch.rand(3, 640, 640)],), "frcnn.onnx", opset_version=17,
+    input_names=["images"], output_names=["boxes", "labels", "scores"],
+    dynamic_axes={"images": {1: "height", 2: "width"}, "boxes": {0: "n"}, "labels": {0: "n"}, "scores": {0: "n"}},
+    dynamo=False)`}</code>
+        </pre>
+        <p>The full guide is docs/bring-your-own-model.md in Masklab&apos;s repository.</p>
+      </details>
       <label>
         Model file (.onnx)
         <input type="file" accept=".onnx" required onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="onnx-input" />
