@@ -66,10 +66,41 @@ async function apiFetch(url: string, init: RequestInit = {}): Promise<Response> 
   const method = (init.method ?? "GET").toUpperCase();
   if (method !== "GET" && method !== "HEAD") headers.set("X-CSRF-Token", readCookie("masklab_csrf") ?? "");
   const response = await fetch(url, { ...init, headers, credentials: "same-origin" });
-  if (response.status === 401 && !url.startsWith("/api/auth/")) {
-    window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
-  }
+  if (response.status === 401 && !url.startsWith("/api/auth/")) goToSignIn();
   return response;
+}
+
+/** The session ended: to the sign-in page, which brings the user back here afterwards. */
+function goToSignIn(): void {
+  window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+}
+
+/**
+ * POSTs a multipart form with XMLHttpRequest, since fetch cannot measure an upload: `onUploaded`
+ * hears the bytes sent, `onAnswerProgress` each chunk of the answer as it arrives (a streamed
+ * answer), and the promise gives the status and the answer's text once it has all come (a 401
+ * also goes to sign-in). It rejects only when the connection is lost, with `lostConnection`.
+ */
+function postFormWithProgress(
+  url: string,
+  form: FormData,
+  options: { accept: string; onUploaded: (done: number, total: number | null) => void; onAnswerProgress?: (xhr: XMLHttpRequest) => void; lostConnection: () => Error },
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.setRequestHeader("Accept", options.accept);
+    xhr.setRequestHeader("X-CSRF-Token", readCookie("masklab_csrf") ?? "");
+    xhr.upload.onprogress = (event) => options.onUploaded(event.loaded, event.lengthComputable ? event.total : null);
+    if (options.onAnswerProgress) xhr.onprogress = () => options.onAnswerProgress!(xhr);
+    xhr.onerror = () => reject(options.lostConnection());
+    xhr.onload = () => {
+      options.onAnswerProgress?.(xhr);
+      if (xhr.status === 401) goToSignIn();
+      resolve({ status: xhr.status, text: xhr.responseText });
+    };
+    xhr.send(form);
+  });
 }
 
 function readCookie(name: string): string | undefined {
@@ -185,50 +216,43 @@ function safeJson(text: string): unknown {
   }
 }
 
-function importWithProgress(form: FormData, onProgress: (progress: ImportProgress) => void): Promise<ImportResult> {
+async function importWithProgress(form: FormData, onProgress: (progress: ImportProgress) => void): Promise<ImportResult> {
   const url = "/api/datasets/import";
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", url);
-    xhr.setRequestHeader("Accept", `${IMPORT_PROGRESS_MEDIA_TYPE}, application/json`);
-    xhr.setRequestHeader("X-CSRF-Token", readCookie("masklab_csrf") ?? "");
-    xhr.upload.onprogress = (event) => onProgress({ phase: "uploading", done: event.loaded, total: event.lengthComputable ? event.total : null });
-    let read = 0;
-    let outcome: ImportStreamEvent | null = null;
-    let mismatch: string | null = null;
-    const readLines = () => {
-      if (mismatch !== null || !(xhr.getResponseHeader("Content-Type") ?? "").startsWith(IMPORT_PROGRESS_MEDIA_TYPE)) return;
-      const end = xhr.responseText.lastIndexOf("\n") + 1;
-      const lines = end > read ? xhr.responseText.slice(read, end).split("\n").filter(Boolean) : [];
-      read = Math.max(read, end);
-      for (const line of lines) {
-        const event = importStreamEventSchema.safeParse(safeJson(line));
-        if (!event.success) mismatch = event.error.issues[0]?.message ?? "not a progress line";
-        else if (event.data.type === "progress") onProgress(event.data);
-        else outcome = event.data;
-      }
-    };
-    xhr.onprogress = readLines;
-    xhr.onerror = () => reject(new ImportRejected("the connection to the server was lost; if the upload had finished, the import goes on: see the dataset's Imports tab", []));
-    xhr.onload = () => {
-      readLines();
-      const last: ImportStreamEvent | null = outcome;
-      if (mismatch !== null) return reject(new AnswerMismatchError(`POST ${url}`, mismatch));
-      if (last?.type === "done") return resolve(last.result);
-      if (last?.type === "failed") return reject(new ImportRejected(last.error, last.issues ?? []));
-      if (xhr.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
-      // Refused before the import began (signed out, too large, not multipart …): a plain JSON answer.
-      const body = safeJson(xhr.responseText);
-      if (xhr.status !== 200) {
-        const rejection = importRejectionSchema.safeParse(body).data;
-        return reject(new ImportRejected(rejection?.error ?? `the server answered ${xhr.status}`, rejection?.issues ?? []));
-      }
-      const result = importResultSchema.safeParse(body);
-      if (result.success) resolve(result.data);
-      else reject(new AnswerMismatchError(`POST ${url}`, "the import ended without its result"));
-    };
-    xhr.send(form);
+  let read = 0;
+  let outcome: ImportStreamEvent | null = null;
+  let mismatch: string | null = null;
+  const readLines = (xhr: XMLHttpRequest) => {
+    if (mismatch !== null || !(xhr.getResponseHeader("Content-Type") ?? "").startsWith(IMPORT_PROGRESS_MEDIA_TYPE)) return;
+    const end = xhr.responseText.lastIndexOf("\n") + 1;
+    const lines = end > read ? xhr.responseText.slice(read, end).split("\n").filter(Boolean) : [];
+    read = Math.max(read, end);
+    for (const line of lines) {
+      const event = importStreamEventSchema.safeParse(safeJson(line));
+      if (!event.success) mismatch = event.error.issues[0]?.message ?? "not a progress line";
+      else if (event.data.type === "progress") onProgress(event.data);
+      else outcome = event.data;
+    }
+  };
+  const answer = await postFormWithProgress(url, form, {
+    accept: `${IMPORT_PROGRESS_MEDIA_TYPE}, application/json`,
+    onUploaded: (done, total) => onProgress({ phase: "uploading", done, total }),
+    onAnswerProgress: readLines,
+    lostConnection: () => new ImportRejected("the connection to the server was lost; if the upload had finished, the import goes on: see the dataset's Imports tab", []),
   });
+  // assigned in readLines, which TypeScript cannot follow
+  const last = outcome as ImportStreamEvent | null;
+  if (mismatch !== null) throw new AnswerMismatchError(`POST ${url}`, mismatch);
+  if (last?.type === "done") return last.result;
+  if (last?.type === "failed") throw new ImportRejected(last.error, last.issues ?? []);
+  // Refused before the import began (signed out, too large, not multipart …): a plain JSON answer.
+  const body = safeJson(answer.text);
+  if (answer.status !== 200) {
+    const rejection = importRejectionSchema.safeParse(body).data;
+    throw new ImportRejected(rejection?.error ?? `the server answered ${answer.status}`, rejection?.issues ?? []);
+  }
+  const result = importResultSchema.safeParse(body);
+  if (!result.success) throw new AnswerMismatchError(`POST ${url}`, "the import ended without its result");
+  return result.data;
 }
 
 // ── Labels, revisions and review comments (the editor) ───────────────────────────────────────
@@ -391,29 +415,18 @@ export function useEvaluateCocoResults(datasetId: string, onProgress: (sent: { d
   });
 }
 
-function uploadCocoResults(url: string, form: FormData, onProgress: (sent: { done: number; total: number | null }) => void): Promise<ExternalEvaluation> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", url);
-    xhr.setRequestHeader("Accept", "application/json");
-    xhr.setRequestHeader("X-CSRF-Token", readCookie("masklab_csrf") ?? "");
-    xhr.upload.onprogress = (event) => onProgress({ done: event.loaded, total: event.lengthComputable ? event.total : null });
-    xhr.onerror = () => reject(new ResultsRejected("the connection to the server was lost before it answered", [], 0));
-    xhr.onload = () => {
-      if (xhr.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
-      const body = safeJson(xhr.responseText);
-      if (xhr.status !== 201) {
-        const refusal = cocoResultsRejectionSchema.safeParse(body).data;
-        return reject(new ResultsRejected(refusal?.error ?? `the server answered ${xhr.status}`, refusal?.problems ?? [], refusal?.problemCount ?? 0));
-      }
-      try {
-        resolve(parseAnswer(`POST ${url}`, externalEvaluationSchema, body));
-      } catch (error) {
-        reject(error as Error);
-      }
-    };
-    xhr.send(form);
+async function uploadCocoResults(url: string, form: FormData, onProgress: (sent: { done: number; total: number | null }) => void): Promise<ExternalEvaluation> {
+  const answer = await postFormWithProgress(url, form, {
+    accept: "application/json",
+    onUploaded: (done, total) => onProgress({ done, total }),
+    lostConnection: () => new ResultsRejected("the connection to the server was lost before it answered", [], 0),
   });
+  const body = safeJson(answer.text);
+  if (answer.status !== 201) {
+    const refusal = cocoResultsRejectionSchema.safeParse(body).data;
+    throw new ResultsRejected(refusal?.error ?? `the server answered ${answer.status}`, refusal?.problems ?? [], refusal?.problemCount ?? 0);
+  }
+  return parseAnswer(`POST ${url}`, externalEvaluationSchema, body);
 }
 
 export function promoteModel(id: string) {
@@ -432,29 +445,19 @@ export function rollBackProduction() {
 export function useRegisterOnnxModel(onProgress: (sent: { done: number; total: number | null }) => void) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { file: File } & Record<"kind" | "dataset" | "classes" | "inputSize" | "name", string>) =>
-      new Promise<OnnxRegistration>((resolve, reject) => {
-        const form = new FormData();
-        for (const key of ["kind", "dataset", "classes", "inputSize", "name"] as const) form.append(key, input[key]);
-        form.append("file", input.file, input.file.name);
-        const xhr = new XMLHttpRequest();
-        xhr.open("POST", "/api/models/onnx");
-        xhr.setRequestHeader("Accept", "application/json");
-        xhr.setRequestHeader("X-CSRF-Token", readCookie("masklab_csrf") ?? "");
-        xhr.upload.onprogress = (event) => onProgress({ done: event.loaded, total: event.lengthComputable ? event.total : null });
-        xhr.onerror = () => reject(new Error("the connection to the server was lost before it answered"));
-        xhr.onload = () => {
-          if (xhr.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
-          const body = safeJson(xhr.responseText);
-          if (xhr.status !== 201) return reject(new Error(apiErrorSchema.safeParse(body).data?.error ?? `the server answered ${xhr.status}`));
-          try {
-            resolve(parseAnswer("POST /api/models/onnx", onnxRegistrationSchema, body));
-          } catch (error) {
-            reject(error as Error);
-          }
-        };
-        xhr.send(form);
-      }),
+    mutationFn: async (input: { file: File } & Record<"kind" | "dataset" | "classes" | "inputSize" | "name", string>): Promise<OnnxRegistration> => {
+      const form = new FormData();
+      for (const key of ["kind", "dataset", "classes", "inputSize", "name"] as const) form.append(key, input[key]);
+      form.append("file", input.file, input.file.name);
+      const answer = await postFormWithProgress("/api/models/onnx", form, {
+        accept: "application/json",
+        onUploaded: (done, total) => onProgress({ done, total }),
+        lostConnection: () => new Error("the connection to the server was lost before it answered"),
+      });
+      const body = safeJson(answer.text);
+      if (answer.status !== 201) throw new Error(apiErrorSchema.safeParse(body).data?.error ?? `the server answered ${answer.status}`);
+      return parseAnswer("POST /api/models/onnx", onnxRegistrationSchema, body);
+    },
     onSuccess: () => void client.invalidateQueries(),
   });
 }
