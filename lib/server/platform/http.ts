@@ -16,6 +16,13 @@ export class HttpError extends DomainError {
 
 export const DEFAULT_JSON_LIMIT = 64 * 1024;
 
+/** The declared Content-Length, or null when absent or not a number (an upload's early size check only). */
+export function contentLengthOf(request: Request): number | null {
+  const value = request.headers.get("content-length");
+  const length = Number(value);
+  return value !== null && Number.isFinite(length) ? length : null;
+}
+
 /** The whole body as bytes, at most maxBytes (counted as it streams, whatever Content-Length says); 413 otherwise. */
 export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
   const tooLarge = () => new HttpError(413, `the request is too large (limit ${maxBytes} bytes)`);

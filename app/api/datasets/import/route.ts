@@ -1,5 +1,6 @@
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
+import { contentLengthOf } from "@/lib/server/platform/http";
 import { importBrowserUpload, receiveBrowserUpload } from "@/lib/server/datasets/dataset-upload";
 import { importResultOf, streamImportProgress, wantsImportProgress } from "@/lib/server/datasets/import-answer";
 import type { ImportProgressListener } from "@/lib/domain/import-progress";
@@ -14,7 +15,7 @@ export const maxDuration = 900;
  * progress lines ending in the summary or the failure (lib/contracts/http/datasets.ts).
  */
 export const POST = guarded("datasets.import", async (request, { actor, ip }) => {
-  const received = await receiveBrowserUpload(request.body, request.headers.get("content-type") ?? "", numberOrNull(request.headers.get("content-length")));
+  const received = await receiveBrowserUpload(request.body, request.headers.get("content-type") ?? "", contentLengthOf(request));
   const importIt = async (onProgress?: ImportProgressListener) => {
     const summary = await importBrowserUpload(received, { onProgress });
     await audit("dataset.imported", { actorId: actorUserId(actor), target: received.name, detail: { datasetId: summary.datasetId, imagesAdded: summary.imagesAdded }, ip });
@@ -23,7 +24,3 @@ export const POST = guarded("datasets.import", async (request, { actor, ip }) =>
   return wantsImportProgress(request) ? streamImportProgress(importIt) : Response.json(await importIt());
 });
 
-function numberOrNull(value: string | null): number | null {
-  const n = Number(value);
-  return value !== null && Number.isFinite(n) ? n : null;
-}

@@ -1,7 +1,7 @@
 import { onnxUploadFieldsSchema, type OnnxRegistration } from "@/lib/contracts/http/onnx-models";
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
-import { parseOrThrow } from "@/lib/server/platform/http";
+import { contentLengthOf, parseOrThrow } from "@/lib/server/platform/http";
 import { blobStore } from "@/lib/server/platform/storage";
 import { maxModelBytes, registerOnnxModel } from "@/lib/server/models/onnx-registration";
 import { receiveModelUpload } from "@/lib/server/models/onnx-upload";
@@ -15,8 +15,7 @@ export const maxDuration = 900;
  * detector Masklab can run as declared, with what was expected. Nothing is registered on a refusal.
  */
 export const POST = guarded("training.manage", async (request, { actor, ip }) => {
-  const length = request.headers.get("content-length");
-  const upload = await receiveModelUpload(request.body, request.headers.get("content-type") ?? "", length === null ? null : Number(length), maxModelBytes());
+  const upload = await receiveModelUpload(request.body, request.headers.get("content-type") ?? "", contentLengthOf(request), maxModelBytes());
   try {
     const fields = parseOrThrow(onnxUploadFieldsSchema, upload.fields);
     const { version, metadata, verification } = await registerOnnxModel({ ...fields, filePath: upload.filePath, fileName: upload.fileName, createdById: actorUserId(actor) }, { store: blobStore() });

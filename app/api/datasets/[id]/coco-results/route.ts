@@ -2,7 +2,7 @@ import { recordIdSchema } from "@/lib/domain/record-id";
 import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
 import { evaluateUploadedCocoResults, externalEvaluationAnswer } from "@/lib/server/models/external-results";
-import { parseOrThrow } from "@/lib/server/platform/http";
+import { contentLengthOf, parseOrThrow } from "@/lib/server/platform/http";
 import { blobStore } from "@/lib/server/platform/storage";
 
 export const dynamic = "force-dynamic";
@@ -18,10 +18,9 @@ export const maxDuration = 300;
  */
 export const POST = guarded<{ id: string }>("training.manage", async (request, { params, actor, ip }) => {
   const datasetId = parseOrThrow(recordIdSchema, params.id, "id");
-  const contentLength = request.headers.get("content-length");
   const result = await evaluateUploadedCocoResults(
     datasetId,
-    { body: request.body, contentType: request.headers.get("content-type") ?? "", contentLength: contentLength === null ? null : Number(contentLength) },
+    { body: request.body, contentType: request.headers.get("content-type") ?? "", contentLength: contentLengthOf(request) },
     { store: blobStore(), createdById: actorUserId(actor) },
   );
   const answer = externalEvaluationAnswer(result);
