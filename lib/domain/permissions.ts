@@ -24,6 +24,8 @@ const PERMISSION_CATALOGUE = {
   "datasets.import": { minRole: "ml_lead", label: "import datasets" },
   "datasets.export": { minRole: "ml_lead", label: "export datasets" },
   "training.manage": { minRole: "ml_lead", label: "train models" },
+  /** held by worker tokens: claim a job and report on it, nothing else */
+  "training.work": { minRole: "ml_lead", label: "create worker tokens and run training workers with them" },
   "models.promote": { minRole: "ml_lead", label: "promote and roll back models" },
   "apikeys.manage": { minRole: "ml_lead", label: "manage API keys" },
   "thresholds.manage": { minRole: "ml_lead", label: "set drift thresholds" },
@@ -59,13 +61,14 @@ export function permissionsOf(role: Role): Permission[] {
 }
 
 /** API-key scopes: what a machine client may do with a key, independent of its creator's role. */
-export const API_KEY_SCOPES = ["predict", "export"] as const;
+export const API_KEY_SCOPES = ["predict", "export", "worker"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /** The permission each scope stands for; a key never grants more than its creator's role could. */
 export const SCOPE_PERMISSION: Record<ApiKeyScope, Permission> = {
   predict: "models.predict",
   export: "datasets.export",
+  worker: "training.work",
 };
 
 export function parseScopes(stored: string): ApiKeyScope[] {

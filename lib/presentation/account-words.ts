@@ -22,4 +22,5 @@ export const API_KEY_STATE_WORDS: Record<ApiKeyState, StateWord> = {
 export const API_KEY_SCOPE_WORDS: Record<ApiKeyScope, { label: string; help: string }> = {
   predict: { label: "Predict", help: "call the prediction API" },
   export: { label: "Export", help: "download dataset exports" },
+  worker: { label: "Worker", help: "run a remote training worker: claim jobs and report on them, nothing else" },
 };
