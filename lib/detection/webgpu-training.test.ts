@@ -76,7 +76,7 @@ describe.skipIf(probe.adapter === null)("a training job on WebGPU", () => {
       const job = await enqueueJob({ datasetId: testEnv.summary.datasetId, kind: "one_stage", config: { preset: "quick-cpu", inputSize: 128, epochs: 1, batchSize: 8, backend: "webgpu" } }, { db: testEnv.db });
       await testEnv.db.worker.create({ data: { id: "gpu-worker", kind: "training", hostname: "test", pid: 1, status: "idle" } });
       const claimed = (await claimNextJob("gpu-worker", { kinds: ["one_stage"], leaseMs: 120_000, db: testEnv.db }))!;
-      const outcome = await runClaimedJob(claimed, detectorRunner("one_stage", { store: testEnv.store, db: testEnv.db }), { workerId: "gpu-worker", leaseMs: 120_000, heartbeatMs: 1000, db: testEnv.db, store: testEnv.store });
+      const outcome = await runClaimedJob(claimed, detectorRunner("one_stage"), { workerId: "gpu-worker", leaseMs: 120_000, heartbeatMs: 1000, db: testEnv.db, store: testEnv.store });
       const logs = await listJobLogs(job.id, { db: testEnv.db });
       expect(outcome, logs.map((l) => l.message).join("\n")).toBe("succeeded");
       expect((await getJob(job.id, testEnv.db)).backend).toBe("webgpu");

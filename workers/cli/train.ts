@@ -142,7 +142,7 @@ async function runHere(jobId: string, kind: DetectorFamilyId): Promise<void> {
   try {
     const job = await claimJob(jobId, workerId, { leaseMs: DEFAULT_LEASE_MS });
     if (!job) return; // a worker took it meanwhile; the log still follows it
-    await runClaimedJob(job, detectorRunner(kind, { store: blobStore() }), { workerId, leaseMs: DEFAULT_LEASE_MS, heartbeatMs: 5_000, signal: shutdown.signal, store: blobStore(), report: (line) => console.error(line) });
+    await runClaimedJob(job, detectorRunner(kind), { workerId, leaseMs: DEFAULT_LEASE_MS, heartbeatMs: 5_000, signal: shutdown.signal, store: blobStore(), report: (line) => console.error(line) });
   } finally {
     clearInterval(beat);
     await markWorkerStopped(workerId).catch(() => undefined);

@@ -10,6 +10,7 @@ import { loadModelDetector } from "../models/model-loader";
 import type { BlobStore } from "../platform/storage";
 import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf } from "../training/evaluate-split";
 import { loadSplit } from "../training/training-data";
+import type { Detection as ModelDetection } from "@/lib/detection/common/nms";
 
 /**
  * The confidence of the stored "at operating threshold" figures, confusion matrix and image
@@ -39,6 +40,26 @@ export async function evaluateOnTestSplit(modelVersionId: string, deps: { store:
   } finally {
     detector.dispose();
   }
+}
+
+/**
+ * Scores detections that a remote worker made on the test split, against the test labels stored
+ * here (the worker never receives them). An image of the split the worker sent nothing for
+ * counts as one without detections; detections of images outside the split are ignored.
+ */
+export async function scoreTestSplitDetections(
+  modelVersionId: string,
+  detectionsByImage: ReadonlyMap<string, readonly ModelDetection[]>,
+  deps: { store: BlobStore; db?: Db },
+) {
+  const database = deps.db ?? defaultDb();
+  const version = await database.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
+  const classes = parseStored(modelClassesColumn, version.classes, version.id);
+  const images = await loadSplit(version.datasetId, "test", classes, database);
+  if (images.length === 0) throw new Error("the dataset has no labelled test images: nothing honest to evaluate on");
+  const outputs = images.map((image) => ({ image, detections: (detectionsByImage.get(image.imageId) ?? []).filter((d) => d.classIndex < classes.length) }));
+  const snapshot = evaluationInputOf(classes, images, outputs);
+  return storeEvaluation({ modelVersionId, datasetId: version.datasetId, split: "test", snapshot, postprocess: EVALUATION_POSTPROCESS }, { store: deps.store, db: database });
 }
 
 /**

@@ -20,7 +20,7 @@ beforeAll(async () => {
   jobId = job.id;
   await env.db.worker.create({ data: { id: "latency-worker", kind: "training", hostname: "test", pid: 1, status: "idle" } });
   const claimed = (await claimNextJob("latency-worker", { kinds: ["one_stage"], leaseMs: 60_000, db: env.db }))!;
-  const outcome = await runClaimedJob(claimed, detectorRunner("one_stage", { store: env.store, db: env.db }), { workerId: "latency-worker", leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
+  const outcome = await runClaimedJob(claimed, detectorRunner("one_stage"), { workerId: "latency-worker", leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
   expect(outcome).toBe("succeeded");
   modelVersionId = (await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } })).id;
 }, 180_000);

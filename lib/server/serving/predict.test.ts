@@ -1,4 +1,3 @@
-import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as predictRoute from "@/app/api/v1/predict/route";
@@ -17,6 +16,12 @@ import { ModelServer } from "./model-server";
 import { predictImage } from "./predict";
 
 const body = (bytes: Buffer) => new Uint8Array(bytes);
+const servers: ModelServer[] = [];
+const serverFor = (options: ConstructorParameters<typeof ModelServer>[1] = {}) => {
+  const server = new ModelServer({ store: env.store, db: env.db }, options);
+  servers.push(server);
+  return server;
+};
 
 /** Serving on a real database with a real (tiny) trained model and real image bytes. */
 let env: SampleTestEnv;
@@ -30,17 +35,20 @@ beforeAll(async () => {
   const job = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config: { preset: "quick-cpu", inputSize: 128, epochs: 1, batchSize: 8 } }, { db: env.db });
   await env.db.worker.create({ data: { id: "serving-test", kind: "training", hostname: "test", pid: 1, status: "idle" } });
   const claimed = (await claimNextJob("serving-test", { kinds: ["one_stage"], leaseMs: 60_000, db: env.db }))!;
-  expect(await runClaimedJob(claimed, detectorRunner("one_stage", { store: env.store, db: env.db }), { workerId: "serving-test", leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store })).toBe("succeeded");
+  expect(await runClaimedJob(claimed, detectorRunner("one_stage"), { workerId: "serving-test", leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store })).toBe("succeeded");
   modelVersionId = (await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } })).id;
   photo = await sharp(Buffer.from(sceneToSvg(generateScene(3, 0)))).jpeg().toBuffer();
   const lead = await createUser({ email: "lead@example.com", name: "Lead", role: "ml_lead", password: "a long enough password" }, env.db);
   token = (await createSession(lead.id, env.db)).token;
 }, 180_000);
-afterAll(async () => env?.cleanup());
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.dispose()));
+  await env?.cleanup();
+});
 
 describe("predictImage", () => {
   it("runs the production model, answers boxes in image pixels, and logs the prediction", async () => {
-    const server = new ModelServer({ store: env.store, db: env.db }, { productionTtlMs: 0 });
+    const server = serverFor({ productionTtlMs: 0 });
     await expect(predictImage(photo, {}, { server, store: env.store, db: env.db })).rejects.toThrow(/no model version is in production/);
     await promoteModelVersion(modelVersionId, { db: env.db });
     const result = await predictImage(photo, { source: "cam-1" }, { server, store: env.store, db: env.db });
@@ -56,33 +64,34 @@ describe("predictImage", () => {
     expect(result.imageStatistics.brightness).toBeGreaterThan(0);
     expect(result.timing.inferenceMs).toBeGreaterThan(0);
     expect(result.timing.totalMs).toBeGreaterThanOrEqual(result.timing.inferenceMs);
-    // The model stays loaded (its weights are the only tensors left); a second request adds none.
+    // The model stays loaded, in every inference thread; a second request loads nothing new.
     expect(server.loadedVersions()).toEqual([modelVersionId]);
-    const tensors = tf.memory().numTensors;
+    const threads = await server.threads();
     await predictImage(photo, {}, { server, store: env.store, db: env.db });
-    expect(tf.memory().numTensors).toBe(tensors);
+    expect(await server.threads()).toEqual(threads);
+    for (const thread of threads) expect(thread.versions).toEqual([modelVersionId]);
     const logged = await env.db.prediction.findUniqueOrThrow({ where: { id: result.predictionId } });
     expect(logged).toMatchObject({ modelVersionId, source: "cam-1", imageWidth: width, imageHeight: height, imageKey: null });
     expect(parseStored(predictionDetectionsColumn, logged.detections, logged.id)).toHaveLength(result.detections.length);
   });
 
   it("keeps the image only when asked", async () => {
-    const server = new ModelServer({ store: env.store, db: env.db });
+    const server = serverFor();
     const kept = await predictImage(photo, { keepImage: true }, { server, store: env.store, db: env.db });
     const row = await env.db.prediction.findUniqueOrThrow({ where: { id: kept.predictionId } });
     expect(row.imageKey).not.toBeNull();
     expect((await env.store.get(row.imageKey!)).equals(photo)).toBe(true);
   });
 
-  it("serves 8 concurrent requests, one inference at a time, all answered", async () => {
-    const server = new ModelServer({ store: env.store, db: env.db });
+  it("serves 8 concurrent requests on 2 inference threads, all answered", async () => {
+    const server = serverFor({ threads: 2 });
     const results = await Promise.all(Array.from({ length: 8 }, () => predictImage(photo, {}, { server, store: env.store, db: env.db })));
     expect(new Set(results.map((r) => r.predictionId)).size).toBe(8);
     expect(new Set(results.map((r) => JSON.stringify(r.detections))).size).toBe(1); // the same image, the same answer
   });
 
   it("picks up a promotion on the next request once the production cache expires", async () => {
-    const server = new ModelServer({ store: env.store, db: env.db }, { productionTtlMs: 0 });
+    const server = serverFor({ productionTtlMs: 0 });
     expect((await server.resolve()).id).toBe(modelVersionId);
     const broken = await registerModelVersion(
       { name: "broken", kind: "one_stage", datasetId: env.summary.datasetId, trainingJobId: null, files: { "model.json": new TextEncoder().encode("not json") }, classes: ["with_mask"], inputSize: 128, parameterCount: 0, trainingMetrics: {} },

@@ -38,7 +38,7 @@ describe.each([
     await env.db.worker.create({ data: { id: workerId, kind: "training", hostname: "test", pid: 1, status: "idle" } });
     const claimed = (await claimNextJob(workerId, { kinds: [kind], leaseMs: 60_000, db: env.db }))!;
     expect(claimed.id).toBe(job.id);
-    const outcome = await runClaimedJob(claimed, detectorRunner(kind, { store: env.store, db: env.db }), { workerId, leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
+    const outcome = await runClaimedJob(claimed, detectorRunner(kind), { workerId, leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
     const logs = await listJobLogs(job.id, { db: env.db });
     expect(outcome, logs.map((l) => l.message).join("\n")).toBe("succeeded");
 
@@ -99,7 +99,7 @@ describe("training the whole network on images", () => {
     const job = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config: { preset: "full-gpu", width: "n", inputSize: 128, epochs: 2, frozenEpochs: 1, batchSize: 4, mosaic: 1 } }, { db: env.db });
     await env.db.worker.create({ data: { id: "images-worker", kind: "training", hostname: "test", pid: 1, status: "idle" } });
     const claimed = (await claimNextJob("images-worker", { kinds: ["one_stage"], leaseMs: 60_000, db: env.db }))!;
-    const outcome = await runClaimedJob(claimed, detectorRunner("one_stage", { store: env.store, db: env.db }), { workerId: "images-worker", leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
+    const outcome = await runClaimedJob(claimed, detectorRunner("one_stage"), { workerId: "images-worker", leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
     const logs = await listJobLogs(job.id, { db: env.db });
     expect(outcome, logs.map((l) => l.message).join("\n")).toBe("succeeded");
     expect(logs.map((l) => l.message).join("\n")).not.toMatch(/cached backbone features/);
@@ -120,7 +120,7 @@ describe("a label audit by cross-validation", () => {
     await env.db.worker.create({ data: { id: workerId, kind: "training", hostname: "test", pid: 1, status: "idle" } });
     const claimed = (await claimNextJob(workerId, { kinds: ["one_stage"], leaseMs: 60_000, db: env.db }))!;
     expect(claimed.id).toBe(job.id);
-    const outcome = await runClaimedJob(claimed, detectorRunner("one_stage", { store: env.store, db: env.db }), { workerId, leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
+    const outcome = await runClaimedJob(claimed, detectorRunner("one_stage"), { workerId, leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
     const messages = (await listJobLogs(job.id, { db: env.db })).map((l) => l.message);
     expect(outcome, messages.join("\n")).toBe("succeeded");
 
@@ -159,7 +159,7 @@ describe("stopping and resuming a training job", () => {
     await env.db.worker.create({ data: { id: "resume-worker", kind: "training", hostname: "test", pid: 1, status: "idle" } });
     const run = async (signal?: AbortSignal) => {
       const claimed = (await claimNextJob("resume-worker", { kinds: ["one_stage"], leaseMs: 60_000, db: env.db }))!;
-      return runClaimedJob(claimed, detectorRunner("one_stage", { store: env.store, db: env.db }), { workerId: "resume-worker", leaseMs: 60_000, heartbeatMs: 1000, signal, db: env.db, store: env.store });
+      return runClaimedJob(claimed, detectorRunner("one_stage"), { workerId: "resume-worker", leaseMs: 60_000, heartbeatMs: 1000, signal, db: env.db, store: env.store });
     };
     const straight = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config }, { db: env.db });
     expect(await run()).toBe("succeeded");

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import * as tf from "@tensorflow/tfjs";
-import { datasetClassesColumn } from "@/lib/contracts/stored/datasets";
 import { parseStored } from "@/lib/contracts/stored/parse";
 import { trainingJobConfigColumn, type EpochMetrics } from "@/lib/contracts/stored/training";
 import { modelToFiles } from "@/lib/detection/artifact";
@@ -16,19 +15,15 @@ import { SeededRandom } from "@/lib/domain/random";
 import { stratifiedFolds } from "@/lib/domain/split";
 import type { Detection as ModelDetection } from "@/lib/detection/common/nms";
 import { gitCommit } from "../platform/build-info";
-import { db as defaultDb, type Db } from "../platform/db";
 import type { PhaseTracker } from "./job-phases";
 import type { JobContext, JobRunner } from "./job-runner";
-import { benchmarkLatency, describeLatency } from "../models/latency-benchmark";
-import { evaluateOnTestSplit, storeEvaluation } from "../evaluation/model-evaluation";
-import { registerModelVersion } from "../models/model-registry";
 import { loadFaceSsdMobileNetWeights } from "./pretrained-weights";
 import type { BlobStore } from "../platform/storage";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint";
 import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
 import { cacheFeatures, featureBatch, prepareBatch, type CachedSample, type InputVariant } from "./feature-cache";
 import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
-import { loadSplit, type TrainingImage } from "./training-data";
+import type { TrainingImage } from "./training-data";
 
 
 /** The settings a job's log opens with. */
@@ -50,68 +45,66 @@ function labelSnapshot(images: readonly TrainingImage[]): string {
  * network trains on images. A checkpoint after every epoch lets a re-queued job resume exactly
  * where it stopped.
  */
-export function detectorRunner(kind: DetectorFamilyId, deps: { store: BlobStore; db?: Db }): JobRunner {
+export function detectorRunner(kind: DetectorFamilyId): JobRunner {
   return async (context) => {
-    const database = deps.db ?? defaultDb();
+    const { data } = context;
     const preparing = await context.startPhase("preparing");
     const config = resolveTrainingConfig(parseStored(trainingJobConfigColumn, context.job.config, context.job.id), kind);
     // "auto" keeps the worker's own choice; an explicit backend this machine lacks fails the job with what to install.
     const { backend } = await useJobBackend(config.backend);
     await context.setBackend(backend);
-    const dataset = await database.dataset.findUniqueOrThrow({ where: { id: context.job.datasetId } });
-    const classes = parseStored(datasetClassesColumn, dataset.classes, dataset.id);
-    if (config.crossValidationFolds > 0) return crossValidate(kind, context, { store: deps.store, db: database }, { config, dataset, classes, preparing });
-    const train = await loadSplit(dataset.id, "train", classes, database);
-    const val = await loadSplit(dataset.id, "val", classes, database);
+    const dataset = await data.dataset();
+    const { classes } = dataset;
+    if (config.crossValidationFolds > 0) return crossValidate(kind, context, { config, dataset, classes, preparing });
+    const train = await data.split("train", classes);
+    const val = await data.split("val", classes);
     if (train.length === 0 || val.length === 0) throw new Error(`dataset "${dataset.name}" needs labelled images in both the train and val splits (has ${train.length} train, ${val.length} val)`);
     await preparing.end({ message: `dataset "${dataset.name}": ${train.length} train, ${val.length} val images; labels snapshot ${labelSnapshot([...train, ...val])}; ${describeConfig(config)}` });
 
-    const { full, metadata, best, trainingSeconds } = await fitDetector(kind, context, deps.store, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p) });
+    const { full, metadata, best, trainingSeconds } = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p) });
     const saving = await context.startPhase("saving");
     const files = await modelToFiles(full, metadata);
-    const version = await registerModelVersion(
-      {
-        name: `${dataset.name}-${DETECTOR_FAMILY_CATALOGUE[kind].architecture}-${config.width}`,
-        kind,
-        datasetId: dataset.id,
-        trainingJobId: context.job.id,
-        files: { ...files },
-        classes,
-        inputSize: config.inputSize,
-        parameterCount: full.countParams(),
-        trainingMetrics: {
-          selectedEpoch: best.epoch,
-          selectedBy: "val mAP50",
-          val: best.metrics,
-          trainImages: train.length,
-          valImages: val.length,
-          labelSnapshot: labelSnapshot([...train, ...val]),
-          config,
-          backend,
-          trainingSeconds,
-          gitCommit: gitCommit(),
-        },
+    const version = await data.registerModel({
+      name: `${dataset.name}-${DETECTOR_FAMILY_CATALOGUE[kind].architecture}-${config.width}`,
+      files,
+      classes,
+      inputSize: config.inputSize,
+      parameterCount: full.countParams(),
+      trainingMetrics: {
+        selectedEpoch: best.epoch,
+        selectedBy: "val mAP50",
+        val: best.metrics,
+        trainImages: train.length,
+        valImages: val.length,
+        labelSnapshot: labelSnapshot([...train, ...val]),
+        config,
+        backend,
+        trainingSeconds,
+        gitCommit: gitCommit(),
       },
-      deps.store,
-      database,
-    );
+    });
     tf.dispose(best.weights);
     await saving.end({ message: `registered model ${version.name} v${version.version} (epoch ${best.epoch}: val mAP50 ${best.metrics.mAP50.toFixed(3)})`, figures: { modelVersionId: version.id } });
-    // The honest figure: the test split, which neither trained the model nor picked its epoch.
-    // The model is registered either way; a failed evaluation is a warning, not a failed job.
-    const evaluating = await context.startPhase("evaluating");
+    const detector = DETECTOR_FAMILIES[kind].detector(full, metadata);
     try {
-      const evaluation = await evaluateOnTestSplit(version.id, { store: deps.store, db: database });
-      const { metrics } = evaluation;
-      await evaluating.end({ message: `test split (${evaluation.imageCount} images): mAP50 ${metrics.AP50.toFixed(3)}, mAP50-95 ${metrics.AP.toFixed(3)}`, figures: { evaluationId: evaluation.id, testMAP50: metrics.AP50, testMAP50to95: metrics.AP } });
-    } catch (error) {
-      await evaluating.end({ message: `not evaluated on the test split: ${(error as Error).message}`, level: "warn" });
+      // The honest figure: the test split, which neither trained the model nor picked its epoch.
+      // The model is registered either way; a failed evaluation is a warning, not a failed job.
+      const evaluating = await context.startPhase("evaluating");
+      try {
+        const evaluation = await data.evaluateOnTestSplit(version, detector);
+        await evaluating.end({ message: `test split (${evaluation.imageCount} images): mAP50 ${evaluation.mAP50.toFixed(3)}, mAP50-95 ${evaluation.mAP50to95.toFixed(3)}`, figures: { evaluationId: evaluation.id, testMAP50: evaluation.mAP50, testMAP50to95: evaluation.mAP50to95 } });
+      } catch (error) {
+        await evaluating.end({ message: `not evaluated on the test split: ${(error as Error).message}`, level: "warn" });
+      }
+    } finally {
+      detector.dispose();
     }
     // How fast it detects on the job's backend, on a small budget; like the evaluation, a warning if it fails.
     const benchmarking = await context.startPhase("benchmarking");
     try {
-      const latency = await benchmarkLatency(version.id, { store: deps.store, db: database, backend, warmupRuns: 2, runs: 10, batchSizes: [1, 4] });
-      await benchmarking.end({ message: describeLatency(latency), figures: { latencyBenchmarkIds: latency.map((row) => row.id) } });
+      const latency = await data.benchmarkLatency(version, backend);
+      if (latency) await benchmarking.end({ message: latency.message, figures: { latencyBenchmarkIds: latency.ids } });
+      else await benchmarking.end({ message: "latency not measured on a remote worker: run a benchmark from the Models page to measure it on a machine of your choice", level: "warn" });
     } catch (error) {
       await benchmarking.end({ message: `latency not benchmarked: ${(error as Error).message}`, level: "warn" });
     }
@@ -300,13 +293,11 @@ async function fitDetector(kind: DetectorFamilyId, context: JobContext, store: B
 async function crossValidate(
   kind: DetectorFamilyId,
   context: JobContext,
-  deps: { store: BlobStore; db: Db },
   job: { config: ResolvedTrainingConfig; dataset: { id: string; name: string }; classes: string[]; preparing: PhaseTracker },
 ): Promise<void> {
   const { config, dataset, classes } = job;
   const k = config.crossValidationFolds;
-  const bySplit = await Promise.all((["train", "val", "test"] as const).map(async (split) => ({ split, images: await loadSplit(dataset.id, split, classes, deps.db) })));
-  const all = bySplit.flatMap(({ split, images }) => images.map((image) => ({ image, split })));
+  const all = await context.data.labelledImages(classes);
   if (all.length < 2 * k) throw new Error(`${k}-fold cross-validation needs at least ${2 * k} labelled images; dataset "${dataset.name}" has ${all.length}`);
   const folds = stratifiedFolds(all.map(({ image }) => ({ key: image.imageId, classes: image.boxes.map((b) => classes[b.classIndex]!) })), k, config.seed);
   await job.preparing.end({ message: `dataset "${dataset.name}": ${k}-fold cross-validation over ${all.length} labelled images (train, val and test splits); labels snapshot ${labelSnapshot(all.map((a) => a.image))}; ${describeConfig(config)}` });
@@ -324,11 +315,11 @@ async function crossValidate(
     }
     const prefix = `fold ${fold + 1}/${k}: `;
     await context.log("info", `${prefix}training on ${train.length} images (${val.length} pick the epoch), predicting ${heldOut.length} held-out images`);
-    const { full, metadata, best } = await fitDetector(kind, context, deps.store, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k) });
+    const { full, metadata, best } = await fitDetector(kind, context, context.data.images, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k) });
     const detector = DETECTOR_FAMILIES[kind].detector(full, metadata);
     const predicting = await context.startPhase("predicting", { total: heldOut.length, prefix });
     try {
-      predictions.push(...(await detectImages(detector, deps.store, heldOut, EVALUATION_POSTPROCESS)));
+      predictions.push(...(await detectImages(detector, context.data.images, heldOut, EVALUATION_POSTPROCESS)));
     } finally {
       tf.dispose(best.weights);
       detector.dispose();
@@ -339,11 +330,10 @@ async function crossValidate(
   const evaluating = await context.startPhase("evaluating");
   // Images in the dataset's split order, as each split is read (file names), not fold order.
   const snapshot = evaluationInputOf(classes, all.map((a) => a.image), predictions);
-  const evaluation = await storeEvaluation({ modelVersionId: null, trainingJobId: context.job.id, datasetId: dataset.id, split: `cv${k}`, snapshot, postprocess: EVALUATION_POSTPROCESS }, deps);
-  const { metrics } = evaluation;
+  const evaluation = await context.data.storeCrossValidation(k, snapshot, EVALUATION_POSTPROCESS);
   const flagged = findLabelIssues(snapshot).length;
   await evaluating.end({
-    message: `label audit stored: out-of-fold mAP50 ${metrics.AP50.toFixed(3)}, mAP50-95 ${metrics.AP.toFixed(3)} over ${all.length} images; ${flagged} images with suspected label issues (predictions ≥ 0.5)`,
+    message: `label audit stored: out-of-fold mAP50 ${evaluation.mAP50.toFixed(3)}, mAP50-95 ${evaluation.mAP50to95.toFixed(3)} over ${all.length} images; ${flagged} images with suspected label issues (predictions ≥ 0.5)`,
     figures: { evaluationId: evaluation.id, flaggedImages: flagged },
   });
   context.setProgress(1);

@@ -77,22 +77,28 @@ export async function getJob(jobId: string, database: Db = defaultDb()): Promise
  */
 export async function claimNextJob(
   workerId: string,
-  options: { kinds: readonly JobKind[]; leaseMs: number } & QueueOptions,
+  options: { kinds: readonly JobKind[]; leaseMs: number; accept?: (candidate: { id: string; config: unknown }) => boolean } & QueueOptions,
 ): Promise<TrainingJob | null> {
   if (options.kinds.length === 0) return null;
   const database = options.db ?? defaultDb();
   const now = options.now ?? new Date();
-  // Ends: each pass either claims a job or sees CLAIM_BATCH jobs leave the queue to others.
+  // Jobs this worker does not take (accept says no) are passed over, not claimed.
+  const passed: string[] = [];
+  // Ends: each pass either claims a job, passes over new jobs, or sees CLAIM_BATCH jobs leave the queue to others.
   for (;;) {
     const candidates = await database.trainingJob.findMany({
-      where: { status: "queued", kind: { in: [...options.kinds] } },
+      where: { status: "queued", kind: { in: [...options.kinds] }, ...(passed.length ? { id: { notIn: passed } } : {}) },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       take: CLAIM_BATCH,
-      select: { id: true },
+      select: { id: true, config: true },
     });
     if (candidates.length === 0) return null;
-    for (const { id } of candidates) {
-      if (await tryClaim(id, workerId, options.leaseMs, now, database)) return markStarted(id, now, database);
+    for (const candidate of candidates) {
+      if (options.accept && !options.accept(candidate)) {
+        passed.push(candidate.id);
+        continue;
+      }
+      if (await tryClaim(candidate.id, workerId, options.leaseMs, now, database)) return markStarted(candidate.id, now, database);
     }
   }
 }

@@ -1,25 +1,15 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { TrainingJob } from "@/generated/prisma/client";
+import type { ClaimedJob } from "@/lib/contracts/http/worker-protocol";
 import type { LogFigures } from "@/lib/contracts/stored/training";
 import { JOB_KINDS, type ComputeBackend, type JobKind, type JobLogLevel } from "@/lib/domain/states";
 import type { TrainingPhase } from "@/lib/domain/training-phases";
-import { db as defaultDb, type Db } from "../platform/db";
-import {
-  appendJobLog,
-  claimNextJob,
-  completeJob,
-  failJob,
-  getJob,
-  markCancelled,
-  MAX_JOB_ATTEMPTS,
-  recordBackend,
-  recordCheckpoint,
-  releaseJob,
-  renewLease,
-  requeueExpiredJobs,
-} from "./job-queue";
-import { blobStore, type BlobStore } from "../platform/storage";
+import type { Db } from "../platform/db";
+import type { BlobStore } from "../platform/storage";
+import { MAX_JOB_ATTEMPTS } from "./job-queue";
 import { startPhase, type PhaseOptions, type PhaseTracker } from "./job-phases";
+import { claimedJobOf, directTransport } from "./direct-transport";
+import type { JobData, JobTransport } from "./job-transport";
 
 /**
  * Runs claimed training jobs: keeps the lease alive while a runner works, tells the runner to
@@ -36,7 +26,9 @@ export const DEFAULT_LEASE_MS = 60_000;
 
 export interface JobContext {
   /** the job as claimed: config, attempts, checkpointEpoch … */
-  job: TrainingJob;
+  job: ClaimedJob;
+  /** its dataset in, its model and figures out (the database, or the server for a remote worker) */
+  data: JobData;
   /** fires on a cancel request, a lost lease or worker shutdown: stop soon (signal.throwIfAborted()) */
   signal: AbortSignal;
   log(level: JobLogLevel, message: string, metrics?: LogFigures): Promise<void>;
@@ -94,14 +86,17 @@ export interface RunOptions {
   heartbeatMs: number;
   /** the worker's shutdown signal */
   signal?: AbortSignal;
+  /** how the worker reaches the queue; by default the database directly (db, store) */
+  transport?: JobTransport;
   db?: Db;
   store?: BlobStore;
   /** the worker's own log (stdout), for what is not the job's business: stacks, renewal errors */
   report?: (line: string) => void;
 }
 
-export async function runClaimedJob(job: TrainingJob, runner: JobRunner, options: RunOptions): Promise<JobOutcome> {
-  const database = options.db ?? defaultDb();
+export async function runClaimedJob(claimed: TrainingJob | ClaimedJob, runner: JobRunner, options: RunOptions): Promise<JobOutcome> {
+  const job = "createdAt" in claimed ? claimedJobOf(claimed) : claimed;
+  const transport = transportOf(options);
   const report = options.report ?? (() => undefined);
   const stop = new AbortController();
   const onShutdown = () => stop.abort(new WorkerShutdownError());
@@ -111,41 +106,49 @@ export async function runClaimedJob(job: TrainingJob, runner: JobRunner, options
   if (job.cancelRequested) stop.abort(new CancelRequestedError());
 
   let progress = job.progress;
-  const lease = keepLease(job.id, options, stop, () => progress, database, report);
-  await log(job.id, "info", startLine(job, options.workerId), database);
+  const lease = keepLease(job.id, options, transport, stop, () => progress, report);
+  await transport.log(job.id, "info", startLine(job, options.workerId));
   let failure: unknown = null;
   try {
-    await runner(contextFor(job, stop.signal, options, database, (p) => (progress = p)));
+    await runner(contextFor(job, stop.signal, options, transport, (p) => (progress = p)));
   } catch (error) {
     failure = error;
   } finally {
     await lease.stop();
     options.signal?.removeEventListener("abort", onShutdown);
   }
-  return recordOutcome(job.id, stop.signal, failure, options.workerId, database, report);
+  return recordOutcome(job.id, stop.signal, failure, options.workerId, transport, report);
 }
 
-function startLine(job: TrainingJob, workerId: string): string {
+function transportOf(options: RunOptions): JobTransport {
+  return options.transport ?? directTransport(options.workerId, { db: options.db, store: options.store });
+}
+
+function startLine(job: ClaimedJob, workerId: string): string {
   const resume = job.checkpointEpoch === null ? "" : `; resuming after epoch ${job.checkpointEpoch}`;
   return `started on ${workerId} (attempt ${job.attempts} of ${MAX_JOB_ATTEMPTS})${resume}`;
 }
 
 /**
  * Renews the lease every heartbeat and fires the runner's signal when the renewal says the job
- * was cancelled or is no longer this worker's. A failed renewal (database briefly unreachable)
- * is only reported: the next one may succeed, and the lease is long enough to miss a few.
+ * was cancelled or is no longer this worker's. A failed renewal (database or server briefly
+ * unreachable) is only reported: the next one may succeed, and the lease is long enough to miss
+ * a few. A renewal refused for good (a revoked worker token) loses the job at once.
  */
-function keepLease(jobId: string, options: RunOptions, stop: AbortController, progress: () => number, database: Db, report: (line: string) => void) {
+function keepLease(jobId: string, options: RunOptions, transport: JobTransport, stop: AbortController, progress: () => number, report: (line: string) => void) {
   let inFlight: Promise<void> | null = null;
   const renew = async () => {
-    const renewal = await renewLease(jobId, options.workerId, { leaseMs: options.leaseMs, progress: progress(), db: database });
+    const renewal = await transport.renewLease(jobId, options.leaseMs, progress());
     if (!renewal.ok) stop.abort(new LeaseLostError(options.workerId));
     else if (renewal.cancelRequested) stop.abort(new CancelRequestedError());
   };
   const timer = setInterval(() => {
     if (inFlight) return; // a slow database: skip a beat rather than pile renewals up
     inFlight = renew()
-      .catch((error: Error) => report(`job ${jobId}: lease renewal failed: ${error.message}`))
+      .catch((error: Error) => {
+        report(`job ${jobId}: lease renewal failed: ${error.message}`);
+        if (isRefusedForGood(error)) stop.abort(new LeaseLostError(options.workerId));
+      })
       .finally(() => (inFlight = null));
   }, options.heartbeatMs);
   return {
@@ -156,32 +159,35 @@ function keepLease(jobId: string, options: RunOptions, stop: AbortController, pr
   };
 }
 
-function contextFor(job: TrainingJob, signal: AbortSignal, options: RunOptions, database: Db, setProgress: (p: number) => void): JobContext {
-  const store = options.store ?? blobStore();
+/** An error a transport marks as final (the server refused the worker's token): retrying cannot help. */
+export class RefusedForGoodError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RefusedForGoodError";
+  }
+}
+
+function isRefusedForGood(error: unknown): boolean {
+  return error instanceof RefusedForGoodError;
+}
+
+function contextFor(job: ClaimedJob, signal: AbortSignal, options: RunOptions, transport: JobTransport, setProgress: (p: number) => void): JobContext {
   const { workerId } = options;
-  const log: JobContext["log"] = (level, message, metrics) => appendJobLog(job.id, level, message, metrics, { db: database });
+  const log: JobContext["log"] = (level, message, metrics) => transport.log(job.id, level, message, metrics);
   return {
     job,
+    data: transport.dataFor(job),
     signal,
     log,
     startPhase: (phase, phaseOptions) => startPhase(log, phase, phaseOptions),
     setProgress,
     async setBackend(backend) {
-      if (!(await recordBackend(job.id, workerId, backend, { db: database }))) throw new LeaseLostError(workerId);
+      if (!(await transport.recordBackend(job.id, backend))) throw new LeaseLostError(workerId);
     },
     async saveCheckpoint(epoch, bytes) {
-      const { checkpointKey: previous } = await getJob(job.id, database);
-      const key = await store.put(bytes);
-      // Only the owner may move the pointer: a worker that lost the job must not rewind it.
-      if (!(await recordCheckpoint(job.id, workerId, { key, epoch }, { db: database }))) throw new LeaseLostError(workerId);
-      // One checkpoint per job is kept: a full-network checkpoint is tens of MB per epoch.
-      if (previous && previous !== key) await store.delete(previous);
+      if (!(await transport.saveCheckpoint(job.id, epoch, bytes))) throw new LeaseLostError(workerId);
     },
-    async loadCheckpoint() {
-      const { checkpointKey, checkpointEpoch } = await getJob(job.id, database);
-      if (checkpointKey === null || checkpointEpoch === null) return null;
-      return { epoch: checkpointEpoch, bytes: await store.get(checkpointKey) };
-    },
+    loadCheckpoint: () => transport.loadCheckpoint(job.id),
   };
 }
 
@@ -190,34 +196,35 @@ function contextFor(job: TrainingJob, signal: AbortSignal, options: RunOptions, 
  * after (a run stopped half-way is never "succeeded"). The status is written first and the log
  * line only if that write held, so the log never claims what did not happen.
  */
-async function recordOutcome(jobId: string, signal: AbortSignal, failure: unknown, workerId: string, database: Db, report: (line: string) => void): Promise<JobOutcome> {
+async function recordOutcome(jobId: string, signal: AbortSignal, failure: unknown, workerId: string, transport: JobTransport, report: (line: string) => void): Promise<JobOutcome> {
+  const log = (level: JobLogLevel, message: string) => transport.log(jobId, level, message).catch((error: Error) => report(`job ${jobId}: could not log "${message}": ${error.message}`));
   const lost = async () => {
-    report(`job ${jobId}: no longer this worker's job (its lease expired and it was re-queued); nothing recorded`);
-    await log(jobId, "warn", `worker ${workerId} stopped its run: the job had been taken from it after a missed lease`, database);
+    report(`job ${jobId}: no longer this worker's job (its lease expired and it was re-queued, or the worker's token was revoked); nothing recorded`);
+    await log("warn", `worker ${workerId} stopped its run: the job had been taken from it after a missed lease`);
     return "lost" as const;
   };
   const reason: unknown = signal.aborted ? signal.reason : null;
   if (reason instanceof LeaseLostError) return lost();
   if (reason instanceof CancelRequestedError) {
-    if (!(await markCancelled(jobId, workerId, { db: database }))) return lost();
-    await log(jobId, "info", "cancelled on request", database);
+    if (!(await transport.finish(jobId, "cancelled")).ok) return lost();
+    await log("info", "cancelled on request");
     return "cancelled";
   }
   if (reason instanceof WorkerShutdownError) {
-    const released = await releaseJob(jobId, workerId, { db: database });
-    if (released === null) return lost();
-    await log(jobId, "info", released === "queued" ? `cancelled by worker shutdown (${workerId}) → re-queued` : "cancelled on request", database);
+    const { ok, released } = await transport.finish(jobId, "released");
+    if (!ok) return lost();
+    await log("info", released === "queued" ? `cancelled by worker shutdown (${workerId}) → re-queued` : "cancelled on request");
     return released === "queued" ? "requeued" : "cancelled";
   }
   if (failure !== null) {
     const message = failureMessage(failure);
     report(`job ${jobId} failed: ${failure instanceof Error ? (failure.stack ?? message) : message}`);
-    if (!(await failJob(jobId, workerId, message, { db: database }))) return lost();
-    await log(jobId, "error", `failed: ${message}`, database);
+    if (!(await transport.finish(jobId, "failed", message)).ok) return lost();
+    await log("error", `failed: ${message}`);
     return "failed";
   }
-  if (!(await completeJob(jobId, workerId, { db: database }))) return lost();
-  await log(jobId, "info", "succeeded", database);
+  if (!(await transport.finish(jobId, "succeeded")).ok) return lost();
+  await log("info", "succeeded");
   return "succeeded";
 }
 
@@ -225,10 +232,6 @@ async function recordOutcome(jobId: string, signal: AbortSignal, failure: unknow
 function failureMessage(failure: unknown): string {
   if (failure instanceof Error) return failure.message || failure.name;
   return String(failure);
-}
-
-function log(jobId: string, level: JobLogLevel, message: string, database: Db): Promise<void> {
-  return appendJobLog(jobId, level, message, undefined, { db: database });
 }
 
 export interface LoopOptions extends RunOptions {
@@ -249,6 +252,8 @@ export async function runJobLoop(options: LoopOptions): Promise<void> {
   const report = options.report ?? (() => undefined);
   while (!options.signal.aborted) {
     const job = await nextJob(kinds, options).catch((error: Error) => {
+      // A revoked token ends the loop; anything else (a server restarting) is tried again.
+      if (isRefusedForGood(error)) throw error;
       report(`looking for work failed: ${error.message}`);
       return null;
     });
@@ -269,11 +274,6 @@ export async function runJobLoop(options: LoopOptions): Promise<void> {
   }
 }
 
-async function nextJob(kinds: JobKind[], options: LoopOptions): Promise<TrainingJob | null> {
-  const database = options.db ?? defaultDb();
-  const { requeued, failed, cancelled } = await requeueExpiredJobs(new Date(), { db: database });
-  for (const id of requeued) options.report?.(`job ${id}: its worker stopped answering; re-queued`);
-  for (const id of [...failed, ...cancelled]) options.report?.(`job ${id}: its worker stopped answering; ended (see the job's log)`);
-  if (kinds.length === 0) return null;
-  return claimNextJob(options.workerId, { kinds, leaseMs: options.leaseMs, db: database });
+async function nextJob(kinds: JobKind[], options: LoopOptions): Promise<ClaimedJob | null> {
+  return transportOf(options).claimNext(kinds, options.leaseMs, options.report ?? (() => undefined));
 }
