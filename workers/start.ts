@@ -4,7 +4,8 @@
  * worker and the drift monitor side by side until Ctrl+C stops them all.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { databaseUrl, dataDir, port } from "@/lib/server/platform/config";
+import { databaseUrl, dataDir, describeDatabaseUrl, port } from "@/lib/server/platform/config";
+import { blobStoreSettings } from "@/lib/server/platform/storage";
 import { db } from "@/lib/server/platform/db";
 import { migrateDatabase } from "@/lib/server/platform/migrate";
 import { issueSetupToken } from "@/lib/server/auth/setup";
@@ -20,7 +21,10 @@ async function main(): Promise<void> {
   const host = process.env.HOST ?? "127.0.0.1";
   const url = databaseUrl();
   log(`data directory: ${dataDir()}`);
-  log(`database: ${url}`);
+  log(`database: ${describeDatabaseUrl(url)}`);
+  // A malformed BLOB_STORE stops the start here, not at the first request that stores a file.
+  const blobs = blobStoreSettings();
+  log(`blob store: ${blobs.kind === "s3" ? `s3://${blobs.bucket}/${blobs.prefix}` : blobs.root}`);
 
   const t0 = performance.now();
   await migrateDatabase(url);

@@ -95,7 +95,7 @@ export async function openDatasetExport(options: ExportOptions): Promise<Dataset
   const dataset = await database.dataset.findUnique({ where: { id: options.datasetId }, select: { id: true, name: true, classes: true } });
   if (!dataset) throw new DatasetNotFoundError(options.datasetId);
   const filter = options.filter ?? {};
-  const where = imageWhere(options.datasetId, filter);
+  const where = imageWhere(options.datasetId, filter, database);
   const total = await database.image.count({ where });
 
   const exportedAt = options.exportedAt ?? new Date();
@@ -260,7 +260,7 @@ export async function cocoExportImages(datasetId: string, filter: ImageFilter = 
   const dataset = await database.dataset.findUnique({ where: { id: datasetId }, select: { id: true } });
   if (!dataset) throw new DatasetNotFoundError(datasetId);
   const images: CocoExportImage[] = [];
-  for await (const { image, name, index } of exportEntries(database, imageWhere(datasetId, filter))) {
+  for await (const { image, name, index } of exportEntries(database, imageWhere(datasetId, filter, database))) {
     images.push({ id: image.id, cocoId: cocoImageIdAt(index), exportedName: name, fileName: image.fileName, split: image.split });
   }
   return images;

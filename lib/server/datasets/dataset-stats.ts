@@ -76,7 +76,7 @@ async function boxSizeCounts(database: Db, datasetId: string): Promise<number[]>
   );
   const [row] = await database.$queryRaw<Record<string, bigint | number | null>[]>`
     SELECT ${columns} FROM (
-      SELECT (b."xmax" - b."xmin") * (b."ymax" - b."ymin") AS area
+      SELECT (b."x_max" - b."x_min") * (b."y_max" - b."y_min") AS area
       FROM "Box" b JOIN "Image" i ON i."id" = b."imageId"
       WHERE i."datasetId" = ${datasetId}
     ) AS boxes`;

@@ -51,6 +51,8 @@ describe("image browser", () => {
     expect((await listImages(datasetId, { q: "sample_001" }, { limit: 100 }, env.db)).items.map((i) => i.fileName)).toEqual(
       Array.from({ length: 10 }, (_, i) => `JPEGImages/sample_001${i}.jpg`),
     );
+    // The file-name search ignores case on both engines.
+    expect(await countImages(datasetId, { q: "SAMPLE_001" }, env.db)).toBe(10);
   });
 
   it("gives each listed image its boxes, in image pixels, for the thumbnail overlay", async () => {

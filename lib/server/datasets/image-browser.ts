@@ -41,7 +41,7 @@ export async function listImages(
   page: { after?: string; limit: number },
   database: Db = defaultDb(),
 ): Promise<ImagePage> {
-  const where = imageWhere(datasetId, filter);
+  const where = imageWhere(datasetId, filter, database);
   const limit = Math.min(Math.max(page.limit, 1), MAX_PAGE_SIZE);
   const rows = await database.image.findMany({
     where: page.after ? { AND: [where, { fileName: { gt: decodeCursor(page.after) } }] } : where,
@@ -59,7 +59,7 @@ export async function listImages(
  * stops after 100, so the grid shows images first and the count a moment later.
  */
 export async function countImages(datasetId: string, filter: ImageFilter, database: Db = defaultDb()): Promise<number> {
-  const count = await database.image.count({ where: imageWhere(datasetId, filter) });
+  const count = await database.image.count({ where: imageWhere(datasetId, filter, database) });
   if (count === 0) await requireDataset(datasetId, database);
   return count;
 }
@@ -79,7 +79,7 @@ export interface ImageNeighbours {
 
 /** Where an image sits in a filtered list: what next/previous open in the labeling view. */
 export async function imageNeighbours(datasetId: string, filter: ImageFilter, fileName: string, database: Db = defaultDb()): Promise<ImageNeighbours> {
-  const where = imageWhere(datasetId, filter);
+  const where = imageWhere(datasetId, filter, database);
   const [previous, next, before, total] = await Promise.all([
     database.image.findFirst({ where: { AND: [where, { fileName: { lt: fileName } }] }, orderBy: { fileName: "desc" }, select: { id: true } }),
     database.image.findFirst({ where: { AND: [where, { fileName: { gt: fileName } }] }, orderBy: { fileName: "asc" }, select: { id: true } }),

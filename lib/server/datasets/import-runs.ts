@@ -1,6 +1,6 @@
 import { importRunSummaryColumn } from "@/lib/contracts/stored/datasets";
 import { parseStored } from "@/lib/contracts/stored/parse";
-import { db as defaultDb, type Db } from "../platform/db";
+import { containsIgnoringCase, db as defaultDb, type Db } from "../platform/db";
 
 export async function listImportRuns(datasetId: string, database: Db = defaultDb()) {
   const runs = await database.importRun.findMany({
@@ -27,7 +27,7 @@ export async function getImportReport(runId: string, query: IssueQuery, database
     importRunId: runId,
     ...(query.severity ? { severity: query.severity } : {}),
     ...(query.code ? { code: query.code } : {}),
-    ...(query.q ? { file: { contains: query.q } } : {}),
+    ...(query.q ? { file: containsIgnoringCase(query.q, database) } : {}),
   };
   const [issues, matching, codes] = await Promise.all([
     database.importIssue.findMany({ where, orderBy: [{ file: "asc" }, { id: "asc" }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),

@@ -18,6 +18,22 @@ export function databaseUrl(): string {
   return url;
 }
 
+/** postgresql:// or postgres:// runs Masklab on PostgreSQL; anything else is a SQLite file. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** The database URL with any password replaced, for logs and screens. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.protocol === "file:" ? url : parsed.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ":***@");
+  }
+}
+
 export function port(): number {
   const raw = process.env.PORT ?? "3000";
   const value = Number(raw);

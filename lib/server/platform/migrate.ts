@@ -1,18 +1,22 @@
 import { mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
-import { databaseUrl, dataDir } from "./config";
+import { databaseUrl, dataDir, isPostgresUrl } from "./config";
 import { createDb } from "./db";
 import { runNodeScript } from "./run-process";
 
 const PRISMA_CLI = path.resolve("workers/cli/prisma.mjs");
-const MIGRATIONS_DIR = path.resolve("prisma/migrations");
+
+/** Each engine has its own history, kept in step (prisma/postgresql/README.md). */
+export function migrationsDir(url: string): string {
+  return path.resolve(isPostgresUrl(url) ? "prisma/postgresql/migrations" : "prisma/migrations");
+}
 
 /**
- * Creates the data directory and applies committed migrations (`prisma migrate deploy`, the
- * same command a PostgreSQL deployment runs). Safe to call on every start.
+ * Creates the data directory and applies the engine's committed migrations (`prisma migrate
+ * deploy`; prisma.config.ts picks the schema and adapter from the URL). Safe to call on every start.
  */
-export async function migrateDatabase(url: string = databaseUrl()): Promise<void> {
-  await mkdir(dataDir(), { recursive: true });
+export async function migrateDatabase(url: string = databaseUrl(), directory: string = dataDir()): Promise<void> {
+  await mkdir(directory, { recursive: true });
   const file = url.startsWith("file:") ? url.slice(5) : null;
   if (file) await mkdir(path.dirname(file), { recursive: true });
   // Skipping the CLI when nothing is pending keeps starts fast and lets tools (npm run import)
@@ -24,7 +28,7 @@ export async function migrateDatabase(url: string = databaseUrl()): Promise<void
 
 /** Committed migrations the database has not applied yet (all of them for a new database). */
 export async function pendingMigrations(url: string = databaseUrl()): Promise<string[]> {
-  const committed = (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  const committed = (await readdir(migrationsDir(url), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
   const client = createDb(url);
   try {
     const rows = await client.$queryRawUnsafe<{ migration_name: string }[]>(

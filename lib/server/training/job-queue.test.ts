@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../platform/db";
 import {
@@ -113,7 +112,7 @@ describe("enqueueJob and claimNextJob", () => {
     await Promise.all(processes.flat().map(register));
     const children = processes.map((workerIds) =>
       spawn(process.execPath, ["--import", "tsx", "lib/server/testing/claim-race-child.ts"], {
-        env: { ...process.env, DATABASE_URL: `file:${path.join(env.dir, "masklab.db")}`, WORKER_IDS: workerIds.join(",") },
+        env: { ...process.env, DATABASE_URL: env.url, WORKER_IDS: workerIds.join(",") },
         stdio: ["pipe", "pipe", "inherit"],
       }),
     );
