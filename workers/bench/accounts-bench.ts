@@ -19,7 +19,7 @@ export async function accountsBenchmarks(): Promise<BenchRow[]> {
     rows.push({ benchmark: "accounts: verify a password", value: round(percentile(verifyTimes, 50)), unit: "ms p50", notes: "the bulk of a sign-in" });
 
     const user = await createUser({ email: "bench@example.com", name: "Bench", role: "annotator", password }, db);
-    resetLimiters();
+    await resetLimiters();
     const loginTimes = await timeRuns(() => login(user.email, password, "127.0.0.1", db), 10, 1);
     rows.push({ benchmark: "accounts: sign in (verify + new session + audit)", value: round(percentile(loginTimes, 50)), unit: "ms p50", notes: `p95 ${round(percentile(loginTimes, 95))} ms over 10` });
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as predictRoute from "@/app/api/v1/predict/route";
 import { createApiKey } from "@/lib/server/auth/api-keys";
-import { limiters, RateLimiter } from "@/lib/server/auth/rate-limit";
+import { limiters, RateLimiter, resetLimiters } from "@/lib/server/auth/rate-limit";
 import { createUser } from "@/lib/server/auth/users";
 import { promoteModelVersion } from "@/lib/server/models/model-registry";
 import { runCli } from "@/lib/server/testing/run-cli";
@@ -22,7 +22,7 @@ let keyId: string;
 /** what the server answered, in order, and when */
 let answers: Array<{ status: number; at: number; retryAfter: string | null }>;
 /** runs before the real route sees a request: stands in for other traffic under the same key */
-let beforeRoute: () => void;
+let beforeRoute: () => Promise<void> | void;
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
   http = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    beforeRoute();
+    await beforeRoute();
     const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
     const response = await (predictRoute.POST as unknown as Handler)(request, { params: Promise.resolve({}) });
     answers.push({ status: response.status, at: Date.now(), retryAfter: response.headers.get("retry-after") });
@@ -50,8 +50,9 @@ afterAll(async () => {
   http?.close();
   await env?.cleanup();
 });
-beforeEach(() => {
-  (limiters() as Record<string, RateLimiter>).predictionsPerCaller = new RateLimiter(4, 2_000);
+beforeEach(async () => {
+  await resetLimiters();
+  limiters().predictionsPerCaller = new RateLimiter("predictionsPerCaller", 4, 2_000);
   answers = [];
   beforeRoute = () => {};
 });
@@ -75,10 +76,10 @@ describe("npm run simulate under the server's rate limit", () => {
 
   it("waits out a 429's Retry-After and retries, when the key's budget is already spent", async () => {
     let spent = false;
-    beforeRoute = () => {
+    beforeRoute = async () => {
       if (spent) return;
       spent = true;
-      for (let i = 0; i < 4; i++) limiters().predictionsPerCaller.hit(`key:${keyId}`);
+      for (let i = 0; i < 4; i++) await limiters().predictionsPerCaller.hit(`key:${keyId}`);
     };
     const run = await simulate("--minutes", "0.05", "--rate", "1", "--source", "retry-cam"); // 3 requests
     expect(run.stderr).toBe("");
@@ -92,8 +93,8 @@ describe("npm run simulate under the server's rate limit", () => {
   }, 120_000);
 
   it("gives up on a request after --retries refusals and exits 1, never looping for ever", async () => {
-    beforeRoute = () => {
-      for (let i = 0; i < 4; i++) limiters().predictionsPerCaller.hit(`key:${keyId}`);
+    beforeRoute = async () => {
+      for (let i = 0; i < 4; i++) await limiters().predictionsPerCaller.hit(`key:${keyId}`);
     };
     const run = await simulate("--minutes", "0.01", "--rate", "1", "--retries", "2", "--source", "doomed-cam"); // 1 request
     expect(run.code).toBe(1);

@@ -16,9 +16,11 @@ export type LoginResult =
  */
 export async function login(email: string, password: string, ip: string | null, database: Db = defaultDb()): Promise<LoginResult> {
   const { loginFailuresPerAccount, loginAttemptsPerClient, loginFailuresOverall } = limiters();
-  const client = loginAttemptsPerClient.hit(`ip:${ip ?? "unknown"}`);
-  const account = loginFailuresPerAccount.peek(`email:${email}`);
-  const overall = loginFailuresOverall.peek("all");
+  const [client, account, overall] = await Promise.all([
+    loginAttemptsPerClient.hit(`ip:${ip ?? "unknown"}`, database),
+    loginFailuresPerAccount.peek(`email:${email}`, database),
+    loginFailuresOverall.peek("all", database),
+  ]);
   const blocked = [client, account, overall].find((decision) => !decision.allowed);
   if (blocked) {
     await audit("login.rate_limited", { target: email, ip }, database);
@@ -26,12 +28,11 @@ export async function login(email: string, password: string, ip: string | null, 
   }
   const user = await verifyLogin(email, password, database);
   if (!user) {
-    loginFailuresPerAccount.hit(`email:${email}`);
-    loginFailuresOverall.hit("all");
+    await Promise.all([loginFailuresPerAccount.hit(`email:${email}`, database), loginFailuresOverall.hit("all", database)]);
     await audit("login.failed", { target: email, ip }, database);
     return { ok: false, status: 401, error: "wrong email or password" };
   }
-  loginFailuresPerAccount.reset(`email:${email}`);
+  await loginFailuresPerAccount.reset(`email:${email}`, database);
   const session = await createSession(user.id, database);
   await audit("login.succeeded", { actorId: user.id, target: email, ip }, database);
   return { ok: true, ...session, user: { id: user.id, email: user.email, name: user.name, role: user.role as Role } };

@@ -43,7 +43,7 @@ describe("changing one's own password", () => {
     // One budget per account: the guesses through this door lock sign-in too.
     expect(await login(user.email, PASSWORD, "10.8.0.1", env.db)).toMatchObject({ ok: false, status: 429 });
     // Nothing changed.
-    resetLimiters();
+    await resetLimiters();
     expect((await login(user.email, PASSWORD, "10.8.0.1", env.db)).ok).toBe(true);
   });
 

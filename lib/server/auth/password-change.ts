@@ -22,19 +22,19 @@ export async function changeOwnPassword(
   const { loginFailuresPerAccount, loginFailuresOverall } = limiters();
   const accountKey = `email:${user.email}`;
   const entry = { actorId: user.id, target: user.email, ip: context.ip };
-  const blocked = [loginFailuresPerAccount.peek(accountKey), loginFailuresOverall.peek("all")].find((decision) => !decision.allowed);
+  const decisions = await Promise.all([loginFailuresPerAccount.peek(accountKey, database), loginFailuresOverall.peek("all", database)]);
+  const blocked = decisions.find((decision) => !decision.allowed);
   if (blocked) {
     await audit("password.change_rate_limited", entry, database);
     return { ok: false, status: 429, error: "too many wrong passwords: try again later", retryAfterSeconds: blocked.retryAfterSeconds };
   }
   const stored = await database.user.findUnique({ where: { id: user.id }, select: { passwordHash: true } });
   if (!stored || !(await verifyPassword(stored.passwordHash, input.currentPassword))) {
-    loginFailuresPerAccount.hit(accountKey);
-    loginFailuresOverall.hit("all");
+    await Promise.all([loginFailuresPerAccount.hit(accountKey, database), loginFailuresOverall.hit("all", database)]);
     await audit("password.change_failed", entry, database);
     return { ok: false, status: 400, error: "the current password is wrong" };
   }
-  loginFailuresPerAccount.reset(accountKey);
+  await loginFailuresPerAccount.reset(accountKey, database);
   await database.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(input.newPassword) } });
   await deleteSessionsOf(user.id, database, context.keepSessionId);
   await audit("password.changed", entry, database);

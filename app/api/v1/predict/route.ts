@@ -24,7 +24,7 @@ export const POST = guarded(
   async (request, { actor }) => {
     const caller = actor.kind === "apiKey" ? `key:${actor.keyId}` : `user:${actorUserId(actor)}`;
     const limiter = limiters().predictionsPerCaller;
-    const decision = limiter.hit(caller);
+    const decision = await limiter.hit(caller);
     // Every answer names the limit, so a client (npm run simulate) can pace itself under it.
     const policy = { "RateLimit-Policy": formatRateLimitPolicy(limiter.limit, limiter.windowMs) };
     if (!decision.allowed) throw new HttpError(429, "too many prediction requests: slow down", {}, { ...policy, "Retry-After": String(decision.retryAfterSeconds) });
