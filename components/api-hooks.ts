@@ -14,7 +14,7 @@ import {
 } from "@/lib/contracts/http/datasets";
 import { evaluationViewSchema, sendToReviewResultSchema, type sendToReviewSchema } from "@/lib/contracts/http/evaluation";
 import { cocoResultsRejectionSchema, externalEvaluationSchema, type ExternalEvaluation } from "@/lib/contracts/http/coco-results";
-import { healthReportSchema } from "@/lib/contracts/http/health";
+import { healthReportSchema, type HealthReport } from "@/lib/contracts/http/health";
 import { imageCountSchema, imagePageSchema, type ImagePage } from "@/lib/contracts/http/images";
 import { apiErrorSchema, AnswerMismatchError, parseAnswer } from "@/lib/contracts/http/json";
 import {
@@ -46,6 +46,7 @@ import {
   type TriageStep,
 } from "@/lib/contracts/http/monitoring";
 import { cancelResultSchema, launchedTrainingJobSchema, trainingJobDetailSchema, type TrainingJobDetail } from "@/lib/contracts/http/training";
+import { createdWorkerTokenSchema, workerTokenListSchema, type createWorkerTokenSchema } from "@/lib/contracts/http/worker-tokens";
 import type { changePasswordSchema, createApiKeySchema, createUserSchema, loginSchema, setupSchema, updateUserSchema } from "@/lib/domain/account-schema";
 import type { SaveAnnotationsInput } from "@/lib/domain/annotation-schema";
 import type { EditorBox } from "@/lib/domain/editor-commands";
@@ -146,6 +147,21 @@ function errorMessage(response: Response, body: unknown): string {
 
 export function useHealth() {
   return useQuery({ queryKey: ["health"], queryFn: () => fetchJson("/api/health", healthReportSchema), refetchInterval: 5_000 });
+}
+
+/**
+ * The workers as the health check lists them (the same query and 5 s refresh as the health badge),
+ * starting from the server's first render.
+ */
+export function useWorkers(initial: HealthReport) {
+  return useQuery({
+    queryKey: ["health"],
+    queryFn: () => fetchJson("/api/health", healthReportSchema),
+    refetchInterval: 5_000,
+    initialData: initial,
+    initialDataUpdatedAt: () => Date.parse(initial.checkedAt),
+    select: (report) => report.workers.list,
+  });
 }
 
 export const IMAGE_PAGE_SIZE = 100;
@@ -385,6 +401,32 @@ export function useRevokeApiKey() {
   return useMutation({
     mutationFn: (id: string) => sendNoContent(`/api/api-keys/${encodeURIComponent(id)}`, "DELETE"),
     onSuccess: () => void client.invalidateQueries({ queryKey: ["api-keys"] }),
+  });
+}
+
+// ── Worker tokens ──
+
+/** Worker tokens with the workers using each, refreshed every 10 s (a worker signing in shows up). */
+export function useWorkerTokens() {
+  return useQuery({ queryKey: ["worker-tokens"], queryFn: async () => (await fetchJson("/api/worker-tokens", workerTokenListSchema)).tokens, refetchInterval: 10_000 });
+}
+
+export function useCreateWorkerToken() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: z.input<typeof createWorkerTokenSchema>) => fetchJson("/api/worker-tokens", createdWorkerTokenSchema, jsonInit("POST", input)),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ["worker-tokens"] }),
+  });
+}
+
+export function useRevokeWorkerToken() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => sendNoContent(`/api/worker-tokens/${encodeURIComponent(id)}`, "DELETE"),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ["worker-tokens"] });
+      void client.invalidateQueries({ queryKey: ["health"] });
+    },
   });
 }
 

@@ -10,10 +10,10 @@ async function pageAs(browser: Browser, role: Role) {
 
 /** Alerts carries the unresolved count for the roles that triage (when there are any). */
 const NAV: Record<Role, Array<string | RegExp>> = {
-  annotator: ["Datasets", "Label", "Train", "Models", "Try", "Monitor", "Alerts"],
-  reviewer: ["Datasets", "Label", "Train", "Models", "Try", "Monitor", /^Alerts\d*$/],
-  ml_lead: ["Datasets", "Label", "Train", "Models", "Try", "Monitor", /^Alerts\d*$/, "API keys"],
-  admin: ["Datasets", "Label", "Train", "Models", "Try", "Monitor", /^Alerts\d*$/, "API keys", "Users", "Audit log"],
+  annotator: ["Datasets", "Label", "Train", "Workers", "Models", "Try", "Monitor", "Alerts"],
+  reviewer: ["Datasets", "Label", "Train", "Workers", "Models", "Try", "Monitor", /^Alerts\d*$/],
+  ml_lead: ["Datasets", "Label", "Train", "Workers", "Models", "Try", "Monitor", /^Alerts\d*$/, "API keys"],
+  admin: ["Datasets", "Label", "Train", "Workers", "Models", "Try", "Monitor", /^Alerts\d*$/, "API keys", "Users", "Audit log"],
 };
 
 test("each role sees only what it may do, and the server refuses the rest", async ({ browser }) => {

@@ -6,7 +6,7 @@ const labels = (role: (typeof ROLES)[number]) => Object.fromEntries(navigationFo
 
 describe("navigationFor", () => {
   it("shows each role only what it may open, admin items grouped apart and no empty group", () => {
-    const work = ["Datasets", "Label", "Train", "Models", "Try", "Monitor", "Alerts"];
+    const work = ["Datasets", "Label", "Train", "Workers", "Models", "Try", "Monitor", "Alerts"];
     expect(labels("annotator")).toEqual({ work });
     expect(labels("reviewer")).toEqual({ work });
     expect(labels("ml_lead")).toEqual({ work, admin: ["API keys"] });
@@ -34,6 +34,7 @@ describe("activeSectionHref", () => {
     expect(activeSectionHref("/monitor/alerts/ck123", hrefs)).toBe("/monitor/alerts");
     expect(activeSectionHref("/datasets/abc/images", hrefs)).toBe("/datasets");
     expect(activeSectionHref("/admin/audit", hrefs)).toBe("/admin/audit");
+    expect(activeSectionHref("/workers", hrefs)).toBe("/workers");
   });
 
   it("marks nothing outside the sections, and never a mere prefix of a name", () => {

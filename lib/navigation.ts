@@ -22,6 +22,7 @@ const SECTIONS: Array<NavSection & { permission: Permission; group: NavGroup }> 
   { href: "/datasets", label: "Datasets", permission: "data.view", group: "work" },
   { href: "/label", label: "Label", permission: "data.view", group: "work" },
   { href: "/train", label: "Train", permission: "data.view", group: "work" },
+  { href: "/workers", label: "Workers", permission: "data.view", group: "work" },
   { href: "/models", label: "Models", permission: "data.view", group: "work" },
   { href: "/try", label: "Try", permission: "models.predict", group: "work" },
   { href: "/monitor", label: "Monitor", permission: "data.view", group: "work" },

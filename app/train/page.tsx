@@ -3,12 +3,16 @@ import { DataTable } from "@/components/data-table";
 import { EmptyState } from "@/components/empty-state";
 import { JobStatusPill } from "@/components/training/job-status-pill";
 import { NewTrainingJobForm } from "@/components/training/new-job-form";
+import { StatePill } from "@/components/ui/state-pill";
 import { Time } from "@/components/ui/time";
 import { cliNameOf, DETECTOR_FAMILY_CATALOGUE, DETECTOR_FAMILY_IDS } from "@/lib/domain/detector-families";
 import { can } from "@/lib/domain/permissions";
 import { isOneOf } from "@/lib/domain/states";
 import { jobDurationMs } from "@/lib/domain/training-phases";
-import { formatDuration, formatNumber, formatPercent } from "@/lib/presentation/format";
+import type { WorkerView } from "@/lib/contracts/http/health";
+import { formatCount, formatDuration, formatNumber, formatPercent } from "@/lib/presentation/format";
+import { WORKER_STATUS_WORDS } from "@/lib/presentation/status-words";
+import { wordOf } from "@/lib/presentation/word-of";
 import { listDatasetSummaries } from "@/lib/server/datasets/datasets";
 import { listTrainingJobs } from "@/lib/server/training/training-jobs";
 import { presetDefaults } from "@/lib/server/training/training-config";
@@ -39,19 +43,26 @@ export default async function TrainPage({ searchParams }: { searchParams: Promis
       ) : null}
       <h2>Workers</h2>
       {workers.length === 0 ? (
-        <EmptyState title="No worker has reported in the last day">Start one with <code>npm run worker</code>.</EmptyState>
+        <EmptyState title="No worker has reported in the last day" action={{ href: "/workers", label: "Workers and worker tokens" }}>
+          <code>npm start</code> runs one beside the web server; a machine elsewhere runs <code>npm run worker</code> with a worker token.
+        </EmptyState>
       ) : (
-        <DataTable
-          label="Workers"
-          rows={workers}
-          rowKey={(w) => w.id}
-          columns={[
-            { header: "Worker", cell: (w) => w.id },
-            { header: "Kind", cell: (w) => w.kind },
-            { header: "Status", cell: (w) => (w.alive ? w.status : "not responding") },
-            { header: "Last heartbeat", cell: (w) => <Time value={w.lastHeartbeatAt} relative /> },
-          ]}
-        />
+        <>
+          <p className="muted" data-testid="train-worker-summary">
+            {workerSummary(workers)} Their machines, backends and tokens: <Link href="/workers">Workers</Link>.
+          </p>
+          <DataTable
+            label="Workers"
+            rows={workers}
+            rowKey={(w) => w.id}
+            columns={[
+              { header: "Worker", cell: (w) => w.id },
+              { header: "Status", cell: (w) => <StatePill word={w.alive ? wordOf(WORKER_STATUS_WORDS, w.status) : WORKER_STATUS_WORDS.gone} /> },
+              { header: "Current job", cell: (w) => (w.currentJob ? <Link href={`/train/${w.currentJob.id}`}>{w.currentJob.datasetName}, {formatPercent(w.currentJob.progress, 0)}</Link> : "—") },
+              { header: "Last heartbeat", cell: (w) => <Time value={w.lastHeartbeatAt} relative /> },
+            ]}
+          />
+        </>
       )}
       <h2>Training jobs</h2>
       {jobs.length === 0 ? (
@@ -90,4 +101,13 @@ export default async function TrainPage({ searchParams }: { searchParams: Promis
       )}
     </>
   );
+}
+
+/** "2 training workers alive, 1 training a job; 1 not responding.": the Workers page has the details. */
+function workerSummary(workers: WorkerView[]): string {
+  const training = workers.filter((w) => w.kind === "training");
+  const alive = training.filter((w) => w.alive);
+  const busy = alive.filter((w) => w.currentJob !== null).length;
+  const gone = training.length - alive.length;
+  return `${formatCount(alive.length, "training worker")} alive${alive.length > 0 ? `, ${formatNumber(busy)} training a job` : ""}${gone > 0 ? `; ${formatNumber(gone)} not responding` : ""}.`;
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { API_KEY_SCOPES, parseScopes, type ApiKeyScope } from "@/lib/domain/permissions";
 import { API_KEY_SCOPE_WORDS, API_KEY_STATE_WORDS } from "@/lib/presentation/account-words";
@@ -10,6 +11,9 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { StatePill } from "../ui/state-pill";
 import { Time } from "../ui/time";
 import { FormError } from "../use-submit";
+
+/** The scopes offered here: worker tokens are made on the Workers page, so the two lists never mix. */
+const OFFERED_SCOPES = API_KEY_SCOPES.filter((scope) => scope !== "worker");
 
 /** ML leads create scoped keys for machine clients (shown once, stored hashed) and revoke them. */
 export function ApiKeysAdmin() {
@@ -35,7 +39,7 @@ export function ApiKeysAdmin() {
         </label>
         <fieldset>
           <legend>Scopes</legend>
-          {API_KEY_SCOPES.map((scope) => (
+          {OFFERED_SCOPES.map((scope) => (
             <Checkbox
               key={scope}
               checked={scopes.includes(scope)}
@@ -47,6 +51,9 @@ export function ApiKeysAdmin() {
               }
             />
           ))}
+          <p className="muted small">
+            A remote training worker signs in with a worker token instead: those are made on the <Link href="/workers">Workers</Link> page.
+          </p>
         </fieldset>
         <button type="submit" disabled={create.isPending || scopes.length === 0}>
           Create key

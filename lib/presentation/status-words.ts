@@ -1,4 +1,4 @@
-import type { JobStatus, LabelStatus, ModelStage, Split } from "@/lib/domain/states";
+import type { JobStatus, LabelStatus, ModelStage, Split, WorkerKind, WorkerStatus } from "@/lib/domain/states";
 import type { DriftStatus } from "@/lib/domain/drift/status";
 import type { AlertSeverity, AlertStatus } from "@/lib/domain/drift/alerts";
 
@@ -61,4 +61,19 @@ export const ALERT_STATUS_WORDS: Record<AlertStatus, StateWord> = {
   acknowledged: { label: "Acknowledged", tone: "warn" },
   snoozed: { label: "Snoozed", tone: "neutral" },
   resolved: { label: "Resolved", tone: "ok" },
+};
+
+/** A worker's own status while it beats; "gone" is one whose heartbeats stopped arriving (the alive window). */
+export const WORKER_STATUS_WORDS: Record<WorkerStatus | "gone", StateWord> = {
+  starting: { label: "Starting", tone: "neutral" },
+  idle: { label: "Idle", tone: "ok" },
+  busy: { label: "Training", tone: "info" },
+  stopped: { label: "Stopped", tone: "neutral" },
+  gone: { label: "Not responding", tone: "bad" },
+};
+
+/** What a worker process is, beside its status (whose "Training" means busy with a job). */
+export const WORKER_KIND_WORDS: Record<WorkerKind, StateWord> = {
+  training: { label: "Training worker", tone: "neutral" },
+  monitor: { label: "Monitor", tone: "neutral" },
 };

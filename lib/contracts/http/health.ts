@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { workerCapabilitiesSchema } from "../stored/training";
 import { timestampSchema } from "./json";
 
-/** A worker process as the health check lists it (signed-in callers only; others get an empty list). */
+/** A worker process as the health check and the Workers page list it (signed-in callers only; others get an empty list). */
 export const workerViewSchema = z.object({
   id: z.string(),
   kind: z.string(),
@@ -11,6 +12,12 @@ export const workerViewSchema = z.object({
   startedAt: timestampSchema,
   lastHeartbeatAt: timestampSchema,
   alive: z.boolean(),
+  /** what it said of itself when it registered (runtime, backend and why, GPU, job kinds); {} when it said nothing */
+  capabilities: workerCapabilitiesSchema,
+  /** the worker token a remote worker signed in with; null for a worker on the database directly */
+  token: z.object({ id: z.string(), name: z.string(), prefix: z.string(), revoked: z.boolean() }).nullable(),
+  /** the job it holds now (running under its lease), if any */
+  currentJob: z.object({ id: z.string(), kind: z.string(), progress: z.number(), datasetName: z.string() }).nullable(),
 });
 export type WorkerView = z.infer<typeof workerViewSchema>;
 

@@ -64,7 +64,30 @@ const MATRIX: Record<string, Permission | "public"> = {
   "POST /api/training-jobs": "training.manage",
   "GET /api/training-jobs/[id]": "data.view",
   "POST /api/training-jobs/[id]/cancel": "training.manage",
+  "GET /api/worker-tokens": "training.work",
+  "POST /api/worker-tokens": "training.work",
+  "DELETE /api/worker-tokens/[id]": "training.work",
+  // The remote worker API: worker tokens only (a signed-in person is refused, below).
+  "POST /api/worker/claim": "training.work",
+  "POST /api/worker/heartbeat": "training.work",
+  "POST /api/worker/jobs/[id]/backend": "training.work",
+  "GET /api/worker/jobs/[id]/checkpoint": "training.work",
+  "POST /api/worker/jobs/[id]/checkpoint": "training.work",
+  "POST /api/worker/jobs/[id]/finish": "training.work",
+  "GET /api/worker/jobs/[id]/images/[sha256]": "training.work",
+  "POST /api/worker/jobs/[id]/lease": "training.work",
+  "POST /api/worker/jobs/[id]/logs": "training.work",
+  "POST /api/worker/jobs/[id]/model": "training.work",
+  "GET /api/worker/jobs/[id]/snapshot": "training.work",
+  "POST /api/worker/jobs/[id]/test-evaluation": "training.work",
+  "GET /api/worker/jobs/[id]/uploads/[uploadId]": "training.work",
+  "PUT /api/worker/jobs/[id]/uploads/[uploadId]": "training.work",
+  "POST /api/worker/jobs/[id]/uploads": "training.work",
+  "POST /api/worker/register": "training.work",
 };
+
+/** Routes for machines holding a worker token: a browser session, whatever its role, gets 403. */
+const WORKER_TOKEN_ONLY = (route: ApiRoute) => route.pattern.startsWith("/api/worker/");
 
 
 let env: TestEnv;
@@ -121,6 +144,10 @@ describe("each role × each guarded route", () => {
       for (const route of routes.filter((r) => MATRIX[r.key] !== "public")) {
         const permission = MATRIX[route.key] as Permission;
         const response = await call(route, { token: await sessionOf(role) });
+        if (WORKER_TOKEN_ONLY(route)) {
+          expect({ route: route.key, status: response.status }).toEqual({ route: route.key, status: 403 });
+          continue;
+        }
         // Allowed: the handler ran and judged the (empty) input itself: 400/404, or 503 from the
         // prediction API with no model; never 401/403, never a crash.
         if (can(role, permission)) expect({ route: route.key, status: response.status }).toEqual({ route: route.key, status: expect.toSatisfy((s: number) => s < 500 ? s !== 401 && s !== 403 : s === 503) });

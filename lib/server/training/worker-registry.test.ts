@@ -40,6 +40,30 @@ describe("worker registry and health", () => {
     expect(await queueWorkersFor("one_stage", new Date(Date.now() + ALIVE_WINDOW_MS + 1_000), env.db)).toEqual([]);
   });
 
+  it("lists each worker with what it said of itself, how it connects (a worker token, or the database directly) and the job it holds", async () => {
+    const lead = await env.db.user.create({ data: { email: "lead@example.com", name: "Lead", role: "ml_lead", passwordHash: "x" } });
+    const token = await env.db.apiKey.create({ data: { name: "gpu-box", prefix: "abcd1234", keyHash: "hash", scopes: "worker", createdById: lead.id } });
+    const capabilities = { runtime: "node v20", backend: "webgpu" as const, backendReason: "auto: WebGPU adapter", gpu: "NVIDIA H100", jobKinds: ["one_stage"] };
+    const local = await registerWorker("training", { jobKinds: ["one_stage"] }, env.db);
+    await env.db.worker.create({ data: { id: "remote-1", kind: "training", hostname: "gpu-box.lab.example.org", pid: 7, status: "busy", capabilities, tokenId: token.id } });
+    const dataset = await env.db.dataset.create({ data: { name: "faces", classes: ["with_mask"] } });
+    const job = await env.db.trainingJob.create({ data: { datasetId: dataset.id, kind: "one_stage", config: {}, status: "running", progress: 0.4, workerId: "remote-1", startedAt: new Date() } });
+    await env.db.trainingJob.create({ data: { datasetId: dataset.id, kind: "one_stage", config: {}, status: "succeeded", workerId: local } });
+
+    const list = await listWorkers(new Date(), env.db);
+    expect(list.find((w) => w.id === "remote-1")).toMatchObject({
+      alive: true,
+      capabilities,
+      token: { id: token.id, name: "gpu-box", prefix: "abcd1234", revoked: false },
+      currentJob: { id: job.id, kind: "one_stage", progress: 0.4, datasetName: "faces" },
+    });
+    // A finished job is not current; a worker on the database directly has no token.
+    expect(list.find((w) => w.id === local)).toMatchObject({ token: null, currentJob: null, capabilities: { jobKinds: ["one_stage"] } });
+
+    await env.db.apiKey.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
+    expect((await listWorkers(new Date(), env.db)).find((w) => w.id === "remote-1")?.token?.revoked).toBe(true);
+  });
+
   it("reports the database as down when it cannot be reached", async () => {
     const { createDb } = await import("../platform/db");
     const broken = createDb(`file:${env.dir}/missing-dir/none.db`);

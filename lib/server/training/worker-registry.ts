@@ -30,23 +30,41 @@ export async function markWorkerStopped(id: string, database: Db = defaultDb()):
   await database.worker.update({ where: { id }, data: { status: "stopped", lastHeartbeatAt: new Date() } });
 }
 
-/** Workers seen recently (alive or not), newest heartbeat first; stopped ones are left out. */
+/**
+ * Workers seen in the last day (alive or not), newest heartbeat first; stopped ones are left out.
+ * Each comes with the worker token it signed in with (remote workers) and the job it holds.
+ */
 export async function listWorkers(now: Date = new Date(), database: Db = defaultDb()): Promise<WorkerView[]> {
   const since = new Date(now.getTime() - 24 * 60 * 60_000);
   const rows = await database.worker.findMany({
     where: { lastHeartbeatAt: { gte: since }, status: { not: "stopped" } },
     orderBy: { lastHeartbeatAt: "desc" },
+    include: {
+      token: { select: { id: true, name: true, prefix: true, revokedAt: true } },
+      jobs: { where: { status: "running" }, orderBy: { startedAt: "desc" }, take: 1, select: { id: true, kind: true, progress: true, dataset: { select: { name: true } } } },
+    },
   });
-  return rows.map((w) => ({
-    id: w.id,
-    kind: w.kind,
-    hostname: w.hostname,
-    pid: w.pid,
-    status: w.status,
-    startedAt: w.startedAt.toISOString(),
-    lastHeartbeatAt: w.lastHeartbeatAt.toISOString(),
-    alive: now.getTime() - w.lastHeartbeatAt.getTime() <= ALIVE_WINDOW_MS,
-  }));
+  return rows.map((w) => {
+    const job = w.jobs[0];
+    return {
+      id: w.id,
+      kind: w.kind,
+      hostname: w.hostname,
+      pid: w.pid,
+      status: w.status,
+      startedAt: w.startedAt.toISOString(),
+      lastHeartbeatAt: w.lastHeartbeatAt.toISOString(),
+      alive: isAlive(w.lastHeartbeatAt, now),
+      capabilities: parseStored(workerCapabilitiesColumn, w.capabilities, w.id) ?? {},
+      token: w.token ? { id: w.token.id, name: w.token.name, prefix: w.token.prefix, revoked: w.token.revokedAt !== null } : null,
+      currentJob: job ? { id: job.id, kind: job.kind, progress: job.progress, datasetName: job.dataset.name } : null,
+    };
+  });
+}
+
+/** Alive: a heartbeat within ALIVE_WINDOW_MS of now. */
+export function isAlive(lastHeartbeatAt: Date, now: Date = new Date()): boolean {
+  return now.getTime() - lastHeartbeatAt.getTime() <= ALIVE_WINDOW_MS;
 }
 
 /**

@@ -9,8 +9,9 @@ export const dynamic = "force-dynamic";
 export const POST = guarded(
   "training.work",
   async (request, { actor }) => {
+    const tokenId = workerTokenOf(actor);
     const input = await readJson(request, registerWorkerRequestSchema);
-    return Response.json(await registerRemoteWorker(workerTokenOf(actor), input), { status: 201 });
+    return Response.json(await registerRemoteWorker(tokenId, input), { status: 201 });
   },
   { apiKey: true },
 );

@@ -213,10 +213,22 @@ async function readSnapshot(key: string, store: BlobStore): Promise<JobSnapshot>
 
 /** One original of the job's snapshot, by sha256; an image outside it is refused (a worker reads its job's images only). */
 export async function jobImage(worker: RemoteWorker, jobId: string, sha256: string, deps: { store: BlobStore; db?: Db }): Promise<Buffer> {
-  const { snapshot } = await jobSnapshot(worker, jobId, deps);
-  const inSnapshot = [...snapshot.train, ...snapshot.val, ...snapshot.test].some((image) => image.contentHash === sha256);
-  if (!inSnapshot) throw new WorkerRefusedError("that image is not part of this job's dataset snapshot");
+  const job = await heldJob(worker, jobId, deps.db);
+  const hashes = job.snapshotKey ? snapshotHashes.get(job.snapshotKey) : undefined;
+  const inSnapshot = hashes ?? (await hashesOf(await jobSnapshot(worker, jobId, deps)));
+  if (!inSnapshot.has(sha256)) throw new WorkerRefusedError("that image is not part of this job's dataset snapshot");
   return deps.store.get(sha256);
+}
+
+/** The image hashes of recent snapshots: a worker fetches hundreds of images per job, each checked against its snapshot. */
+const snapshotHashes = new Map<string, Set<string>>();
+
+function hashesOf({ key, snapshot }: { key: string; snapshot: JobSnapshot }): Set<string> {
+  const hashes = new Set([...snapshot.train, ...snapshot.val, ...snapshot.test].map((image) => image.contentHash));
+  snapshotHashes.set(key, hashes);
+  // A handful of jobs run at once; older snapshots are read again if ever needed.
+  if (snapshotHashes.size > 16) snapshotHashes.delete(snapshotHashes.keys().next().value!);
+  return hashes;
 }
 
 // ── Results ─────────────────────────────────────────────────────────────────────────────────
