@@ -9,7 +9,8 @@ import { defineConfig } from "vitest/config";
  * database use is plain inserts the others cover: detector-runner, job-runner, training-worker,
  * train-predict, model-server, latency-benchmark, webgpu-training, sample-dataset,
  * voc-import-hostile, and the workers/cli suites (import, users, simulate). Suites that loop over
- * testEngines() themselves (schema-drift, …) run once, here in "sqlite".
+ * testEngines() themselves (schema-drift, rate-limit, data-migration, the remote worker's
+ * two-machine rehearsal) run once, here in "sqlite".
  */
 const POSTGRES_SUITES = [
   "lib/server/auth/auth.test.ts",
@@ -36,7 +37,9 @@ const POSTGRES_SUITES = [
   "lib/server/serving/predict-multipart.test.ts",
   "lib/server/serving/predict.test.ts",
   "lib/server/training/job-queue.test.ts",
+  "lib/server/training/remote/worker-protocol.test.ts",
   "lib/server/training/worker-registry.test.ts",
+  "lib/server/training/worker-tokens.test.ts",
 ];
 
 // A PostgreSQL server for the tests: MASKLAB_TEST_POSTGRES_URL, or a throwaway cluster that
