@@ -1,4 +1,4 @@
-import { db as processDb, type Db } from "../platform/db";
+import { db as processDb, isUniqueViolation, type Db } from "../platform/db";
 
 /**
  * Fixed-window counters kept in the database (RateLimitCounter), so every web instance behind a
@@ -91,10 +91,6 @@ export class RateLimiter {
   private secondsUntil(resetAt: number, time: number): number {
     return Math.ceil((resetAt - time) / 1000);
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
 }
 
 function limitFromEnv(name: string, fallback: number): number {

@@ -34,3 +34,8 @@ export function db(): Db {
   globalForDb.masklabDb ??= createDb();
   return globalForDb.masklabDb;
 }
+
+/** A write refused because another row holds the same unique key (Prisma's P2002), on either engine. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}
