@@ -14,6 +14,7 @@ import { editorBenchmarks } from "../bench/editor-bench";
 import { evaluateBenchmarks } from "../bench/evaluate-bench";
 import { monitoringBenchmarks } from "../bench/monitoring-bench";
 import { onnxBenchmarks } from "../bench/onnx-bench";
+import { servingBenchmarks } from "../bench/serving-bench";
 import { trainingBenchmarks } from "../bench/training-bench";
 
 const suites: Array<[string, () => Promise<BenchRow[]>]> = [
@@ -24,7 +25,8 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["evaluation metrics", evaluateBenchmarks],
   ["training and inference (TF.js)", trainingBenchmarks],
   ["onnx vs TF.js on the server (the same network)", onnxBenchmarks],
-  ["serving and drift monitoring", monitoringBenchmarks],
+  ["drift monitoring at scale, predict in process", monitoringBenchmarks],
+  ["serving over HTTP: 1 and 16 clients, 1 and N inference threads", servingBenchmarks],
   ["in-browser inference (Chromium: webgpu, webgl, wasm)", browserBenchmarks],
   ["browser-onnx: onnx vs TF.js in Chromium (the same network)", browserOnnxBenchmarks],
 ];

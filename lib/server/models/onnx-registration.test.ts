@@ -90,7 +90,7 @@ describe("an Ultralytics YOLO export", () => {
     expect(baseline.predictionCount).toBeGreaterThan(0);
     expect(baseline.embeddingMean).toHaveLength(EMBEDDING_DIMENSIONS);
     const rgb = { data: new Uint8Array(64 * 48 * 3).fill(120), width: 64, height: 48 };
-    const [embedding] = await server.run(await server.resolve(versionId), async (detector) => (await detector.detectWithEmbedding([rgb])).embeddings);
+    const { embedding } = await server.detect(await server.resolve(versionId), rgb);
     expect(embedding).toHaveLength(EMBEDDING_DIMENSIONS);
     expect(embedding!.some((v) => v !== 0)).toBe(true);
   }, 120_000);

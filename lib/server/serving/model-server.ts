@@ -1,12 +1,16 @@
+import type { ServedDetection } from "@/lib/contracts/http/serving";
+import type { RgbImage } from "@/lib/detection/common/preprocess";
 import type { Detector } from "@/lib/detection/detector";
-import { useWorkerBackend } from "@/lib/detection/tf/node-backend";
 import type { ModelVersion } from "@/generated/prisma/client";
 import { db as defaultDb, type Db } from "../platform/db";
 import { DomainError } from "../platform/errors";
 import { NotFoundError } from "../platform/not-found";
-import { findModelVersion, productionModel } from "../models/model-registry";
+import { findModelVersion, productionModel, readModelFiles, requireRunnableModel } from "../models/model-registry";
 import { loadModelDetector } from "../models/model-loader";
 import type { BlobStore } from "../platform/storage";
+import { InferencePool, type ThreadStatus } from "./inference-pool";
+import { InferenceQueue, type QueueState, type QueueTicket } from "./inference-queue";
+import { servingSettings, type ServingSettings } from "./serving-settings";
 
 /** The request names a model version that does not exist. */
 export class UnknownModelError extends NotFoundError {}
@@ -19,33 +23,57 @@ export class ModelLoadError extends DomainError {
   readonly status = 503;
 }
 
+/** One image through a model as serving runs it: what its post-processing keeps, and the image's embedding. */
+export interface ModelDetections {
+  detections: ServedDetection[];
+  embedding: Float32Array;
+  /** pixels in to detections out, where the model ran */
+  inferenceMs: number;
+}
+
 interface Loaded {
   version: ModelVersion;
-  detector: Detector;
-  /** requests using it now: a replaced model is disposed when the last one finishes */
+  /** an ONNX model runs in this process; a TF.js one in every thread of the pool (null here) */
+  detector: Detector | null;
+  /** requests using it now (waiting included): a replaced model is freed when the last one finishes */
   users: number;
   retired: boolean;
 }
 
 /**
- * Models for serving, loaded once per process and kept warm. Which version is in production is
- * re-read at most every `productionTtlMs`, so a promotion takes effect within that time without
- * dropping requests: the new version loads beside the old one, new requests go to it, and the
- * old one is disposed when its last request finishes. Versions of any format (TF.js, ONNX) load
- * through loadModelDetector. TF.js runs one inference at a time in a
- * Node process, so inferences are queued in arrival order (requests wait, never fail, when
- * several arrive at once); everything around them (decoding, logging) runs concurrently.
+ * Where a version runs. TF.js models run in the pool of inference threads, one wasm engine per
+ * core. ONNX models stay in this process, one inference at a time: onnxruntime-node already
+ * spreads each inference over every core (intra-op threads, onnx-runtime.ts), so a session per
+ * thread would only make the cores take turns.
+ */
+const inProcess = (version: Pick<ModelVersion, "format">) => version.format === "onnx";
+
+/**
+ * Models for serving, loaded once and kept warm. Which version is in production is re-read at
+ * most every `productionTtlMs`, so a promotion takes effect within that time without dropping
+ * requests: the new version loads beside the old one (in every inference thread), new requests
+ * go to it, and the old one is freed when its last request finishes. Inferences wait in a
+ * bounded, arrival-ordered queue (inference-queue.ts) and run on the first free thread
+ * (inference-pool.ts: SERVE_THREADS, default one per core); a full queue answers 503 with
+ * Retry-After. Everything around an inference (decoding, statistics, logging) runs concurrently.
  */
 export class ModelServer {
   private readonly loaded = new Map<string, Promise<Loaded>>();
   private production: { at: number; version: ModelVersion | null } | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
-  private backendReported = false;
+  private readonly settings: ServingSettings;
+  private readonly pool: InferencePool;
+  private readonly processQueue: InferenceQueue;
+  private active = 0;
+  private readonly whenIdle: Array<() => void> = [];
 
   constructor(
     private readonly deps: { store: BlobStore; db?: Db },
-    private readonly options: { productionTtlMs?: number; keepLoaded?: number } = {},
-  ) {}
+    private readonly options: { productionTtlMs?: number; keepLoaded?: number } & Partial<ServingSettings> = {},
+  ) {
+    this.settings = servingSettings({ threads: options.threads, queueLimit: options.queueLimit });
+    this.pool = new InferencePool(this.settings);
+    this.processQueue = new InferenceQueue(1, this.settings.queueLimit);
+  }
 
   /** The version a request names (id, NAME, NAME@VERSION) or, by default, the production one. */
   async resolve(reference?: string): Promise<ModelVersion> {
@@ -61,17 +89,39 @@ export class ModelServer {
     return this.production.version;
   }
 
-  /** Runs `work` with the version's detector, after the inferences queued before it. */
-  async run<T>(version: ModelVersion, work: (detector: Detector) => Promise<T>): Promise<T> {
-    const loaded = await this.load(version);
-    loaded.users++;
-    const turn = this.queue.then(() => work(loaded.detector));
-    this.queue = turn.catch(() => undefined);
+  /**
+   * A place in the queue of the engine that runs `version`, taken as a request arrives and before
+   * its image is decoded, so at most the queue's limit of decoded images ever wait. Throws
+   * ServingBusyError (503, Retry-After) when the queue is full. Pass it to `detect`, or `leave()` it.
+   */
+  enter(version: Pick<ModelVersion, "format">): QueueTicket {
+    return (inProcess(version) ? this.processQueue : this.pool.queue).enter();
+  }
+
+  /** One decoded image through the version (its own post-processing), after the requests queued before it. */
+  async detect(version: ModelVersion, image: RgbImage, ticket?: QueueTicket): Promise<ModelDetections> {
+    this.active++;
     try {
-      return await turn;
+      const loaded = await this.load(version).catch((error: unknown) => {
+        ticket?.leave();
+        throw error;
+      });
+      loaded.users++;
+      try {
+        if (!loaded.detector) return await this.pool.detect(version.id, image, ticket);
+        const detector = loaded.detector;
+        return await (ticket ?? this.processQueue.enter()).run(async () => {
+          const started = performance.now();
+          const { detections, embeddings } = await detector.detectWithEmbedding([image]);
+          const inferenceMs = performance.now() - started;
+          return { detections: detections[0]!.map(({ className, score, box }) => ({ className, score, box })), embedding: embeddings[0]!, inferenceMs };
+        });
+      } finally {
+        loaded.users--;
+        if (loaded.retired && loaded.users === 0) this.free(loaded);
+      }
     } finally {
-      loaded.users--;
-      if (loaded.retired && loaded.users === 0) loaded.detector.dispose();
+      if (--this.active === 0) for (const resolve of this.whenIdle.splice(0)) resolve();
     }
   }
 
@@ -80,20 +130,32 @@ export class ModelServer {
     return [...this.loaded.keys()];
   }
 
+  /** Each inference thread and the versions it holds, asked of the threads (health, tests). */
+  threads(): Promise<ThreadStatus[]> {
+    return this.pool.status();
+  }
+
+  /** The TF.js queue now: threads busy, requests waiting, the recent time per request. */
+  queueState(): QueueState {
+    return this.pool.queue.state();
+  }
+
+  /** Stops one inference thread as a crash would; the pool replaces it (operators, tests). */
+  terminateThread(lane: number): Promise<void> {
+    return this.pool.terminateThread(lane);
+  }
+
   private load(version: ModelVersion): Promise<Loaded> {
     let entry = this.loaded.get(version.id);
     if (!entry) {
       entry = (async () => {
-        const backend = await useWorkerBackend();
-        if (!this.backendReported) {
-          this.backendReported = true;
-          console.info(`[serving] TF.js backend: ${backend.backend} (${backend.reason})`);
-        }
         try {
-          const detector = await loadModelDetector(version, this.deps.store);
-          return { version, detector, users: 0, retired: false };
+          if (inProcess(version)) return { version, detector: await loadModelDetector(version, this.deps.store), users: 0, retired: false };
+          requireRunnableModel(version, "run");
+          await this.pool.load(version.id, await readModelFiles(version.artifactKey, this.deps.store));
+          return { version, detector: null, users: 0, retired: false };
         } catch (error) {
-          if (error instanceof DomainError) throw error; // a refusal in words (a results-only version), not a broken artifact
+          if (error instanceof DomainError) throw error; // a refusal in words (a results-only version, a thread that cannot start)
           throw new ModelLoadError(`${version.name} v${version.version} cannot be loaded: ${(error as Error).message}`);
         }
       })();
@@ -105,7 +167,12 @@ export class ModelServer {
     return entry;
   }
 
-  /** Keeps the newest `keep` versions loaded; older ones are disposed once idle. */
+  private free(loaded: Loaded): void {
+    if (loaded.detector) loaded.detector.dispose();
+    else this.pool.unload(loaded.version.id);
+  }
+
+  /** Keeps the newest `keep` versions loaded; older ones are freed once idle. */
   private async evictBeyond(keep: number, newest?: string): Promise<void> {
     const ids = [...this.loaded.keys()];
     for (const id of ids.slice(0, Math.max(0, ids.length - keep))) {
@@ -115,17 +182,19 @@ export class ModelServer {
       const loaded = await entry.catch(() => null);
       if (!loaded) continue;
       loaded.retired = true;
-      if (loaded.users === 0) loaded.detector.dispose();
+      if (loaded.users === 0) this.free(loaded);
     }
   }
 
-  /** Frees every loaded model (a process that stops serving, a test that is done); requests in flight finish first. */
+  /** Frees every loaded model and stops the threads (a process that stops serving, a test that is done); requests in flight finish first. */
   async dispose(): Promise<void> {
     await this.evictBeyond(0);
+    if (this.active > 0) await new Promise<void>((resolve) => this.whenIdle.push(resolve));
+    await this.pool.close();
   }
 }
 
-/** The process's model server (one per Next.js server process; kept across dev reloads). */
+/** The process's model server (one per Next.js server process; kept across dev reloads), SERVE_THREADS and SERVE_QUEUE_LIMIT from the environment. */
 export function modelServer(store: BlobStore): ModelServer {
   const holder = globalThis as unknown as { masklabModelServer?: ModelServer };
   holder.masklabModelServer ??= new ModelServer({ store });

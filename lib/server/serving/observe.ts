@@ -5,6 +5,7 @@ import type { PredictionSummary, ServedDetection } from "@/lib/contracts/http/se
 import { modelClassesColumn } from "@/lib/contracts/stored/models";
 import { parseStored } from "@/lib/contracts/stored/parse";
 import { imageStatistics, type ImageStatistics } from "@/lib/domain/image-statistics";
+import type { QueueTicket } from "./inference-queue";
 import type { ModelServer } from "./model-server";
 
 /** Side of the grayscale rendering the image statistics are computed on. */
@@ -22,21 +23,17 @@ export interface Observation {
 
 /**
  * One decoded image through a model the way serving runs it (its own post-processing: one class
- * per box, the model's score threshold, NMS), in the server's inference queue. Serving logs the
- * result; a baseline is built from the same observations of a split, so both sides of a drift
- * comparison are measured by one function.
+ * per box, the model's score threshold, NMS), in the server's inference queue (`ticket`: a place
+ * the caller took before decoding). Serving logs the result; a baseline is built from the same
+ * observations of a split, so both sides of a drift comparison are measured by one function.
  */
-export async function observeImage(rgb: RgbImage, server: ModelServer, version: ModelVersion): Promise<Observation> {
+export async function observeImage(rgb: RgbImage, server: ModelServer, version: ModelVersion, ticket?: QueueTicket): Promise<Observation> {
   const classes = parseStored(modelClassesColumn, version.classes, version.id);
-  const statistics = await statisticsOf(rgb);
-  let inferenceMs = 0;
-  const { detections: found, embedding } = await server.run(version, async (detector) => {
-    const inferenceStarted = performance.now();
-    const { detections, embeddings } = await detector.detectWithEmbedding([rgb]);
-    inferenceMs = performance.now() - inferenceStarted;
-    return { detections: detections[0]!, embedding: embeddings[0]! };
+  const statistics = await statisticsOf(rgb).catch((error: unknown) => {
+    ticket?.leave();
+    throw error;
   });
-  const detections: ServedDetection[] = found.map(({ className, score, box }) => ({ className, score, box }));
+  const { detections, embedding, inferenceMs } = await server.detect(version, rgb, ticket);
   return { detections, summary: summarize(detections, classes), statistics, embedding, inferenceMs };
 }
 

@@ -12,7 +12,7 @@ import { logPrediction } from "./prediction-log";
  * header first (size, pixel count), decoded once, observed (serving's post-processing, image
  * statistics, embedding: observe.ts) and logged; the image itself is stored only when the caller
  * asks (`keepImage`). Bad images throw ImageProbeError, an unknown model UnknownModelError,
- * none in production NoProductionModelError.
+ * none in production NoProductionModelError, a full inference queue ServingBusyError (503, Retry-After).
  */
 export async function predictImage(
   bytes: Buffer,
@@ -22,9 +22,14 @@ export async function predictImage(
   const started = performance.now();
   const { width, height } = await checkImageHeader(bytes, PREDICT_LIMITS);
   const version = await deps.server.resolve(options.model);
-  // Decoded once, outside the inference queue (sharp works on its own threads).
-  const rgb = await decodeImageRgb(bytes).catch((error: unknown) => Promise.reject(decodeError(error)));
-  const observation = await observeImage(rgb, deps.server, version);
+  // A place in the inference queue first (503 when it is full), so only admitted images are decoded;
+  // decoded once, in this thread (sharp works on its own threads), and handed to the inference thread.
+  const ticket = deps.server.enter(version);
+  const rgb = await decodeImageRgb(bytes).catch((error: unknown) => {
+    ticket.leave();
+    throw decodeError(error);
+  });
+  const observation = await observeImage(rgb, deps.server, version, ticket);
   const imageKey = options.keepImage ? await deps.store.put(bytes) : null;
   const totalMs = performance.now() - started;
   const logged = await logPrediction(
