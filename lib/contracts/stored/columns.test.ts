@@ -70,6 +70,7 @@ const SAMPLES: Record<string, { good: unknown; corrupt: unknown }> = {
   "LabelRevision.after": { good: { labelStatus: "labeled", boxes: [box, { ...box, id: "b1", source: "human", pose: null, attributes: null }] }, corrupt: { labelStatus: "labeled", boxes: [{ ...box, xmin: "1" }] } },
   "Worker.capabilities": { good: { runtime: "node v22", backend: "wasm", gpu: null, jobKinds: ["one_stage"] }, corrupt: { backend: "tpu" } },
   "TrainingJob.config": { good: { epochs: 5 }, corrupt: { inputSize: 100 } },
+  "BlobUpload.chunkKeys": { good: ["a".repeat(64)], corrupt: ["not-a-key"] },
   "TrainingLog.metrics": { good: { epoch: 1, loss: 0.7, lossParts: { box: 0.2 } }, corrupt: [0.7] },
   "ModelVersion.classes": { good: ["with_mask"], corrupt: [1, 2] },
   "ModelVersion.trainingMetrics": { good: { selectedEpoch: 3, val: { mAP50: 0.5, mAP50to95: 0.3, perClassAP50: { with_mask: 0.5 } }, gitCommit: null }, corrupt: { trainingSeconds: "90" } },

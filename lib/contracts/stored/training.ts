@@ -102,3 +102,6 @@ export const workerCapabilitiesSchema = z.object({
 export type WorkerCapabilities = z.infer<typeof workerCapabilitiesSchema>;
 
 export const workerCapabilitiesColumn = storedColumn("Worker", "capabilities", workerCapabilitiesSchema.nullable());
+
+/** A remote worker's resumable upload: the blob keys of the chunks received so far, in order. */
+export const blobUploadChunkKeysColumn = storedColumn("BlobUpload", "chunkKeys", z.array(z.string().regex(/^[0-9a-f]{64}$/)));

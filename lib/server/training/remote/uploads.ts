@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import { blobUploadChunkKeysColumn } from "@/lib/contracts/stored/training";
+import { parseStored, toStoredJson } from "@/lib/contracts/stored/parse";
 import { UPLOAD_CHUNK_BYTES, type UploadPurpose, type UploadState } from "@/lib/contracts/http/worker-protocol";
 import type { BlobUpload } from "@/generated/prisma/client";
 import { db as defaultDb, type Db } from "../../platform/db";
@@ -19,7 +20,6 @@ import type { BlobStore } from "../../platform/storage";
 /** The largest file a worker may upload: a full-network checkpoint of the largest preset is far below. */
 export const MAX_UPLOAD_BYTES = Number(process.env.MASKLAB_MAX_WORKER_UPLOAD_BYTES ?? 1024 * 1024 * 1024);
 
-const chunkKeysSchema = z.array(z.string());
 
 export class UploadOffsetError extends DomainError {
   readonly status = 409;
@@ -46,7 +46,7 @@ export async function startUpload(jobId: string, workerId: string, file: { purpo
   if (file.size > MAX_UPLOAD_BYTES) throw new UploadRejectedError(`the file is ${file.size} bytes; uploads stop at ${MAX_UPLOAD_BYTES} bytes (MASKLAB_MAX_WORKER_UPLOAD_BYTES)`);
   const existing = await database.blobUpload.findFirst({ where: { jobId, purpose: file.purpose, size: file.size, sha256: file.sha256 }, orderBy: { createdAt: "desc" } });
   if (existing) return existing;
-  return database.blobUpload.create({ data: { jobId, workerId, purpose: file.purpose, size: file.size, sha256: file.sha256, chunkKeys: [] } });
+  return database.blobUpload.create({ data: { jobId, workerId, purpose: file.purpose, size: file.size, sha256: file.sha256, chunkKeys: toStoredJson(blobUploadChunkKeysColumn, []) } });
 }
 
 export async function findUpload(uploadId: string, jobId: string, database: Db = defaultDb()): Promise<BlobUpload> {
@@ -64,8 +64,8 @@ export async function receiveChunk(upload: BlobUpload, offset: number, bytes: Ui
   if (bytes.byteLength === 0 || bytes.byteLength > UPLOAD_CHUNK_BYTES) throw new UploadRejectedError(`a chunk holds 1 to ${UPLOAD_CHUNK_BYTES} bytes, not ${bytes.byteLength}`);
   if (offset + bytes.byteLength > upload.size) throw new UploadRejectedError(`the chunk runs past the announced size (${upload.size} bytes)`);
   const key = await deps.store.put(bytes);
-  const chunkKeys = [...chunkKeysSchema.parse(upload.chunkKeys), key];
-  const moved = await database.blobUpload.updateMany({ where: { id: upload.id, received: offset, blobKey: null }, data: { received: offset + bytes.byteLength, chunkKeys } });
+  const chunkKeys = [...parseStored(blobUploadChunkKeysColumn, upload.chunkKeys, upload.id), key];
+  const moved = await database.blobUpload.updateMany({ where: { id: upload.id, received: offset, blobKey: null }, data: { received: offset + bytes.byteLength, chunkKeys: toStoredJson(blobUploadChunkKeysColumn, chunkKeys) } });
   const current = await database.blobUpload.findUniqueOrThrow({ where: { id: upload.id } });
   // Another request delivered this offset first: the worker asks where to go on.
   if (moved.count === 0) throw new UploadOffsetError(current.received);
@@ -74,17 +74,17 @@ export async function receiveChunk(upload: BlobUpload, offset: number, bytes: Ui
 }
 
 async function assemble(upload: BlobUpload, store: BlobStore, database: Db): Promise<BlobUpload> {
-  const chunkKeys = chunkKeysSchema.parse(upload.chunkKeys);
+  const chunkKeys = parseStored(blobUploadChunkKeysColumn, upload.chunkKeys, upload.id);
   const whole = Buffer.concat(await Promise.all(chunkKeys.map((key) => store.get(key))));
   const sha256 = createHash("sha256").update(whole).digest("hex");
   if (whole.byteLength !== upload.size || sha256 !== upload.sha256) {
     // Start over: the chunks do not make the announced file.
-    await database.blobUpload.updateMany({ where: { id: upload.id, received: upload.received }, data: { received: 0, chunkKeys: [] } });
+    await database.blobUpload.updateMany({ where: { id: upload.id, received: upload.received }, data: { received: 0, chunkKeys: toStoredJson(blobUploadChunkKeysColumn, []) } });
     await deleteBlobs(store, chunkKeys);
     throw new UploadRejectedError(`the uploaded bytes do not match the announced file (sha256 ${sha256.slice(0, 12)}…, ${whole.byteLength} bytes); the upload starts over`);
   }
   const blobKey = await store.put(whole);
-  await database.blobUpload.updateMany({ where: { id: upload.id, blobKey: null }, data: { blobKey, chunkKeys: [] } });
+  await database.blobUpload.updateMany({ where: { id: upload.id, blobKey: null }, data: { blobKey, chunkKeys: toStoredJson(blobUploadChunkKeysColumn, []) } });
   await deleteBlobs(store, chunkKeys.filter((key) => key !== blobKey));
   return database.blobUpload.findUniqueOrThrow({ where: { id: upload.id } });
 }
