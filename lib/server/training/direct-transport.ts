@@ -11,13 +11,10 @@ import { registerModelVersion } from "../models/model-registry";
 import {
   appendJobLog,
   claimNextJob,
-  completeJob,
-  failJob,
+  endJob,
   getJob,
-  markCancelled,
   recordBackend,
   recordCheckpoint,
-  releaseJob,
   renewLease,
   requeueExpiredJobs,
 } from "./job-queue";
@@ -71,16 +68,7 @@ export function directTransport(workerId: string, deps: { db?: Db; store?: BlobS
       if (checkpointKey === null || checkpointEpoch === null) return null;
       return { epoch: checkpointEpoch, bytes: await store().get(checkpointKey) };
     },
-    async finish(jobId, ending, error) {
-      const options = { db: database() };
-      if (ending === "released") {
-        const released = await releaseJob(jobId, workerId, options);
-        return { ok: released !== null, released };
-      }
-      const ok =
-        ending === "succeeded" ? await completeJob(jobId, workerId, options) : ending === "failed" ? await failJob(jobId, workerId, error ?? "failed", options) : await markCancelled(jobId, workerId, options);
-      return { ok, released: null };
-    },
+    finish: (jobId, ending, error) => endJob(jobId, workerId, ending, error, { db: database() }),
     dataFor: (job) => directJobData(job, { db: database(), store: store() }),
   };
 }

@@ -298,6 +298,27 @@ export async function releaseJob(jobId: string, workerId: string, options: { db?
   return (await markCancelled(jobId, workerId, { db: database })) ? "cancelled" : null;
 }
 
+/**
+ * How a worker's run of a job ended, recorded in one call (what both job transports send):
+ * succeeded, failed (with a message for people), cancelled on request, or released back to the
+ * queue by a worker shutting down. ok false when the worker no longer held the job.
+ */
+export async function endJob(
+  jobId: string,
+  workerId: string,
+  ending: "succeeded" | "failed" | "cancelled" | "released",
+  error: string | undefined,
+  options: QueueOptions = {},
+): Promise<{ ok: boolean; released: "queued" | "cancelled" | null }> {
+  if (ending === "released") {
+    const released = await releaseJob(jobId, workerId, options);
+    return { ok: released !== null, released };
+  }
+  const ok =
+    ending === "succeeded" ? await completeJob(jobId, workerId, options) : ending === "failed" ? await failJob(jobId, workerId, error ?? "failed", options) : await markCancelled(jobId, workerId, options);
+  return { ok, released: null };
+}
+
 /** Points the job at its newest checkpoint (a blob key); false when the worker lost the job. */
 export async function recordCheckpoint(
   jobId: string,

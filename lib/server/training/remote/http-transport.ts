@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import {
@@ -17,7 +16,7 @@ import {
   type UploadPurpose,
 } from "@/lib/contracts/http/worker-protocol";
 import { ARTIFACT_FILES } from "@/lib/contracts/artifact";
-import { BlobNotFoundError, type BlobStore } from "../../platform/storage";
+import { BlobNotFoundError, sha256Hex, type BlobStore } from "../../platform/storage";
 import { detectImages, EVALUATION_POSTPROCESS } from "../evaluate-split";
 import type { JobData, JobTransport } from "../job-transport";
 import type { TrainingImage } from "../training-data";
@@ -84,8 +83,7 @@ async function notHeldIsFalse<T>(run: () => Promise<T>): Promise<T | false> {
 
 /** Sends a file in chunks from where the server says it stands, resuming after a cut connection. */
 export async function uploadFile(client: WorkerClient, uploadsPath: string, purpose: UploadPurpose, bytes: Uint8Array): Promise<string> {
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
-  let state = (await client.json("POST", uploadsPath, uploadStateSchema, { purpose, size: bytes.byteLength, sha256 }))!;
+  let state = (await client.json("POST", uploadsPath, uploadStateSchema, { purpose, size: bytes.byteLength, sha256: sha256Hex(bytes) }))!;
   for (let failures = 0; !state.complete; ) {
     const chunk = bytes.subarray(state.received, Math.min(bytes.byteLength, state.received + UPLOAD_CHUNK_BYTES));
     try {
@@ -160,19 +158,19 @@ class ImageCache implements BlobStore {
   async get(key: string): Promise<Buffer> {
     const file = this.fileOf(key);
     const cached = await readFile(file).catch(() => null);
-    if (cached && sha256(cached) === key) return cached;
+    if (cached && sha256Hex(cached) === key) return cached;
     const answer = await this.client.bytes(this.urlOf(key)).catch((error: Error) => {
       if (error instanceof WorkerApiError && error.status === 404) throw new BlobNotFoundError(key);
       throw error;
     });
     if (!answer) throw new BlobNotFoundError(key);
-    if (sha256(answer.bytes) !== key) throw new Error(`image ${key.slice(0, 12)}… arrived damaged (its sha256 differs); try again`);
+    if (sha256Hex(answer.bytes) !== key) throw new Error(`image ${key.slice(0, 12)}… arrived damaged (its sha256 differs); try again`);
     await this.put(answer.bytes);
     return answer.bytes;
   }
 
   async put(bytes: Uint8Array): Promise<string> {
-    const key = sha256(bytes);
+    const key = sha256Hex(bytes);
     const file = this.fileOf(key);
     await mkdir(path.dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
@@ -191,8 +189,4 @@ class ImageCache implements BlobStore {
   async delete(): Promise<void> {
     // Cached originals stay: the next job of the same dataset needs them.
   }
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }

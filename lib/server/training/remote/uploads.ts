@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { blobUploadChunkKeysColumn } from "@/lib/contracts/stored/training";
 import { parseStored, toStoredJson } from "@/lib/contracts/stored/parse";
 import { UPLOAD_CHUNK_BYTES, type UploadPurpose, type UploadState } from "@/lib/contracts/http/worker-protocol";
@@ -6,7 +5,7 @@ import type { BlobUpload } from "@/generated/prisma/client";
 import { db as defaultDb, type Db } from "../../platform/db";
 import { DomainError } from "../../platform/errors";
 import { NotFoundError } from "../../platform/not-found";
-import type { BlobStore } from "../../platform/storage";
+import { sha256Hex, type BlobStore } from "../../platform/storage";
 
 /**
  * Resumable uploads from remote workers (checkpoints, model files). The worker announces the
@@ -76,7 +75,7 @@ export async function receiveChunk(upload: BlobUpload, offset: number, bytes: Ui
 async function assemble(upload: BlobUpload, store: BlobStore, database: Db): Promise<BlobUpload> {
   const chunkKeys = parseStored(blobUploadChunkKeysColumn, upload.chunkKeys, upload.id);
   const whole = Buffer.concat(await Promise.all(chunkKeys.map((key) => store.get(key))));
-  const sha256 = createHash("sha256").update(whole).digest("hex");
+  const sha256 = sha256Hex(whole);
   if (whole.byteLength !== upload.size || sha256 !== upload.sha256) {
     // Start over: the chunks do not make the announced file.
     await database.blobUpload.updateMany({ where: { id: upload.id, received: upload.received }, data: { received: 0, chunkKeys: toStoredJson(blobUploadChunkKeysColumn, []) } });

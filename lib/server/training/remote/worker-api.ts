@@ -25,13 +25,10 @@ import { claimedJobOf } from "../direct-transport";
 import {
   appendJobLog,
   claimNextJob,
-  completeJob,
-  failJob,
+  endJob,
   getJob,
-  markCancelled,
   recordBackend,
   recordCheckpoint,
-  releaseJob,
   renewLease,
   requeueExpiredJobs,
 } from "../job-queue";
@@ -144,18 +141,7 @@ export async function remoteRecordBackend(worker: RemoteWorker, jobId: string, b
 
 export async function remoteFinish(worker: RemoteWorker, jobId: string, ending: JobEnding, error: string | undefined, database: Db = defaultDb()) {
   await heldJob(worker, jobId, database);
-  const options = { db: database };
-  if (ending === "released") {
-    const released = await releaseJob(jobId, worker.workerId, options);
-    return { ok: released !== null, released };
-  }
-  const ok =
-    ending === "succeeded"
-      ? await completeJob(jobId, worker.workerId, options)
-      : ending === "failed"
-        ? await failJob(jobId, worker.workerId, error ?? "failed on a remote worker", options)
-        : await markCancelled(jobId, worker.workerId, options);
-  return { ok, released: null };
+  return endJob(jobId, worker.workerId, ending, error ?? "failed on a remote worker", { db: database });
 }
 
 // ── Checkpoints ─────────────────────────────────────────────────────────────────────────────
