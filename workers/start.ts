@@ -1,7 +1,9 @@
 /**
  * `npm start`: prepares the data directory and database, imports the sample dataset on first
  * start, builds the web app when its sources changed, then runs the web server, the training
- * worker and the drift monitor side by side until Ctrl+C stops them all.
+ * worker and the drift monitor side by side until Ctrl+C stops them all. `npm start --
+ * --no-worker` leaves training to workers elsewhere; `--no-monitor` leaves the monitor to another
+ * instance.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { databaseUrl, dataDir, describeDatabaseUrl, port } from "@/lib/server/platform/config";
@@ -58,9 +60,11 @@ async function main(): Promise<void> {
 
   const env = { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir(), NEXT_TELEMETRY_DISABLED: "1" };
   const web = run("web", process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(listenPort), "-H", host], env);
-  const worker = run("worker", process.execPath, ["--import", "tsx", "workers/training-worker.ts"], env);
-  const monitor = run("monitor", process.execPath, ["--import", "tsx", "workers/monitor.ts"], env);
-  const children = [web, worker, monitor];
+  // --no-worker: training happens on workers elsewhere (remote GPU boxes); --no-monitor: another
+  // instance runs it (only one judges a deployment anyway: it holds the monitor lease).
+  const worker = process.argv.includes("--no-worker") ? null : run("worker", process.execPath, ["--import", "tsx", "workers/training-worker.ts"], env);
+  const monitor = process.argv.includes("--no-monitor") ? null : run("monitor", process.execPath, ["--import", "tsx", "workers/monitor.ts"], env);
+  const children = [web, worker, monitor].filter((child): child is ChildProcess => child !== null);
 
   let stopping = false;
   const stop = async (code: number) => {

@@ -85,6 +85,8 @@ describe.each(testEngines())("a remote training worker against a web instance on
     await waitFor(async () => ["succeeded", "failed"].includes((await getJob(job.id, env.db)).status), "the job to finish", 240_000, worker.output);
     const logs = (await listJobLogs(job.id, { db: env.db })).map((l) => l.message);
     expect(await getJob(job.id, env.db), logs.join("\n")).toMatchObject({ status: "succeeded", backend: "wasm", checkpointEpoch: 4 });
+    // The run's last line lands after its status, as on the database path.
+    await waitFor(async () => (await listJobLogs(job.id, { db: env.db })).at(-1)?.message === "succeeded", "the job's last log line");
 
     const registered = await env.db.worker.findFirstOrThrow({ where: { tokenId } });
     expect(registered.capabilities).toMatchObject({ via: "remote", backend: "wasm" });

@@ -116,10 +116,16 @@ function isCrossValidation(config: unknown): boolean {
   return typeof folds === "number" && folds > 0;
 }
 
-/** The job, if it is running under this worker; every job route starts here. */
-export async function heldJob(worker: RemoteWorker, jobId: string, database: Db = defaultDb()) {
+/**
+ * The job, if it is running under this worker; every job route starts here. `orJustEnded` also
+ * accepts the job this worker has just finished (it stays the job's worker until another claims
+ * it), so the run's last log line ("succeeded", "failed: …") lands after its status, as on the
+ * database path.
+ */
+export async function heldJob(worker: RemoteWorker, jobId: string, database: Db = defaultDb(), options: { orJustEnded?: boolean } = {}) {
   const job = await database.trainingJob.findUnique({ where: { id: jobId } });
-  if (!job || job.workerId !== worker.workerId || job.status !== "running") {
+  const ended = options.orJustEnded && job !== null && ["succeeded", "failed", "cancelled"].includes(job.status);
+  if (!job || job.workerId !== worker.workerId || (job.status !== "running" && !ended)) {
     throw new JobNotHeldError(`job ${jobId.slice(0, 40)} is not running under this worker (its lease may have expired, or it was cancelled or never claimed by it)`);
   }
   return job;
@@ -130,7 +136,7 @@ export async function remoteRenewLease(worker: RemoteWorker, jobId: string, leas
 }
 
 export async function remoteLog(worker: RemoteWorker, jobId: string, line: { level: JobLogLevel; message: string; metrics?: LogFigures }, database: Db = defaultDb()): Promise<void> {
-  await heldJob(worker, jobId, database);
+  await heldJob(worker, jobId, database, { orJustEnded: true });
   await appendJobLog(jobId, line.level, line.message, line.metrics, { db: database });
 }
 

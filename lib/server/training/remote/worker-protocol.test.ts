@@ -124,6 +124,14 @@ describe("the remote worker API", () => {
     await env.db.box.deleteMany({ where: { image: { contentHash: firstTrain.contentHash } } });
     const again = (await (await call(keyA, "GET", `api/worker/jobs/${jobA}/snapshot`, { workerId: workerA })).json()) as typeof snapshot;
     expect(again.train[0]!.boxes).toEqual(firstTrain.boxes);
+
+    // A ends its run: its last log line still lands; B's never does, and A can no longer write the job's state.
+    expect(await (await call(keyA, "POST", `api/worker/jobs/${jobA}/finish`, { workerId: workerA, json: { ending: "succeeded" } })).json()).toEqual({ ok: true, released: null });
+    expect((await call(keyA, "POST", `api/worker/jobs/${jobA}/logs`, { workerId: workerA, json: { level: "info", message: "succeeded" } })).status).toBe(204);
+    expect((await call(keyB, "POST", `api/worker/jobs/${jobA}/logs`, { workerId: workerB, json: { level: "info", message: "not mine either" } })).status).toBe(409);
+    expect((await call(keyA, "POST", `api/worker/jobs/${jobA}/finish`, { workerId: workerA, json: { ending: "failed", error: "rewrite" } })).status).toBe(409);
+    expect(await getJob(jobA, env.db)).toMatchObject({ status: "succeeded", error: null });
+    expect((await listJobLogs(jobA, { db: env.db })).at(-1)?.message).toBe("succeeded");
   });
 
   it("resumes an upload after a connection cut mid-chunk, refuses a wrong offset and bytes that do not match the announced sha256", async () => {
