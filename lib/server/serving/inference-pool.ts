@@ -46,10 +46,13 @@ export class InferencePool {
   private readonly models = new Map<string, ArtifactFiles>();
   private backendReported = false;
 
+  private readonly timeoutMs: number;
+
   constructor(
     settings: ServingSettings,
     private readonly entry = path.join(path.dirname(fileURLToPath(import.meta.url)), THREAD_ENTRY),
   ) {
+    this.timeoutMs = settings.timeoutMs;
     this.queue = new InferenceQueue(settings.threads, settings.queueLimit);
     this.lanes = Array.from({ length: settings.threads }, () => null);
   }
@@ -84,7 +87,13 @@ export class InferencePool {
       const thread = this.thread(lane);
       await this.loadIn(thread, versionId);
       const data = new Uint8Array(image.data); // the thread's own copy, transferred: the caller's pixels stay usable
-      const answer = await thread.request({ type: "detect", versionId, image: { data, width: image.width, height: image.height } }, [data.buffer]);
+      // A thread that hangs (rather than crashing) would hold its lane for ever: past the timeout it
+      // is stopped like a crash, its request answered 503 and a new thread takes its place.
+      const hung = setTimeout(() => {
+        console.error(`[serving] an inference took over ${this.timeoutMs / 1000} s (SERVE_TIMEOUT_SECONDS); stopping its thread`);
+        void thread.worker.terminate();
+      }, this.timeoutMs);
+      const answer = await thread.request({ type: "detect", versionId, image: { data, width: image.width, height: image.height } }, [data.buffer]).finally(() => clearTimeout(hung));
       if (answer.type !== "detected") throw new Error(`an inference thread answered a detection with "${answer.type}"`);
       return { detections: answer.detections, embedding: answer.embedding, inferenceMs: answer.inferenceMs };
     });

@@ -99,6 +99,21 @@ describe("the model server's inference threads", () => {
     expect(threads[0]!.versions).toEqual([first.id]);
   });
 
+  it("stop a thread that hangs past SERVE_TIMEOUT_SECONDS like one that died: its request fails with a 503, a new thread takes the lane", async () => {
+    // 1 ms: every inference overruns it, as a hung thread would.
+    const server = serverFor({ threads: 1, timeoutMs: 1 });
+    await server.detect(first, image).catch(() => undefined); // starts the thread and loads the model
+    const [before] = await server.threads();
+    // A large photo: its letterbox alone takes the thread well past 1 ms.
+    const large = await decodeImageRgb(await sharp(photo).resize(3000, 3000).jpeg().toBuffer());
+    const failure = await server.detect(first, large).then(() => null, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(InferenceThreadError);
+    expect((failure as InferenceThreadError).status).toBe(503);
+    const [after] = await server.threads();
+    expect(after!.threadId).not.toBe(before!.threadId);
+    expect(after!.versions).toEqual([first.id]);
+  });
+
   it("refuse a request when the queue is full (ServingBusyError, Retry-After), and take it again once a place frees", async () => {
     const server = serverFor({ threads: 1, queueLimit: 2 });
     const places = [server.enter(first), server.enter(first)];

@@ -70,7 +70,7 @@ export class ModelServer {
     private readonly deps: { store: BlobStore; db?: Db },
     private readonly options: { productionTtlMs?: number; keepLoaded?: number } & Partial<ServingSettings> = {},
   ) {
-    this.settings = servingSettings({ threads: options.threads, queueLimit: options.queueLimit });
+    this.settings = servingSettings({ threads: options.threads, queueLimit: options.queueLimit, timeoutMs: options.timeoutMs });
     this.pool = new InferencePool(this.settings);
     this.processQueue = new InferenceQueue(1, this.settings.queueLimit);
   }
