@@ -52,7 +52,7 @@ import type { SaveAnnotationsInput } from "@/lib/domain/annotation-schema";
 import type { EditorBox } from "@/lib/domain/editor-commands";
 import { imageFilterToParams, type ImageFilter } from "@/lib/domain/image-filter";
 import type { ImportProgress } from "@/lib/domain/import-progress";
-import type { JobKind } from "@/lib/domain/states";
+import { isFinishedJobStatus, type JobKind } from "@/lib/domain/states";
 
 /**
  * Every client-side call to our API goes through this file, and every answer is read through its
@@ -546,7 +546,7 @@ export function useTrainingJob(jobId: string) {
       const next = await fetchJson(`/api/training-jobs/${encodeURIComponent(jobId)}${after ? `?after=${after}` : ""}`, trainingJobDetailSchema);
       return { job: next.job, logs: [...(previous?.logs ?? []), ...next.logs] };
     },
-    refetchInterval: (query) => (query.state.data && ["succeeded", "failed", "cancelled"].includes(query.state.data.job.status) ? false : 2_000),
+    refetchInterval: (query) => (query.state.data && isFinishedJobStatus(query.state.data.job.status) ? false : 2_000),
   });
 }
 

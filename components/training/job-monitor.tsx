@@ -13,14 +13,13 @@ import { cancelTraining, useTrainingJob } from "../api-hooks";
 import { ProgressBar } from "../ui/progress-bar";
 import { Time } from "../ui/time";
 import { JobStatusPill } from "./job-status-pill";
-
-const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
+import { isFinishedJobStatus } from "@/lib/domain/states";
 
 /** A training job as it runs: status, phase and ETA, time against its budget, curves, log, cancel. */
 export function TrainingJobMonitor({ jobId, canManage }: { jobId: string; canManage: boolean }) {
   const { data, error } = useTrainingJob(jobId);
   const [cancelState, setCancelState] = useState<string | null>(null);
-  const running = data !== undefined && !FINISHED.has(data.job.status);
+  const running = data !== undefined && !isFinishedJobStatus(data.job.status);
   const now = useNow(running);
   // Read once per poll, not per tick of the clock (the charts stay put while the time counts).
   const logs = data?.logs;
@@ -87,7 +86,7 @@ export function TrainingJobMonitor({ jobId, canManage }: { jobId: string; canMan
           Model version: <Link href="/models">{`${job.modelVersion.name} v${job.modelVersion.version}`}</Link>
         </p>
       ) : null}
-      {canManage && !FINISHED.has(job.status) ? (
+      {canManage && !isFinishedJobStatus(job.status) ? (
         <button
           type="button"
           className="secondary"

@@ -26,6 +26,13 @@ export type WorkerStatus = (typeof WORKER_STATUSES)[number];
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
+/** The statuses a job ends in: nothing changes it after one of these. */
+export const FINISHED_JOB_STATUSES = ["succeeded", "failed", "cancelled"] as const satisfies readonly JobStatus[];
+
+export function isFinishedJobStatus(status: string): boolean {
+  return (FINISHED_JOB_STATUSES as readonly string[]).includes(status);
+}
+
 /** What a training job trains (a detector family); a worker claims only the kinds it has a runner for. */
 export const JOB_KINDS = DETECTOR_FAMILY_IDS;
 export type JobKind = DetectorFamilyId;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { COMPUTE_BACKENDS, JOB_KINDS, JOB_LOG_LEVELS } from "@/lib/domain/states";
+import { COMPUTE_BACKENDS, FINISHED_JOB_STATUSES, JOB_KINDS, JOB_LOG_LEVELS } from "@/lib/domain/states";
 import { trainingMetricsSchema } from "../stored/models";
 import { logFiguresSchema, workerCapabilitiesSchema } from "../stored/training";
 
@@ -47,7 +47,8 @@ export const jobLogRequestSchema = z.object({ level: z.enum(JOB_LOG_LEVELS), mes
 
 export const backendRequestSchema = z.object({ backend: z.enum(COMPUTE_BACKENDS) });
 
-export const JOB_ENDINGS = ["succeeded", "failed", "cancelled", "released"] as const;
+/** How a run ends: a finished status, or released back to the queue by a worker shutting down. */
+export const JOB_ENDINGS = [...FINISHED_JOB_STATUSES, "released"] as const;
 export type JobEnding = (typeof JOB_ENDINGS)[number];
 export const finishRequestSchema = z.object({ ending: z.enum(JOB_ENDINGS), error: z.string().max(2_000).optional() });
 /** ok false: the worker no longer held the job; released says where a released job went */

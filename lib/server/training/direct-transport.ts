@@ -37,8 +37,8 @@ export function claimedJobOf(job: TrainingJob): ClaimedJob {
   };
 }
 
-/** A worker beside the database: the job queue's functions, called in-process. */
-export function directTransport(workerId: string, deps: { db?: Db; store?: BlobStore } = {}): JobTransport {
+/** A worker beside the database: the job queue's functions, called in-process (`accept` passes over jobs this worker does not take). */
+export function directTransport(workerId: string, deps: { db?: Db; store?: BlobStore; accept?: (candidate: { id: string; config: unknown }) => boolean } = {}): JobTransport {
   const database = () => deps.db ?? defaultDb();
   const store = () => deps.store ?? blobStore();
   return {
@@ -48,29 +48,39 @@ export function directTransport(workerId: string, deps: { db?: Db; store?: BlobS
       for (const id of requeued) report(`job ${id}: its worker stopped answering; re-queued`);
       for (const id of [...failed, ...cancelled]) report(`job ${id}: its worker stopped answering; ended (see the job's log)`);
       if (kinds.length === 0) return null;
-      const job = await claimNextJob(workerId, { kinds, leaseMs, db: database() });
+      const job = await claimNextJob(workerId, { kinds, leaseMs, db: database(), accept: deps.accept });
       return job && claimedJobOf(job);
     },
     renewLease: (jobId, leaseMs, progress) => renewLease(jobId, workerId, { leaseMs, progress, db: database() }),
     log: (jobId, level, message, metrics) => appendJobLog(jobId, level, message, metrics, { db: database() }),
     recordBackend: (jobId, backend) => recordBackend(jobId, workerId, backend, { db: database() }),
     async saveCheckpoint(jobId, epoch, bytes) {
-      const { checkpointKey: previous } = await getJob(jobId, database());
-      const key = await store().put(bytes);
-      // Only the owner may move the pointer: a worker that lost the job must not rewind it.
-      if (!(await recordCheckpoint(jobId, workerId, { key, epoch }, { db: database() }))) return false;
-      // One checkpoint per job is kept: a full-network checkpoint is tens of MB per epoch.
-      if (previous && previous !== key) await store().delete(previous);
-      return true;
+      return pointCheckpointAt(jobId, workerId, { key: await store().put(bytes), epoch }, { db: database(), store: store() });
     },
-    async loadCheckpoint(jobId) {
-      const { checkpointKey, checkpointEpoch } = await getJob(jobId, database());
-      if (checkpointKey === null || checkpointEpoch === null) return null;
-      return { epoch: checkpointEpoch, bytes: await store().get(checkpointKey) };
-    },
+    loadCheckpoint: (jobId) => readCheckpoint(jobId, { db: database(), store: store() }),
     finish: (jobId, ending, error) => endJob(jobId, workerId, ending, error, { db: database() }),
     dataFor: (job) => directJobData(job, { db: database(), store: store() }),
   };
+}
+
+/**
+ * Makes a stored blob the job's checkpoint and removes the one it replaces; false when the worker
+ * no longer holds the job. Both transports save through this (the remote one after its upload).
+ */
+export async function pointCheckpointAt(jobId: string, workerId: string, checkpoint: { key: string; epoch: number }, deps: { db: Db; store: BlobStore }): Promise<boolean> {
+  const { checkpointKey: previous } = await getJob(jobId, deps.db);
+  // Only the owner may move the pointer: a worker that lost the job must not rewind it.
+  if (!(await recordCheckpoint(jobId, workerId, checkpoint, { db: deps.db }))) return false;
+  // One checkpoint per job is kept: a full-network checkpoint is tens of MB per epoch.
+  if (previous && previous !== checkpoint.key) await deps.store.delete(previous);
+  return true;
+}
+
+/** The job's last checkpoint with the epoch it ends, or null before the first. */
+export async function readCheckpoint(jobId: string, deps: { db: Db; store: BlobStore }): Promise<{ epoch: number; bytes: Buffer } | null> {
+  const { checkpointKey, checkpointEpoch } = await getJob(jobId, deps.db);
+  if (checkpointKey === null || checkpointEpoch === null) return null;
+  return { epoch: checkpointEpoch, bytes: await deps.store.get(checkpointKey) };
 }
 
 /** The splits a label audit reads (unassigned images are not labelled for training yet). */

@@ -1,5 +1,6 @@
 import type { Prisma, TrainingJob } from "@/generated/prisma/client";
 import type { CancelResult } from "@/lib/contracts/http/training";
+import type { JobEnding } from "@/lib/contracts/http/worker-protocol";
 import { parseStored, toStoredJson } from "@/lib/contracts/stored/parse";
 import { trainingJobConfigColumn, trainingLogMetricsColumn, type LogFigures, type TrainingConfigInput } from "@/lib/contracts/stored/training";
 import {
@@ -306,7 +307,7 @@ export async function releaseJob(jobId: string, workerId: string, options: { db?
 export async function endJob(
   jobId: string,
   workerId: string,
-  ending: "succeeded" | "failed" | "cancelled" | "released",
+  ending: JobEnding,
   error: string | undefined,
   options: QueueOptions = {},
 ): Promise<{ ok: boolean; released: "queued" | "cancelled" | null }> {

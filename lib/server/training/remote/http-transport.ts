@@ -1,4 +1,3 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import {
   checkpointInfoSchema,
@@ -16,7 +15,7 @@ import {
   type UploadPurpose,
 } from "@/lib/contracts/http/worker-protocol";
 import { ARTIFACT_FILES } from "@/lib/contracts/artifact";
-import { BlobNotFoundError, sha256Hex, type BlobStore } from "../../platform/storage";
+import { BlobCorruptError, BlobNotFoundError, LocalBlobStore, sha256Hex, type BlobStore } from "../../platform/storage";
 import { detectImages, EVALUATION_POSTPROCESS } from "../evaluate-split";
 import type { JobData, JobTransport } from "../job-transport";
 import type { TrainingImage } from "../training-data";
@@ -33,7 +32,6 @@ export function httpTransport(client: WorkerClient, cacheDir: string): JobTransp
     if (!client.workerId) throw new Error("the worker has not registered with the server yet");
     return client.workerId;
   };
-  const jobPath = (jobId: string, rest: string) => `api/worker/jobs/${encodeURIComponent(jobId)}/${rest}`;
   return {
     get workerId() {
       return workerId();
@@ -71,6 +69,11 @@ export function httpTransport(client: WorkerClient, cacheDir: string): JobTransp
   };
 }
 
+/** The path of one of a job's /api/worker routes. */
+function jobPath(jobId: string, rest: string): string {
+  return `api/worker/jobs/${encodeURIComponent(jobId)}/${rest}`;
+}
+
 /** The server answers 409 when the job is no longer this worker's: the runner hears "lost", as from the database. */
 async function notHeldIsFalse<T>(run: () => Promise<T>): Promise<T | false> {
   try {
@@ -104,10 +107,9 @@ export async function uploadFile(client: WorkerClient, uploadsPath: string, purp
 
 /** A job's data on a remote worker: its snapshot, images through a local cache, results sent to the server. */
 function remoteJobData(client: WorkerClient, job: ClaimedJob, cacheDir: string): JobData {
-  const jobPath = (rest: string) => `api/worker/jobs/${encodeURIComponent(job.id)}/${rest}`;
   let snapshot: Promise<JobSnapshot> | null = null;
-  const loadSnapshot = () => (snapshot ??= client.json("GET", jobPath("snapshot"), jobSnapshotSchema).then((answer) => answer!));
-  const images = new ImageCache(client, (hash) => jobPath(`images/${hash}`), path.join(cacheDir, "images"));
+  const loadSnapshot = () => (snapshot ??= client.json("GET", jobPath(job.id, "snapshot"), jobSnapshotSchema).then((answer) => answer!));
+  const images = new ImageCache(client, (hash) => jobPath(job.id, `images/${hash}`), path.join(cacheDir, "images"));
   return {
     images,
     async dataset() {
@@ -121,16 +123,16 @@ function remoteJobData(client: WorkerClient, job: ClaimedJob, cacheDir: string):
     },
     async registerModel(model) {
       const uploads: Record<string, string> = {};
-      for (const file of ARTIFACT_FILES) uploads[file] = await uploadFile(client, jobPath("uploads"), "artifact", model.files[file]);
+      for (const file of ARTIFACT_FILES) uploads[file] = await uploadFile(client, jobPath(job.id, "uploads"), "artifact", model.files[file]);
       const { files: _bytes, ...rest } = model;
-      return (await client.json("POST", jobPath("model"), registeredModelSchema, { ...rest, files: uploads }))!;
+      return (await client.json("POST", jobPath(job.id, "model"), registeredModelSchema, { ...rest, files: uploads }))!;
     },
     async evaluateOnTestSplit(version, detector) {
       const test: TrainingImage[] = (await loadSnapshot()).test.map((image) => ({ ...image, annotationVersion: 0, boxes: [] }));
       if (test.length === 0) throw new Error("the dataset has no test images: nothing honest to evaluate on");
       const outputs = await detectImages(detector, images, test, EVALUATION_POSTPROCESS);
       const body = { modelVersionId: version.id, images: outputs.map(({ image, detections }) => ({ imageId: image.imageId, detections: detections.map(({ box, score, classIndex }) => ({ box, score, classIndex })) })) };
-      return (await client.json("POST", jobPath("test-evaluation"), testEvaluationAnswerSchema, body))!;
+      return (await client.json("POST", jobPath(job.id, "test-evaluation"), testEvaluationAnswerSchema, body))!;
     },
     benchmarkLatency: async () => null,
     async storeCrossValidation() {
@@ -140,50 +142,44 @@ function remoteJobData(client: WorkerClient, job: ClaimedJob, cacheDir: string):
 }
 
 /**
- * Originals by sha256 in a folder of the worker's own: downloaded once, checked against their
- * hash, kept for the next job. Read-only towards the server (put is the cache's own write).
+ * Originals by sha256 in a folder of the worker's own (a disk blob store: atomic writes, every
+ * read checked against its hash): downloaded once, kept for the next job. Read-only towards the
+ * server.
  */
 class ImageCache implements BlobStore {
+  private readonly local: LocalBlobStore;
+
   constructor(
     private readonly client: WorkerClient,
     private readonly urlOf: (hash: string) => string,
-    private readonly root: string,
-  ) {}
-
-  private fileOf(key: string): string {
-    if (!/^[0-9a-f]{64}$/.test(key)) throw new Error(`invalid image hash "${key.slice(0, 80)}"`);
-    return path.join(this.root, key.slice(0, 2), key);
+    root: string,
+  ) {
+    this.local = new LocalBlobStore(root);
   }
 
   async get(key: string): Promise<Buffer> {
-    const file = this.fileOf(key);
-    const cached = await readFile(file).catch(() => null);
-    if (cached && sha256Hex(cached) === key) return cached;
+    try {
+      return await this.local.get(key);
+    } catch (error) {
+      if (error instanceof BlobCorruptError) await this.local.delete(key); // damaged on this disk: fetch it again
+      else if (!(error instanceof BlobNotFoundError)) throw error;
+    }
     const answer = await this.client.bytes(this.urlOf(key)).catch((error: Error) => {
       if (error instanceof WorkerApiError && error.status === 404) throw new BlobNotFoundError(key);
       throw error;
     });
     if (!answer) throw new BlobNotFoundError(key);
     if (sha256Hex(answer.bytes) !== key) throw new Error(`image ${key.slice(0, 12)}… arrived damaged (its sha256 differs); try again`);
-    await this.put(answer.bytes);
+    await this.local.put(answer.bytes);
     return answer.bytes;
   }
 
-  async put(bytes: Uint8Array): Promise<string> {
-    const key = sha256Hex(bytes);
-    const file = this.fileOf(key);
-    await mkdir(path.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, bytes);
-    await rename(temp, file);
-    return key;
+  put(bytes: Uint8Array): Promise<string> {
+    return this.local.put(bytes);
   }
 
-  async has(key: string): Promise<boolean> {
-    return readFile(this.fileOf(key)).then(
-      () => true,
-      () => false,
-    );
+  has(key: string): Promise<boolean> {
+    return this.local.has(key);
   }
 
   async delete(): Promise<void> {

@@ -10,10 +10,10 @@ import {
 } from "@/lib/contracts/http/worker-protocol";
 import { datasetClassesColumn } from "@/lib/contracts/stored/datasets";
 import { parseStored, parseStoredText, toStoredJson } from "@/lib/contracts/stored/parse";
-import { workerCapabilitiesColumn, type LogFigures, type WorkerCapabilities } from "@/lib/contracts/stored/training";
+import { trainingJobConfigColumn, workerCapabilitiesColumn, type LogFigures, type WorkerCapabilities } from "@/lib/contracts/stored/training";
 import { parseModelMetadata } from "@/lib/contracts/artifact";
 import { storedBlob } from "@/lib/contracts/stored/parse";
-import type { ComputeBackend, JobKind, JobLogLevel } from "@/lib/domain/states";
+import { isFinishedJobStatus, type ComputeBackend, type JobKind, type JobLogLevel } from "@/lib/domain/states";
 import type { z } from "zod";
 import { db as defaultDb, type Db } from "../../platform/db";
 import { DomainError } from "../../platform/errors";
@@ -21,16 +21,13 @@ import type { BlobStore } from "../../platform/storage";
 import type { Actor } from "../../auth/guard";
 import { registerModelVersion } from "../../models/model-registry";
 import { scoreTestSplitDetections } from "../../evaluation/model-evaluation";
-import { claimedJobOf } from "../direct-transport";
+import { directTransport, pointCheckpointAt, readCheckpoint } from "../direct-transport";
 import {
   appendJobLog,
-  claimNextJob,
   endJob,
   getJob,
   recordBackend,
-  recordCheckpoint,
   renewLease,
-  requeueExpiredJobs,
 } from "../job-queue";
 import { HEARTBEAT_INTERVAL_MS } from "../worker-registry";
 import { DEFAULT_LEASE_MS } from "../job-runner";
@@ -105,15 +102,14 @@ export async function remoteHeartbeat(worker: RemoteWorker, status: "idle" | "bu
  * labels, test included, which a remote worker never receives: they stay for database workers.
  */
 export async function remoteClaim(worker: RemoteWorker, kinds: readonly JobKind[], leaseMs: number, database: Db = defaultDb()): Promise<ClaimedJob | null> {
-  await requeueExpiredJobs(new Date(), { db: database });
-  if (kinds.length === 0) return null;
-  const job = await claimNextJob(worker.workerId, { kinds, leaseMs, db: database, accept: (candidate) => !isCrossValidation(candidate.config) });
-  return job && claimedJobOf(job);
+  const transport = directTransport(worker.workerId, { db: database, accept: (candidate) => !isCrossValidation(candidate) });
+  return transport.claimNext(kinds, leaseMs, () => undefined);
 }
 
-function isCrossValidation(config: unknown): boolean {
-  const folds = (config as { crossValidationFolds?: unknown } | null)?.crossValidationFolds;
-  return typeof folds === "number" && folds > 0;
+/** A config that does not parse is not passed over: the runner that claims it fails it in words. */
+function isCrossValidation(job: { config: unknown }): boolean {
+  const config = trainingJobConfigColumn.schema.safeParse(job.config);
+  return config.success && config.data.crossValidationFolds > 0;
 }
 
 /**
@@ -124,7 +120,7 @@ function isCrossValidation(config: unknown): boolean {
  */
 export async function heldJob(worker: RemoteWorker, jobId: string, database: Db = defaultDb(), options: { orJustEnded?: boolean } = {}) {
   const job = await database.trainingJob.findUnique({ where: { id: jobId } });
-  const ended = options.orJustEnded && job !== null && ["succeeded", "failed", "cancelled"].includes(job.status);
+  const ended = options.orJustEnded && job !== null && isFinishedJobStatus(job.status);
   if (!job || job.workerId !== worker.workerId || (job.status !== "running" && !ended)) {
     throw new JobNotHeldError(`job ${jobId.slice(0, 40)} is not running under this worker (its lease may have expired, or it was cancelled or never claimed by it)`);
   }
@@ -155,18 +151,17 @@ export async function remoteFinish(worker: RemoteWorker, jobId: string, ending: 
 /** Points the job at a finished checkpoint upload; the previous checkpoint's blob goes. */
 export async function remoteRecordCheckpoint(worker: RemoteWorker, jobId: string, uploadId: string, epoch: number, deps: { store: BlobStore; db?: Db }): Promise<boolean> {
   const database = deps.db ?? defaultDb();
-  const job = await heldJob(worker, jobId, database);
+  await heldJob(worker, jobId, database);
   const { key } = await completedUpload(uploadId, jobId, "checkpoint", { store: deps.store, db: database });
-  if (!(await recordCheckpoint(jobId, worker.workerId, { key, epoch }, { db: database }))) return false;
+  if (!(await pointCheckpointAt(jobId, worker.workerId, { key, epoch }, { db: database, store: deps.store }))) return false;
   await forgetUploads(jobId, "checkpoint", uploadId, database);
-  if (job.checkpointKey && job.checkpointKey !== key) await deps.store.delete(job.checkpointKey);
   return true;
 }
 
 export async function remoteCheckpoint(worker: RemoteWorker, jobId: string, deps: { store: BlobStore; db?: Db }): Promise<{ epoch: number; bytes: Buffer } | null> {
-  const job = await heldJob(worker, jobId, deps.db);
-  if (job.checkpointKey === null || job.checkpointEpoch === null) return null;
-  return { epoch: job.checkpointEpoch, bytes: await deps.store.get(job.checkpointKey) };
+  const database = deps.db ?? defaultDb();
+  await heldJob(worker, jobId, database);
+  return readCheckpoint(jobId, { db: database, store: deps.store });
 }
 
 // ── The dataset snapshot ────────────────────────────────────────────────────────────────────
