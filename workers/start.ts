@@ -6,7 +6,7 @@
  * instance.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { databaseUrl, dataDir, describeDatabaseUrl, port } from "@/lib/server/platform/config";
+import { databaseUrl, dataDir, describeDatabase, port } from "@/lib/server/platform/config";
 import { blobStoreSettings } from "@/lib/server/platform/storage";
 import { db } from "@/lib/server/platform/db";
 import { migrateDatabase } from "@/lib/server/platform/migrate";
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const host = process.env.HOST ?? "127.0.0.1";
   const url = databaseUrl();
   log(`data directory: ${dataDir()}`);
-  log(`database: ${describeDatabaseUrl(url)}`);
+  log(`database: ${describeDatabase(url)}`);
   // A malformed BLOB_STORE stops the start here, not at the first request that stores a file.
   const blobs = blobStoreSettings();
   log(`blob store: ${blobs.kind === "s3" ? `s3://${blobs.bucket}/${blobs.prefix}` : blobs.root}`);

@@ -8,7 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import { formatNumber } from "@/lib/presentation/format";
-import { CountMismatchError, DataMigrationRefused, describeDatabase, migrateData, type TableCount } from "@/lib/server/platform/data-migration";
+import { describeDatabase } from "@/lib/server/platform/config";
+import { CountMismatchError, DataMigrationRefused, migrateData, type TableCount } from "@/lib/server/platform/data-migration";
 import { runCommand } from "./run-command";
 
 const USAGE = [

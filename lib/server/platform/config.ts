@@ -23,15 +23,12 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
 }
 
-/** The database URL with any password replaced, for logs and screens. */
-export function describeDatabaseUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.protocol === "file:" ? url : parsed.toString();
-  } catch {
-    return url.replace(/:[^:@/]*@/, ":***@");
-  }
+/** A database named for people: the SQLite file, or PostgreSQL's server and database, never credentials. */
+export function describeDatabase(url: string): string {
+  if (!isPostgresUrl(url)) return `SQLite ${path.resolve(url.startsWith("file:") ? url.slice("file:".length) : url)}`;
+  const parsed = new URL(url);
+  const host = parsed.searchParams.get("host") ?? `${parsed.hostname}${parsed.port ? `:${parsed.port}` : ""}`;
+  return `PostgreSQL ${host}/${decodeURIComponent(parsed.pathname.slice(1))}`;
 }
 
 export function port(): number {

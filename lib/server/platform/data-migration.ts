@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Prisma } from "@/generated/prisma/client";
 import { formatNumber } from "@/lib/presentation/format";
-import { isPostgresUrl } from "./config";
+import { describeDatabase, isPostgresUrl } from "./config";
 import { createDb, type Db } from "./db";
 import { migrateDatabase, pendingMigrations } from "./migrate";
 
@@ -119,14 +119,6 @@ function sameDatabase(a: string, b: string): boolean {
     return `${host}:${parsed.port || "5432"}/${decodeURIComponent(parsed.pathname.slice(1))}`;
   };
   return where(a) === where(b);
-}
-
-/** A database named for people: the SQLite file, or PostgreSQL's server and database without credentials. */
-export function describeDatabase(url: string): string {
-  if (!isPostgresUrl(url)) return `SQLite ${sqliteFile(resolveUrl(url))}`;
-  const parsed = new URL(url);
-  const host = parsed.searchParams.get("host") ?? `${parsed.hostname}${parsed.port ? `:${parsed.port}` : ""}`;
-  return `PostgreSQL ${host}/${decodeURIComponent(parsed.pathname.slice(1))}`;
 }
 
 // ── The models, from the schema ─────────────────────────────────────────────────────────────
