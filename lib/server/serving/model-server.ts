@@ -70,7 +70,8 @@ export class ModelServer {
     private readonly deps: { store: BlobStore; db?: Db },
     private readonly options: { productionTtlMs?: number; keepLoaded?: number } & Partial<ServingSettings> = {},
   ) {
-    this.settings = servingSettings({ threads: options.threads, queueLimit: options.queueLimit, timeoutMs: options.timeoutMs });
+    // Every serving setting the caller gives wins over the environment's (servingSettings reads only its own fields).
+    this.settings = servingSettings(options);
     this.pool = new InferencePool(this.settings);
     this.processQueue = new InferenceQueue(1, this.settings.queueLimit);
   }
