@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { API_KEY_SCOPES, parseScopes, type ApiKeyScope } from "@/lib/domain/permissions";
+import { API_KEY_PAGE_SCOPES, parseScopes, type ApiKeyScope } from "@/lib/domain/permissions";
 import { API_KEY_SCOPE_WORDS, API_KEY_STATE_WORDS } from "@/lib/presentation/account-words";
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "../api-hooks";
 import { EmptyState } from "../empty-state";
@@ -11,9 +11,6 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { StatePill } from "../ui/state-pill";
 import { Time } from "../ui/time";
 import { FormError } from "../use-submit";
-
-/** The scopes offered here: worker tokens are made on the Workers page, so the two lists never mix. */
-const OFFERED_SCOPES = API_KEY_SCOPES.filter((scope) => scope !== "worker");
 
 /** ML leads create scoped keys for machine clients (shown once, stored hashed) and revoke them. */
 export function ApiKeysAdmin() {
@@ -39,7 +36,7 @@ export function ApiKeysAdmin() {
         </label>
         <fieldset>
           <legend>Scopes</legend>
-          {OFFERED_SCOPES.map((scope) => (
+          {API_KEY_PAGE_SCOPES.map((scope) => (
             <Checkbox
               key={scope}
               checked={scopes.includes(scope)}

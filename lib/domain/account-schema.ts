@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { API_KEY_SCOPES, ROLES } from "./permissions";
+import { API_KEY_PAGE_SCOPES, API_KEY_SCOPES, ROLES } from "./permissions";
 
 /** Request shapes of accounts, sessions and API keys, validated at the route boundary. */
 export const emailSchema = z
@@ -53,7 +53,12 @@ export const changePasswordSchema = z.object({
   newPassword: passwordSchema,
 });
 
-export const createApiKeySchema = z.object({
-  name: z.string().trim().min(1, "a name is required").max(100),
-  scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, "choose at least one scope").max(API_KEY_SCOPES.length),
-});
+export const createApiKeySchema = z
+  .object({
+    name: z.string().trim().min(1, "a name is required").max(100),
+    scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, "choose at least one scope").max(API_KEY_SCOPES.length),
+  })
+  .refine((input) => input.scopes.every((scope) => (API_KEY_PAGE_SCOPES as readonly string[]).includes(scope)), {
+    message: "worker tokens are created on the Workers page (/workers), not as API keys",
+    path: ["scopes"],
+  });

