@@ -11,6 +11,22 @@ export type ArtifactFiles = Record<ArtifactFileName, Uint8Array>;
 const postprocessingSchema = z.object({ scoreThreshold: z.number().min(0).max(1), iouThreshold: z.number().min(0).max(1), maxDetections: z.number().int().positive() });
 
 /**
+ * The mask judge (lib/detection/judge/mask-judge.ts): each found face is cropped from the
+ * full-resolution photo, read by the model's own backbone at `cropSize` px, and classified by
+ * this linear layer over the pooled features. Faces scoring under `minFaceScore` are dropped
+ * unjudged (they would barely move a precision-recall curve, and judging costs a backbone pass).
+ */
+export const maskJudgeSchema = z.object({
+  cropSize: z.number().int().min(32).max(512),
+  margin: z.number().min(0).max(1),
+  minFaceScore: z.number().min(0).max(1),
+  /** features × classes, row by row */
+  weights: z.array(z.number()).min(1),
+  bias: z.array(z.number()).min(1),
+});
+export type MaskJudge = z.infer<typeof maskJudgeSchema>;
+
+/**
  * masklab.json: what a model version carries besides its weights, everything inference needs, so
  * the worker, the server and the browser run it the same way without knowing how it was trained.
  * Training writes it; serving, the browser and `npm run predict` parse it before running a model.
@@ -28,10 +44,16 @@ export const modelMetadataSchema = z
     postprocessing: postprocessingSchema,
     /** two-stage models: the RPN's anchors per level (sizes in input pixels) and their height/width ratios */
     anchors: z.object({ levels: z.array(z.object({ stride: z.number().int().positive(), sizes: z.array(z.number().positive()).min(1) })).min(1), ratios: z.array(z.number().positive()).min(1) }).optional(),
+    /** set when the model judges masks on full-resolution face crops: its detector then only finds faces */
+    judge: maskJudgeSchema.optional(),
   })
   .refine((m) => !DETECTOR_FAMILY_CATALOGUE[familyOfArchitecture(m.architecture)].anchors || m.anchors !== undefined, {
     message: "an anchor-based model needs its anchors in masklab.json",
     path: ["anchors"],
+  })
+  .refine((m) => !m.judge || (m.judge.bias.length === m.classes.length && m.judge.weights.length % m.classes.length === 0), {
+    message: "the mask judge needs one bias and one weight column per class",
+    path: ["judge"],
   });
 export type ModelMetadata = z.infer<typeof modelMetadataSchema>;
 

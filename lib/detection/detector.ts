@@ -4,7 +4,9 @@ import { embeddingsOf } from "./common/embedding";
 import { toImageSpace, type Letterbox } from "./common/letterbox";
 import type { Detection } from "./common/nms";
 import type { PostprocessOptions } from "./common/postprocess";
-import { modelInputs, type RgbImage } from "./common/preprocess";
+import { modelInputs, pixelsTensor, type RgbImage } from "./common/preprocess";
+import { cropFeatures, judgeFeatureModel, judgeProbabilities } from "./judge/mask-judge";
+import { rescoreFaces } from "./judge/rescore";
 
 /** A detection in image pixels, with its class's name (masklab.json's classes) beside its index. */
 export interface NamedDetection extends Detection {
@@ -57,11 +59,57 @@ export interface FamilyInference {
   detectWithPooledFeatures(inputs: tf.Tensor, options: PostprocessOptions): Promise<{ detections: Detection[][]; pooled: Float32Array }>;
 }
 
-/** A Detector around a family's inference: the pre- and post-processing every family shares. */
+/**
+ * The judge's backbone at crop size, one per detector model: detectors made over the same model
+ * (training's val checks, then the registered one) share it, and disposing any of them frees it
+ * with the model.
+ */
+const judgeBackbones = new WeakMap<tf.LayersModel, tf.LayersModel>();
+function judgeBackboneOf(model: tf.LayersModel, cropSize: number): tf.LayersModel {
+  let backbone = judgeBackbones.get(model);
+  if (backbone?.inputs[0]!.shape[1] !== cropSize) {
+    backbone?.dispose();
+    backbone = judgeFeatureModel(cropSize, model);
+    judgeBackbones.set(model, backbone);
+  }
+  return backbone;
+}
+
+/**
+ * A Detector around a family's inference: the pre- and post-processing every family shares. A
+ * model with a mask judge (masklab.json's `judge`) detects faces, then judges each face's mask on
+ * a crop of the full-resolution image (lib/detection/judge); detectPrepared, which has no pixels,
+ * gives the detector's own classes.
+ */
 export function detectorOver(model: tf.LayersModel, metadata: ModelMetadata, inference: FamilyInference): Detector {
   const options = (overrides?: Partial<PostprocessOptions>): PostprocessOptions => ({ ...metadata.postprocessing, ...overrides });
-  const inImage = (perImage: Detection[][], letterboxes: readonly Letterbox[]): NamedDetection[][] =>
-    perImage.map((detections, n) => detections.map((d) => ({ ...d, box: toImageSpace(d.box, letterboxes[n]!), className: metadata.classes[d.classIndex]! })));
+  const named = (detections: Detection[]): NamedDetection[] => detections.map((d) => ({ ...d, className: metadata.classes[d.classIndex]! }));
+  const inImage = (perImage: Detection[][], letterboxes: readonly Letterbox[]): NamedDetection[][] => perImage.map((detections, n) => named(detections.map((d) => ({ ...d, box: toImageSpace(d.box, letterboxes[n]!) }))));
+  const { judge } = metadata;
+  /** What the family is asked for: faces when a judge gives the classes, else the caller's detections. */
+  const familyOptions = (overrides?: Partial<PostprocessOptions>): PostprocessOptions => {
+    const wanted = options(overrides);
+    return judge ? { ...wanted, faces: true, scoreThreshold: Math.max(wanted.scoreThreshold, judge.minFaceScore) } : wanted;
+  };
+  /** Faces in image pixels → detections with the judge's classes (or the detections as they are, without a judge). */
+  const judged = async (images: readonly RgbImage[], perImage: NamedDetection[][], overrides?: Partial<PostprocessOptions>): Promise<NamedDetection[][]> => {
+    if (!judge) return perImage;
+    const judgeFeatures = judgeBackboneOf(model, judge.cropSize);
+    const out: NamedDetection[][] = [];
+    for (const [n, faces] of perImage.entries()) {
+      if (faces.length === 0) {
+        out.push([]);
+        continue;
+      }
+      const pixels = pixelsTensor(images[n]!);
+      const features = cropFeatures(judgeFeatures, pixels, faces.map((f) => f.box), judge);
+      pixels.dispose();
+      const probabilities = await judgeProbabilities(features, judge, metadata.classes.length);
+      features.dispose();
+      out.push(named(rescoreFaces(faces, probabilities, metadata.classes.length, options(overrides))));
+    }
+    return out;
+  };
   const withInputs = async <T>(images: readonly RgbImage[], run: (batch: tf.Tensor4D, letterboxes: Letterbox[]) => Promise<T>): Promise<T> => {
     const { batch, letterboxes } = modelInputs(images, metadata.inputSize);
     try {
@@ -74,20 +122,24 @@ export function detectorOver(model: tf.LayersModel, metadata: ModelMetadata, inf
     metadata,
     async detect(images, postprocess) {
       if (images.length === 0) return [];
-      return withInputs(images, async (batch, letterboxes) => inImage(await inference.detect(batch, options(postprocess)), letterboxes));
+      const found = await withInputs(images, async (batch, letterboxes) => inImage(await inference.detect(batch, familyOptions(postprocess)), letterboxes));
+      return judged(images, found, postprocess);
     },
     async detectWithEmbedding(images, postprocess) {
       if (images.length === 0) return { detections: [], embeddings: [] };
-      return withInputs(images, async (batch, letterboxes) => {
-        const { detections, pooled } = await inference.detectWithPooledFeatures(batch, options(postprocess));
+      const found = await withInputs(images, async (batch, letterboxes) => {
+        const { detections, pooled } = await inference.detectWithPooledFeatures(batch, familyOptions(postprocess));
         return { detections: inImage(detections, letterboxes), embeddings: embeddingsOf(pooled) };
       });
+      return { detections: await judged(images, found.detections, postprocess), embeddings: found.embeddings };
     },
     async detectPrepared(inputs, letterboxes, postprocess) {
       return inImage(await inference.detect(inputs, options(postprocess)), letterboxes);
     },
     runtime: () => tf.getBackend(),
     dispose() {
+      judgeBackbones.get(model)?.dispose();
+      judgeBackbones.delete(model);
       model.dispose();
     },
   };

@@ -16,6 +16,7 @@ import { monitoringBenchmarks } from "../bench/monitoring-bench";
 import { onnxBenchmarks } from "../bench/onnx-bench";
 import { servingBenchmarks } from "../bench/serving-bench";
 import { trainingBenchmarks } from "../bench/training-bench";
+import { qualityBenchmarks } from "../bench/quality-bench";
 
 const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["datasets", datasetBenchmarks],
@@ -30,12 +31,14 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["in-browser inference (Chromium: webgpu, webgl, wasm)", browserBenchmarks],
   ["browser-onnx: onnx vs TF.js in Chromium (the same network)", browserOnnxBenchmarks],
 ];
+/** Suites run only when named: the recipe bench trains k models per detector family (an hour or more on 2 cores). */
+const optIn: Array<[string, () => Promise<BenchRow[]>]> = [["quality: k-fold recipe bench on a real dataset", qualityBenchmarks]];
 
 console.log(`Masklab benchmarks on ${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, node ${process.version}`);
 const words = process.argv.slice(2).map((w) => w.toLowerCase());
-const chosen = words.length === 0 ? suites : suites.filter(([name]) => words.some((w) => name.includes(w)));
+const chosen = words.length === 0 ? suites : [...suites, ...optIn].filter(([name]) => words.some((w) => name.includes(w)));
 if (chosen.length === 0) {
-  console.error(`no benchmark suite matches ${words.join(", ")}; suites: ${suites.map(([name]) => name).join("; ")}`);
+  console.error(`no benchmark suite matches ${words.join(", ")}; suites: ${[...suites, ...optIn].map(([name]) => name).join("; ")}`);
   process.exit(2);
 }
 const rows: BenchRow[] = [];

@@ -32,6 +32,8 @@ export const trainingMetricsSchema = z
     config: trainingConfigSchema,
     backend: z.enum(COMPUTE_BACKENDS),
     trainingSeconds: z.number(),
+    /** the mask judge: val figures of the detector's own classes and with the judge's, and whether it was kept */
+    judge: z.object({ kept: z.boolean(), faces: z.number().int(), seconds: z.number(), valWithout: splitMetricsSchema, valWith: splitMetricsSchema }),
     /** the code it was trained with; null outside a git checkout */
     gitCommit: z.string().nullable(),
   })

@@ -28,3 +28,17 @@ describe("class selection before NMS", () => {
     expect(select(true, 0.5)).toEqual([{ box: boxes[0], score: 0.6, classIndex: 0 }]);
   });
 });
+
+describe("faces, for a model whose mask judge gives the classes", () => {
+  it("scores each location by the sum of its class scores and suppresses across classes", () => {
+    const faces = selectDetections(2, 3, (a, c) => scores[a]![c]!, (a) => boxes[a]!, { scoreThreshold: 0.01, iouThreshold: 0.5, maxDetections: 10, faces: true, multiLabel: true });
+    expect(faces).toHaveLength(1);
+    expect(faces[0]!.score).toBeCloseTo(0.95);
+    expect(faces[0]!.classIndex).toBe(0);
+  });
+
+  it("caps a face score at 1 when independent class scores add past it", () => {
+    const faces = selectDetections(1, 2, () => 0.8, () => boxes[0]!, { scoreThreshold: 0.5, iouThreshold: 0.5, maxDetections: 10, faces: true });
+    expect(faces).toEqual([{ box: boxes[0], score: 1, classIndex: 0 }]);
+  });
+});

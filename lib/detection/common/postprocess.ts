@@ -12,6 +12,12 @@ export interface PostprocessOptions {
    * that class's precision-recall curve.
    */
   multiLabel?: boolean;
+  /**
+   * true (a model with a mask judge): faces, whatever their mask, one per location scored by the
+   * sum of its class scores (for a softmax head, one minus the background's), NMS across
+   * classes; the judge gives each its class afterwards. Overrides multiLabel.
+   */
+  faces?: boolean;
 }
 
 /** Serving defaults recorded in masklab.json: boxes from 25 % confidence, class-agnostic NMS at IoU 0.6, 100 per image. */
@@ -27,6 +33,16 @@ export const MAX_NMS_CANDIDATES = 5000;
 export function selectDetections(count: number, numClasses: number, scoreOf: (location: number, classIndex: number) => number, boxOf: (location: number) => PixelBox, options: PostprocessOptions): Detection[] {
   const candidates: Detection[] = [];
   for (let a = 0; a < count; a++) {
+    if (options.faces) {
+      let face = 0;
+      let best = 0;
+      for (let c = 0; c < numClasses; c++) {
+        face += scoreOf(a, c);
+        if (scoreOf(a, c) > scoreOf(a, best)) best = c;
+      }
+      if (face >= options.scoreThreshold) candidates.push({ box: boxOf(a), score: Math.min(1, face), classIndex: best });
+      continue;
+    }
     if (options.multiLabel) {
       for (let c = 0; c < numClasses; c++) {
         const score = scoreOf(a, c);
@@ -40,5 +56,5 @@ export function selectDetections(count: number, numClasses: number, scoreOf: (lo
     if (score >= options.scoreThreshold) candidates.push({ box: boxOf(a), score, classIndex: best });
   }
   const pool = candidates.length > MAX_NMS_CANDIDATES ? candidates.sort((x, y) => y.score - x.score).slice(0, MAX_NMS_CANDIDATES) : candidates;
-  return nonMaxSuppression(pool, { ...options, perClass: options.multiLabel === true });
+  return nonMaxSuppression(pool, { ...options, perClass: options.multiLabel === true && !options.faces });
 }

@@ -52,12 +52,17 @@ describe.each([
       const figures = phaseFiguresSchema.safeParse(l.metrics);
       return figures.success && figures.data.step !== "progress" ? [`${figures.data.phase} ${figures.data.step}`] : [];
     });
-    expect(phaseLines).toEqual(["preparing", "caching", "training", "saving", "evaluating", "benchmarking"].flatMap((phase) => [`${phase} start`, `${phase} end`]));
+    expect(phaseLines).toEqual(["preparing", "caching", "training", "judging", "saving", "evaluating", "benchmarking"].flatMap((phase) => [`${phase} start`, `${phase} end`]));
 
     const version = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } });
     expect(version).toMatchObject({ kind, name: `sample-${name}`, version: 1, inputSize: 128, stage: "candidate" });
     const metrics = parseStored(modelTrainingMetricsColumn, version.trainingMetrics, version.id)!;
     expect(metrics.selectedBy).toBe("val mAP50");
+    // The mask judge trained on every face of the train split (plain, mirrored, jittered) and was kept only if val mAP50 did not fall.
+    const trainImages = await loadSplit(env.summary.datasetId, "train", undefined, env.db);
+    expect(metrics.judge!.faces).toBe(3 * trainImages.reduce((n, image) => n + image.boxes.length, 0));
+    expect(metrics.judge!.kept).toBe(metrics.judge!.valWith.mAP50 >= metrics.judge!.valWithout.mAP50);
+    expect(logs.map((l) => l.message)).toContainEqual(expect.stringMatching(new RegExp(`mask judge trained on ${metrics.judge!.faces} face crops .* \\((kept|left out: it did not raise val mAP50)\\)$`)));
     expect(metrics.gitCommit).toMatch(/^[0-9a-f]{40}(\+changes)?$/); // tests run in a git checkout
     const valImages = await loadSplit(env.summary.datasetId, "val", undefined, env.db);
     expect(metrics.valImages).toBe(valImages.length);
@@ -84,6 +89,7 @@ describe.each([
     const files = await readModelFiles(version.artifactKey, env.store);
     const detector = await loadDetector(files);
     expect(detector.metadata).toMatchObject({ architecture, classes: ["with_mask", "without_mask", "mask_weared_incorrect"], inputSize: 128 });
+    expect("judge" in detector.metadata && detector.metadata.judge !== undefined).toBe(metrics.judge!.kept);
     const [detections] = await detector.detect([await decodeImageRgb(await env.store.get(valImages[0]!.contentHash))], { scoreThreshold: 0.001 });
     detector.dispose();
     expect(detections!.length).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import type { RecipeOptions } from "@/lib/detection/detector-family";
 import { DETECTOR_FAMILIES, detectorMetadata } from "@/lib/detection/families";
 import { useJobBackend } from "@/lib/detection/tf/node-backend";
 import { DETECTOR_FAMILY_CATALOGUE, type DetectorFamilyId } from "@/lib/domain/detector-families";
+import type { ModelMetadata } from "@/lib/contracts/artifact";
 import { epochSamples, repeatFactors } from "@/lib/detection/class-aware-sampling";
 import { findLabelIssues } from "@/lib/domain/evaluation/label-issues";
 import { SeededRandom } from "@/lib/domain/random";
@@ -24,6 +25,7 @@ import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf, metricsOfDetec
 import { cacheFeatures, featureBatch, prepareBatch, type CachedSample, type InputVariant } from "./feature-cache";
 import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
 import type { TrainingImage } from "./training-data";
+import { fitMaskJudge, type JudgeOutcome } from "./judge-training";
 
 
 /** The settings a job's log opens with. */
@@ -50,18 +52,23 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
     const { data } = context;
     const preparing = await context.startPhase("preparing");
     const config = resolveTrainingConfig(parseStored(trainingJobConfigColumn, context.job.config, context.job.id), kind);
+    // The budget counts from the start of the run: feature caching and the judge are inside it.
+    const deadline = config.minutes ? Date.now() + config.minutes * 60_000 : undefined;
     // "auto" keeps the worker's own choice; an explicit backend this machine lacks fails the job with what to install.
     const { backend } = await useJobBackend(config.backend);
     await context.setBackend(backend);
     const dataset = await data.dataset();
     const { classes } = dataset;
-    if (config.crossValidationFolds > 0) return crossValidate(kind, context, { config, dataset, classes, preparing });
+    if (config.crossValidationFolds > 0) return crossValidate(kind, context, { config, dataset, classes, preparing, deadline });
     const train = await data.split("train", classes);
     const val = await data.split("val", classes);
     if (train.length === 0 || val.length === 0) throw new Error(`dataset "${dataset.name}" needs labelled images in both the train and val splits (has ${train.length} train, ${val.length} val)`);
     await preparing.end({ message: `dataset "${dataset.name}": ${train.length} train, ${val.length} val images; labels snapshot ${labelSnapshot([...train, ...val])}; ${describeConfig(config)}` });
 
-    const { full, metadata, best, trainingSeconds } = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p) });
+    const fitted = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p), deadline, reserveSeconds: secondsAfterTraining(config, train, val) });
+    const { full, best, trainingSeconds } = fitted;
+    const judge = await judgeMasks(kind, context, data.images, fitted, { config, classes, train, val });
+    const metadata = judge?.metadata ?? fitted.metadata;
     const saving = await context.startPhase("saving");
     const files = await modelToFiles(full, metadata);
     const version = await data.registerModel({
@@ -80,11 +87,13 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
         config,
         backend,
         trainingSeconds,
+        ...(judge && { judge: { kept: judge.kept, faces: judge.faces, seconds: judge.seconds, valWithout: judge.valWithout, valWith: judge.valWith } }),
         gitCommit: gitCommit(),
       },
     });
     tf.dispose(best.weights);
-    await saving.end({ message: `registered model ${version.name} v${version.version} (epoch ${best.epoch}: val mAP50 ${best.metrics.mAP50.toFixed(3)})`, figures: { modelVersionId: version.id } });
+    const valFigure = judge ? judge.kept ? `, with the mask judge ${judge.valWith.mAP50.toFixed(3)}` : `; the mask judge was left out (val mAP50 ${judge.valWith.mAP50.toFixed(3)})` : "";
+    await saving.end({ message: `registered model ${version.name} v${version.version} (epoch ${best.epoch}: val mAP50 ${best.metrics.mAP50.toFixed(3)}${valFigure})`, figures: { modelVersionId: version.id } });
     const detector = DETECTOR_FAMILIES[kind].detector(full, metadata);
     try {
       // The honest figure: the test split, which neither trained the model nor picked its epoch.
@@ -112,7 +121,34 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
 }
 
 
-interface FitOptions {
+/**
+ * The mask judge after the detector (config.maskJudge): trained on the training split's faces,
+ * kept only if val mAP50 rises. Null when the job does not ask for one.
+ */
+export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContext, "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, fit: { config: ResolvedTrainingConfig; classes: string[]; train: TrainingImage[]; val: TrainingImage[]; logPrefix?: string }): Promise<JudgeOutcome | null> {
+  if (!fit.config.maskJudge) return null;
+  const judging = await context.startPhase("judging", { total: fit.train.length, prefix: fit.logPrefix });
+  const outcome = await fitMaskJudge(fitted.full, fitted.metadata, (metadata) => DETECTOR_FAMILIES[kind].detector(fitted.full, metadata), store, {
+    train: fit.train,
+    val: fit.val,
+    classes: fit.classes,
+    seed: fit.config.seed,
+    progress: async (done) => {
+      await judging.advance(done);
+      context.signal.throwIfAborted();
+    },
+  });
+  const verdict = outcome.kept ? "kept" : "left out: it did not raise val mAP50";
+  await judging.end({
+    message: `${fit.logPrefix ?? ""}mask judge trained on ${outcome.faces} face crops in ${outcome.seconds} s; val mAP50 ${outcome.valWithout.mAP50.toFixed(3)} with the detector's classes, ${outcome.valWith.mAP50.toFixed(3)} with the judge's (${verdict})`,
+  });
+  return outcome;
+}
+
+/** What fitting a detector needs of a job: its log, phases, cancel signal and checkpoints (the recipe bench gives its own). */
+export type FitContext = Pick<JobContext, "log" | "startPhase" | "signal" | "loadCheckpoint" | "saveCheckpoint">;
+
+export interface FitOptions {
   config: ResolvedTrainingConfig;
   classes: string[];
   train: TrainingImage[];
@@ -123,6 +159,15 @@ interface FitOptions {
   progress: (fraction: number) => void;
   /** set for one model of several (a cross-validation fold): its epochs log as info lines with this prefix */
   logPrefix?: string;
+  /**
+   * backbone features computed before (the recipe bench shares them across folds and recipes):
+   * an image's cached sample in a variant (0 plain, 1 mirrored), or undefined to compute it
+   */
+  featureCache?: (image: TrainingImage, variant: number) => CachedSample | undefined;
+  /** when the job's time budget ends (ms since the epoch); epochs are planned to end before it, less reserveSeconds */
+  deadline?: number;
+  /** seconds kept after training for the mask judge, evaluation and latency */
+  reserveSeconds?: number;
 }
 
 /**
@@ -131,7 +176,7 @@ interface FitOptions {
  * With a frozen backbone the features are cached once and only the heads train (the CPU path);
  * otherwise the whole network trains on images.
  */
-async function fitDetector(kind: DetectorFamilyId, context: JobContext, store: BlobStore, fit: FitOptions) {
+export async function fitDetector(kind: DetectorFamilyId, context: FitContext, store: BlobStore, fit: FitOptions) {
   const family = DETECTOR_FAMILIES[kind];
   const recipe = family.recipe;
   const { config, classes, train, val } = fit;
@@ -187,14 +232,14 @@ async function fitDetector(kind: DetectorFamilyId, context: JobContext, store: B
       await caching.advance(trainCache.length + valCache.length);
       context.signal.throwIfAborted();
     };
-    for (const variant of cachedVariants) {
+    for (const [v, variant] of cachedVariants.entries()) {
       for (const image of train) {
-        trainCache.push(await cacheFeatures(backbone, deps.store, image, config.inputSize, variant));
+        trainCache.push(fit.featureCache?.(image, v) ?? (await cacheFeatures(backbone, deps.store, image, config.inputSize, variant)));
         await cached();
       }
     }
     for (const image of val) {
-      valCache.push(await cacheFeatures(backbone, deps.store, image, config.inputSize, "plain"));
+      valCache.push(fit.featureCache?.(image, 0) ?? (await cacheFeatures(backbone, deps.store, image, config.inputSize, "plain")));
       await cached();
     }
     await caching.end({ message: `${fit.logPrefix ?? ""}cached backbone features of ${trainCache.length} training inputs (${cachedVariants.length} per image) and ${valCache.length} validation inputs in ${((performance.now() - started) / 1000).toFixed(0)} s` });
@@ -205,12 +250,15 @@ async function fitDetector(kind: DetectorFamilyId, context: JobContext, store: B
   const factors = config.classAwareSampling ? repeatFactors(train.map((image) => new Set(image.boxes.map((b) => b.classIndex)))) : train.map(() => 1);
   const samplesPerEpoch = Math.round(factors.reduce((sum, f) => sum + f, 0));
   const stepsPerEpoch = Math.ceil(samplesPerEpoch / config.batchSize);
-  const totalSteps = stepsPerEpoch * config.epochs;
-  const deadline = config.minutes ? Date.now() + config.minutes * 60_000 : Infinity;
+  // The epochs the time budget allows, re-planned after each epoch from its measured pace, so the
+  // learning rate's cosine reaches its end when the budget does rather than being cut mid-decay.
+  let plannedEpochs = config.epochs;
+  let totalSteps = stepsPerEpoch * plannedEpochs;
+  const deadline = fit.deadline ?? Infinity;
   const trainingStarted = performance.now();
   const training = await context.startPhase("training", { total: config.epochs, done: startEpoch - 1, prefix: fit.logPrefix });
 
-  for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
+  for (let epoch = startEpoch; epoch <= plannedEpochs; epoch++) {
     const epochStarted = performance.now();
     if (!config.freezeBackbone) {
       const trains = backboneTrains(epoch);
@@ -249,8 +297,8 @@ async function fitDetector(kind: DetectorFamilyId, context: JobContext, store: B
     }
     const seconds = (performance.now() - epochStarted) / 1000;
     const metrics = await validate(detector, config, classes, valCache, val, deps.store);
-    const epochsLeft = config.epochs - epoch;
-    await context.log(fit.logPrefix ? "info" : "metric", `${fit.logPrefix ?? ""}epoch ${epoch}/${config.epochs}: loss ${(sums.total / stepsPerEpoch).toFixed(3)}, val mAP50 ${metrics.mAP50.toFixed(3)}, mAP50-95 ${metrics.mAP50to95.toFixed(3)}`, {
+    const epochsLeft = plannedEpochs - epoch;
+    await context.log(fit.logPrefix ? "info" : "metric", `${fit.logPrefix ?? ""}epoch ${epoch}/${plannedEpochs}: loss ${(sums.total / stepsPerEpoch).toFixed(3)}, val mAP50 ${metrics.mAP50.toFixed(3)}, mAP50-95 ${metrics.mAP50to95.toFixed(3)}`, {
       epoch,
       loss: sums.total / stepsPerEpoch,
       classificationLoss: sums.classification / stepsPerEpoch,
@@ -267,9 +315,12 @@ async function fitDetector(kind: DetectorFamilyId, context: JobContext, store: B
       best = { epoch, metrics, weights: trainable.getWeights().map((w) => tf.keep(w.clone())) };
     }
     if (fit.resumable) await context.saveCheckpoint(epoch, await encodeCheckpoint({ epoch, weights: trainable.getWeights(), optimizer: await optimizer.getWeights(), best, randomState: random.position }));
-    if (Date.now() > deadline && epoch < config.epochs) {
-      await context.log("info", `time budget of ${config.minutes} min reached after epoch ${epoch}`);
-      break;
+    const epochSeconds = (performance.now() - epochStarted) / 1000;
+    const affordable = epoch + Math.floor(((deadline - Date.now()) / 1000 - (fit.reserveSeconds ?? 0)) / epochSeconds);
+    if (affordable < plannedEpochs) {
+      plannedEpochs = Math.max(epoch, affordable);
+      totalSteps = stepsPerEpoch * plannedEpochs;
+      await context.log("info", `${fit.logPrefix ?? ""}time budget of ${config.minutes} min: ${plannedEpochs} epochs fit (${epochSeconds.toFixed(0)} s each, ${Math.round(fit.reserveSeconds ?? 0)} s kept for what follows training)`);
     }
   }
   if (!best) throw new Error("no epoch was trained");
@@ -293,7 +344,7 @@ async function fitDetector(kind: DetectorFamilyId, context: JobContext, store: B
 async function crossValidate(
   kind: DetectorFamilyId,
   context: JobContext,
-  job: { config: ResolvedTrainingConfig; dataset: { id: string; name: string }; classes: string[]; preparing: PhaseTracker },
+  job: { config: ResolvedTrainingConfig; dataset: { id: string; name: string }; classes: string[]; preparing: PhaseTracker; deadline?: number },
 ): Promise<void> {
   const { config, dataset, classes } = job;
   const k = config.crossValidationFolds;
@@ -315,7 +366,11 @@ async function crossValidate(
     }
     const prefix = `fold ${fold + 1}/${k}: `;
     await context.log("info", `${prefix}training on ${train.length} images (${val.length} pick the epoch), predicting ${heldOut.length} held-out images`);
-    const { full, metadata, best } = await fitDetector(kind, context, context.data.images, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k) });
+    // Each fold gets its share of what is left of the budget.
+    const foldDeadline = job.deadline && Date.now() + (job.deadline - Date.now()) / (k - fold);
+    const fitted = await fitDetector(kind, context, context.data.images, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k), deadline: foldDeadline, reserveSeconds: secondsAfterTraining(config, train, heldOut) });
+    const { full, best } = fitted;
+    const metadata = (await judgeMasks(kind, context, context.data.images, fitted, { config, classes, train, val, logPrefix: prefix }))?.metadata ?? fitted.metadata;
     const detector = DETECTOR_FAMILIES[kind].detector(full, metadata);
     const predicting = await context.startPhase("predicting", { total: heldOut.length, prefix });
     try {
@@ -337,6 +392,16 @@ async function crossValidate(
     figures: { evaluationId: evaluation.id, flaggedImages: flagged },
   });
   context.setProgress(1);
+}
+
+/**
+ * A rough, measured-on-2-cores estimate of what follows training, so the epochs stop in time for
+ * it: the judge's crops (about 0.3 s per training image) and its two val passes, the evaluation
+ * of the held-out images and the latency benchmark (about 0.8 s per image for each pass).
+ */
+export function secondsAfterTraining(config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[]): number {
+  const judge = config.maskJudge ? 0.3 * train.length + 2 * 0.8 * heldOut.length : 0;
+  return judge + 0.8 * heldOut.length + 20;
 }
 
 /** Fisher–Yates with the job's seeded generator. */

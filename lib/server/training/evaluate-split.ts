@@ -1,5 +1,5 @@
 import type { Detection as ModelDetection } from "@/lib/detection/common/nms";
-import { DEFAULT_POSTPROCESS } from "@/lib/detection/common/postprocess";
+import { DEFAULT_POSTPROCESS, type PostprocessOptions } from "@/lib/detection/common/postprocess";
 import { evaluateCoco } from "@/lib/domain/evaluation/coco-eval";
 import type { Detection, EvaluationInput } from "@/lib/domain/evaluation/types";
 import type { Detector } from "@/lib/detection/detector";
@@ -45,7 +45,7 @@ export function metricsOfDetections(outputs: Array<{ image: TrainingImage; detec
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A detector's detections (image pixels) on stored images as they are, in batches of 8. */
-export async function detectImages(detector: Detector, store: BlobStore, images: readonly TrainingImage[], postprocess = EVALUATION_POSTPROCESS): Promise<Array<{ image: TrainingImage; detections: ModelDetection[] }>> {
+export async function detectImages(detector: Detector, store: BlobStore, images: readonly TrainingImage[], postprocess: Partial<PostprocessOptions> = EVALUATION_POSTPROCESS): Promise<Array<{ image: TrainingImage; detections: ModelDetection[] }>> {
   const outputs: Array<{ image: TrainingImage; detections: ModelDetection[] }> = [];
   for (let i = 0; i < images.length; i += 8) {
     const chunk = images.slice(i, i + 8);

@@ -43,6 +43,7 @@ export function resolveTrainingConfig(input: unknown, kind: DetectorFamilyId): R
     mosaic: parsed.mosaic ?? ((parsed.freezeBackbone ?? preset.freezeBackbone) ? 0 : preset.mosaic),
     cachedAugmentations: parsed.cachedAugmentations ?? preset.cachedAugmentations,
     classAwareSampling: parsed.classAwareSampling,
+    maskJudge: parsed.maskJudge,
     seed: parsed.seed,
     crossValidationFolds: parsed.crossValidationFolds,
     backend: parsed.backend,

@@ -1,0 +1,151 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { modelMetadataSchema, type MaskJudge } from "@/lib/contracts/artifact";
+import { SeededRandom } from "@/lib/domain/random";
+import { modelFromFiles, modelToFiles } from "../artifact";
+import type { RgbImage } from "../common/preprocess";
+import { DETECTOR_FAMILIES, detectorMetadata } from "../families";
+import { useNodeBackend } from "../tf/node-backend";
+import { judgeCropBox, jitteredBox, normalizedCropBox } from "./crop";
+import { cropFeatures, judgeFeatureModel, judgeProbabilities, trainJudgeLayer } from "./mask-judge";
+import { rescoreFaces } from "./rescore";
+
+const CLASSES = ["with_mask", "without_mask", "mask_weared_incorrect"];
+
+beforeAll(async () => {
+  await useNodeBackend("wasm");
+});
+
+describe("the judge's crop", () => {
+  it("is a square around the box's centre, the longer side plus the margin on each side", () => {
+    expect(judgeCropBox({ xmin: 10, ymin: 20, xmax: 30, ymax: 60 }, 0.25)).toEqual({ xmin: -10, ymin: 10, xmax: 50, ymax: 70 });
+  });
+
+  it("is given to cropAndResize as fractions of the image, [y1, x1, y2, x2], and may reach past it", () => {
+    expect(normalizedCropBox({ xmin: -10, ymin: 10, xmax: 50, ymax: 70 }, { width: 100, height: 200 })).toEqual([0.05, -0.1, 0.35, 0.5]);
+  });
+
+  it("jitters a box by at most the amount of its size, the same way for the same generator", () => {
+    const box = { xmin: 100, ymin: 100, xmax: 140, ymax: 150 };
+    const a = new SeededRandom(3);
+    const b = new SeededRandom(3);
+    for (let i = 0; i < 50; i++) {
+      const jittered = jitteredBox(box, 0.1, () => a.next());
+      expect(jittered).toEqual(jitteredBox(box, 0.1, () => b.next()));
+      expect(Math.abs((jittered.xmin + jittered.xmax) / 2 - 120)).toBeLessThanOrEqual(4 + 1e-9);
+      expect(jittered.xmax - jittered.xmin).toBeGreaterThanOrEqual(36 - 1e-9);
+      expect(jittered.xmax - jittered.xmin).toBeLessThanOrEqual(44 + 1e-9);
+    }
+  });
+});
+
+describe("rescoring found faces with the judge's probabilities", () => {
+  const faces = [
+    { box: { xmin: 0, ymin: 0, xmax: 10, ymax: 10 }, score: 0.9, classIndex: 0 },
+    { box: { xmin: 20, ymin: 0, xmax: 30, ymax: 10 }, score: 0.5, classIndex: 0 },
+  ];
+  const probabilities = [0.1, 0.7, 0.2, 0.6, 0.3, 0.1];
+
+  it("serving: each face once, with its likeliest class, scored face × p(class)", () => {
+    const out = rescoreFaces(faces, probabilities, 3, { scoreThreshold: 0.25, maxDetections: 10, multiLabel: false });
+    expect(out.map((d) => [d.classIndex, +d.score.toFixed(3)])).toEqual([
+      [1, 0.63],
+      [0, 0.3],
+    ]);
+  });
+
+  it("evaluation: every class above the threshold, best first, at most maxDetections", () => {
+    const out = rescoreFaces(faces, probabilities, 3, { scoreThreshold: 0.06, maxDetections: 4, multiLabel: true });
+    expect(out.map((d) => [d.classIndex, +d.score.toFixed(3)])).toEqual([
+      [1, 0.63],
+      [0, 0.3],
+      [2, 0.18],
+      [1, 0.15],
+    ]);
+  });
+});
+
+describe("training the judge's layer", () => {
+  // Three classes that differ in two of eight features, with noise; the rare class has 10 of 130 rows.
+  function data(seed: number) {
+    const random = new SeededRandom(seed);
+    const labels = [...Array(80).fill(0), ...Array(40).fill(1), ...Array(10).fill(2)] as number[];
+    const features = new Float32Array(labels.length * 8);
+    labels.forEach((label, i) => {
+      for (let d = 0; d < 8; d++) features[i * 8 + d] = 3 + random.next() * 2 + (d === label ? 4 : 0) + (d === 7 ? 100 : 0);
+    });
+    return { features, labels };
+  }
+
+  it("learns separable classes on raw (unstandardised) features, the rare one too, and the same data and seed give the same weights", async () => {
+    const { features, labels } = data(1);
+    const options = { epochs: 40, learningRate: 0.05, l2: 1e-4, seed: 4 };
+    const layer = await trainJudgeLayer(features, labels, 3, options);
+    expect(await trainJudgeLayer(features, labels, 3, options)).toEqual(layer);
+    const test = data(2);
+    const probabilities = await judgeProbabilities(tf.tensor2d(test.features, [test.labels.length, 8]), { cropSize: 64, margin: 0, minFaceScore: 0, ...layer }, 3);
+    const predicted = test.labels.map((_, i) => [0, 1, 2].reduce((best, c) => (probabilities[i * 3 + c]! > probabilities[i * 3 + best]! ? c : best), 0));
+    expect(predicted).toEqual(test.labels);
+  });
+
+  it("refuses to train on no faces", async () => {
+    await expect(trainJudgeLayer(new Float32Array(), [], 3)).rejects.toThrow(/labelled faces/);
+  });
+});
+
+describe("a detector with a mask judge", () => {
+  const SIZE = 64;
+  const options = { inputSize: SIZE, numClasses: 3, width: "n", seed: 5 } as const;
+  const image = (seed: number): RgbImage => {
+    const random = new SeededRandom(seed);
+    return { data: Uint8Array.from({ length: 96 * 80 * 3 }, () => random.int(0, 255)), width: 96, height: 80 };
+  };
+
+  it("reads crops through the detector's own backbone", () => {
+    const model = DETECTOR_FAMILIES.one_stage.recipe.buildTrainable(options, {});
+    const judgeBackbone = judgeFeatureModel(32, model);
+    for (const layer of judgeBackbone.layers.filter((l) => l.name.startsWith("backbone_") && l.getWeights().length > 0)) {
+      const [ours, theirs] = [layer.getWeights()[0]!, model.getLayer(layer.name).getWeights()[0]!];
+      expect(Array.from(ours.dataSync())).toEqual(Array.from(theirs.dataSync()));
+    }
+    const pixels = tf.tensor3d(image(1).data, [80, 96, 3], "int32");
+    const features = cropFeatures(judgeBackbone, pixels, [{ xmin: 10, ymin: 10, xmax: 40, ymax: 50 }, { xmin: 60, ymin: 5, xmax: 90, ymax: 30 }], { cropSize: 32, margin: 0.1 });
+    expect(features.shape).toEqual([2, 512 + 1024]);
+    tf.dispose([pixels, features]);
+    judgeBackbone.dispose();
+    model.dispose();
+  });
+
+  it("gives every face the judge's class, scored face × p(class), and keeps its judge through the artifact", async () => {
+    const model = DETECTOR_FAMILIES.one_stage.recipe.buildTrainable(options, {});
+    // A judge sure of one thing: every face is without_mask (p = e⁵ / (e⁵ + 2)).
+    const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, weights: new Array(1536 * 3).fill(0), bias: [0, 5, 0] };
+    const metadata = { ...detectorMetadata("one_stage", { width: "n", backbone: "scratch", classes: CLASSES, inputSize: SIZE }), judge };
+    const { model: loaded, metadata: read } = await modelFromFiles(await modelToFiles(model, modelMetadataSchema.parse(metadata)));
+    expect(read.judge).toEqual(judge);
+    const plain = DETECTOR_FAMILIES.one_stage.detector(model, { ...metadata, judge: undefined });
+    const judged = DETECTOR_FAMILIES.one_stage.detector(loaded, read);
+    const keepAll = { scoreThreshold: 0, maxDetections: 20 };
+    const [faces] = await plain.detect([image(2)], { ...keepAll, faces: true });
+    const [detections] = await judged.detect([image(2)], keepAll);
+    expect(faces!.length).toBeGreaterThan(0);
+    const p = Math.exp(5) / (Math.exp(5) + 2);
+    expect(detections!.map((d) => d.className)).toEqual(faces!.map(() => "without_mask"));
+    detections!.forEach((d, i) => {
+      expect(d.box).toEqual(faces![i]!.box);
+      expect(d.score).toBeCloseTo(faces![i]!.score * p, 4);
+    });
+    // Multi-label: every face under each class, scored face × p(class) (the 84 locations of a 64 px input fit in 300).
+    const [multi] = await judged.detect([image(2)], { ...keepAll, multiLabel: true, maxDetections: 300 });
+    const [allFaces] = await plain.detect([image(2)], { ...keepAll, faces: true, maxDetections: 300 });
+    expect(multi).toHaveLength(3 * allFaces!.length);
+    expect(multi!.filter((d) => d.className === "with_mask").map((d) => d.score)).toEqual(expect.arrayContaining([expect.closeTo(allFaces![0]!.score / (Math.exp(5) + 2), 5)]));
+    plain.dispose();
+    judged.dispose();
+  });
+
+  it("refuses a judge whose layer does not match the classes", () => {
+    const metadata = { ...detectorMetadata("one_stage", { width: "n", backbone: "scratch", classes: CLASSES, inputSize: SIZE }), judge: { cropSize: 32, margin: 0.1, minFaceScore: 0, weights: [1, 2, 3, 4], bias: [0, 0] } };
+    expect(modelMetadataSchema.safeParse(metadata).success).toBe(false);
+  });
+});
