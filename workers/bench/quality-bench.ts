@@ -19,7 +19,6 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import * as tf from "@tensorflow/tfjs";
-import { faceMobileNetV1 } from "@/lib/detection/backbones/face-mobilenet-v1";
 import { DETECTOR_FAMILIES } from "@/lib/detection/families";
 import type { Detection } from "@/lib/detection/common/nms";
 import { selectNodeBackend } from "@/lib/detection/tf/node-backend";
@@ -33,8 +32,8 @@ import { vocObjectsToBoxes } from "@/lib/domain/voc-boxes";
 import { LocalBlobStore } from "@/lib/server/platform/storage";
 import { fitDetector, judgeMasks, type FitContext } from "@/lib/server/training/detector-runner";
 import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf } from "@/lib/server/training/evaluate-split";
-import { cacheFeatures, type CachedSample } from "@/lib/server/training/feature-cache";
-import { loadFaceSsdMobileNetWeights } from "@/lib/server/training/pretrained-weights";
+import type { CachedSample } from "@/lib/server/training/feature-cache";
+import { cacheFeaturesInThreads, trainingThreads } from "@/lib/server/training/feature-threads";
 import { resolveTrainingConfig } from "@/lib/server/training/training-config";
 import type { TrainingImage } from "@/lib/server/training/training-data";
 import { round, type BenchRow } from "./bench-row";
@@ -59,7 +58,7 @@ export async function qualityBenchmarks(): Promise<BenchRow[]> {
     const cacheStarted = performance.now();
     const cache = await cacheAll(store, limited, config0.inputSize);
     const cacheSeconds = (performance.now() - cacheStarted) / 1000;
-    rows.push({ benchmark: "quality: cache backbone features", value: round(cacheSeconds, 0), unit: "s", notes: `${limited.length} images × 2 (plain, mirrored) at ${config0.inputSize} px, shared by every fold and kind` });
+    rows.push({ benchmark: "quality: cache backbone features", value: round(cacheSeconds, 0), unit: "s", notes: `${limited.length} images × 2 (plain, mirrored) at ${config0.inputSize} px on ${trainingThreads()} threads, shared by every fold and kind` });
     const assignment = stratifiedFolds(limited.map((image) => ({ key: image.imageId, classes: image.boxes.map((b) => CLASSES[b.classIndex]!) })), folds, 1);
     for (const kind of kinds) rows.push(...(await benchKind(kind, limited, assignment, folds, store, cache)));
     return rows;
@@ -91,13 +90,10 @@ async function loadVocDataset(root: string, files: string[], store: LocalBlobSto
   return images;
 }
 
+/** Every image's features, plain and mirrored, on the feature threads (TRAINING_THREADS, default every core). */
 async function cacheAll(store: LocalBlobStore, images: readonly TrainingImage[], inputSize: number): Promise<Map<string, CachedSample[]>> {
-  const input = tf.input({ shape: [inputSize, inputSize, 3] });
-  const backbone = tf.model({ inputs: input, outputs: faceMobileNetV1(input, await loadFaceSsdMobileNetWeights()) });
-  const cache = new Map<string, CachedSample[]>();
-  for (const image of images) cache.set(image.imageId, [await cacheFeatures(backbone, store, image, inputSize, "plain"), await cacheFeatures(backbone, store, image, inputSize, "flipped")]);
-  backbone.dispose();
-  return cache;
+  const samples = await cacheFeaturesInThreads(store, images.flatMap((image) => [{ image, flip: false }, { image, flip: true }]), inputSize, trainingThreads());
+  return new Map(images.map((image, i) => [image.imageId, [samples[2 * i]!, samples[2 * i + 1]!]]));
 }
 
 /** A quiet job context: phases and epochs go to stdout, nothing is checkpointed. */

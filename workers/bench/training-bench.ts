@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import sharp from "sharp";
 import * as tf from "@tensorflow/tfjs";
 import { faceMobileNetV1 } from "@/lib/detection/backbones/face-mobilenet-v1";
 import { letterboxFor } from "@/lib/detection/common/letterbox";
@@ -7,6 +11,9 @@ import { probeWebGpuAdapter, selectNodeBackend, type NodeBackendSelection } from
 import { DETECTOR_FAMILY_CATALOGUE, DETECTOR_FAMILY_IDS } from "@/lib/domain/detector-families";
 import { SeededRandom } from "@/lib/domain/random";
 import { loadFaceSsdMobileNetWeights } from "@/lib/server/training/pretrained-weights";
+import { LocalBlobStore } from "@/lib/server/platform/storage";
+import { cacheFeaturesInThreads, trainingThreads } from "@/lib/server/training/feature-threads";
+import type { TrainingImage } from "@/lib/server/training/training-data";
 import { percentile, round, type BenchRow } from "./bench-row";
 
 const SIZE = 416;
@@ -34,10 +41,43 @@ async function timeAsync(run: () => Promise<unknown>, steps: number): Promise<nu
  */
 export async function trainingBenchmarks(): Promise<BenchRow[]> {
   const rows = await backendBenchmarks(await selectNodeBackend("wasm"), { batch: 8, steps: 3, latencyRuns: 15 });
+  rows.push(...(await threadBenchmarks()));
   const probe = await probeWebGpuAdapter();
   if (probe.adapter) rows.push(...(await backendBenchmarks(await selectNodeBackend("webgpu", { ...process.env, MASKLAB_ALLOW_SOFTWARE_WEBGPU: "1" }), { batch: 2, steps: 1, latencyRuns: 5 })));
   else rows.push({ benchmark: "training: webgpu", value: "n/a", unit: "", notes: `no WebGPU adapter (${probe.problem})` });
   return rows;
+}
+
+/**
+ * Feature caching (the frozen-backbone path's first phase) on 1, 2 … every core's worth of
+ * feature threads: the same 24 photo-sized JPEGs, plain and mirrored, at 416 px.
+ */
+async function threadBenchmarks(): Promise<BenchRow[]> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "masklab-bench-threads-"));
+  try {
+    const store = new LocalBlobStore(dir);
+    const random = new SeededRandom(9);
+    const images: TrainingImage[] = [];
+    for (let i = 0; i < 24; i++) {
+      const [width, height] = [400, 300];
+      const bytes = await sharp(Buffer.from(Array.from({ length: width * height * 3 }, () => random.int(0, 255))), { raw: { width, height, channels: 3 } }).jpeg().toBuffer();
+      images.push({ imageId: `b${i}`, fileName: `b${i}.jpg`, contentHash: await store.put(bytes), width, height, annotationVersion: 1, boxes: [] });
+    }
+    const requests = images.flatMap((image) => [{ image, flip: false }, { image, flip: true }]);
+    const counts = [...new Set([1, 2, trainingThreads()])].filter((n) => n <= Math.max(2, trainingThreads()));
+    const rows: BenchRow[] = [];
+    let single = 0;
+    for (const threads of counts) {
+      const started = performance.now();
+      await cacheFeaturesInThreads(store, requests, SIZE, threads);
+      const perSecond = requests.length / ((performance.now() - started) / 1000);
+      if (threads === 1) single = perSecond;
+      rows.push({ benchmark: `training: cache backbone features on ${threads} thread${threads === 1 ? "" : "s"} (wasm)`, value: round(perSecond, 2), unit: "img/s", notes: `${requests.length} inputs (400×300 JPEGs, plain and mirrored) at ${SIZE} px, decoding and thread start-up included; ${threads === 1 ? "the baseline" : `${round(perSecond / single, 2)}× one thread`}; ${os.availableParallelism()} cores` });
+    }
+    return rows;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function backendBenchmarks(selection: NodeBackendSelection, sizes: { batch: number; steps: number; latencyRuns: number }): Promise<BenchRow[]> {

@@ -26,6 +26,7 @@ import { cacheFeatures, featureBatch, prepareBatch, type CachedSample, type Inpu
 import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
 import type { TrainingImage } from "./training-data";
 import { fitMaskJudge, type JudgeOutcome } from "./judge-training";
+import { cacheFeaturesInThreads, trainingThreads } from "./feature-threads";
 
 
 /** The settings a job's log opens with. */
@@ -65,7 +66,7 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
     if (train.length === 0 || val.length === 0) throw new Error(`dataset "${dataset.name}" needs labelled images in both the train and val splits (has ${train.length} train, ${val.length} val)`);
     await preparing.end({ message: `dataset "${dataset.name}": ${train.length} train, ${val.length} val images; labels snapshot ${labelSnapshot([...train, ...val])}; ${describeConfig(config)}` });
 
-    const fitted = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p), deadline, reserveSeconds: secondsAfterTraining(config, train, val) });
+    const fitted = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p), deadline, reserveSeconds: secondsAfterTraining(config, train, val), threads: trainingThreads() });
     const { full, best, trainingSeconds } = fitted;
     const judge = await judgeMasks(kind, context, data.images, fitted, { config, classes, train, val });
     const metadata = judge?.metadata ?? fitted.metadata;
@@ -168,6 +169,8 @@ export interface FitOptions {
   deadline?: number;
   /** seconds kept after training for the mask judge, evaluation and latency */
   reserveSeconds?: number;
+  /** threads that compute backbone features (feature-threads.ts); 1: in this thread */
+  threads?: number;
 }
 
 /**
@@ -227,22 +230,36 @@ export async function fitDetector(kind: DetectorFamilyId, context: FitContext, s
     const started = performance.now();
     const total = train.length * cachedVariants.length + val.length;
     const caching = await context.startPhase("caching", { total, prefix: fit.logPrefix });
+    let done = 0;
     const cached = async () => {
-      fit.progress((0.15 * (trainCache.length + valCache.length)) / total);
-      await caching.advance(trainCache.length + valCache.length);
+      done++;
+      fit.progress((0.15 * done) / total);
+      await caching.advance(done);
       context.signal.throwIfAborted();
     };
-    for (const [v, variant] of cachedVariants.entries()) {
-      for (const image of train) {
-        trainCache.push(fit.featureCache?.(image, v) ?? (await cacheFeatures(backbone, deps.store, image, config.inputSize, variant)));
-        await cached();
-      }
+    // Slots in the cache's order (variant after variant, then validation), filled from the shared
+    // cache, then plain and mirrored inputs on the feature threads, then jittered copies in order
+    // (their generator is sequential, so they stay on this thread).
+    type Slot = { image: TrainingImage; variant: InputVariant; sample?: CachedSample };
+    const trainSlots: Slot[] = cachedVariants.flatMap((variant, v) => train.map((image) => ({ image, variant, sample: fit.featureCache?.(image, v) })));
+    const valSlots: Slot[] = val.map((image) => ({ image, variant: "plain", sample: fit.featureCache?.(image, 0) }));
+    const slots = [...trainSlots, ...valSlots];
+    done = slots.filter((s) => s.sample).length;
+    const threads = fit.threads ?? 1;
+    const forThreads = threads > 1 ? slots.filter((s) => !s.sample && (s.variant === "plain" || s.variant === "flipped")) : [];
+    if (forThreads.length > 0) {
+      const samples = await cacheFeaturesInThreads(deps.store, forThreads.map((s) => ({ image: s.image, flip: s.variant === "flipped" })), config.inputSize, threads, cached);
+      forThreads.forEach((slot, i) => (slot.sample = samples[i]));
     }
-    for (const image of val) {
-      valCache.push(fit.featureCache?.(image, 0) ?? (await cacheFeatures(backbone, deps.store, image, config.inputSize, "plain")));
+    for (const slot of slots) {
+      if (slot.sample) continue;
+      slot.sample = await cacheFeatures(backbone, deps.store, slot.image, config.inputSize, slot.variant);
       await cached();
     }
-    await caching.end({ message: `${fit.logPrefix ?? ""}cached backbone features of ${trainCache.length} training inputs (${cachedVariants.length} per image) and ${valCache.length} validation inputs in ${((performance.now() - started) / 1000).toFixed(0)} s` });
+    trainCache.push(...trainSlots.map((s) => s.sample!));
+    valCache.push(...valSlots.map((s) => s.sample!));
+    backbone.dispose();
+    await caching.end({ message: `${fit.logPrefix ?? ""}cached backbone features of ${trainCache.length} training inputs (${cachedVariants.length} per image) and ${valCache.length} validation inputs in ${((performance.now() - started) / 1000).toFixed(0)} s${forThreads.length > 0 ? ` on ${threads} threads` : ""}` });
   }
 
   // An epoch shows every training image once, images with rare classes more often (repeat
@@ -368,7 +385,7 @@ async function crossValidate(
     await context.log("info", `${prefix}training on ${train.length} images (${val.length} pick the epoch), predicting ${heldOut.length} held-out images`);
     // Each fold gets its share of what is left of the budget.
     const foldDeadline = job.deadline && Date.now() + (job.deadline - Date.now()) / (k - fold);
-    const fitted = await fitDetector(kind, context, context.data.images, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k), deadline: foldDeadline, reserveSeconds: secondsAfterTraining(config, train, heldOut) });
+    const fitted = await fitDetector(kind, context, context.data.images, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k), deadline: foldDeadline, reserveSeconds: secondsAfterTraining(config, train, heldOut), threads: trainingThreads() });
     const { full, best } = fitted;
     const metadata = (await judgeMasks(kind, context, context.data.images, fitted, { config, classes, train, val, logPrefix: prefix }))?.metadata ?? fitted.metadata;
     const detector = DETECTOR_FAMILIES[kind].detector(full, metadata);

@@ -67,11 +67,42 @@ export async function prepareBatch(store: BlobStore, images: readonly TrainingIm
 }
 
 export async function cacheFeatures(backbone: tf.LayersModel, store: BlobStore, image: TrainingImage, inputSize: number, variant: InputVariant): Promise<CachedSample> {
+  if (variant === "plain" || variant === "flipped") {
+    const pixels = await decodePixels(store, image.contentHash);
+    try {
+      const { letterbox, features } = await quantisedFeatures(backbone, pixels, inputSize, variant === "flipped");
+      return { image, letterbox, truths: truthsInInput(image, letterbox, variant === "flipped"), features };
+    } finally {
+      pixels.dispose();
+    }
+  }
   const { batch, letterbox, truths } = await prepareInput(store, image, inputSize, variant);
-  const outputs = backbone.predict(batch) as tf.Tensor[];
-  const features = await Promise.all(outputs.map(async (t) => Uint8Array.from(await t.data(), (v) => Math.round(v * LEVELS))));
-  tf.dispose([batch, ...outputs]);
+  const features = await quantised(backbone.predict(batch) as tf.Tensor[]);
+  batch.dispose();
   return { image, letterbox, truths, features };
+}
+
+/**
+ * The backbone's features of one decoded image, letterboxed as is or mirrored, as bytes: the one
+ * computation that in-process caching and the feature threads (feature-threads.ts) share, so an
+ * image's features are the same bytes whichever thread computed them.
+ */
+export async function quantisedFeatures(backbone: tf.LayersModel, pixels: tf.Tensor3D, inputSize: number, flip: boolean): Promise<{ letterbox: Letterbox; features: Uint8Array[] }> {
+  const { batch, letterbox } = modelInput(pixels, inputSize, { flip });
+  const features = await quantised(backbone.predict(batch) as tf.Tensor[]);
+  batch.dispose();
+  return { letterbox, features };
+}
+
+async function quantised(outputs: tf.Tensor[]): Promise<Uint8Array[]> {
+  const features = await Promise.all(outputs.map(async (t) => Uint8Array.from(await t.data(), (v) => Math.round(v * LEVELS))));
+  tf.dispose(outputs);
+  return features;
+}
+
+/** An image's labels in model-input pixels, as letterboxed (and mirrored). */
+export function truthsInInput(image: TrainingImage, letterbox: Letterbox, flip: boolean): GroundTruth[] {
+  return (flip ? flipBoxes(image) : image.boxes).map((b) => ({ box: toInputSpace(b.box, letterbox), classIndex: b.classIndex }));
 }
 
 /** Cached samples → the head's three float inputs for one batch. */
