@@ -118,6 +118,23 @@ describe("training the whole network on images", () => {
   }, 180_000);
 });
 
+describe("a time budget", () => {
+  it("counts from the job's start and plans the epochs that fit, keeping time for what follows training", async () => {
+    // 0.02 min is over once the features are cached: one epoch is all that fits, and the job says so.
+    const job = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config: { preset: "quick-cpu", inputSize: 128, epochs: 6, batchSize: 8, minutes: 0.02, maskJudge: false } }, { db: env.db });
+    await env.db.worker.create({ data: { id: "budget-worker", kind: "training", hostname: "test", pid: 1, status: "idle" } });
+    const claimed = (await claimNextJob("budget-worker", { kinds: ["one_stage"], leaseMs: 60_000, db: env.db }))!;
+    const outcome = await runClaimedJob(claimed, detectorRunner("one_stage"), { workerId: "budget-worker", leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
+    const logs = await listJobLogs(job.id, { db: env.db });
+    expect(outcome, logs.map((l) => l.message).join("\n")).toBe("succeeded");
+    expect(logs.filter((l) => l.level === "metric").map((l) => epochMetricsSchema.parse(l.metrics).epoch)).toEqual([1]);
+    expect(logs.map((l) => l.message)).toContainEqual(expect.stringMatching(/^time budget of 0\.02 min: 1 epochs fit \(\d+ s each, \d+ s kept for what follows training\)$/));
+    expect(logs.map((l) => l.message).join("\n")).not.toMatch(/mask judge/);
+    const version = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } });
+    expect(parseStored(modelTrainingMetricsColumn, version.trainingMetrics, version.id)?.judge).toBeUndefined();
+  }, 180_000);
+});
+
 describe("a label audit by cross-validation", () => {
   it("predicts every labelled image with the fold model that did not train on it, stores the out-of-fold evaluation, and registers no model", async () => {
     expect(() => resolveTrainingConfig({ crossValidationFolds: 1 }, "one_stage")).toThrow();

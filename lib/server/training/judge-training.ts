@@ -9,7 +9,7 @@ import { detectImages, metricsOfDetections, yieldToEventLoop, type SplitMetrics 
 import { decodePixels, type TrainingImage } from "./training-data";
 
 /** The judge's crop: chosen on the recipe bench (README, "Model quality"). */
-export const JUDGE_CROP = { cropSize: 160, margin: 0.15, minFaceScore: 0.02 } as const;
+export const JUDGE_CROP = { cropSize: 192, margin: 0.1, minFaceScore: 0.02 } as const;
 /** Jittered copies of each training face besides the plain and mirrored crops, and how far they stray. */
 const JUDGE_JITTERED_COPIES = 1;
 const JUDGE_JITTER = 0.12;
