@@ -4,11 +4,12 @@ import { csrfHeader } from "./support/accounts";
 import { chooseOption } from "./support/controls";
 
 test("an ML lead starts a quick training job, watches it, and finds the new model version", async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
   await page.goto("/train");
   const form = page.getByRole("form", { name: "New training job" });
   if (!(await form.isVisible())) await page.getByText("New training job").click();
   await chooseOption(page, form.getByRole("combobox", { name: "Dataset" }), "sample-facemask");
+  await expect(form.getByRole("checkbox", { name: /^Mask judge/ })).toBeChecked();
   await form.getByRole("spinbutton", { name: "Input size (px)" }).fill("128");
   await form.getByRole("spinbutton", { name: "Epochs" }).fill("2");
   await form.getByRole("button", { name: "Start training" }).click();
@@ -17,8 +18,11 @@ test("an ML lead starts a quick training job, watches it, and finds the new mode
   await expect(page).toHaveURL(/\/train\/[A-Za-z0-9_-]+$/);
   await expect(page.getByTestId("job-status")).toHaveText(/Queued|Running/);
   await expect(page.getByTestId("job-log")).toContainText("cached backbone features", { timeout: 120_000 });
-  await expect(page.getByTestId("job-status")).toHaveText("Succeeded", { timeout: 180_000 });
+  // After the detector, the mask judge trains on the faces of the train split (a phase of its own).
+  await expect(page.getByTestId("job-log")).toContainText("Training the mask judge", { timeout: 180_000 });
+  await expect(page.getByTestId("job-status")).toHaveText("Succeeded", { timeout: 300_000 });
   await expect(page.getByTestId("job-log")).toContainText(/epoch 2\/2: loss [\d.]+, val mAP50 [\d.]+/);
+  await expect(page.getByTestId("job-log")).toContainText(/mask judge trained on [\d,]+ face crops in \d+ s; val mAP50 [\d.]+ with the detector's classes, [\d.]+ with the judge's/);
   await expect(page.getByText("Validation mAP (val split)")).toBeVisible();
   const model = page.getByRole("status").filter({ hasText: "Model version:" });
   await expect(model).toContainText("sample-facemask-mld1s-n v1");
@@ -46,11 +50,15 @@ test("an ML lead trains the two-stage (Faster R-CNN-style) model from the browse
   await expect(form.getByRole("spinbutton", { name: "Jittered copies cached per image" })).toHaveValue("1");
   await form.getByRole("spinbutton", { name: "Input size (px)" }).fill("128");
   await form.getByRole("spinbutton", { name: "Epochs" }).fill("1");
+  // Without the mask judge: the detector's own classes, and a shorter job.
+  await form.getByRole("checkbox", { name: /^Mask judge/ }).click();
+  await expect(form.getByRole("checkbox", { name: /^Mask judge/ })).not.toBeChecked();
   await form.getByRole("button", { name: "Start training" }).click();
 
   await expect(page).toHaveURL(/\/train\/[A-Za-z0-9_-]+$/);
   await expect(page.getByTestId("job-status")).toHaveText("Succeeded", { timeout: 180_000 });
   await expect(page.getByTestId("job-log")).toContainText(/epoch 1\/1: loss [\d.]+, val mAP50 [\d.]+/);
+  await expect(page.getByTestId("job-log")).not.toContainText("mask judge");
   const model = page.getByRole("status").filter({ hasText: "Model version:" });
   await expect(model).toContainText("sample-facemask-mld2s-n v1");
   await model.getByRole("link").click();

@@ -11,7 +11,7 @@ import { FormError, useSubmit } from "../use-submit";
 
 type Kind = DetectorFamilyId;
 type Preset = keyof PresetDefaults[Kind];
-type Settings = PresetDefaults[Kind][Preset] & { minutes: string; backend: string; crossValidationFolds: number };
+type Settings = PresetDefaults[Kind][Preset] & { minutes: string; backend: string; crossValidationFolds: number; maskJudge: boolean };
 
 const AUGMENT_LABELS = { scale: "Scale", translate: "Shift", brightness: "Brightness", contrast: "Contrast", saturation: "Saturation" } as const;
 const PRESET_LABELS: Record<Preset, string> = {
@@ -25,7 +25,7 @@ export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { da
   const [datasetId, setDatasetId] = useState(datasets.find((d) => d.id === initialDatasetId)?.id ?? datasets[0]?.id ?? "");
   const [kind, setKind] = useState<Kind>(DETECTOR_FAMILY_IDS[0]);
   const [preset, setPreset] = useState<Preset>("quick-cpu");
-  const [settings, setSettings] = useState<Settings>({ ...presets[DETECTOR_FAMILY_IDS[0]]["quick-cpu"], minutes: "", backend: "auto", crossValidationFolds: 0 });
+  const [settings, setSettings] = useState<Settings>({ ...presets[DETECTOR_FAMILY_IDS[0]]["quick-cpu"], minutes: "", backend: "auto", crossValidationFolds: 0, maskJudge: true });
 
   const choose = (nextKind: Kind, nextPreset: Preset) => {
     setKind(nextKind);
@@ -113,6 +113,9 @@ export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { da
         ) : null}
         </div>
       </fieldset>
+      <div className="filters">
+        <Checkbox checked={settings.maskJudge} onCheckedChange={choice("maskJudge")} label="Mask judge: re-judge each found face on a full-resolution crop (kept only if it raises val mAP50)" />
+      </div>
       <div className="filters">
         <Select
           label="Backend"
