@@ -39,7 +39,7 @@ export const trainingConfigSchema = z.object({
   cachedAugmentations: z.number().int().min(0).max(8).optional(),
   /** show images holding rare classes more often (repeat-factor sampling) */
   classAwareSampling: z.boolean().default(true),
-  /** after the detector, train the mask judge (lib/detection/judge): masks judged on full-resolution face crops; kept only if it raises val mAP50 */
+  /** after the detector, train the mask judge (lib/detection/judge): masks judged on full-resolution face crops; left out if it lowers val mAP50 by more than 0.02 */
   maskJudge: z.boolean().default(true),
   seed: z.number().int().min(0).default(1),
   /**

@@ -15,6 +15,7 @@ import { evaluationView } from "../evaluation/evaluation-views";
 import { resolveTrainingConfig } from "./training-config";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
 import { detectorRunner } from "./detector-runner";
+import { JUDGE_VAL_TOLERANCE } from "./judge-training";
 import { decodeImageRgb } from "../images/decode";
 import { loadSplit } from "./training-data";
 
@@ -29,11 +30,11 @@ beforeAll(async () => {
 afterAll(async () => env.cleanup());
 
 describe.each([
-  { kind: "one_stage", architecture: "mld1s", name: "mld1s-n" },
-  { kind: "two_stage", architecture: "mld2s", name: "mld2s-n" },
-] as const)("the $kind training job", ({ kind, architecture, name }) => {
+  { kind: "one_stage", architecture: "mld1s", name: "mld1s-n", judged: true },
+  { kind: "two_stage", architecture: "mld2s", name: "mld2s-n", judged: false },
+] as const)("the $kind training job", ({ kind, architecture, name, judged }) => {
   it("trains on the sample's train split, selects on val, and registers a model that loads and detects", async () => {
-    const job = await enqueueJob({ datasetId: env.summary.datasetId, kind, config: { preset: "quick-cpu", inputSize: 128, epochs: 2, batchSize: 8, cachedAugmentations: 1 } }, { db: env.db });
+    const job = await enqueueJob({ datasetId: env.summary.datasetId, kind, config: { preset: "quick-cpu", inputSize: 128, epochs: 2, batchSize: 8, cachedAugmentations: 1, maskJudge: judged } }, { db: env.db });
     const workerId = `test-worker-${kind}`;
     await env.db.worker.create({ data: { id: workerId, kind: "training", hostname: "test", pid: 1, status: "idle" } });
     const claimed = (await claimNextJob(workerId, { kinds: [kind], leaseMs: 60_000, db: env.db }))!;
@@ -52,17 +53,22 @@ describe.each([
       const figures = phaseFiguresSchema.safeParse(l.metrics);
       return figures.success && figures.data.step !== "progress" ? [`${figures.data.phase} ${figures.data.step}`] : [];
     });
-    expect(phaseLines).toEqual(["preparing", "caching", "training", "judging", "saving", "evaluating", "benchmarking"].flatMap((phase) => [`${phase} start`, `${phase} end`]));
+    expect(phaseLines).toEqual(["preparing", "caching", "training", ...(judged ? ["judging"] : []), "saving", "evaluating", "benchmarking"].flatMap((phase) => [`${phase} start`, `${phase} end`]));
 
     const version = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } });
     expect(version).toMatchObject({ kind, name: `sample-${name}`, version: 1, inputSize: 128, stage: "candidate" });
     const metrics = parseStored(modelTrainingMetricsColumn, version.trainingMetrics, version.id)!;
     expect(metrics.selectedBy).toBe("val mAP50");
-    // The mask judge trained on every face of the train split (plain, mirrored, jittered) and was kept only if val mAP50 did not fall.
+    // The mask judge (one-stage here; it is the same code for every family, and the two-stage job
+    // is slow enough without it) trained on every face of the train split (plain, mirrored,
+    // jittered) and was kept unless val mAP50 fell by more than the tolerance.
     const trainImages = await loadSplit(env.summary.datasetId, "train", undefined, env.db);
-    expect(metrics.judge!.faces).toBe(3 * trainImages.reduce((n, image) => n + image.boxes.length, 0));
-    expect(metrics.judge!.kept).toBe(metrics.judge!.valWith.mAP50 >= metrics.judge!.valWithout.mAP50);
-    expect(logs.map((l) => l.message)).toContainEqual(expect.stringMatching(new RegExp(`mask judge trained on ${metrics.judge!.faces} face crops .* \\((kept|left out: it did not raise val mAP50)\\)$`)));
+    if (!judged) expect(metrics.judge).toBeUndefined();
+    else {
+      expect(metrics.judge!.faces).toBe(3 * trainImages.reduce((n, image) => n + image.boxes.length, 0));
+      expect(metrics.judge!.kept).toBe(metrics.judge!.valWith.mAP50 >= metrics.judge!.valWithout.mAP50 - JUDGE_VAL_TOLERANCE);
+      expect(logs.map((l) => l.message)).toContainEqual(expect.stringMatching(new RegExp(`mask judge trained on ${metrics.judge!.faces} face crops .* \\((kept|left out: it lowered val mAP50 by more than 0\\.02)\\)$`)));
+    }
     expect(metrics.gitCommit).toMatch(/^[0-9a-f]{40}(\+changes)?$/); // tests run in a git checkout
     const valImages = await loadSplit(env.summary.datasetId, "val", undefined, env.db);
     expect(metrics.valImages).toBe(valImages.length);
@@ -89,7 +95,7 @@ describe.each([
     const files = await readModelFiles(version.artifactKey, env.store);
     const detector = await loadDetector(files);
     expect(detector.metadata).toMatchObject({ architecture, classes: ["with_mask", "without_mask", "mask_weared_incorrect"], inputSize: 128 });
-    expect("judge" in detector.metadata && detector.metadata.judge !== undefined).toBe(metrics.judge!.kept);
+    expect("judge" in detector.metadata && detector.metadata.judge !== undefined).toBe(metrics.judge?.kept ?? false);
     const [detections] = await detector.detect([await decodeImageRgb(await env.store.get(valImages[0]!.contentHash))], { scoreThreshold: 0.001 });
     detector.dispose();
     expect(detections!.length).toBeGreaterThan(0);
@@ -97,12 +103,12 @@ describe.each([
       expect(d.box.xmin).toBeGreaterThanOrEqual(0);
       expect(d.box.xmax).toBeLessThanOrEqual(valImages[0]!.width);
     }
-  }, 180_000);
+  }, 240_000);
 });
 
 describe("training the whole network on images", () => {
   it("augments every sample afresh, mosaics included, unfreezes the backbone on schedule, and registers the full detector", async () => {
-    const job = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config: { preset: "full-gpu", width: "n", inputSize: 128, epochs: 2, frozenEpochs: 1, batchSize: 4, mosaic: 1 } }, { db: env.db });
+    const job = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config: { preset: "full-gpu", width: "n", inputSize: 128, epochs: 2, frozenEpochs: 1, batchSize: 4, mosaic: 1, maskJudge: false } }, { db: env.db });
     await env.db.worker.create({ data: { id: "images-worker", kind: "training", hostname: "test", pid: 1, status: "idle" } });
     const claimed = (await claimNextJob("images-worker", { kinds: ["one_stage"], leaseMs: 60_000, db: env.db }))!;
     const outcome = await runClaimedJob(claimed, detectorRunner("one_stage"), { workerId: "images-worker", leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
@@ -170,7 +176,7 @@ describe("a label audit by cross-validation", () => {
     expect(view).toMatchObject({ model: null, source: "2-fold cross-validation (one_stage)", jobId: job.id });
     expect((await benchmarkRows({}, env.db)).some((r) => r.evaluationId === audit.id)).toBe(false);
     expect((await listLabelAudits(env.db)).map((a) => a.id)).toContain(audit.id);
-  }, 180_000);
+  }, 300_000);
 });
 
 describe("stopping and resuming a training job", () => {

@@ -25,7 +25,7 @@ import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf, metricsOfDetec
 import { cacheFeatures, featureBatch, prepareBatch, type CachedSample, type InputVariant } from "./feature-cache";
 import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
 import type { TrainingImage } from "./training-data";
-import { fitMaskJudge, type JudgeOutcome } from "./judge-training";
+import { fitMaskJudge, JUDGE_VAL_TOLERANCE, type JudgeOutcome } from "./judge-training";
 import { cacheFeaturesInThreads, trainingThreads } from "./feature-threads";
 
 
@@ -124,7 +124,7 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
 
 /**
  * The mask judge after the detector (config.maskJudge): trained on the training split's faces,
- * kept only if val mAP50 rises. Null when the job does not ask for one.
+ * kept unless it lowers val mAP50 by more than JUDGE_VAL_TOLERANCE. Null when the job does not ask for one.
  */
 export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContext, "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, fit: { config: ResolvedTrainingConfig; classes: string[]; train: TrainingImage[]; val: TrainingImage[]; logPrefix?: string }): Promise<JudgeOutcome | null> {
   if (!fit.config.maskJudge) return null;
@@ -139,7 +139,7 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
       context.signal.throwIfAborted();
     },
   });
-  const verdict = outcome.kept ? "kept" : "left out: it did not raise val mAP50";
+  const verdict = outcome.kept ? "kept" : `left out: it lowered val mAP50 by more than ${JUDGE_VAL_TOLERANCE}`;
   await judging.end({
     message: `${fit.logPrefix ?? ""}mask judge trained on ${outcome.faces} face crops in ${outcome.seconds} s; val mAP50 ${outcome.valWithout.mAP50.toFixed(3)} with the detector's classes, ${outcome.valWith.mAP50.toFixed(3)} with the judge's (${verdict})`,
   });
