@@ -14,7 +14,7 @@ import { benchmarkRows, listLabelAudits } from "../models/benchmarks";
 import { evaluationView } from "../evaluation/evaluation-views";
 import { resolveTrainingConfig } from "./training-config";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
-import { detectorRunner } from "./detector-runner";
+import { detectorRunner, judgeMasks } from "./detector-runner";
 import { JUDGE_VAL_TOLERANCE } from "./judge-training";
 import { decodeImageRgb } from "../images/decode";
 import { loadSplit } from "./training-data";
@@ -139,6 +139,26 @@ describe("a time budget", () => {
     const version = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } });
     expect(parseStored(modelTrainingMetricsColumn, version.trainingMetrics, version.id)?.judge).toBeUndefined();
   }, 180_000);
+});
+
+describe("a mask judge with no faces to learn from", () => {
+  it("is skipped with a warning before it touches the model, and the detector keeps its own classes", async () => {
+    const logs: string[] = [];
+    const context = {
+      log: async (level: string, message: string) => void logs.push(`${level}: ${message}`),
+      signal: new AbortController().signal,
+      startPhase: async () => {
+        throw new Error("a skipped judge starts no phase");
+      },
+    };
+    const background = { imageId: "bg", fileName: "bg.jpg", contentHash: "0".repeat(64), width: 32, height: 32, annotationVersion: 1, boxes: [] };
+    const config = resolveTrainingConfig({ preset: "quick-cpu", maskJudge: true }, "one_stage");
+    // The model is never read on this path: a judge without faces stops before cropping anything.
+    const untouched = new Proxy({}, { get: () => { throw new Error("the model was read"); } });
+    const outcome = await judgeMasks("one_stage", context, env.store, { full: untouched as never, metadata: untouched as never }, { config, classes: ["with_mask", "without_mask", "mask_weared_incorrect"], train: [background], val: [background] });
+    expect(outcome).toBeNull();
+    expect(logs).toEqual(["warn: mask judge skipped: the train split has no labelled faces"]);
+  });
 });
 
 describe("a label audit by cross-validation", () => {

@@ -126,8 +126,13 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
  * The mask judge after the detector (config.maskJudge): trained on the training split's faces,
  * kept unless it lowers val mAP50 by more than JUDGE_VAL_TOLERANCE. Null when the job does not ask for one.
  */
-export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContext, "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, fit: { config: ResolvedTrainingConfig; classes: string[]; train: TrainingImage[]; val: TrainingImage[]; logPrefix?: string }): Promise<JudgeOutcome | null> {
+export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, fit: { config: ResolvedTrainingConfig; classes: string[]; train: TrainingImage[]; val: TrainingImage[]; logPrefix?: string }): Promise<JudgeOutcome | null> {
   if (!fit.config.maskJudge) return null;
+  // A split of background photos trains a detector that finds nothing, and a judge has nothing to learn from.
+  if (!fit.train.some((image) => image.boxes.length > 0)) {
+    await context.log("warn", `${fit.logPrefix ?? ""}mask judge skipped: the train split has no labelled faces`);
+    return null;
+  }
   const judging = await context.startPhase("judging", { total: fit.train.length, prefix: fit.logPrefix });
   const outcome = await fitMaskJudge(fitted.full, fitted.metadata, (metadata) => DETECTOR_FAMILIES[kind].detector(fitted.full, metadata), store, {
     train: fit.train,
