@@ -73,7 +73,7 @@ describe.skipIf(probe.adapter === null)("a training job on WebGPU", () => {
     const previous = process.env.MASKLAB_ALLOW_SOFTWARE_WEBGPU;
     process.env.MASKLAB_ALLOW_SOFTWARE_WEBGPU = "1";
     try {
-      const job = await enqueueJob({ datasetId: testEnv.summary.datasetId, kind: "one_stage", config: { preset: "quick-cpu", inputSize: 128, epochs: 1, batchSize: 8, backend: "webgpu" } }, { db: testEnv.db });
+      const job = await enqueueJob({ datasetId: testEnv.summary.datasetId, kind: "one_stage", config: { preset: "quick-cpu", inputSize: 128, epochs: 1, batchSize: 8, backend: "webgpu", maskJudge: false } }, { db: testEnv.db });
       await testEnv.db.worker.create({ data: { id: "gpu-worker", kind: "training", hostname: "test", pid: 1, status: "idle" } });
       const claimed = (await claimNextJob("gpu-worker", { kinds: ["one_stage"], leaseMs: 120_000, db: testEnv.db }))!;
       const outcome = await runClaimedJob(claimed, detectorRunner("one_stage"), { workerId: "gpu-worker", leaseMs: 120_000, heartbeatMs: 1000, db: testEnv.db, store: testEnv.store });

@@ -16,7 +16,7 @@ beforeAll(async () => {
   await useNodeBackend("wasm");
   env = await createSampleTestEnv({ count: 20, seed: 4 });
   // A real, tiny model: one epoch of the quick CPU recipe at 128 px (the smallest input size training accepts).
-  const job = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config: { preset: "quick-cpu", inputSize: 128, epochs: 1, batchSize: 8 } }, { db: env.db });
+  const job = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config: { preset: "quick-cpu", inputSize: 128, epochs: 1, batchSize: 8, maskJudge: false } }, { db: env.db });
   jobId = job.id;
   await env.db.worker.create({ data: { id: "latency-worker", kind: "training", hostname: "test", pid: 1, status: "idle" } });
   const claimed = (await claimNextJob("latency-worker", { kinds: ["one_stage"], leaseMs: 60_000, db: env.db }))!;

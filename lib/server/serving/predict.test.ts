@@ -32,7 +32,7 @@ let token: string;
 beforeAll(async () => {
   await useNodeBackend("wasm");
   env = await createSampleTestEnv({ count: 20, seed: 4 });
-  const job = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config: { preset: "quick-cpu", inputSize: 128, epochs: 1, batchSize: 8 } }, { db: env.db });
+  const job = await enqueueJob({ datasetId: env.summary.datasetId, kind: "one_stage", config: { preset: "quick-cpu", inputSize: 128, epochs: 1, batchSize: 8, maskJudge: false } }, { db: env.db });
   await env.db.worker.create({ data: { id: "serving-test", kind: "training", hostname: "test", pid: 1, status: "idle" } });
   const claimed = (await claimNextJob("serving-test", { kinds: ["one_stage"], leaseMs: 60_000, db: env.db }))!;
   expect(await runClaimedJob(claimed, detectorRunner("one_stage"), { workerId: "serving-test", leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store })).toBe("succeeded");
