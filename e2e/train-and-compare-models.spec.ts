@@ -77,6 +77,11 @@ test("an ML lead compares the two models, moves the confidence slider, opens a f
   const two = table.getByRole("row", { name: /sample-facemask-mld2s-n v1/ });
   await expect(one).toContainText("one_stage");
   await expect(two).toContainText("two_stage");
+  // The one-stage model trained a mask judge (kept or left out on val); the two-stage one none.
+  const judgeColumn = (await table.getByRole("columnheader").allTextContents()).findIndex((text) => text.startsWith("Mask judge"));
+  expect(judgeColumn).toBeGreaterThan(0);
+  await expect(one.locator("td").nth(judgeColumn)).toHaveText(/^(on|left out)$/);
+  await expect(two.locator("td").nth(judgeColumn)).toHaveText("–");
 
   // Sorting by mAP50 puts the higher one first, and clicking again reverses it.
   const header = table.getByRole("columnheader", { name: "mAP50", exact: true });
@@ -100,7 +105,7 @@ test("an ML lead compares the two models, moves the confidence slider, opens a f
   await page.getByRole("button", { name: "Export CSV" }).click();
   const csv = await (await (await downloading).createReadStream()).toArray();
   const lines = Buffer.concat(csv).toString("utf8").trim().split(/\r?\n/);
-  expect(lines[0]).toMatch(/^Model,Kind,Stage,mAP50,mAP50-95,/);
+  expect(lines[0]).toMatch(/^Model,Kind,Stage,mAP50,mAP50-95,Mask judge,/);
   expect(lines.slice(1).map((l) => l.split(",")[0]).sort()).toEqual(["sample-facemask-mld1s-n v1", "sample-facemask-mld2s-n v1"]);
 
   // The evaluation page recomputes at the slider's confidence: at 0 every kept detection counts.

@@ -22,6 +22,7 @@ const row = (id: string, extra: Partial<BenchmarkRow>): BenchmarkRow => ({
   sizeBytes: 3_000_000,
   parameterCount: 1_500_000,
   trainingSeconds: 1500,
+  maskJudge: null,
   evaluatedAt: "2026-12-01T00:00:00.000Z",
   source: null,
   broughtInBy: null,
@@ -44,10 +45,17 @@ describe("the benchmark table", () => {
     expect(column("AP50:with_mask").header).toBe("AP50 With mask");
     expect(new Set(columns.map((col) => col.group))).toEqual(new Set(BENCHMARK_COLUMN_GROUPS));
     const narrow = visibleBenchmarkColumns(columns, new Set(BENCHMARK_COLUMN_GROUPS));
-    expect(narrow.map((col) => col.key)).toEqual(["model", "kind", "stage", "mAP50", "mAP50to95"]);
+    expect(narrow.map((col) => col.key)).toEqual(["model", "kind", "stage", "mAP50", "mAP50to95", "maskJudge"]);
     const withoutLatency = visibleBenchmarkColumns(columns, new Set(["latency"] as const));
     expect(withoutLatency.some((col) => col.key.startsWith("p50:"))).toBe(false);
     expect(withoutLatency.some((col) => col.key === "AP50:with_mask")).toBe(true);
+  });
+
+  it("says whether each model judges masks: on, left out on val, or none trained", () => {
+    const judged = [row("on", { maskJudge: "on" }), row("out", { maskJudge: "left out" }), row("none", {})];
+    const maskJudge = benchmarkColumns(judged).find((col) => col.key === "maskJudge")!;
+    expect(maskJudge.group).toBe("summary");
+    expect(judged.map((r) => formatCell(maskJudge, r))).toEqual(["on", "left out", "–"]);
   });
 
   it("marks the best value per column by its direction, comparing values as shown", () => {
@@ -73,8 +81,8 @@ describe("the benchmark table", () => {
   it("exports CSV with RFC 4180 quoting and empty cells for no value", () => {
     const quoted = row("q", { model: 'odd, "name"', sizeBytes: null });
     const csv = benchmarkCsv([quoted]).split("\r\n");
-    expect(csv[0]).toContain("Model,Kind,Stage,mAP50,mAP50-95");
-    expect(csv[1]!.startsWith('"odd, ""name""",one_stage,candidate,0.500,0.250,')).toBe(true);
+    expect(csv[0]).toContain("Model,Kind,Stage,mAP50,mAP50-95,Mask judge");
+    expect(csv[1]!.startsWith('"odd, ""name""",one_stage,candidate,0.500,0.250,,')).toBe(true);
     expect(csv[1]).toContain(",,1.50,25.0,64,trained here,,dev,test"); // size empty, params 1.50 M, 25 min of training
   });
 

@@ -53,6 +53,8 @@ export interface BenchmarkRow {
   sizeBytes: number | null;
   parameterCount: number | null;
   trainingSeconds: number | null;
+  /** the model's mask judge: "on" (it gives the classes), "left out" (trained, then dropped on val), null (none trained) */
+  maskJudge: "on" | "left out" | null;
   evaluatedAt: string | null;
   /** where a model brought in came from (its uploader's words or file); null: trained here */
   source: string | null;
@@ -109,6 +111,7 @@ export function benchmarkColumns(rows: readonly BenchmarkRow[]): BenchmarkColumn
     { key: "stage", group: "summary", header: "Stage", value: (r) => r.stage },
     { key: "mAP50", group: "summary", header: "mAP50", value: (r) => defined(r.mAP50), better: "higher", digits: 3 },
     { key: "mAP50to95", group: "summary", header: "mAP50-95", value: (r) => defined(r.mAP50to95), better: "higher", digits: 3 },
+    { key: "maskJudge", group: "summary", header: "Mask judge", value: (r) => r.maskJudge },
     ...classes.map((c): BenchmarkColumn => ({ key: `AP50:${c}`, group: "per-class", header: `AP50 ${classLabel(c)}`, value: (r) => defined(r.perClassAP50[c]), better: "higher", digits: 3 })),
     { key: "precision", group: "operating-point", header: "P @ op", value: (r) => defined(r.atThreshold.precision), better: "higher", digits: 3 },
     { key: "recall", group: "operating-point", header: "R @ op", value: (r) => defined(r.atThreshold.recall), better: "higher", digits: 3 },

@@ -72,6 +72,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
       sizeBytes: model.sizeBytes,
       parameterCount: model.parameterCount,
       trainingSeconds: trainingSecondsOf(model),
+      maskJudge: maskJudgeOf(model),
       evaluatedAt: evaluation.createdAt.toISOString(),
       source: model.source,
       broughtInBy: model.createdBy?.name ?? null,
@@ -106,6 +107,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
       sizeBytes: model.sizeBytes,
       parameterCount: model.parameterCount,
       trainingSeconds: trainingSecondsOf(model),
+      maskJudge: maskJudgeOf(model),
       evaluatedAt: null,
       source: model.source,
       broughtInBy: model.createdBy?.name ?? null,
@@ -128,6 +130,12 @@ function trainingSecondsOf(model: { id: string; trainingMetrics: unknown; traini
   const wall = model.trainingJob ? jobDurationMs(model.trainingJob, Date.now()) : null;
   if (wall !== null) return wall / 1000;
   return parseStored(modelTrainingMetricsColumn, model.trainingMetrics, model.id)?.trainingSeconds ?? null;
+}
+
+/** Whether a version judges masks: its training metrics say whether a judge was trained and kept. */
+function maskJudgeOf(model: { id: string; trainingMetrics: unknown }): BenchmarkRow["maskJudge"] {
+  const judge = parseStored(modelTrainingMetricsColumn, model.trainingMetrics, model.id)?.judge;
+  return judge ? (judge.kept ? "on" : "left out") : null;
 }
 
 const LATENCY_RUNS = { orderBy: { createdAt: "desc" }, select: { backend: true, runtime: true, machine: true, batchSize: true, p50Ms: true, p95Ms: true, throughputIps: true, createdAt: true } } as const;

@@ -69,6 +69,10 @@ describe.each([
       expect(metrics.judge!.kept).toBe(metrics.judge!.valWith.mAP50 >= metrics.judge!.valWithout.mAP50 - JUDGE_VAL_TOLERANCE);
       expect(logs.map((l) => l.message)).toContainEqual(expect.stringMatching(new RegExp(`mask judge trained on ${metrics.judge!.faces} face crops .* \\((kept|left out: it lowered val mAP50 by more than 0\\.02)\\)$`)));
     }
+    // The benchmark table says whether the version judges masks.
+    const benchmarked = (await benchmarkRows({}, env.db)).filter((r) => r.modelVersionId === version.id);
+    expect(benchmarked.length).toBeGreaterThan(0);
+    for (const r of benchmarked) expect(r.maskJudge).toBe(judged ? (metrics.judge!.kept ? "on" : "left out") : null);
     expect(metrics.gitCommit).toMatch(/^[0-9a-f]{40}(\+changes)?$/); // tests run in a git checkout
     const valImages = await loadSplit(env.summary.datasetId, "val", undefined, env.db);
     expect(metrics.valImages).toBe(valImages.length);
