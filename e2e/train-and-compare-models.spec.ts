@@ -80,8 +80,9 @@ test("an ML lead compares the two models, moves the confidence slider, opens a f
   // The one-stage model trained a mask judge (kept or left out on val); the two-stage one none.
   const judgeColumn = (await table.getByRole("columnheader").allTextContents()).findIndex((text) => text.startsWith("Mask judge"));
   expect(judgeColumn).toBeGreaterThan(0);
-  await expect(one.locator("td").nth(judgeColumn)).toHaveText(/^(on|left out)$/);
-  await expect(two.locator("td").nth(judgeColumn)).toHaveText("–");
+  // Cells in header order: the model's is a row header (th), the rest are td.
+  await expect(one.locator("th, td").nth(judgeColumn)).toHaveText(/^(on|left out)$/);
+  await expect(two.locator("th, td").nth(judgeColumn)).toHaveText("–");
 
   // Sorting by mAP50 puts the higher one first, and clicking again reverses it.
   const header = table.getByRole("columnheader", { name: "mAP50", exact: true });
@@ -90,7 +91,7 @@ test("an ML lead compares the two models, moves the confidence slider, opens a f
   const mAP50Column = await table.getByRole("columnheader").allTextContents();
   const index = mAP50Column.findIndex((text) => text.startsWith("mAP50") && !text.startsWith("mAP50-95"));
   const rows = await table.locator("tbody tr").all();
-  const descending = await Promise.all(rows.map(async (row) => parseFloat((await row.locator("td").nth(index).textContent())!)));
+  const descending = await Promise.all(rows.map(async (row) => parseFloat((await row.locator("th, td").nth(index).textContent())!)));
   expect(descending).toEqual([...descending].sort((a, b) => b - a));
   await header.getByRole("button").click();
   await expect(header).toHaveAttribute("aria-sort", "ascending");
