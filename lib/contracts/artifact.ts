@@ -23,6 +23,11 @@ export const maskJudgeSchema = z.object({
   /** features × classes, row by row */
   weights: z.array(z.number()).min(1),
   bias: z.array(z.number()).min(1),
+  /**
+   * also reads each face mirrored and averages the two views' probabilities (judges trained from
+   * this field on; a face and its mirror image wear the same mask). Absent in older models: one view.
+   */
+  mirrored: z.boolean().default(false),
 });
 export type MaskJudge = z.infer<typeof maskJudgeSchema>;
 

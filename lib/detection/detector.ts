@@ -5,7 +5,7 @@ import { toImageSpace, type Letterbox } from "./common/letterbox";
 import type { Detection } from "./common/nms";
 import type { PostprocessOptions } from "./common/postprocess";
 import { modelInputs, pixelsTensor, type RgbImage } from "./common/preprocess";
-import { cropFeatures, judgeFeatureModel, judgeProbabilities } from "./judge/mask-judge";
+import { judgeFaces, judgeFeatureModel } from "./judge/mask-judge";
 import { rescoreFaces } from "./judge/rescore";
 
 /** A detection in image pixels, with its class's name (masklab.json's classes) beside its index. */
@@ -102,10 +102,8 @@ export function detectorOver(model: tf.LayersModel, metadata: ModelMetadata, inf
         continue;
       }
       const pixels = pixelsTensor(images[n]!);
-      const features = cropFeatures(judgeFeatures, pixels, faces.map((f) => f.box), judge);
+      const probabilities = await judgeFaces(judgeFeatures, pixels, faces.map((f) => f.box), judge, metadata.classes.length);
       pixels.dispose();
-      const probabilities = await judgeProbabilities(features, judge, metadata.classes.length);
-      features.dispose();
       out.push(named(rescoreFaces(faces, probabilities, metadata.classes.length, options(overrides))));
     }
     return out;

@@ -10,11 +10,11 @@
  * or judging masks: faces-only AP50 (every class merged into one) and mAP50 with each found face
  * given its true class (boxes and scores kept).
  *
- * Settings (environment): QUALITY_FOLDS (default 5), QUALITY_KINDS (default two_stage,one_stage),
+ * Settings (environment): QUALITY_SAVE (a folder for every held-out detection), QUALITY_FOLDS (default 5), QUALITY_KINDS (default two_stage,one_stage),
  * QUALITY_EPOCHS (default: the preset's), QUALITY_PRESET (default quick-cpu), QUALITY_LIMIT (use
  * the first N images, for a smoke run).
  */
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
@@ -145,6 +145,12 @@ async function benchKind(kind: DetectorFamilyId, images: readonly TrainingImage[
     perFold.own.push(mAP(ownOut).AP50);
     perFold.judged.push(mAP(judgedOut).AP50);
     process.stdout.write(`  fold ${fold + 1}: held-out mAP50 ${perFold.own.at(-1)!.toFixed(3)} with the detector's classes, ${perFold.judged.at(-1)!.toFixed(3)} with the judge's\n`);
+  }
+  // QUALITY_SAVE=<folder>: every held-out detection, per recipe, for looking at recipes after the run.
+  if (process.env.QUALITY_SAVE) {
+    const file = path.join(process.env.QUALITY_SAVE, `quality-${kind}.json`);
+    await writeFile(file, JSON.stringify(Object.fromEntries(Object.entries(recipes).map(([recipe, outputs]) => [recipe, outputs.map((o) => ({ imageId: o.image.imageId, detections: o.detections }))]))));
+    process.stdout.write(`  held-out detections written to ${file}\n`);
   }
   const facesOnly = evaluateCoco(evaluationInputOf(["face"], images.map(asFace), recipes.faces.map((o) => ({ image: asFace(o.image), detections: o.detections.map((d) => ({ ...d, classIndex: 0 })) })))).summary.AP50;
   const trueClass = mAP(recipes.faces.map((o) => ({ image: o.image, detections: o.detections.map((d) => ({ ...d, classIndex: trueClassOf(d, o.image) })) }))).AP50;

@@ -7,8 +7,9 @@ import type { RgbImage } from "../common/preprocess";
 import { DETECTOR_FAMILIES, detectorMetadata } from "../families";
 import { useNodeBackend } from "../tf/node-backend";
 import { judgeCropBox, jitteredBox, normalizedCropBox } from "./crop";
-import { cropFeatures, judgeFeatureModel, judgeProbabilities, trainJudgeLayer } from "./mask-judge";
+import { cropFeatures, judgeFaces, judgeFeatureModel, judgeProbabilities, trainJudgeLayer } from "./mask-judge";
 import { rescoreFaces } from "./rescore";
+import { loadFaceSsdMobileNetWeights } from "@/lib/server/training/pretrained-weights";
 
 const CLASSES = ["with_mask", "without_mask", "mask_weared_incorrect"];
 
@@ -83,7 +84,7 @@ describe("training the judge's layer", () => {
     const layer = await trainJudgeLayer(features, labels, 3, options);
     expect(await trainJudgeLayer(features, labels, 3, options)).toEqual(layer);
     const test = data(2);
-    const probabilities = await judgeProbabilities(tf.tensor2d(test.features, [test.labels.length, 8]), { cropSize: 64, margin: 0, minFaceScore: 0, ...layer }, 3);
+    const probabilities = await judgeProbabilities(tf.tensor2d(test.features, [test.labels.length, 8]), { cropSize: 64, margin: 0, minFaceScore: 0, mirrored: false, ...layer }, 3);
     const predicted = test.labels.map((_, i) => [0, 1, 2].reduce((best, c) => (probabilities[i * 3 + c]! > probabilities[i * 3 + best]! ? c : best), 0));
     expect(predicted).toEqual(test.labels);
   });
@@ -116,10 +117,34 @@ describe("a detector with a mask judge", () => {
     model.dispose();
   });
 
+  it("with mirrored views judges a face and its mirror image alike; one view does not", async () => {
+    // The face-trained weights: a backbone from scratch gives every crop the same (zero) features.
+    const judgeBackbone = judgeFeatureModel(32, await loadFaceSsdMobileNetWeights());
+    const random = new SeededRandom(9);
+    // Small weights: probabilities well inside (0, 1), so a difference between views shows.
+    const layer = { weights: Array.from({ length: 1536 * 3 }, () => (random.next() - 0.5) * 1e-2), bias: [0, 0, 0] };
+    const pixels = tf.tensor3d(image(3).data, [80, 96, 3], "int32");
+    const mirroredPixels = tf.reverse(pixels, 1) as tf.Tensor3D;
+    const box = { xmin: 10, ymin: 10, xmax: 40, ymax: 50 };
+    const mirroredBox = { xmin: 96 - 40, ymin: 10, xmax: 96 - 10, ymax: 50 };
+    for (const mirrored of [true, false]) {
+      const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, mirrored, ...layer };
+      const here = await judgeFaces(judgeBackbone, pixels, [box], judge, 3);
+      const there = await judgeFaces(judgeBackbone, mirroredPixels, [mirroredBox], judge, 3);
+      expect(here.reduce((a, b) => a + b)).toBeCloseTo(1, 5);
+      expect(Math.max(...here)).toBeLessThan(0.9);
+      const largestGap = Math.max(...Array.from(here, (p, i) => Math.abs(p - there[i]!)));
+      if (mirrored) expect(largestGap).toBeLessThan(1e-5);
+      else expect(largestGap).toBeGreaterThan(1e-4);
+    }
+    tf.dispose([pixels, mirroredPixels]);
+    judgeBackbone.dispose();
+  });
+
   it("gives every face the judge's class, scored face × p(class), and keeps its judge through the artifact", async () => {
     const model = DETECTOR_FAMILIES.one_stage.recipe.buildTrainable(options, {});
     // A judge sure of one thing: every face is without_mask (p = e⁵ / (e⁵ + 2)).
-    const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, weights: new Array(1536 * 3).fill(0), bias: [0, 5, 0] };
+    const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, weights: new Array(1536 * 3).fill(0), bias: [0, 5, 0], mirrored: true };
     const metadata = { ...detectorMetadata("one_stage", { width: "n", backbone: "scratch", classes: CLASSES, inputSize: SIZE }), judge };
     const { model: loaded, metadata: read } = await modelFromFiles(await modelToFiles(model, modelMetadataSchema.parse(metadata)));
     expect(read.judge).toEqual(judge);
@@ -145,7 +170,7 @@ describe("a detector with a mask judge", () => {
   });
 
   it("refuses a judge whose layer does not match the classes", () => {
-    const metadata = { ...detectorMetadata("one_stage", { width: "n", backbone: "scratch", classes: CLASSES, inputSize: SIZE }), judge: { cropSize: 32, margin: 0.1, minFaceScore: 0, weights: [1, 2, 3, 4], bias: [0, 0] } };
+    const metadata = { ...detectorMetadata("one_stage", { width: "n", backbone: "scratch", classes: CLASSES, inputSize: SIZE }), judge: { cropSize: 32, margin: 0.1, minFaceScore: 0, weights: [1, 2, 3, 4], bias: [0, 0], mirrored: false } };
     expect(modelMetadataSchema.safeParse(metadata).success).toBe(false);
   });
 });

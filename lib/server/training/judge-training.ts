@@ -2,14 +2,14 @@ import * as tf from "@tensorflow/tfjs";
 import type { MaskJudge, ModelMetadata } from "@/lib/contracts/artifact";
 import type { Detector } from "@/lib/detection/detector";
 import { jitteredBox } from "@/lib/detection/judge/crop";
-import { cropFeatures, judgeFeatureModel, trainJudgeLayer } from "@/lib/detection/judge/mask-judge";
+import { cropFeatures, DEFAULT_JUDGE_TRAINING, judgeFeatureModel, trainJudgeLayer } from "@/lib/detection/judge/mask-judge";
 import { SeededRandom } from "@/lib/domain/random";
 import type { BlobStore } from "../platform/storage";
 import { detectImages, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
 import { decodePixels, type TrainingImage } from "./training-data";
 
-/** The judge's crop: chosen on the recipe bench (README, "Model quality"). */
-export const JUDGE_CROP = { cropSize: 192, margin: 0.1, minFaceScore: 0.02 } as const;
+/** The judge's crop and views: chosen on the recipe bench (README, "Model quality"). */
+export const JUDGE_CROP = { cropSize: 192, margin: 0.1, minFaceScore: 0.02, mirrored: true } as const;
 /**
  * How far val mAP50 may fall with the judge before it is left out. A val split of a few dozen
  * photos is noisy: on the recipe bench the judge raised held-out mAP50 in every fold measured,
@@ -80,7 +80,7 @@ export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata
   try {
     const { features, labels } = await faceCropFeatures(featureModel, store, fit.train, fit.seed, fit.progress);
     faces = labels.length;
-    layer = await trainJudgeLayer(features, labels, fit.classes.length, { epochs: 60, learningRate: 1e-3, l2: 1e-3, seed: fit.seed });
+    layer = await trainJudgeLayer(features, labels, fit.classes.length, { ...DEFAULT_JUDGE_TRAINING, seed: fit.seed });
   } finally {
     featureModel.dispose();
   }
