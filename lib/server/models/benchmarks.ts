@@ -71,8 +71,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
       latency: latencyByBackend(model.latencyRuns),
       sizeBytes: model.sizeBytes,
       parameterCount: model.parameterCount,
-      trainingSeconds: trainingSecondsOf(model),
-      maskJudge: maskJudgeOf(model),
+      ...trainingFactsOf(model),
       evaluatedAt: evaluation.createdAt.toISOString(),
       source: model.source,
       broughtInBy: model.createdBy?.name ?? null,
@@ -106,8 +105,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
       latency: latencyByBackend(model.latencyRuns),
       sizeBytes: model.sizeBytes,
       parameterCount: model.parameterCount,
-      trainingSeconds: trainingSecondsOf(model),
-      maskJudge: maskJudgeOf(model),
+      ...trainingFactsOf(model),
       evaluatedAt: null,
       source: model.source,
       broughtInBy: model.createdBy?.name ?? null,
@@ -122,20 +120,18 @@ const TRAINING_JOB_TIMES = { select: { startedAt: true, finishedAt: true } } as 
 const ORIGIN = { source: true, createdBy: { select: { name: true } } } as const;
 
 /**
- * A version's training time as its job page shows it: the job's wall time, start to end (data,
- * features, epochs, evaluation), through the one jobDurationMs; the epochs-only figure the
- * trainer recorded is the fallback for a version whose job is gone.
+ * What a version's training says, its stored metrics parsed once: the training time as its job
+ * page shows it (the job's wall time, start to end: data, features, epochs, evaluation, through
+ * the one jobDurationMs; the epochs-only figure the trainer recorded is the fallback for a version
+ * whose job is gone) and whether it judges masks (a judge trained and kept, or left out).
  */
-function trainingSecondsOf(model: { id: string; trainingMetrics: unknown; trainingJob: { startedAt: Date | null; finishedAt: Date | null } | null }): number | null {
+function trainingFactsOf(model: { id: string; trainingMetrics: unknown; trainingJob: { startedAt: Date | null; finishedAt: Date | null } | null }): Pick<BenchmarkRow, "trainingSeconds" | "maskJudge"> {
+  const metrics = parseStored(modelTrainingMetricsColumn, model.trainingMetrics, model.id);
   const wall = model.trainingJob ? jobDurationMs(model.trainingJob, Date.now()) : null;
-  if (wall !== null) return wall / 1000;
-  return parseStored(modelTrainingMetricsColumn, model.trainingMetrics, model.id)?.trainingSeconds ?? null;
-}
-
-/** Whether a version judges masks: its training metrics say whether a judge was trained and kept. */
-function maskJudgeOf(model: { id: string; trainingMetrics: unknown }): BenchmarkRow["maskJudge"] {
-  const judge = parseStored(modelTrainingMetricsColumn, model.trainingMetrics, model.id)?.judge;
-  return judge ? (judge.kept ? "on" : "left out") : null;
+  return {
+    trainingSeconds: wall !== null ? wall / 1000 : (metrics?.trainingSeconds ?? null),
+    maskJudge: metrics?.judge ? (metrics.judge.kept ? "on" : "left out") : null,
+  };
 }
 
 const LATENCY_RUNS = { orderBy: { createdAt: "desc" }, select: { backend: true, runtime: true, machine: true, batchSize: true, p50Ms: true, p95Ms: true, throughputIps: true, createdAt: true } } as const;
