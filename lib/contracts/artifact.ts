@@ -16,6 +16,10 @@ const postprocessingSchema = z.object({ scoreThreshold: z.number().min(0).max(1)
  * this linear layer over the pooled features. Faces scoring under `minFaceScore` are dropped
  * unjudged (they would barely move a precision-recall curve, and judging costs a backbone pass).
  */
+/** How a judged face is scored (lib/detection/judge/rescore.ts). */
+export const JUDGE_SCORINGS = ["product", "geometric-mean"] as const;
+export type JudgeScoring = (typeof JUDGE_SCORINGS)[number];
+
 export const maskJudgeSchema = z.object({
   cropSize: z.number().int().min(32).max(512),
   margin: z.number().min(0).max(1),
@@ -28,6 +32,12 @@ export const maskJudgeSchema = z.object({
    * this field on; a face and its mirror image wear the same mask). Absent in older models: one view.
    */
   mirrored: z.boolean().default(false),
+  /**
+   * how a judged face's score combines the face's and its class's: `product` face × p(class)
+   * (older models), `geometric-mean` √(face × p(class)): the same ranking, so the same AP, on the
+   * scale of a detector's own scores, which serving's threshold was chosen for.
+   */
+  scoring: z.enum(JUDGE_SCORINGS).default("product"),
 });
 export type MaskJudge = z.infer<typeof maskJudgeSchema>;
 

@@ -6,7 +6,7 @@ import type { Detection } from "./common/nms";
 import type { PostprocessOptions } from "./common/postprocess";
 import { modelInputs, pixelsTensor, type RgbImage } from "./common/preprocess";
 import { judgeFaces, judgeFeatureModel } from "./judge/mask-judge";
-import { rescoreFaces } from "./judge/rescore";
+import { faceScoreReaching, rescoreFaces } from "./judge/rescore";
 
 /** A detection in image pixels, with its class's name (masklab.json's classes) beside its index. */
 export interface NamedDetection extends Detection {
@@ -89,7 +89,7 @@ export function detectorOver(model: tf.LayersModel, metadata: ModelMetadata, inf
   /** What the family is asked for: faces when a judge gives the classes, else the caller's detections. */
   const familyOptions = (overrides?: Partial<PostprocessOptions>): PostprocessOptions => {
     const wanted = options(overrides);
-    return judge ? { ...wanted, faces: true, scoreThreshold: Math.max(wanted.scoreThreshold, judge.minFaceScore) } : wanted;
+    return judge ? { ...wanted, faces: true, scoreThreshold: Math.max(faceScoreReaching(judge.scoring, wanted.scoreThreshold), judge.minFaceScore) } : wanted;
   };
   /** Faces in image pixels → detections with the judge's classes (or the detections as they are, without a judge). */
   const judged = async (images: readonly RgbImage[], perImage: NamedDetection[][], overrides?: Partial<PostprocessOptions>): Promise<NamedDetection[][]> => {
@@ -104,7 +104,7 @@ export function detectorOver(model: tf.LayersModel, metadata: ModelMetadata, inf
       const pixels = pixelsTensor(images[n]!);
       const probabilities = await judgeFaces(judgeFeatures, pixels, faces.map((f) => f.box), judge, metadata.classes.length);
       pixels.dispose();
-      out.push(named(rescoreFaces(faces, probabilities, metadata.classes.length, options(overrides))));
+      out.push(named(rescoreFaces(faces, probabilities, metadata.classes.length, options(overrides), judge.scoring)));
     }
     return out;
   };

@@ -31,7 +31,7 @@ import { parseVocBytes } from "@/lib/domain/voc";
 import { vocObjectsToBoxes } from "@/lib/domain/voc-boxes";
 import { LocalBlobStore } from "@/lib/server/platform/storage";
 import { fitDetector, judgeMasks, type FitContext } from "@/lib/server/training/detector-runner";
-import { JUDGE_CROP } from "@/lib/server/training/judge-training";
+import { JUDGE_RECIPE } from "@/lib/server/training/judge-training";
 import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf } from "@/lib/server/training/evaluate-split";
 import type { CachedSample } from "@/lib/server/training/feature-cache";
 import { cacheFeaturesInThreads, trainingThreads } from "@/lib/server/training/feature-threads";
@@ -156,7 +156,7 @@ async function benchKind(kind: DetectorFamilyId, images: readonly TrainingImage[
   const trueClass = mAP(recipes.faces.map((o) => ({ image: o.image, detections: o.detections.map((d) => ({ ...d, classIndex: trueClassOf(d, o.image) })) }))).AP50;
   const setting = `${k}-fold CV over ${images.length} images, ${config.preset} (${config.epochs} epochs max, ${config.inputSize} px)`;
   const rows: BenchRow[] = [];
-  for (const [recipe, label] of [["own", "detector's own classes"], ["judged", `+ mask judge (crops at ${JUDGE_CROP.cropSize} px)`]] as const) {
+  for (const [recipe, label] of [["own", "detector's own classes"], ["judged", `+ mask judge (crops at ${JUDGE_RECIPE.cropSize} px)`]] as const) {
     const result = mAP(recipes[recipe]);
     const folds = perFold[recipe];
     rows.push({ benchmark: `quality: ${name}, ${label}`, value: round(result.AP50, 3), unit: "mAP50", notes: `out of fold; mAP50-95 ${round(result.AP, 3)}; folds ${round(mean(folds), 3)} ± ${round(sd(folds), 3)}; AP50 ${result.perClass.map((c) => `${c.className} ${round(c.AP50, 3)}`).join(", ")}; ${setting}` });

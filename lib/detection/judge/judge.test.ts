@@ -8,7 +8,7 @@ import { DETECTOR_FAMILIES, detectorMetadata } from "../families";
 import { useNodeBackend } from "../tf/node-backend";
 import { judgeCropBox, jitteredBox, normalizedCropBox } from "./crop";
 import { cropFeatures, judgeFaces, judgeFeatureModel, judgeProbabilities, trainJudgeLayer } from "./mask-judge";
-import { rescoreFaces } from "./rescore";
+import { faceScoreReaching, judgedScore, rescoreFaces } from "./rescore";
 import { loadFaceSsdMobileNetWeights } from "@/lib/server/training/pretrained-weights";
 
 const CLASSES = ["with_mask", "without_mask", "mask_weared_incorrect"];
@@ -64,6 +64,27 @@ describe("rescoring found faces with the judge's probabilities", () => {
       [1, 0.15],
     ]);
   });
+
+  it("geometric-mean scoring: √(face × p(class)), the same order as the product; serving passes on exactly the faces that can reach its threshold", () => {
+    const out = rescoreFaces(faces, probabilities, 3, { scoreThreshold: 0.25, maxDetections: 10, multiLabel: true }, "geometric-mean");
+    // the second face's third class: √(0.5 × 0.1) ≈ 0.224, under the threshold
+    expect(out.map((d) => [d.classIndex, +d.score.toFixed(3)])).toEqual([
+      [1, 0.794],
+      [0, 0.548],
+      [2, 0.424],
+      [1, 0.387],
+      [0, 0.3],
+    ]);
+    const product = rescoreFaces(faces, probabilities, 3, { scoreThreshold: 0, maxDetections: 10, multiLabel: true }, "product");
+    const geometric = rescoreFaces(faces, probabilities, 3, { scoreThreshold: 0, maxDetections: 10, multiLabel: true }, "geometric-mean");
+    expect(geometric.map((d) => [d.box.xmin, d.classIndex])).toEqual(product.map((d) => [d.box.xmin, d.classIndex]));
+    for (const threshold of [0.05, 0.25, 0.6]) {
+      const reaching = faceScoreReaching("geometric-mean", threshold);
+      expect(judgedScore("geometric-mean", reaching, 1)).toBeCloseTo(threshold, 10);
+      expect(judgedScore("geometric-mean", reaching * 0.99, 1)).toBeLessThan(threshold);
+      expect(faceScoreReaching("product", threshold)).toBe(threshold);
+    }
+  });
 });
 
 describe("training the judge's layer", () => {
@@ -84,7 +105,7 @@ describe("training the judge's layer", () => {
     const layer = await trainJudgeLayer(features, labels, 3, options);
     expect(await trainJudgeLayer(features, labels, 3, options)).toEqual(layer);
     const test = data(2);
-    const probabilities = await judgeProbabilities(tf.tensor2d(test.features, [test.labels.length, 8]), { cropSize: 64, margin: 0, minFaceScore: 0, mirrored: false, ...layer }, 3);
+    const probabilities = await judgeProbabilities(tf.tensor2d(test.features, [test.labels.length, 8]), { cropSize: 64, margin: 0, minFaceScore: 0, mirrored: false, scoring: "product", ...layer }, 3);
     const predicted = test.labels.map((_, i) => [0, 1, 2].reduce((best, c) => (probabilities[i * 3 + c]! > probabilities[i * 3 + best]! ? c : best), 0));
     expect(predicted).toEqual(test.labels);
   });
@@ -128,7 +149,7 @@ describe("a detector with a mask judge", () => {
     const box = { xmin: 10, ymin: 10, xmax: 40, ymax: 50 };
     const mirroredBox = { xmin: 96 - 40, ymin: 10, xmax: 96 - 10, ymax: 50 };
     for (const mirrored of [true, false]) {
-      const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, mirrored, ...layer };
+      const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, mirrored, scoring: "product", ...layer };
       const here = await judgeFaces(judgeBackbone, pixels, [box], judge, 3);
       const there = await judgeFaces(judgeBackbone, mirroredPixels, [mirroredBox], judge, 3);
       expect(here.reduce((a, b) => a + b)).toBeCloseTo(1, 5);
@@ -144,7 +165,7 @@ describe("a detector with a mask judge", () => {
   it("gives every face the judge's class, scored face × p(class), and keeps its judge through the artifact", async () => {
     const model = DETECTOR_FAMILIES.one_stage.recipe.buildTrainable(options, {});
     // A judge sure of one thing: every face is without_mask (p = e⁵ / (e⁵ + 2)).
-    const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, weights: new Array(1536 * 3).fill(0), bias: [0, 5, 0], mirrored: true };
+    const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, weights: new Array(1536 * 3).fill(0), bias: [0, 5, 0], mirrored: true, scoring: "product" };
     const metadata = { ...detectorMetadata("one_stage", { width: "n", backbone: "scratch", classes: CLASSES, inputSize: SIZE }), judge };
     const { model: loaded, metadata: read } = await modelFromFiles(await modelToFiles(model, modelMetadataSchema.parse(metadata)));
     expect(read.judge).toEqual(judge);
@@ -166,6 +187,27 @@ describe("a detector with a mask judge", () => {
     expect(multi).toHaveLength(3 * allFaces!.length);
     expect(multi!.filter((d) => d.className === "with_mask").map((d) => d.score)).toEqual(expect.arrayContaining([expect.closeTo(allFaces![0]!.score / (Math.exp(5) + 2), 5)]));
     plain.dispose();
+    judged.dispose();
+  });
+
+  it("geometric-mean scoring: serving at a threshold keeps exactly the judged faces that evaluation counts at it", async () => {
+    const model = DETECTOR_FAMILIES.one_stage.recipe.buildTrainable(options, {});
+    // Untrained heads score every location alike: seeded noise on every weight spreads the face scores.
+    const random = new SeededRandom(11);
+    for (const layer of model.layers) layer.setWeights(layer.getWeights().map((w) => tf.tidy(() => tf.add(w, tf.tensor(Array.from({ length: w.size }, () => random.range(-0.3, 0.3)), w.shape)))));
+    const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, weights: new Array(1536 * 3).fill(0), bias: [0, 5, 0], mirrored: false, scoring: "geometric-mean" };
+    const metadata = modelMetadataSchema.parse({ ...detectorMetadata("one_stage", { width: "n", backbone: "scratch", classes: CLASSES, inputSize: SIZE }), judge });
+    const judged = DETECTOR_FAMILIES.one_stage.detector(model, metadata);
+    const [evaluated] = await judged.detect([image(3)], { scoreThreshold: 0, maxDetections: 300, multiLabel: true });
+    const likeliest = evaluated!.filter((d) => d.className === "without_mask").map((d) => d.score);
+    // A threshold between the judged scores, so that some faces pass and some do not.
+    const threshold = likeliest[Math.floor(likeliest.length / 2)]!;
+    const [served] = await judged.detect([image(3)], { scoreThreshold: threshold, maxDetections: 300 });
+    expect(served!.length).toBeGreaterThan(0);
+    expect(served!.length).toBeLessThan(likeliest.length);
+    expect(served!.map((d) => d.score)).toEqual(likeliest.filter((score) => score >= threshold));
+    // Below the threshold's face score no face could reach it: √(face × p) ≤ √face.
+    expect(served!.every((d) => d.score >= threshold && d.className === "without_mask")).toBe(true);
     judged.dispose();
   });
 

@@ -8,8 +8,12 @@ import type { BlobStore } from "../platform/storage";
 import { detectImages, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
 import { decodePixels, type TrainingImage } from "./training-data";
 
-/** The judge's crop and views: chosen on the recipe bench (README, "Model quality"). */
-export const JUDGE_CROP = { cropSize: 192, margin: 0.1, minFaceScore: 0.02, mirrored: true } as const;
+/**
+ * The judge's crop and views, chosen on the recipe bench (README, "Model quality"), and its
+ * scoring: the geometric mean keeps the product's ranking on a detector's score scale, where the
+ * product of two views' averaged (less peaked) probabilities fell under serving's threshold.
+ */
+export const JUDGE_RECIPE = { cropSize: 192, margin: 0.1, minFaceScore: 0.02, mirrored: true, scoring: "geometric-mean" } as const;
 /**
  * How far val mAP50 may fall with the judge before it is left out. A val split of a few dozen
  * photos is noisy: on the recipe bench the judge raised held-out mAP50 in every fold measured,
@@ -36,7 +40,7 @@ export async function faceCropFeatures(featureModel: tf.LayersModel, store: Blob
       ];
       for (const variant of variants) {
         // A mirrored crop of a face is the crop of the mirrored face: the box stays, the crop flips.
-        const features = cropFeatures(featureModel, pixels, variant.boxes, JUDGE_CROP, variant.flip);
+        const features = cropFeatures(featureModel, pixels, variant.boxes, JUDGE_RECIPE, variant.flip);
         rows.push((await features.data()) as Float32Array);
         features.dispose();
         labels.push(...image.boxes.map((b) => b.classIndex));
@@ -74,7 +78,7 @@ export interface JudgeOutcome {
  */
 export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata, detectorOf: (metadata: ModelMetadata) => Detector, store: BlobStore, fit: { train: readonly TrainingImage[]; val: readonly TrainingImage[]; classes: string[]; seed: number; progress?: (done: number) => Promise<void> }): Promise<JudgeOutcome> {
   const started = performance.now();
-  const featureModel = judgeFeatureModel(JUDGE_CROP.cropSize, full);
+  const featureModel = judgeFeatureModel(JUDGE_RECIPE.cropSize, full);
   let layer: Pick<MaskJudge, "weights" | "bias">;
   let faces: number;
   try {
@@ -84,7 +88,7 @@ export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata
   } finally {
     featureModel.dispose();
   }
-  const judged: ModelMetadata = { ...metadata, judge: { ...JUDGE_CROP, ...layer } };
+  const judged: ModelMetadata = { ...metadata, judge: { ...JUDGE_RECIPE, ...layer } };
   const valWithout = await valMetrics(detectorOf(metadata), store, fit.val, fit.classes);
   const valWith = await valMetrics(detectorOf(judged), store, fit.val, fit.classes);
   const kept = valWith.mAP50 >= valWithout.mAP50 - JUDGE_VAL_TOLERANCE;
