@@ -38,8 +38,18 @@ export const maskJudgeSchema = z.object({
    * scale of a detector's own scores, which serving's threshold was chosen for.
    */
   scoring: z.enum(JUDGE_SCORINGS).default("product"),
+  /**
+   * the layer has one column more than the classes, last: not a face (trained on the detector's
+   * false finds), so p(class) is also the chance that the find is a face. Absent in older models.
+   */
+  background: z.boolean().default(false),
 });
 export type MaskJudge = z.infer<typeof maskJudgeSchema>;
+
+/** The judge layer's columns: one per class, and one for not a face when it has `background`. */
+export function judgeColumns(judge: Pick<MaskJudge, "background">, numClasses: number): number {
+  return numClasses + (judge.background ? 1 : 0);
+}
 
 /**
  * masklab.json: what a model version carries besides its weights, everything inference needs, so
@@ -66,8 +76,8 @@ export const modelMetadataSchema = z
     message: "an anchor-based model needs its anchors in masklab.json",
     path: ["anchors"],
   })
-  .refine((m) => !m.judge || (m.judge.bias.length === m.classes.length && m.judge.weights.length % m.classes.length === 0), {
-    message: "the mask judge needs one bias and one weight column per class",
+  .refine((m) => !m.judge || (m.judge.bias.length === judgeColumns(m.judge, m.classes.length) && m.judge.weights.length % m.judge.bias.length === 0), {
+    message: "the mask judge needs one bias and one weight column per class (and one for not a face, with background)",
     path: ["judge"],
   });
 export type ModelMetadata = z.infer<typeof modelMetadataSchema>;

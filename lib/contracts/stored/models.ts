@@ -32,8 +32,12 @@ export const trainingMetricsSchema = z
     config: trainingConfigSchema,
     backend: z.enum(COMPUTE_BACKENDS),
     trainingSeconds: z.number(),
-    /** the mask judge: val figures of the detector's own classes and with the judge's, and whether it was kept */
-    judge: z.object({ kept: z.boolean(), faces: z.number().int(), seconds: z.number(), valWithout: splitMetricsSchema, valWith: splitMetricsSchema }),
+    /**
+     * the mask judge: val figures of the detector's own classes and with the judge's, whether it was
+     * kept, the crops it trained on, and of those the detector's finds and its false finds (not a
+     * face; absent for judges trained before they learned it)
+     */
+    judge: z.object({ kept: z.boolean(), faces: z.number().int(), finds: z.number().int().optional(), falseFinds: z.number().int().optional(), seconds: z.number(), valWithout: splitMetricsSchema, valWith: splitMetricsSchema }),
     /** the code it was trained with; null outside a git checkout */
     gitCommit: z.string().nullable(),
   })

@@ -8,6 +8,7 @@ import { DETECTOR_FAMILIES, detectorMetadata } from "../families";
 import { useNodeBackend } from "../tf/node-backend";
 import { judgeCropBox, jitteredBox, normalizedCropBox } from "./crop";
 import { cropFeatures, judgeFaces, judgeFeatureModel, judgeProbabilities, trainJudgeLayer } from "./mask-judge";
+import { findLabel } from "./finds";
 import { faceScoreReaching, judgedScore, rescoreFaces } from "./rescore";
 import { loadFaceSsdMobileNetWeights } from "@/lib/server/training/pretrained-weights";
 
@@ -37,6 +38,28 @@ describe("the judge's crop", () => {
       expect(jittered.xmax - jittered.xmin).toBeGreaterThanOrEqual(36 - 1e-9);
       expect(jittered.xmax - jittered.xmin).toBeLessThanOrEqual(44 + 1e-9);
     }
+  });
+});
+
+describe("what the detector's finds teach the judge", () => {
+  const labelled = [
+    { box: { xmin: 0, ymin: 0, xmax: 10, ymax: 10 }, classIndex: 2 },
+    { box: { xmin: 100, ymin: 0, xmax: 110, ymax: 10 }, classIndex: 0 },
+  ];
+  const thresholds = { faceIou: 0.5, backgroundIou: 0.3 };
+
+  it("a find on a labelled face teaches that face's class (the one it overlaps most)", () => {
+    expect(findLabel({ xmin: 1, ymin: 0, xmax: 11, ymax: 10 }, labelled, 3, thresholds)).toBe(2);
+    expect(findLabel({ xmin: 101, ymin: 1, xmax: 110, ymax: 10 }, labelled, 3, thresholds)).toBe(0);
+  });
+
+  it("a find on no labelled face teaches not a face; one that is part face teaches nothing", () => {
+    expect(findLabel({ xmin: 50, ymin: 50, xmax: 60, ymax: 60 }, labelled, 3, thresholds)).toBe(3);
+    expect(findLabel({ xmin: 50, ymin: 50, xmax: 60, ymax: 60 }, [], 3, thresholds)).toBe(3);
+    // IoU 0.6 / 1.4 ≈ 0.43 with the first face: between the two thresholds
+    expect(findLabel({ xmin: 4, ymin: 0, xmax: 14, ymax: 10 }, labelled, 3, thresholds)).toBeNull();
+    // IoU 0.25: under the background threshold
+    expect(findLabel({ xmin: 6, ymin: 0, xmax: 16, ymax: 10 }, labelled, 3, thresholds)).toBe(3);
   });
 });
 
@@ -105,7 +128,7 @@ describe("training the judge's layer", () => {
     const layer = await trainJudgeLayer(features, labels, 3, options);
     expect(await trainJudgeLayer(features, labels, 3, options)).toEqual(layer);
     const test = data(2);
-    const probabilities = await judgeProbabilities(tf.tensor2d(test.features, [test.labels.length, 8]), { cropSize: 64, margin: 0, minFaceScore: 0, mirrored: false, scoring: "product", ...layer }, 3);
+    const probabilities = await judgeProbabilities(tf.tensor2d(test.features, [test.labels.length, 8]), { cropSize: 64, margin: 0, minFaceScore: 0, mirrored: false, scoring: "product", background: false, ...layer }, 3);
     const predicted = test.labels.map((_, i) => [0, 1, 2].reduce((best, c) => (probabilities[i * 3 + c]! > probabilities[i * 3 + best]! ? c : best), 0));
     expect(predicted).toEqual(test.labels);
   });
@@ -149,7 +172,7 @@ describe("a detector with a mask judge", () => {
     const box = { xmin: 10, ymin: 10, xmax: 40, ymax: 50 };
     const mirroredBox = { xmin: 96 - 40, ymin: 10, xmax: 96 - 10, ymax: 50 };
     for (const mirrored of [true, false]) {
-      const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, mirrored, scoring: "product", ...layer };
+      const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, mirrored, scoring: "product", background: false, ...layer };
       const here = await judgeFaces(judgeBackbone, pixels, [box], judge, 3);
       const there = await judgeFaces(judgeBackbone, mirroredPixels, [mirroredBox], judge, 3);
       expect(here.reduce((a, b) => a + b)).toBeCloseTo(1, 5);
@@ -165,7 +188,7 @@ describe("a detector with a mask judge", () => {
   it("gives every face the judge's class, scored face × p(class), and keeps its judge through the artifact", async () => {
     const model = DETECTOR_FAMILIES.one_stage.recipe.buildTrainable(options, {});
     // A judge sure of one thing: every face is without_mask (p = e⁵ / (e⁵ + 2)).
-    const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, weights: new Array(1536 * 3).fill(0), bias: [0, 5, 0], mirrored: true, scoring: "product" };
+    const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, weights: new Array(1536 * 3).fill(0), bias: [0, 5, 0], mirrored: true, scoring: "product", background: false };
     const metadata = { ...detectorMetadata("one_stage", { width: "n", backbone: "scratch", classes: CLASSES, inputSize: SIZE }), judge };
     const { model: loaded, metadata: read } = await modelFromFiles(await modelToFiles(model, modelMetadataSchema.parse(metadata)));
     expect(read.judge).toEqual(judge);
@@ -194,20 +217,42 @@ describe("a detector with a mask judge", () => {
     const model = DETECTOR_FAMILIES.one_stage.recipe.buildTrainable(options, {});
     // Untrained heads score every location alike: seeded noise on every weight spreads the face scores.
     const random = new SeededRandom(11);
-    for (const layer of model.layers) layer.setWeights(layer.getWeights().map((w) => tf.tidy(() => tf.add(w, tf.tensor(Array.from({ length: w.size }, () => random.range(-0.3, 0.3)), w.shape)))));
-    const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, weights: new Array(1536 * 3).fill(0), bias: [0, 5, 0], mirrored: false, scoring: "geometric-mean" };
+    for (const layer of model.layers) layer.setWeights(layer.getWeights().map((w) => tf.tidy(() => tf.add(w, tf.tensor(Array.from({ length: w.size }, () => random.range(-0.1, 0.1)), w.shape)))));
+    const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, weights: new Array(1536 * 3).fill(0), bias: [0, 5, 0], mirrored: false, scoring: "geometric-mean", background: false };
     const metadata = modelMetadataSchema.parse({ ...detectorMetadata("one_stage", { width: "n", backbone: "scratch", classes: CLASSES, inputSize: SIZE }), judge });
     const judged = DETECTOR_FAMILIES.one_stage.detector(model, metadata);
     const [evaluated] = await judged.detect([image(3)], { scoreThreshold: 0, maxDetections: 300, multiLabel: true });
     const likeliest = evaluated!.filter((d) => d.className === "without_mask").map((d) => d.score);
-    // A threshold between the judged scores, so that some faces pass and some do not.
-    const threshold = likeliest[Math.floor(likeliest.length / 2)]!;
+    // A threshold among the judged scores, so that some faces pass and some do not.
+    const distinct = [...new Set(likeliest)].sort((a, b) => b - a);
+    expect(distinct.length).toBeGreaterThan(2);
+    const threshold = distinct[Math.floor(distinct.length / 2)]!;
     const [served] = await judged.detect([image(3)], { scoreThreshold: threshold, maxDetections: 300 });
     expect(served!.length).toBeGreaterThan(0);
     expect(served!.length).toBeLessThan(likeliest.length);
     expect(served!.map((d) => d.score)).toEqual(likeliest.filter((score) => score >= threshold));
     // Below the threshold's face score no face could reach it: √(face × p) ≤ √face.
     expect(served!.every((d) => d.score >= threshold && d.className === "without_mask")).toBe(true);
+    judged.dispose();
+  });
+
+  it("with a not-a-face column, scores each face by its chance of being a face of the class, and needs that column", async () => {
+    const model = DETECTOR_FAMILIES.one_stage.recipe.buildTrainable(options, {});
+    // Sure that a find is not without_mask's face or not a face, one as likely as the other: p(without_mask) = e⁵ / (2e⁵ + 2).
+    const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, weights: new Array(1536 * 4).fill(0), bias: [0, 5, 0, 5], mirrored: false, scoring: "product", background: true };
+    const metadata = modelMetadataSchema.parse({ ...detectorMetadata("one_stage", { width: "n", backbone: "scratch", classes: CLASSES, inputSize: SIZE }), judge });
+    expect(modelMetadataSchema.safeParse({ ...metadata, judge: { ...judge, background: false } }).success).toBe(false);
+    const plain = DETECTOR_FAMILIES.one_stage.detector(model, { ...metadata, judge: undefined });
+    const judged = DETECTOR_FAMILIES.one_stage.detector(model, metadata);
+    const keepAll = { scoreThreshold: 0, maxDetections: 20 };
+    const [faces] = await plain.detect([image(4)], { ...keepAll, faces: true });
+    const [detections] = await judged.detect([image(4)], keepAll);
+    const p = Math.exp(5) / (2 * Math.exp(5) + 2);
+    expect(detections!.length).toBe(faces!.length);
+    detections!.forEach((d, i) => {
+      expect(d.className).toBe("without_mask");
+      expect(d.score).toBeCloseTo(faces![i]!.score * p, 4);
+    });
     judged.dispose();
   });
 

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import type { MaskJudge } from "@/lib/contracts/artifact";
+import { judgeColumns, type MaskJudge } from "@/lib/contracts/artifact";
 import type { PixelBox } from "@/lib/domain/box";
 import { SeededRandom } from "@/lib/domain/random";
 import { faceMobileNetV1, isBackboneLayer, normalizeForFaceMobileNet, type NamedWeights } from "../backbones/face-mobilenet-v1";
@@ -49,11 +49,17 @@ export function cropFeatures(featureModel: tf.LayersModel, pixels: tf.Tensor3D, 
   });
 }
 
-/** Class probabilities [boxes × classes], row by row, from pooled features. */
+/**
+ * Class probabilities [boxes × classes], row by row, from pooled features. With `background` the
+ * softmax also spans not a face, which is left out: a face's class probabilities then sum to the
+ * chance that it is a face.
+ */
 export async function judgeProbabilities(features: tf.Tensor2D, judge: MaskJudge, numClasses: number): Promise<Float32Array> {
+  const columns = judgeColumns(judge, numClasses);
   const probabilities = tf.tidy(() => {
-    const weights = tf.tensor2d(judge.weights, [judge.weights.length / numClasses, numClasses]);
-    return tf.softmax(tf.add(tf.matMul(features, weights), tf.tensor1d(judge.bias)));
+    const weights = tf.tensor2d(judge.weights, [judge.weights.length / columns, columns]);
+    const all = tf.softmax(tf.add(tf.matMul(features, weights), tf.tensor1d(judge.bias)));
+    return columns === numClasses ? all : tf.slice(all, [0, 0], [-1, numClasses]);
   });
   const data = (await probabilities.data()) as Float32Array;
   probabilities.dispose();

@@ -88,7 +88,7 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
         config,
         backend,
         trainingSeconds,
-        ...(judge && { judge: { kept: judge.kept, faces: judge.faces, seconds: judge.seconds, valWithout: judge.valWithout, valWith: judge.valWith } }),
+        ...(judge && { judge: { kept: judge.kept, faces: judge.faces, finds: judge.finds, falseFinds: judge.falseFinds, seconds: judge.seconds, valWithout: judge.valWithout, valWith: judge.valWith } }),
         gitCommit: gitCommit(),
       },
     });
@@ -146,7 +146,7 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
   });
   const verdict = outcome.kept ? "kept" : `left out: it lowered val mAP50 by more than ${JUDGE_VAL_TOLERANCE}`;
   await judging.end({
-    message: `${fit.logPrefix ?? ""}mask judge trained on ${outcome.faces} face crops in ${outcome.seconds} s; val mAP50 ${outcome.valWithout.mAP50.toFixed(3)} with the detector's classes, ${outcome.valWith.mAP50.toFixed(3)} with the judge's (${verdict})`,
+    message: `${fit.logPrefix ?? ""}mask judge trained on ${outcome.faces} face crops (with ${outcome.finds} of the detector's finds, ${outcome.falseFinds} of them false) in ${outcome.seconds} s; val mAP50 ${outcome.valWithout.mAP50.toFixed(3)} with the detector's classes, ${outcome.valWith.mAP50.toFixed(3)} with the judge's (${verdict})`,
   });
   return outcome;
 }
@@ -418,13 +418,14 @@ async function crossValidate(
 
 /**
  * A rough, measured-on-2-cores estimate of what follows training, so the epochs stop in time for
- * it: the judge's crops (three per training face, about 40 ms each at 192 px) and its two val
+ * it: the judge's crops (three per training face, about 40 ms each at 192 px), the detector's
+ * pass over the training images for its finds and their crops (about 0.7 s an image), its two val
  * passes, the evaluation of the held-out images and the latency benchmark (about 0.8 s per image
  * for each pass).
  */
 export function secondsAfterTraining(config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[]): number {
   const faces = train.reduce((n, image) => n + image.boxes.length, 0);
-  const judge = config.maskJudge ? 0.12 * faces + 2 * 0.8 * heldOut.length : 0;
+  const judge = config.maskJudge ? 0.12 * faces + 0.7 * train.length + 2 * 0.8 * heldOut.length : 0;
   return judge + 0.8 * heldOut.length + 20;
 }
 
