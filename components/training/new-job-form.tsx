@@ -114,7 +114,7 @@ export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { da
         </div>
       </fieldset>
       <div className="filters">
-        <Checkbox checked={settings.maskJudge} onCheckedChange={choice("maskJudge")} label="Mask judge: re-judge each found face on a full-resolution crop (left out if it lowers val mAP50)" />
+        <Checkbox checked={settings.maskJudge} onCheckedChange={choice("maskJudge")} label="Mask judge: re-judge each found face on a full-resolution crop, and turn down finds that are not faces (left out if it lowers val mAP50)" />
       </div>
       <div className="filters">
         <Select

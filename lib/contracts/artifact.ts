@@ -10,21 +10,21 @@ export type ArtifactFiles = Record<ArtifactFileName, Uint8Array>;
 /** Serving's post-processing, recorded with every model (lib/detection/common/postprocess.ts). */
 const postprocessingSchema = z.object({ scoreThreshold: z.number().min(0).max(1), iouThreshold: z.number().min(0).max(1), maxDetections: z.number().int().positive() });
 
+/** How a judged face is scored (lib/detection/judge/rescore.ts). */
+export const JUDGE_SCORINGS = ["product", "geometric-mean"] as const;
+export type JudgeScoring = (typeof JUDGE_SCORINGS)[number];
+
 /**
  * The mask judge (lib/detection/judge/mask-judge.ts): each found face is cropped from the
  * full-resolution photo, read by the model's own backbone at `cropSize` px, and classified by
  * this linear layer over the pooled features. Faces scoring under `minFaceScore` are dropped
  * unjudged (they would barely move a precision-recall curve, and judging costs a backbone pass).
  */
-/** How a judged face is scored (lib/detection/judge/rescore.ts). */
-export const JUDGE_SCORINGS = ["product", "geometric-mean"] as const;
-export type JudgeScoring = (typeof JUDGE_SCORINGS)[number];
-
 export const maskJudgeSchema = z.object({
   cropSize: z.number().int().min(32).max(512),
   margin: z.number().min(0).max(1),
   minFaceScore: z.number().min(0).max(1),
-  /** features × classes, row by row */
+  /** features × columns (the classes, then not a face with `background`), row by row */
   weights: z.array(z.number()).min(1),
   bias: z.array(z.number()).min(1),
   /**
