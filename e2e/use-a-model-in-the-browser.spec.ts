@@ -56,7 +56,8 @@ test("the browser runs a trained model on a dropped image and agrees with the se
   const model = await db.modelVersion.findFirstOrThrow({ where: { name: { contains: "mld1s" } }, orderBy: { createdAt: "asc" } });
   await db.$disconnect();
   // A one-epoch model's judge turns down many of its finds: a test photo where it serves some.
-  const [{ image }] = await imagesTheModelFinds(page, model.id, { dataset: { name: "sample-facemask" }, split: "test", boxCount: { gte: 3 } }, 1);
+  const [served] = await imagesTheModelFinds(page, model.id, { dataset: { name: "sample-facemask" }, split: "test", boxCount: { gte: 3 } }, 1);
+  const image = served!.image;
   // PNG: both decoders give the very same pixels, so any difference is the model's arithmetic.
   const png = await sharp(await new LocalBlobStore(path.resolve(".e2e-data", "blobs")).get(image.contentHash)).png().toBuffer();
   const response = await page.request.post(`/api/v1/predict?model=${model.id}`, { headers: { ...(await csrfHeader(page)), "Content-Type": "image/png" }, data: png });
