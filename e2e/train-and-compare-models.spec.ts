@@ -161,12 +161,14 @@ test("an ML lead compares the two models, moves the confidence slider, opens a f
   await page.getByRole("button", { name: "Promote sample-facemask-mld2s-n v1" }).click();
   await expect(confirm).toContainText("sample-facemask-mld1s-n v1 stops serving and becomes a candidate");
   await confirm.getByRole("button", { name: "Promote" }).click();
-  await expect(page.getByTestId("production-model")).toHaveText("sample-facemask-mld2s-n v1");
+  await expect(page.getByTestId("production-model")).toHaveText("sample-facemask-mld2s-n v1", { timeout: 30_000 });
   await expect(page.getByRole("row", { name: /sample-facemask-mld1s-n v1/ }).first()).toContainText("Candidate");
   await page.getByRole("button", { name: "Roll back" }).click();
   await expect(confirm).toContainText("sample-facemask-mld1s-n v1, the version it replaced");
   await confirm.getByRole("button", { name: "Roll back" }).click();
-  await expect(page.getByTestId("production-model")).toHaveText("sample-facemask-mld1s-n v1");
+  // The in-process monitor may be building the promoted model's baseline (judged inference on the
+  // test photos) and holds the server's one thread meanwhile: the answer can take seconds.
+  await expect(page.getByTestId("production-model")).toHaveText("sample-facemask-mld1s-n v1", { timeout: 30_000 });
   // Newest first, with who did it (other specs may have promoted models before).
   const history = page.getByRole("table", { name: "Promotion history" }).getByRole("row");
   await expect(history.nth(1)).toContainText("ML lead Person");
