@@ -23,7 +23,6 @@ import { DETECTOR_FAMILIES } from "@/lib/detection/families";
 import type { Detection } from "@/lib/detection/common/nms";
 import { selectNodeBackend } from "@/lib/detection/tf/node-backend";
 import { FACEMASK_CLASSES } from "@/lib/domain/classes";
-import { iou } from "@/lib/domain/box";
 import { DETECTOR_FAMILY_CATALOGUE, DETECTOR_FAMILY_IDS, type DetectorFamilyId } from "@/lib/domain/detector-families";
 import { evaluateCoco } from "@/lib/domain/evaluation/coco-eval";
 import { stratifiedFolds } from "@/lib/domain/split";
@@ -32,6 +31,7 @@ import { vocObjectsToBoxes } from "@/lib/domain/voc-boxes";
 import { LocalBlobStore } from "@/lib/server/platform/storage";
 import { fitDetector, judgeMasks, type FitContext } from "@/lib/server/training/detector-runner";
 import { JUDGE_RECIPE } from "@/lib/server/training/judge-training";
+import { mostOverlapped } from "@/lib/detection/judge/finds";
 import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf } from "@/lib/server/training/evaluate-split";
 import type { CachedSample } from "@/lib/server/training/feature-cache";
 import { cacheFeaturesInThreads, trainingThreads } from "@/lib/server/training/feature-threads";
@@ -176,12 +176,8 @@ const asFace = (image: TrainingImage): TrainingImage => ({ ...image, boxes: imag
 
 /** The class of the label a detection overlaps most at IoU ≥ 0.5, else the class it was given. */
 function trueClassOf(detection: Detection, image: TrainingImage): number {
-  let best = { overlap: 0.5, classIndex: detection.classIndex };
-  for (const label of image.boxes) {
-    const overlap = iou(detection.box, label.box);
-    if (overlap >= best.overlap) best = { overlap, classIndex: label.classIndex };
-  }
-  return best.classIndex;
+  const best = mostOverlapped(detection.box, image.boxes);
+  return best && best.overlap >= 0.5 ? best.label.classIndex : detection.classIndex;
 }
 
 const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
