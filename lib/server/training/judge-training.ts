@@ -41,10 +41,10 @@ export const JUDGE_FINDS = { minFaceScore: 0.05, maxPerImage: 50, faceIou: 0.5, 
 
 /**
  * Pooled backbone features of every labelled face of `images` (plain, mirrored, jittered) with
- * their class indexes, and, given a `finder` (the trained detector without a judge), of its finds
+ * their class indexes, and of the finds of `finder` (the trained detector without a judge)
  * labelled by findLabel (`numClasses` for a false find). Counts `finds` and `falseFinds`.
  */
-export async function faceCropFeatures(featureModel: tf.LayersModel, store: BlobStore, images: readonly TrainingImage[], seed: number, progress?: (done: number) => Promise<void>, finder?: { detector: Detector; numClasses: number }) {
+export async function faceCropFeatures(featureModel: tf.LayersModel, store: BlobStore, images: readonly TrainingImage[], seed: number, finder: { detector: Detector; numClasses: number }, progress?: (done: number) => Promise<void>) {
   const random = new SeededRandom(seed);
   const rows: Float32Array[] = [];
   const labels: number[] = [];
@@ -58,29 +58,26 @@ export async function faceCropFeatures(featureModel: tf.LayersModel, store: Blob
     labels.push(...classes);
   };
   for (const [i, image] of images.entries()) {
-    if (image.boxes.length > 0 || finder) {
-      const rgb = await decodeImageRgb(await store.get(image.contentHash));
-      const pixels = pixelsTensor(rgb);
-      const boxes = image.boxes.map((b) => b.box);
-      const classes = image.boxes.map((b) => b.classIndex);
-      if (boxes.length > 0) {
-        await addCrops(pixels, boxes, classes, false);
-        await addCrops(pixels, boxes, classes, true);
-        for (let copy = 0; copy < JUDGE_JITTERED_COPIES; copy++) {
-          await addCrops(pixels, boxes.map((box) => jitteredBox(box, JUDGE_JITTER, () => random.next())), classes, random.next() < 0.5);
-        }
+    // Every photo is read: one without labelled faces still teaches not a face through the finds.
+    const rgb = await decodeImageRgb(await store.get(image.contentHash));
+    const pixels = pixelsTensor(rgb);
+    const boxes = image.boxes.map((b) => b.box);
+    const classes = image.boxes.map((b) => b.classIndex);
+    if (boxes.length > 0) {
+      await addCrops(pixels, boxes, classes, false);
+      await addCrops(pixels, boxes, classes, true);
+      for (let copy = 0; copy < JUDGE_JITTERED_COPIES; copy++) {
+        await addCrops(pixels, boxes.map((box) => jitteredBox(box, JUDGE_JITTER, () => random.next())), classes, random.next() < 0.5);
       }
-      if (finder) {
-        const [found] = await finder.detector.detect([rgb], { faces: true, scoreThreshold: JUDGE_FINDS.minFaceScore, maxDetections: JUDGE_FINDS.maxPerImage, multiLabel: false });
-        const taught = found!.map((d) => ({ box: d.box, label: findLabel(d.box, image.boxes, finder.numClasses, JUDGE_FINDS) })).filter((d): d is { box: PixelBox; label: number } => d.label !== null);
-        if (taught.length > 0) {
-          for (const flip of [false, true]) await addCrops(pixels, taught.map((d) => d.box), taught.map((d) => d.label), flip);
-          finds += taught.length;
-          falseFinds += taught.filter((d) => d.label === finder.numClasses).length;
-        }
-      }
-      pixels.dispose();
     }
+    const [found] = await finder.detector.detect([rgb], { faces: true, scoreThreshold: JUDGE_FINDS.minFaceScore, maxDetections: JUDGE_FINDS.maxPerImage, multiLabel: false });
+    const taught = found!.map((d) => ({ box: d.box, label: findLabel(d.box, image.boxes, finder.numClasses, JUDGE_FINDS) })).filter((d): d is { box: PixelBox; label: number } => d.label !== null);
+    if (taught.length > 0) {
+      for (const flip of [false, true]) await addCrops(pixels, taught.map((d) => d.box), taught.map((d) => d.label), flip);
+      finds += taught.length;
+      falseFinds += taught.filter((d) => d.label === finder.numClasses).length;
+    }
+    pixels.dispose();
     await progress?.(i + 1);
     await yieldToEventLoop();
   }
@@ -122,7 +119,7 @@ export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata
   let falseFinds: number;
   try {
     const finder = { detector: detectorOf(metadata), numClasses: fit.classes.length };
-    const crops = await faceCropFeatures(featureModel, store, fit.train, fit.seed, fit.progress, finder);
+    const crops = await faceCropFeatures(featureModel, store, fit.train, fit.seed, finder, fit.progress);
     faces = crops.labels.length;
     finds = crops.finds;
     falseFinds = crops.falseFinds;
