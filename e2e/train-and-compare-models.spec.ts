@@ -10,7 +10,7 @@ test("an ML lead starts a quick training job, watches it, and finds the new mode
   if (!(await form.isVisible())) await page.getByText("New training job").click();
   await chooseOption(page, form.getByRole("combobox", { name: "Dataset" }), "sample-facemask");
   await expect(form.getByRole("checkbox", { name: /^Mask judge/ })).toBeChecked();
-  await form.getByRole("spinbutton", { name: "Input size (px)" }).fill("128");
+  await form.getByRole("spinbutton", { name: "Training input size (px)" }).fill("128");
   await form.getByRole("spinbutton", { name: "Epochs" }).fill("2");
   await form.getByRole("button", { name: "Start training" }).click();
 
@@ -22,6 +22,8 @@ test("an ML lead starts a quick training job, watches it, and finds the new mode
   await expect(page.getByTestId("job-log")).toContainText("Training the mask judge", { timeout: 180_000 });
   await expect(page.getByTestId("job-status")).toHaveText("Succeeded", { timeout: 300_000 });
   await expect(page.getByTestId("job-log")).toContainText(/epoch 2\/2: loss [\d.]+, val mAP50 [\d.]+/);
+  // Trained at 128 px, it detects at whichever of 128, 192 and 256 px did best on val.
+  await expect(page.getByTestId("job-log")).toContainText(/detects at (128|192|256) px \(trained at 128\); val mAP50 128 px [\d.]+, 192 px [\d.]+, 256 px [\d.]+/);
   await expect(page.getByTestId("job-log")).toContainText(/mask judge trained on [\d,]+ face crops \(with [\d,]+ of the detector's finds, [\d,]+ of them false\) in \d+ s; val mAP50 [\d.]+ with the detector's classes, [\d.]+ with the judge's/);
   await expect(page.getByText("Validation mAP (val split)")).toBeVisible();
   const model = page.getByRole("status").filter({ hasText: "Model version:" });
@@ -48,7 +50,7 @@ test("an ML lead trains the two-stage (Faster R-CNN-style) model from the browse
   // The quick CPU preset for two-stage models has its own epochs and a jittered copy cached per image.
   await expect(form.getByRole("spinbutton", { name: "Epochs" })).toHaveValue("12");
   await expect(form.getByRole("spinbutton", { name: "Jittered copies cached per image" })).toHaveValue("1");
-  await form.getByRole("spinbutton", { name: "Input size (px)" }).fill("128");
+  await form.getByRole("spinbutton", { name: "Training input size (px)" }).fill("128");
   await form.getByRole("spinbutton", { name: "Epochs" }).fill("1");
   // Without the mask judge: the detector's own classes, and a shorter job.
   await form.getByRole("checkbox", { name: /^Mask judge/ }).click();

@@ -78,7 +78,7 @@ export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { da
           ]}
         />
         <label>
-          Input size (px) <input type="number" min={128} max={1024} step={32} value={settings.inputSize} onChange={set("inputSize")} />
+          Training input size (px) <input type="number" min={128} max={1024} step={32} value={settings.inputSize} onChange={set("inputSize")} title="The model trains at this size, then detects at it or at 1.5× or 2× it, whichever does best on val" />
         </label>
         <label>
           Epochs <input type="number" min={1} max={500} value={settings.epochs} onChange={set("epochs")} />

@@ -3,7 +3,7 @@
  * log keeps: each phase logs a start, progress (done of total, in the phase's unit) and an end.
  * Pure: the current time is a parameter, so the job page and its tests compute the same.
  */
-export const TRAINING_PHASES = ["preparing", "caching", "training", "judging", "predicting", "saving", "evaluating", "benchmarking"] as const;
+export const TRAINING_PHASES = ["preparing", "caching", "training", "sizing", "judging", "predicting", "saving", "evaluating", "benchmarking"] as const;
 export type TrainingPhase = (typeof TRAINING_PHASES)[number];
 
 export const PHASE_STEPS = ["start", "progress", "end"] as const;

@@ -40,6 +40,7 @@ export const TRAINING_PHASE_WORDS: Record<TrainingPhase, { label: string; noun: 
   preparing: { label: "Preparing data", noun: null },
   caching: { label: "Caching backbone features", noun: "input" },
   training: { label: "Training", noun: "epoch", plural: "epochs" },
+  sizing: { label: "Choosing the detection size", noun: "size" },
   judging: { label: "Training the mask judge", noun: "image" },
   predicting: { label: "Predicting held-out images", noun: "image" },
   saving: { label: "Saving the model", noun: null },

@@ -33,6 +33,12 @@ export const trainingMetricsSchema = z
     backend: z.enum(COMPUTE_BACKENDS),
     trainingSeconds: z.number(),
     /**
+     * the input size it detects at (masklab.json's inputSize), chosen on val among its training
+     * size and larger ones (lib/server/training/detection-size.ts), with each candidate's val figures;
+     * absent for models trained before the choice, which detect at their training size
+     */
+    detectionSize: z.object({ size: z.number().int(), valBySize: z.array(z.object({ size: z.number().int(), mAP50: z.number(), mAP50to95: z.number() })) }),
+    /**
      * the mask judge: val figures of the detector's own classes and with the judge's, whether it was
      * kept, the crops it trained on, and of those the detector's finds and its false finds (not a
      * face; absent for judges trained before they learned it)

@@ -12,6 +12,8 @@ import { detectorRunner } from "../training/detector-runner";
 let env: SampleTestEnv;
 let modelVersionId: string;
 let jobId: string;
+/** the size the model detects at: chosen on val after training at 128 px */
+let inputSize: number;
 beforeAll(async () => {
   await useNodeBackend("wasm");
   env = await createSampleTestEnv({ count: 20, seed: 4 });
@@ -22,7 +24,7 @@ beforeAll(async () => {
   const claimed = (await claimNextJob("latency-worker", { kinds: ["one_stage"], leaseMs: 60_000, db: env.db }))!;
   const outcome = await runClaimedJob(claimed, detectorRunner("one_stage"), { workerId: "latency-worker", leaseMs: 60_000, heartbeatMs: 1000, db: env.db, store: env.store });
   expect(outcome).toBe("succeeded");
-  modelVersionId = (await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } })).id;
+  ({ id: modelVersionId, inputSize } = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } }));
 }, 180_000);
 afterAll(async () => env?.cleanup());
 
@@ -99,7 +101,7 @@ describe("npm run benchmark-model", () => {
     const before = await env.db.latencyBenchmark.count({ where: { modelVersionId } });
     const result = await cli(["--model", "sample-mld1s-n@1", "--runs", "3"]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^sample-mld1s-n v1 \(128 px, [\d.]+ MB, [\d,]+ parameters\) on wasm, /);
+    expect(result.stdout).toMatch(new RegExp(`^sample-mld1s-n v1 \\(${inputSize} px, [\\d.]+ MB, [\\d,]+ parameters\\) on wasm, `));
     expect(result.stdout).toMatch(/batch +p50 ms +p95 ms +mean ms +img\/s +cold load ms/);
     for (const batch of [1, 2, 4, 8]) expect(result.stdout).toMatch(new RegExp(`^ +${batch} +[\\d.]+ +[\\d.]+ +[\\d.]+ +[\\d.]+`, "m"));
     expect(result.stdout).toContain("best throughput");

@@ -16,6 +16,7 @@ import { resolveTrainingConfig } from "./training-config";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
 import { detectorRunner, judgeMasks } from "./detector-runner";
 import { JUDGE_VAL_TOLERANCE } from "./judge-training";
+import { pickDetectionSize } from "./detection-size";
 import { decodeImageRgb } from "../images/decode";
 import { loadSplit } from "./training-data";
 
@@ -53,12 +54,19 @@ describe.each([
       const figures = phaseFiguresSchema.safeParse(l.metrics);
       return figures.success && figures.data.step !== "progress" ? [`${figures.data.phase} ${figures.data.step}`] : [];
     });
-    expect(phaseLines).toEqual(["preparing", "caching", "training", ...(judged ? ["judging"] : []), "saving", "evaluating", "benchmarking"].flatMap((phase) => [`${phase} start`, `${phase} end`]));
+    expect(phaseLines).toEqual(["preparing", "caching", "training", "sizing", ...(judged ? ["judging"] : []), "saving", "evaluating", "benchmarking"].flatMap((phase) => [`${phase} start`, `${phase} end`]));
 
     const version = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } });
-    expect(version).toMatchObject({ kind, name: `sample-${name}`, version: 1, inputSize: 128, stage: "candidate" });
+    expect(version).toMatchObject({ kind, name: `sample-${name}`, version: 1, stage: "candidate" });
     const metrics = parseStored(modelTrainingMetricsColumn, version.trainingMetrics, version.id)!;
     expect(metrics.selectedBy).toBe("val mAP50");
+    // Trained at 128 px, measured on val at 128, 192 and 256 px, and registered at the size chosen there.
+    expect(metrics.config!.inputSize).toBe(128);
+    expect(metrics.detectionSize!.valBySize.map((v) => v.size)).toEqual([128, 192, 256]);
+    expect(metrics.detectionSize!.size).toBe(pickDetectionSize(metrics.detectionSize!.valBySize));
+    expect(version.inputSize).toBe(metrics.detectionSize!.size);
+    expect(logs.map((l) => l.message)).toContain(`detects at ${version.inputSize} px (trained at 128); val mAP50 ${metrics.detectionSize!.valBySize.map((v) => `${v.size} px ${v.mAP50.toFixed(3)}`).join(", ")}`);
+    if (judged) expect(metrics.judge!.valWithout.mAP50).toBe(metrics.detectionSize!.valBySize.find((v) => v.size === version.inputSize)!.mAP50);
     // The mask judge (one-stage here; it is the same code for every family, and the two-stage job
     // is slow enough without it) trained on every face of the train split (plain, mirrored,
     // jittered), and was kept unless val mAP50 fell by more than the tolerance.
@@ -101,7 +109,7 @@ describe.each([
     // The registered artifact loads on its own and runs on an image.
     const files = await readModelFiles(version.artifactKey, env.store);
     const detector = await loadDetector(files);
-    expect(detector.metadata).toMatchObject({ architecture, classes: ["with_mask", "without_mask", "mask_weared_incorrect"], inputSize: 128 });
+    expect(detector.metadata).toMatchObject({ architecture, classes: ["with_mask", "without_mask", "mask_weared_incorrect"], inputSize: version.inputSize });
     expect("judge" in detector.metadata && detector.metadata.judge !== undefined).toBe(metrics.judge?.kept ?? false);
     const [detections] = await detector.detect([await decodeImageRgb(await env.store.get(valImages[0]!.contentHash))], { scoreThreshold: 0.001 });
     detector.dispose();

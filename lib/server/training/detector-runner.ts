@@ -27,6 +27,7 @@ import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } fr
 import type { TrainingImage } from "./training-data";
 import { fitMaskJudge, JUDGE_VAL_TOLERANCE, type JudgeOutcome } from "./judge-training";
 import { cacheFeaturesInThreads, trainingThreads } from "./feature-threads";
+import { chooseDetectionSize, detectionSizeCandidates, type SizedDetector } from "./detection-size";
 
 
 /** The settings a job's log opens with. */
@@ -66,8 +67,10 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
     if (train.length === 0 || val.length === 0) throw new Error(`dataset "${dataset.name}" needs labelled images in both the train and val splits (has ${train.length} train, ${val.length} val)`);
     await preparing.end({ message: `dataset "${dataset.name}": ${train.length} train, ${val.length} val images; labels snapshot ${labelSnapshot([...train, ...val])}; ${describeConfig(config)}` });
 
-    const fitted = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p), deadline, reserveSeconds: secondsAfterTraining(config, train, val), threads: trainingThreads() });
-    const { full, best, trainingSeconds } = fitted;
+    const trained = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p), deadline, reserveSeconds: secondsAfterTraining(config, train, val), threads: trainingThreads() });
+    const { best, trainingSeconds } = trained;
+    const fitted = await sizeDetector(kind, context, data.images, trained, { config, classes, val });
+    const { full } = fitted;
     const judge = await judgeMasks(kind, context, data.images, fitted, { config, classes, train, val });
     const metadata = judge?.metadata ?? fitted.metadata;
     const saving = await context.startPhase("saving");
@@ -76,7 +79,7 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
       name: `${dataset.name}-${DETECTOR_FAMILY_CATALOGUE[kind].architecture}-${config.width}`,
       files,
       classes,
-      inputSize: config.inputSize,
+      inputSize: metadata.inputSize,
       parameterCount: full.countParams(),
       trainingMetrics: {
         selectedEpoch: best.epoch,
@@ -88,13 +91,14 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
         config,
         backend,
         trainingSeconds,
+        detectionSize: { size: metadata.inputSize, valBySize: fitted.valBySize.map(({ size, metrics }) => ({ size, mAP50: metrics.mAP50, mAP50to95: metrics.mAP50to95 })) },
         ...(judge && { judge: { kept: judge.kept, faces: judge.faces, finds: judge.finds, falseFinds: judge.falseFinds, seconds: judge.seconds, valWithout: judge.valWithout, valWith: judge.valWith } }),
         gitCommit: gitCommit(),
       },
     });
     tf.dispose(best.weights);
     const valFigure = judge ? judge.kept ? `, with the mask judge ${judge.valWith.mAP50.toFixed(3)}` : `; the mask judge was left out (val mAP50 ${judge.valWith.mAP50.toFixed(3)})` : "";
-    await saving.end({ message: `registered model ${version.name} v${version.version} (epoch ${best.epoch}: val mAP50 ${best.metrics.mAP50.toFixed(3)}${valFigure})`, figures: { modelVersionId: version.id } });
+    await saving.end({ message: `registered model ${version.name} v${version.version} (epoch ${best.epoch}, detecting at ${metadata.inputSize} px: val mAP50 ${fitted.val.mAP50.toFixed(3)}${valFigure})`, figures: { modelVersionId: version.id } });
     const detector = DETECTOR_FAMILIES[kind].detector(full, metadata);
     try {
       // The honest figure: the test split, which neither trained the model nor picked its epoch.
@@ -126,7 +130,7 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
  * The mask judge after the detector (config.maskJudge): trained on the training split's faces,
  * kept unless it lowers val mAP50 by more than JUDGE_VAL_TOLERANCE. Null when the job does not ask for one.
  */
-export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, fit: { config: ResolvedTrainingConfig; classes: string[]; train: TrainingImage[]; val: TrainingImage[]; logPrefix?: string }): Promise<JudgeOutcome | null> {
+export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata; val?: SplitMetrics }, fit: { config: ResolvedTrainingConfig; classes: string[]; train: TrainingImage[]; val: TrainingImage[]; logPrefix?: string }): Promise<JudgeOutcome | null> {
   if (!fit.config.maskJudge) return null;
   // A split of background photos trains a detector that finds nothing, and a judge has nothing to learn from.
   if (!fit.train.some((image) => image.boxes.length > 0)) {
@@ -139,6 +143,7 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
     val: fit.val,
     classes: fit.classes,
     seed: fit.config.seed,
+    valWithout: fitted.val,
     progress: async (done) => {
       await judging.advance(done);
       context.signal.throwIfAborted();
@@ -149,6 +154,28 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
     message: `${fit.logPrefix ?? ""}mask judge trained on ${outcome.faces} face crops (with ${outcome.finds} of the detector's finds, ${outcome.falseFinds} of them false) in ${outcome.seconds} s; val mAP50 ${outcome.valWithout.mAP50.toFixed(3)} with the detector's classes, ${outcome.valWith.mAP50.toFixed(3)} with the judge's (${verdict})`,
   });
   return outcome;
+}
+
+/**
+ * The input size the trained detector detects at (detection-size.ts): val mAP50 at its training
+ * size and larger ones, the detector rebuilt at the chosen one. What follows (the judge's finds,
+ * the registered model, its evaluation) detects at that size.
+ */
+export async function sizeDetector(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, fit: { config: ResolvedTrainingConfig; classes: string[]; val: TrainingImage[]; logPrefix?: string }): Promise<SizedDetector> {
+  const sizing = await context.startPhase("sizing", { total: detectionSizeCandidates(fitted.metadata.inputSize).length, prefix: fit.logPrefix });
+  const options: RecipeOptions = { inputSize: fitted.metadata.inputSize, numClasses: fit.classes.length, width: fit.config.width, seed: fit.config.seed };
+  const sized = await chooseDetectionSize(kind, fitted, store, {
+    options,
+    classes: fit.classes,
+    val: fit.val,
+    progress: async (done) => {
+      await sizing.advance(done);
+      context.signal.throwIfAborted();
+    },
+  });
+  const figures = sized.valBySize.map(({ size, metrics }) => `${size} px ${metrics.mAP50.toFixed(3)}`).join(", ");
+  await sizing.end({ message: `${fit.logPrefix ?? ""}detects at ${sized.metadata.inputSize} px (trained at ${fitted.metadata.inputSize}); val mAP50 ${figures}` });
+  return sized;
 }
 
 /** What fitting a detector needs of a job: its log, phases, cancel signal and checkpoints (the recipe bench gives its own). */
@@ -390,8 +417,10 @@ async function crossValidate(
     await context.log("info", `${prefix}training on ${train.length} images (${val.length} pick the epoch), predicting ${heldOut.length} held-out images`);
     // Each fold gets its share of what is left of the budget.
     const foldDeadline = job.deadline && Date.now() + (job.deadline - Date.now()) / (k - fold);
-    const fitted = await fitDetector(kind, context, context.data.images, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k), deadline: foldDeadline, reserveSeconds: secondsAfterTraining(config, train, heldOut), threads: trainingThreads() });
-    const { full, best } = fitted;
+    const trained = await fitDetector(kind, context, context.data.images, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k), deadline: foldDeadline, reserveSeconds: secondsAfterTraining(config, train, heldOut), threads: trainingThreads() });
+    const { best } = trained;
+    const fitted = await sizeDetector(kind, context, context.data.images, trained, { config, classes, val, logPrefix: prefix });
+    const { full } = fitted;
     const metadata = (await judgeMasks(kind, context, context.data.images, fitted, { config, classes, train, val, logPrefix: prefix }))?.metadata ?? fitted.metadata;
     const detector = DETECTOR_FAMILIES[kind].detector(full, metadata);
     const predicting = await context.startPhase("predicting", { total: heldOut.length, prefix });
@@ -402,7 +431,7 @@ async function crossValidate(
       detector.dispose();
     }
     await predicting.advance(heldOut.length);
-    await predicting.end({ message: `${prefix}epoch ${best.epoch} kept (val mAP50 ${best.metrics.mAP50.toFixed(3)}); held-out images predicted` });
+    await predicting.end({ message: `${prefix}epoch ${best.epoch} kept, detecting at ${fitted.metadata.inputSize} px (val mAP50 ${fitted.val.mAP50.toFixed(3)}); held-out images predicted` });
   }
   const evaluating = await context.startPhase("evaluating");
   // Images in the dataset's split order, as each split is read (file names), not fold order.
@@ -418,15 +447,22 @@ async function crossValidate(
 
 /**
  * A rough, measured-on-2-cores estimate of what follows training, so the epochs stop in time for
- * it: the judge's crops (three per training face, about 40 ms each at 192 px), the detector's
- * pass over the training images for its finds and their crops (about 0.7 s an image), its two val
- * passes, the evaluation of the held-out images and the latency benchmark (about 0.8 s per image
- * for each pass).
+ * it. A detector pass costs about 1.1 µs per input pixel plus 0.1 s per image (0.19 s at 416 px
+ * on one thread); as the detection size is chosen after training, the largest candidate plans.
+ * The size choice passes val once per candidate; the judge crops three views per training face
+ * (about 40 ms each at 192 px), passes the training images for its finds and crops those (about
+ * 0.4 s an image), then judges val; the evaluation judges the held-out images and the latency
+ * benchmark takes about 20 s.
  */
 export function secondsAfterTraining(config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[]): number {
+  const pass = (size: number) => 1.1e-6 * size * size + 0.1;
+  const sizes = detectionSizeCandidates(config.inputSize);
+  const detect = pass(Math.max(...sizes));
+  const sizing = heldOut.length * sizes.reduce((sum, size) => sum + pass(size), 0);
   const faces = train.reduce((n, image) => n + image.boxes.length, 0);
-  const judge = config.maskJudge ? 0.12 * faces + 0.7 * train.length + 2 * 0.8 * heldOut.length : 0;
-  return judge + 0.8 * heldOut.length + 20;
+  const judgeCrops = config.maskJudge ? 0.3 : 0;
+  const judge = config.maskJudge ? 0.12 * faces + train.length * (detect + 0.4) + heldOut.length * (detect + judgeCrops) : 0;
+  return sizing + judge + heldOut.length * (detect + judgeCrops) + 20;
 }
 
 /** Fisher–Yates with the job's seeded generator. */

@@ -109,8 +109,9 @@ export interface JudgeOutcome {
  * Trains the mask judge on the training split's faces, through the trained detector's backbone,
  * then measures val mAP with the detector's own classes and with the judge's; the judge is kept
  * unless it lowers val mAP50 by more than JUDGE_VAL_TOLERANCE (the test split is never read).
+ * `valWithout`: the detector's own val figures when the caller has them already (the size choice).
  */
-export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata, detectorOf: (metadata: ModelMetadata) => Detector, store: BlobStore, fit: { train: readonly TrainingImage[]; val: readonly TrainingImage[]; classes: string[]; seed: number; progress?: (done: number) => Promise<void> }): Promise<JudgeOutcome> {
+export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata, detectorOf: (metadata: ModelMetadata) => Detector, store: BlobStore, fit: { train: readonly TrainingImage[]; val: readonly TrainingImage[]; classes: string[]; seed: number; valWithout?: SplitMetrics; progress?: (done: number) => Promise<void> }): Promise<JudgeOutcome> {
   const started = performance.now();
   const featureModel = judgeFeatureModel(JUDGE_RECIPE.cropSize, full);
   let layer: Pick<MaskJudge, "weights" | "bias">;
@@ -128,7 +129,7 @@ export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata
     featureModel.dispose();
   }
   const judged: ModelMetadata = { ...metadata, judge: { ...JUDGE_RECIPE, background: true, ...layer } };
-  const valWithout = await valMetrics(detectorOf(metadata), store, fit.val, fit.classes);
+  const valWithout = fit.valWithout ?? (await valMetrics(detectorOf(metadata), store, fit.val, fit.classes));
   const valWith = await valMetrics(detectorOf(judged), store, fit.val, fit.classes);
   const kept = valWith.mAP50 >= valWithout.mAP50 - JUDGE_VAL_TOLERANCE;
   return { metadata: kept ? judged : metadata, kept, judge: judged.judge!, faces, finds, falseFinds, seconds: Math.round((performance.now() - started) / 1000), valWithout, valWith };
