@@ -21,6 +21,7 @@ const row = (id: string, extra: Partial<BenchmarkRow>): BenchmarkRow => ({
   latency: [],
   sizeBytes: 3_000_000,
   parameterCount: 1_500_000,
+  inputSize: 416,
   trainingSeconds: 1500,
   maskJudge: null,
   evaluatedAt: "2026-12-01T00:00:00.000Z",
@@ -83,7 +84,7 @@ describe("the benchmark table", () => {
     const csv = benchmarkCsv([quoted]).split("\r\n");
     expect(csv[0]).toContain("Model,Kind,Stage,mAP50,mAP50-95,Mask judge");
     expect(csv[1]!.startsWith('"odd, ""name""",one_stage,candidate,0.500,0.250,,')).toBe(true);
-    expect(csv[1]).toContain(",,1.50,25.0,64,trained here,,dev,test"); // size empty, params 1.50 M, 25 min of training
+    expect(csv[1]).toContain(",,416,1.50,25.0,64,trained here,,dev,test"); // size empty, 416 px, params 1.50 M, 25 min of training
   });
 
   it("exports Markdown with the best values in bold and pipes escaped", () => {

@@ -52,6 +52,8 @@ export interface BenchmarkRow {
   latency: BenchmarkLatency[];
   sizeBytes: number | null;
   parameterCount: number | null;
+  /** the input size it detects at (masklab.json's); null for results scored from a file (Masklab never sized their images) */
+  inputSize: number | null;
   trainingSeconds: number | null;
   /** the model's mask judge: "on" (it gives the classes), "left out" (trained, then dropped on val), null (none trained) */
   maskJudge: "on" | "left out" | null;
@@ -125,6 +127,7 @@ export function benchmarkColumns(rows: readonly BenchmarkRow[]): BenchmarkColumn
       { key: `ips:${b}`, group: "latency", header: `img/s ${b}`, value: (r) => defined(r.latency.find((l) => l.backend === b)?.throughputIps), better: "higher", digits: 1 },
     ]),
     { key: "sizeMB", group: "cost", header: "Size MB", value: (r) => (r.sizeBytes === null ? null : r.sizeBytes / 1e6), better: "lower", digits: 2 },
+    { key: "inputSize", group: "cost", header: "Input px", value: (r) => r.inputSize },
     { key: "params", group: "cost", header: "Params M", value: (r) => (r.parameterCount === null ? null : r.parameterCount / 1e6), better: "lower", digits: 2 },
     { key: "trainingMin", group: "cost", header: "Train min", value: (r) => (r.trainingSeconds === null ? null : r.trainingSeconds / 60), better: "lower", digits: 1 },
     { key: "images", group: "cost", header: "Test images", value: (r) => r.images },

@@ -54,7 +54,7 @@ describe("the benchmark table", () => {
     const rows = await benchmarkRows({}, env.db);
     expect(rows.map((r) => r.model)).toEqual(["flawed v1", "perfect v1"]);
     const [bad, good] = rows;
-    expect(good).toMatchObject({ mAP50: 1, images: labels.images.length, trainingSeconds: 90, atThreshold: { precision: 1, recall: 1, f1: 1 } });
+    expect(good).toMatchObject({ mAP50: 1, images: labels.images.length, trainingSeconds: 90, inputSize: 128, atThreshold: { precision: 1, recall: 1, f1: 1 } });
     expect(good!.latency).toEqual([{ backend: "wasm (node)", p50Ms: 100, p95Ms: 120, throughputIps: 12, throughputBatch: 4, machine: "test" }]);
     expect(bad!.atThreshold.precision).toBeLessThan(1);
     expect(bad!.latency).toEqual([]);

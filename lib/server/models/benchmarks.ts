@@ -33,6 +33,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
           stage: true,
           sizeBytes: true,
           parameterCount: true,
+          inputSize: true,
           trainingMetrics: true,
           trainingJob: TRAINING_JOB_TIMES,
           latencyRuns: LATENCY_RUNS,
@@ -71,6 +72,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
       latency: latencyByBackend(model.latencyRuns),
       sizeBytes: model.sizeBytes,
       parameterCount: model.parameterCount,
+      inputSize: model.inputSize > 0 ? model.inputSize : null,
       ...trainingFactsOf(model),
       evaluatedAt: evaluation.createdAt.toISOString(),
       source: model.source,
@@ -82,7 +84,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
   const scored = new Set(rows.map((r) => r.modelVersionId));
   const unscored = filter.split ? [] : await database.modelVersion.findMany({
     where: { id: { notIn: [...scored] }, datasetId: filter.datasetId },
-    select: { id: true, name: true, version: true, kind: true, stage: true, sizeBytes: true, parameterCount: true, trainingMetrics: true, trainingJob: TRAINING_JOB_TIMES, datasetId: true, dataset: { select: { name: true } }, latencyRuns: LATENCY_RUNS, ...ORIGIN },
+    select: { id: true, name: true, version: true, kind: true, stage: true, sizeBytes: true, parameterCount: true, inputSize: true, trainingMetrics: true, trainingJob: TRAINING_JOB_TIMES, datasetId: true, dataset: { select: { name: true } }, latencyRuns: LATENCY_RUNS, ...ORIGIN },
   });
   for (const model of unscored) {
     rows.push({
@@ -105,6 +107,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
       latency: latencyByBackend(model.latencyRuns),
       sizeBytes: model.sizeBytes,
       parameterCount: model.parameterCount,
+      inputSize: model.inputSize > 0 ? model.inputSize : null,
       ...trainingFactsOf(model),
       evaluatedAt: null,
       source: model.source,

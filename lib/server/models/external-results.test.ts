@@ -116,7 +116,7 @@ describe("a COCO results file made elsewhere", () => {
   it("joins the benchmark table as an external row with its source and uploader, which is never promoted or run", async () => {
     const { version } = await score(perfect, { name: "benchmarked", source: "run 7", createdById: leadId });
     const row = (await benchmarkRows({ datasetId }, env.db)).find((r) => r.modelVersionId === version.id)!;
-    expect(row).toMatchObject({ model: "benchmarked v1", kind: "external", stage: "external", split: "test", mAP50: 1, source: "run 7", broughtInBy: "Lena Lead", sizeBytes: null });
+    expect(row).toMatchObject({ model: "benchmarked v1", kind: "external", stage: "external", split: "test", mAP50: 1, source: "run 7", broughtInBy: "Lena Lead", sizeBytes: null, inputSize: null });
 
     await expect(promoteModelVersion(version.id, { db: env.db })).rejects.toThrow(ResultsOnlyModelError);
     await expect(promoteModelVersion(version.id, { db: env.db })).rejects.toMatchObject({ status: 409, message: expect.stringContaining("there is no model to promote") });
