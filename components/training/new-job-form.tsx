@@ -11,7 +11,7 @@ import { FormError, useSubmit } from "../use-submit";
 
 type Kind = DetectorFamilyId;
 type Preset = keyof PresetDefaults[Kind];
-type Settings = PresetDefaults[Kind][Preset] & { minutes: string; backend: string; crossValidationFolds: number; maskJudge: boolean };
+type Settings = PresetDefaults[Kind][Preset] & { minutes: string; backend: string; crossValidationFolds: number; maskJudge: boolean; largerDetectionSizes: boolean };
 
 const AUGMENT_LABELS = { scale: "Scale", translate: "Shift", brightness: "Brightness", contrast: "Contrast", saturation: "Saturation" } as const;
 const PRESET_LABELS: Record<Preset, string> = {
@@ -25,7 +25,7 @@ export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { da
   const [datasetId, setDatasetId] = useState(datasets.find((d) => d.id === initialDatasetId)?.id ?? datasets[0]?.id ?? "");
   const [kind, setKind] = useState<Kind>(DETECTOR_FAMILY_IDS[0]);
   const [preset, setPreset] = useState<Preset>("quick-cpu");
-  const [settings, setSettings] = useState<Settings>({ ...presets[DETECTOR_FAMILY_IDS[0]]["quick-cpu"], minutes: "", backend: "auto", crossValidationFolds: 0, maskJudge: true });
+  const [settings, setSettings] = useState<Settings>({ ...presets[DETECTOR_FAMILY_IDS[0]]["quick-cpu"], minutes: "", backend: "auto", crossValidationFolds: 0, maskJudge: true, largerDetectionSizes: true });
 
   const choose = (nextKind: Kind, nextPreset: Preset) => {
     setKind(nextKind);
@@ -78,7 +78,7 @@ export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { da
           ]}
         />
         <label>
-          Training input size (px) <input type="number" min={128} max={1024} step={32} value={settings.inputSize} onChange={set("inputSize")} title="The model trains at this size, then detects at it or at 1.5× or 2× it, whichever does best on val" />
+          Training input size (px) <input type="number" min={128} max={1024} step={32} value={settings.inputSize} onChange={set("inputSize")} />
         </label>
         <label>
           Epochs <input type="number" min={1} max={500} value={settings.epochs} onChange={set("epochs")} />
@@ -115,6 +115,9 @@ export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { da
       </fieldset>
       <div className="filters">
         <Checkbox checked={settings.maskJudge} onCheckedChange={choice("maskJudge")} label="Mask judge: re-judge each found face on a full-resolution crop, and turn down finds that are not faces (left out if it lowers val mAP50)" />
+      </div>
+      <div className="filters">
+        <Checkbox checked={settings.largerDetectionSizes} onCheckedChange={choice("largerDetectionSizes")} label="Larger detection sizes: also try detecting at 1.5× and 2× the training input size, and keep whichever does best on val (small faces are found more often; a larger size is slower to serve)" />
       </div>
       <div className="filters">
         <Select

@@ -112,7 +112,7 @@ function benchContext(): FitContext {
 
 async function benchKind(kind: DetectorFamilyId, images: readonly TrainingImage[], assignment: Map<string, number>, k: number, store: LocalBlobStore, cache: Map<string, CachedSample[]>): Promise<BenchRow[]> {
   const name = DETECTOR_FAMILY_CATALOGUE[kind].name;
-  const config = resolveTrainingConfig({ preset: process.env.QUALITY_PRESET ?? "quick-cpu", ...(process.env.QUALITY_EPOCHS && { epochs: Number(process.env.QUALITY_EPOCHS) }) }, kind);
+  const config = resolveTrainingConfig({ preset: process.env.QUALITY_PRESET ?? "quick-cpu", ...(process.env.QUALITY_EPOCHS && { epochs: Number(process.env.QUALITY_EPOCHS) }), ...(process.env.QUALITY_SIZING === "off" && { largerDetectionSizes: false }) }, kind);
   const recipes = { own: [] as Outputs, judged: [] as Outputs, faces: [] as Outputs };
   const perFold = { own: [] as number[], judged: [] as number[] };
   const seconds = { training: 0, sizing: 0, judge: 0, predicting: 0 };
@@ -129,8 +129,7 @@ async function benchKind(kind: DetectorFamilyId, images: readonly TrainingImage[
     const trained = await fitDetector(kind, context, store, { config, classes: CLASSES, train, val, resumable: false, progress: () => {}, featureCache: (image, variant) => cache.get(image.imageId)?.[variant] });
     seconds.training += (performance.now() - started) / 1000;
     started = performance.now();
-    // QUALITY_SIZING=off: detect at the training size, as models did before the size was chosen.
-    const fitted = process.env.QUALITY_SIZING === "off" ? trained : await sizeDetector(kind, context, store, trained, { config, classes: CLASSES, val });
+    const fitted = await sizeDetector(kind, context, store, trained, { config, classes: CLASSES, val });
     sizes.push(fitted.metadata.inputSize);
     seconds.sizing += (performance.now() - started) / 1000;
     started = performance.now();

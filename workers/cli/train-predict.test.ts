@@ -15,12 +15,14 @@ const cli = (command: string, args: string[]) => runCli(command, args, env.dir);
 describe("npm run train and npm run predict", () => {
   it("train queues a job, runs it here when no worker is up, follows its log and prints the model; predict writes COCO results", async () => {
     // The commands are the subject here; the mask judge has its own tests (a one-epoch model's judge crops every weak face twice).
-    const trained = await cli("train", ["--dataset", "sample", "--kind", "one-stage", "--epochs", "1", "--input-size", "128", "--no-mask-judge"]);
+    const trained = await cli("train", ["--dataset", "sample", "--kind", "one-stage", "--epochs", "1", "--input-size", "128", "--no-mask-judge", "--no-larger-sizes"]);
     expect(trained.code, trained.stderr).toBe(0);
     expect(trained.stdout).toContain("no training worker is running: training in this process");
     expect(trained.stdout).toMatch(/metric +epoch 1\/1: loss [\d.]+, val mAP50 [\d.]+/);
     expect(trained.stdout).toMatch(/model version: sample-mld1s-n v1/);
     expect(trained.stdout).not.toMatch(/mask judge/);
+    // --no-larger-sizes: val is measured at the training size alone, and the model detects at it.
+    expect(trained.stdout).toMatch(/detects at 128 px \(trained at 128\); val mAP50 128 px [\d.]+\n/);
 
     // The training job scored the model on the test split; evaluate-model scores it again on demand.
     expect(trained.stdout).toMatch(/test split \(\d+ images\): mAP50 [\d.]+, mAP50-95 [\d.]+/);

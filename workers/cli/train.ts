@@ -1,6 +1,6 @@
 /**
  * npm run train -- --dataset NAME --kind one-stage|two-stage [--preset quick-cpu|full-gpu] [--minutes N]
- *                  [--epochs N] [--input-size N] [--width n|s] [--cached-augmentations N] [--backend B] [--seed N] [--folds K] [--no-mask-judge]
+ *                  [--epochs N] [--input-size N] [--width n|s] [--cached-augmentations N] [--backend B] [--seed N] [--folds K] [--no-mask-judge] [--no-larger-sizes]
  * Queues a training job through the same queue the UI uses and follows its log here. When no live
  * worker can run it, this process becomes the worker for that job. Prints the new model version
  * (with --folds K: a label audit by K-fold cross-validation, which registers no model).
@@ -25,7 +25,7 @@ const KIND_CHOICES = [...KINDS.keys()];
 
 const USAGE = [
   `usage: npm run train -- --dataset NAME --kind ${KIND_CHOICES.join("|")} [--preset quick-cpu|full-gpu] [--minutes N]`,
-  "                        [--epochs N] [--input-size N] [--width n|s] [--cached-augmentations N] [--backend auto|webgpu|wasm|cpu] [--seed N] [--folds K] [--no-mask-judge]",
+  "                        [--epochs N] [--input-size N] [--width n|s] [--cached-augmentations N] [--backend auto|webgpu|wasm|cpu] [--seed N] [--folds K] [--no-mask-judge] [--no-larger-sizes]",
 ].join("\n");
 
 function usage(message: string): number {
@@ -52,6 +52,7 @@ async function main(): Promise<number> {
         seed: { type: "string" },
         folds: { type: "string" },
         "no-mask-judge": { type: "boolean" },
+        "no-larger-sizes": { type: "boolean" },
       },
     }));
   } catch (error) {
@@ -71,6 +72,7 @@ async function main(): Promise<number> {
     seed: number(values.seed),
     crossValidationFolds: number(values.folds),
     maskJudge: values["no-mask-judge"] ? false : undefined,
+    largerDetectionSizes: values["no-larger-sizes"] ? false : undefined,
   });
   if (!config.success) return usage(config.error.issues.map((i) => `--${String(i.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`).join("\n"));
 

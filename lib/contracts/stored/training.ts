@@ -41,6 +41,8 @@ export const trainingConfigSchema = z.object({
   classAwareSampling: z.boolean().default(true),
   /** after the detector, train the mask judge (lib/detection/judge): masks judged on full-resolution face crops; left out if it lowers val mAP50 by more than 0.02 */
   maskJudge: z.boolean().default(true),
+  /** after training, also measure val at 1.5× and 2× the input size and detect at the best (lib/server/training/detection-size.ts); false: detect at the training size */
+  largerDetectionSizes: z.boolean().default(true),
   seed: z.number().int().min(0).default(1),
   /**
    * label audit instead of one model: k ≥ 2 trains one model per fold of every labelled image and

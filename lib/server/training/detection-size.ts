@@ -19,9 +19,9 @@ export const DETECTION_SIZE_FACTORS = [1, 1.5, 2] as const;
 /** A larger size must beat a smaller one on val mAP50 by more than this: it costs latency, and a small val split cannot tell less. */
 export const DETECTION_SIZE_TOLERANCE = 0.005;
 
-/** The candidate input sizes for a detector trained at `trainingSize`, rounded to the coarsest stride (32), smallest first. */
-export function detectionSizeCandidates(trainingSize: number): number[] {
-  const sizes = DETECTION_SIZE_FACTORS.map((factor) => (factor === 1 ? trainingSize : Math.round((trainingSize * factor) / 32) * 32));
+/** The candidate input sizes for a detector trained at `trainingSize`, rounded to the coarsest stride (32), smallest first; only the training size when `larger` is false. */
+export function detectionSizeCandidates(trainingSize: number, larger = true): number[] {
+  const sizes = (larger ? DETECTION_SIZE_FACTORS : [1]).map((factor) => (factor === 1 ? trainingSize : Math.round((trainingSize * factor) / 32) * 32));
   return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
@@ -55,9 +55,9 @@ export interface SizedDetector {
  * the one pickDetectionSize chooses, rebuilt at that size with the trained weights; the models of
  * the other sizes, the trained one included when it is not chosen, are disposed.
  */
-export async function chooseDetectionSize(kind: DetectorFamilyId, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, store: BlobStore, fit: { options: RecipeOptions; classes: string[]; val: readonly TrainingImage[]; progress?: (done: number, total: number) => Promise<void> }): Promise<SizedDetector> {
+export async function chooseDetectionSize(kind: DetectorFamilyId, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, store: BlobStore, fit: { options: RecipeOptions; sizes: readonly number[]; classes: string[]; val: readonly TrainingImage[]; progress?: (done: number, total: number) => Promise<void> }): Promise<SizedDetector> {
   const family = DETECTOR_FAMILIES[kind];
-  const sizes = detectionSizeCandidates(fitted.metadata.inputSize);
+  const { sizes } = fit;
   const weights = fitted.full.getWeights();
   const measured: Array<{ size: number; metrics: SplitMetrics; full: tf.LayersModel }> = [];
   for (const size of sizes) {

@@ -158,14 +158,17 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
 
 /**
  * The input size the trained detector detects at (detection-size.ts): val mAP50 at its training
- * size and larger ones, the detector rebuilt at the chosen one. What follows (the judge's finds,
+ * size and, unless the job says no (largerDetectionSizes), larger ones; the detector rebuilt at
+ * the chosen one. What follows (the judge's finds,
  * the registered model, its evaluation) detects at that size.
  */
 export async function sizeDetector(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, fit: { config: ResolvedTrainingConfig; classes: string[]; val: TrainingImage[]; logPrefix?: string }): Promise<SizedDetector> {
-  const sizing = await context.startPhase("sizing", { total: detectionSizeCandidates(fitted.metadata.inputSize).length, prefix: fit.logPrefix });
+  const sizes = detectionSizeCandidates(fitted.metadata.inputSize, fit.config.largerDetectionSizes);
+  const sizing = await context.startPhase("sizing", { total: sizes.length, prefix: fit.logPrefix });
   const options: RecipeOptions = { inputSize: fitted.metadata.inputSize, numClasses: fit.classes.length, width: fit.config.width, seed: fit.config.seed };
   const sized = await chooseDetectionSize(kind, fitted, store, {
     options,
+    sizes,
     classes: fit.classes,
     val: fit.val,
     progress: async (done) => {
@@ -456,7 +459,7 @@ async function crossValidate(
  */
 export function secondsAfterTraining(config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[]): number {
   const pass = (size: number) => 1.1e-6 * size * size + 0.1;
-  const sizes = detectionSizeCandidates(config.inputSize);
+  const sizes = detectionSizeCandidates(config.inputSize, config.largerDetectionSizes);
   const detect = pass(Math.max(...sizes));
   const sizing = heldOut.length * sizes.reduce((sum, size) => sum + pass(size), 0);
   const faces = train.reduce((n, image) => n + image.boxes.length, 0);

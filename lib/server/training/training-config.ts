@@ -44,6 +44,7 @@ export function resolveTrainingConfig(input: unknown, kind: DetectorFamilyId): R
     cachedAugmentations: parsed.cachedAugmentations ?? preset.cachedAugmentations,
     classAwareSampling: parsed.classAwareSampling,
     maskJudge: parsed.maskJudge,
+    largerDetectionSizes: parsed.largerDetectionSizes,
     seed: parsed.seed,
     crossValidationFolds: parsed.crossValidationFolds,
     backend: parsed.backend,
