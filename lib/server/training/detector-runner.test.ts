@@ -14,7 +14,7 @@ import { benchmarkRows, listLabelAudits } from "../models/benchmarks";
 import { evaluationView } from "../evaluation/evaluation-views";
 import { resolveTrainingConfig } from "./training-config";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
-import { detectorRunner, judgeMasks } from "./detector-runner";
+import { detectorRunner, judgeMasks, secondsAfterTraining } from "./detector-runner";
 import { JUDGE_VAL_TOLERANCE } from "./judge-training";
 import { pickDetectionSize } from "./detection-size";
 import { decodeImageRgb } from "../images/decode";
@@ -154,6 +154,19 @@ describe("a time budget", () => {
     const version = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } });
     expect(parseStored(modelTrainingMetricsColumn, version.trainingMetrics, version.id)?.judge).toBeUndefined();
   }, 180_000);
+});
+
+describe("the time kept after training", () => {
+  it("plans the size choice at every candidate size and what follows at the largest, so larger sizes and the judge keep more", () => {
+    const image = { imageId: "a", fileName: "a.jpg", contentHash: "0".repeat(64), width: 640, height: 480, annotationVersion: 1, boxes: [{ box: { xmin: 1, ymin: 1, xmax: 20, ymax: 20 }, classIndex: 0, difficult: false }] };
+    const train = Array.from({ length: 300 }, () => image);
+    const val = train.slice(0, 60);
+    const seconds = (settings: object) => secondsAfterTraining(resolveTrainingConfig({ preset: "quick-cpu", ...settings }, "one_stage"), train, val);
+    expect(seconds({})).toBeGreaterThan(seconds({ largerDetectionSizes: false }));
+    expect(seconds({ largerDetectionSizes: false })).toBeGreaterThan(seconds({ largerDetectionSizes: false, maskJudge: false }));
+    // At 416 px alone and without the judge: one val pass to measure it, one over the held-out images, and 20 s.
+    expect(seconds({ largerDetectionSizes: false, maskJudge: false })).toBeCloseTo(2 * 60 * 1.1e-6 * 416 * 416 + 20, 6);
+  });
 });
 
 describe("a mask judge with no faces to learn from", () => {

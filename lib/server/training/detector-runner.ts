@@ -159,8 +159,8 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
 /**
  * The input size the trained detector detects at (detection-size.ts): val mAP50 at its training
  * size and, unless the job says no (largerDetectionSizes), larger ones; the detector rebuilt at
- * the chosen one. What follows (the judge's finds,
- * the registered model, its evaluation) detects at that size.
+ * the chosen one. What follows (the judge's finds, the registered model, its evaluation) detects
+ * at that size.
  */
 export async function sizeDetector(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, fit: { config: ResolvedTrainingConfig; classes: string[]; val: TrainingImage[]; logPrefix?: string }): Promise<SizedDetector> {
   const sizes = detectionSizeCandidates(fitted.metadata.inputSize, fit.config.largerDetectionSizes);
@@ -450,15 +450,16 @@ async function crossValidate(
 
 /**
  * A rough, measured-on-2-cores estimate of what follows training, so the epochs stop in time for
- * it. A detector pass costs about 1.1 µs per input pixel plus 0.1 s per image (0.19 s at 416 px
- * on one thread); as the detection size is chosen after training, the largest candidate plans.
+ * it. A detector pass costs about 1.1 µs per input pixel (0.19 s a photo at 416 px, 0.91 s at
+ * 896 px on one thread, decoding included); as the detection size is chosen after training, the
+ * largest candidate plans.
  * The size choice passes val once per candidate; the judge crops three views per training face
  * (about 40 ms each at 192 px), passes the training images for its finds and crops those (about
  * 0.4 s an image), then judges val; the evaluation judges the held-out images and the latency
  * benchmark takes about 20 s.
  */
 export function secondsAfterTraining(config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[]): number {
-  const pass = (size: number) => 1.1e-6 * size * size + 0.1;
+  const pass = (size: number) => 1.1e-6 * size * size;
   const sizes = detectionSizeCandidates(config.inputSize, config.largerDetectionSizes);
   const detect = pass(Math.max(...sizes));
   const sizing = heldOut.length * sizes.reduce((sum, size) => sum + pass(size), 0);
