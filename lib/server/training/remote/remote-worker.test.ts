@@ -12,6 +12,8 @@ import { createSampleTestEnv, testEngines, type SampleTestEnv } from "../../test
 import { loadModelDetector } from "../../models/model-loader";
 import { enqueueJob, getJob, listJobLogs } from "../job-queue";
 import { decodeImageRgb } from "../../images/decode";
+import { parseStored } from "@/lib/contracts/stored/parse";
+import { modelTrainingMetricsColumn } from "@/lib/contracts/stored/models";
 
 /**
  * The two-machine rehearsal on one box: a web instance (the app's API route handlers over HTTP,
@@ -92,7 +94,11 @@ describe.each(testEngines())("a remote training worker against a web instance on
     const registered = await env.db.worker.findFirstOrThrow({ where: { tokenId } });
     expect(registered.capabilities).toMatchObject({ via: "remote", backend: "wasm" });
     const version = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } });
-    expect(version).toMatchObject({ kind: "one_stage", inputSize: 128, stage: "candidate" });
+    expect(version).toMatchObject({ kind: "one_stage", stage: "candidate" });
+    // Trained at 128 px; it detects at the size the worker chose on val, and the server stored that size.
+    const { detectionSize } = parseStored(modelTrainingMetricsColumn, version.trainingMetrics, version.id)!;
+    expect(detectionSize!.valBySize.map((v) => v.size)).toEqual([128, 192, 256]);
+    expect(version.inputSize).toBe(detectionSize!.size);
     // Evaluated: the server scored the worker's test-split detections against labels it never sent.
     const evaluation = await env.db.evaluation.findFirstOrThrow({ where: { modelVersionId: version.id, split: "test" } });
     expect(evaluation.imageCount).toBe(await env.db.image.count({ where: { datasetId: env.summary.datasetId, split: "test" } }));
