@@ -139,7 +139,7 @@ test("auto measures the backends when the renderer is masked, takes the fastest,
   console.log(`measured: ${await reason.textContent()}`);
   // The page's default (production) model was measured too on the way, if its input size differs.
   const stored = await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("masklab.backendTimings:")));
-  expect(stored).toContainEqual(expect.stringMatching(/:128:webgl,wasm$/));
+  expect(stored).toContainEqual(expect.stringMatching(new RegExp(`:${model.inputSize}:webgl,wasm$`)));
 
   // Another visit in this browser: the choice comes from memory, without measuring again.
   await page.reload();
