@@ -16,6 +16,11 @@ describe("detection size candidates", () => {
     expect(detectionSizeCandidates(416)).toEqual([416, 640, 832]);
     expect(detectionSizeCandidates(128)).toEqual([128, 192, 256]);
     expect(detectionSizeCandidates(100)).toEqual([100, 160, 192]);
+    // never above the largest training size: the full GPU preset's 512 px tries 768 and 1024, 640 only 960
+    expect(detectionSizeCandidates(512)).toEqual([512, 768, 1024]);
+    expect(detectionSizeCandidates(640)).toEqual([640, 960]);
+    expect(detectionSizeCandidates(1024)).toEqual([1024]);
+    expect(detectionSizeCandidates(416, false)).toEqual([416]);
   });
 });
 

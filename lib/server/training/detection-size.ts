@@ -19,9 +19,16 @@ export const DETECTION_SIZE_FACTORS = [1, 1.5, 2] as const;
 /** A larger size must beat a smaller one on val mAP50 by more than this: it costs latency, and a small val split cannot tell less. */
 export const DETECTION_SIZE_TOLERANCE = 0.005;
 
-/** The candidate input sizes for a detector trained at `trainingSize`, rounded to the coarsest stride (32), smallest first; only the training size when `larger` is false. */
+/** The largest size a detector is tried at: the largest a job may train at, whose batches of 8 still fit a wasm worker's memory. */
+export const MAX_DETECTION_SIZE = 1024;
+
+/**
+ * The candidate input sizes for a detector trained at `trainingSize`, rounded to the coarsest
+ * stride (32), up to MAX_DETECTION_SIZE, smallest first; only the training size when `larger` is false.
+ */
 export function detectionSizeCandidates(trainingSize: number, larger = true): number[] {
-  const sizes = (larger ? DETECTION_SIZE_FACTORS : [1]).map((factor) => (factor === 1 ? trainingSize : Math.round((trainingSize * factor) / 32) * 32));
+  const scaled = (larger ? DETECTION_SIZE_FACTORS : [1]).map((factor) => Math.round((trainingSize * factor) / 32) * 32);
+  const sizes = [trainingSize, ...scaled.filter((size) => size > trainingSize && size <= MAX_DETECTION_SIZE)];
   return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
