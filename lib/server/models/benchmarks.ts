@@ -72,7 +72,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
       latency: latencyByBackend(model.latencyRuns),
       sizeBytes: model.sizeBytes,
       parameterCount: model.parameterCount,
-      inputSize: model.inputSize > 0 ? model.inputSize : null,
+      inputSize: inputSizeOf(model),
       ...trainingFactsOf(model),
       evaluatedAt: evaluation.createdAt.toISOString(),
       source: model.source,
@@ -107,7 +107,7 @@ export async function benchmarkRows(filter: { datasetId?: string; split?: string
       latency: latencyByBackend(model.latencyRuns),
       sizeBytes: model.sizeBytes,
       parameterCount: model.parameterCount,
-      inputSize: model.inputSize > 0 ? model.inputSize : null,
+      inputSize: inputSizeOf(model),
       ...trainingFactsOf(model),
       evaluatedAt: null,
       source: model.source,
@@ -136,6 +136,9 @@ function trainingFactsOf(model: { id: string; trainingMetrics: unknown; training
     maskJudge: metrics?.judge ? (metrics.judge.kept ? "on" : "left out") : null,
   };
 }
+
+/** The size a version detects at; none for results scored from a file (registered with 0: Masklab never sized their images). */
+const inputSizeOf = (model: { inputSize: number }) => (model.inputSize > 0 ? model.inputSize : null);
 
 const LATENCY_RUNS = { orderBy: { createdAt: "desc" }, select: { backend: true, runtime: true, machine: true, batchSize: true, p50Ms: true, p95Ms: true, throughputIps: true, createdAt: true } } as const;
 

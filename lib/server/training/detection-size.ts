@@ -8,13 +8,13 @@ import { detectImages, metricsOfDetections, type SplitMetrics } from "./evaluate
 import type { TrainingImage } from "./training-data";
 
 /**
- * Sizes a trained detector may detect at, as multiples of the size it trained at. Every layer
+ * Sizes a trained detector may detect at besides its own, as multiples of the size it trained at. Every layer
  * is convolutional, so the same weights run at any input size, and a larger one gives a small
  * face more grid points: on facemask-dev a 416 px detector found faces at AP50 0.614 at 416 px
  * and 0.752 at 704 px (one fold held out; docs/benchmarks.md), while training at a larger size
  * costs its square in every epoch of a CPU budget.
  */
-export const DETECTION_SIZE_FACTORS = [1, 1.5, 2] as const;
+export const LARGER_SIZE_FACTORS = [1.5, 2] as const;
 
 /** A larger size must beat a smaller one on val mAP50 by more than this: it costs latency, and a small val split cannot tell less. */
 export const DETECTION_SIZE_TOLERANCE = 0.005;
@@ -27,9 +27,9 @@ export const MAX_DETECTION_SIZE = 1024;
  * stride (32), up to MAX_DETECTION_SIZE, smallest first; only the training size when `larger` is false.
  */
 export function detectionSizeCandidates(trainingSize: number, larger = true): number[] {
-  const scaled = (larger ? DETECTION_SIZE_FACTORS : [1]).map((factor) => Math.round((trainingSize * factor) / 32) * 32);
-  const sizes = [trainingSize, ...scaled.filter((size) => size > trainingSize && size <= MAX_DETECTION_SIZE)];
-  return [...new Set(sizes)].sort((a, b) => a - b);
+  const scaled = larger ? LARGER_SIZE_FACTORS.map((factor) => Math.round((trainingSize * factor) / 32) * 32) : [];
+  // Ascending factors give ascending sizes; a small size may round two factors to one.
+  return [...new Set([trainingSize, ...scaled.filter((size) => size > trainingSize && size <= MAX_DETECTION_SIZE)])];
 }
 
 /** The smallest size whose val mAP50 is within DETECTION_SIZE_TOLERANCE of the best. */

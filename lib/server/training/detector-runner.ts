@@ -165,7 +165,7 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
 export async function sizeDetector(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, fit: { config: ResolvedTrainingConfig; classes: string[]; val: TrainingImage[]; logPrefix?: string }): Promise<SizedDetector> {
   const sizes = detectionSizeCandidates(fitted.metadata.inputSize, fit.config.largerDetectionSizes);
   const sizing = await context.startPhase("sizing", { total: sizes.length, prefix: fit.logPrefix });
-  const options: RecipeOptions = { inputSize: fitted.metadata.inputSize, numClasses: fit.classes.length, width: fit.config.width, seed: fit.config.seed };
+  const options = recipeOptionsOf(fit.config, fit.classes);
   const sized = await chooseDetectionSize(kind, fitted, store, {
     options,
     sizes,
@@ -179,6 +179,11 @@ export async function sizeDetector(kind: DetectorFamilyId, context: Pick<JobCont
   const figures = sized.valBySize.map(({ size, metrics }) => `${size} px ${metrics.mAP50.toFixed(3)}`).join(", ");
   await sizing.end({ message: `${fit.logPrefix ?? ""}detects at ${sized.metadata.inputSize} px (trained at ${fitted.metadata.inputSize}); val mAP50 ${figures}` });
   return sized;
+}
+
+/** What a family's builders take of a job's settings: the training input size, the classes, the width and the seed. */
+function recipeOptionsOf(config: ResolvedTrainingConfig, classes: readonly string[]): RecipeOptions {
+  return { inputSize: config.inputSize, numClasses: classes.length, width: config.width, seed: config.seed };
 }
 
 /** What fitting a detector needs of a job: its log, phases, cancel signal and checkpoints (the recipe bench gives its own). */
@@ -220,7 +225,7 @@ export async function fitDetector(kind: DetectorFamilyId, context: FitContext, s
   const { config, classes, train, val } = fit;
   const deps = { store };
   const weights = config.backbone === "face-mobilenet-v1" ? await loadFaceSsdMobileNetWeights() : undefined;
-  const options: RecipeOptions = { inputSize: config.inputSize, numClasses: classes.length, width: config.width, seed: config.seed };
+  const options = recipeOptionsOf(config, classes);
   // What the optimiser updates: the heads alone on cached features, or backbone + heads.
   const trainable = recipe.buildTrainable(options, config.freezeBackbone ? undefined : { weights });
   const metadata = detectorMetadata(kind, { width: config.width, backbone: config.backbone, classes, inputSize: config.inputSize });
