@@ -67,11 +67,11 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
     if (train.length === 0 || val.length === 0) throw new Error(`dataset "${dataset.name}" needs labelled images in both the train and val splits (has ${train.length} train, ${val.length} val)`);
     await preparing.end({ message: `dataset "${dataset.name}": ${train.length} train, ${val.length} val images; labels snapshot ${labelSnapshot([...train, ...val])}; ${describeConfig(config)}` });
 
-    const trained = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p), deadline, reserveSeconds: secondsAfterTraining(config, train, val), threads: trainingThreads() });
+    const trained = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p), deadline, reserveSeconds: secondsAfterTraining(kind, config, train, val), threads: trainingThreads() });
     const { best, trainingSeconds } = trained;
     const fitted = await sizeDetector(kind, context, data.images, trained, { config, classes, val });
     const { full } = fitted;
-    const judge = await judgeMasks(kind, context, data.images, fitted, { config, classes, train, val });
+    const judge = await judgeMasks(kind, context, data.images, fitted, { config, classes, train, val, deadline });
     const metadata = judge?.metadata ?? fitted.metadata;
     const saving = await context.startPhase("saving");
     const files = await modelToFiles(full, metadata);
@@ -115,6 +115,11 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
     }
     // How fast it detects on the job's backend, on a small budget; like the evaluation, a warning if it fails.
     const benchmarking = await context.startPhase("benchmarking");
+    const latencySeconds = LATENCY_BENCHMARK_PASSES * secondsPerImageAfterTraining(kind, config, metadata.inputSize);
+    if (deadline !== undefined && Date.now() + 1000 * latencySeconds > deadline) {
+      await benchmarking.end({ message: `latency not benchmarked: the job's ${config.minutes} minutes are spent; run a benchmark from the Models page`, level: "warn" });
+      return;
+    }
     try {
       const latency = await data.benchmarkLatency(version, backend);
       if (latency) await benchmarking.end({ message: latency.message, figures: { latencyBenchmarkIds: latency.ids } });
@@ -129,8 +134,10 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
 /**
  * The mask judge after the detector (config.maskJudge): trained on the training split's faces,
  * kept unless it lowers val mAP50 by more than JUDGE_VAL_TOLERANCE. Null when the job does not ask for one.
+ * With the job's `deadline` (epoch ms), the judge stops reading training images in time for what
+ * follows it (secondsAfterJudgeReading), so a slow detector shortens the judge, not the budget.
  */
-export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata; val?: SplitMetrics }, fit: { config: ResolvedTrainingConfig; classes: string[]; train: TrainingImage[]; val: TrainingImage[]; logPrefix?: string }): Promise<JudgeOutcome | null> {
+export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata; val?: SplitMetrics }, fit: { config: ResolvedTrainingConfig; classes: string[]; train: TrainingImage[]; val: TrainingImage[]; logPrefix?: string; deadline?: number }): Promise<JudgeOutcome | null> {
   if (!fit.config.maskJudge) return null;
   // A split of background photos trains a detector that finds nothing, and a judge has nothing to learn from.
   if (!fit.train.some((image) => image.boxes.length > 0)) {
@@ -148,10 +155,11 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
       await judging.advance(done);
       context.signal.throwIfAborted();
     },
+    readUntil: fit.deadline === undefined ? undefined : fit.deadline - 1000 * secondsAfterJudgeReading(kind, fit.config, fitted.metadata.inputSize, fit.val.length),
   });
   const verdict = outcome.kept ? "kept" : `left out: it lowered val mAP50 by more than ${JUDGE_VAL_TOLERANCE}`;
   await judging.end({
-    message: `${fit.logPrefix ?? ""}mask judge trained on ${outcome.faces} face crops (with ${outcome.finds} of the detector's finds, ${outcome.falseFinds} of them false) in ${outcome.seconds} s; val mAP50 ${outcome.valWithout.mAP50.toFixed(3)} with the detector's classes, ${outcome.valWith.mAP50.toFixed(3)} with the judge's (${verdict})`,
+    message: `${fit.logPrefix ?? ""}mask judge trained on ${outcome.faces} face crops (with ${outcome.finds} of the detector's finds, ${outcome.falseFinds} of them false${outcome.imagesRead < fit.train.length ? `; ${outcome.imagesRead} of ${fit.train.length} training images read in the time left` : ""}) in ${outcome.seconds} s; val mAP50 ${outcome.valWithout.mAP50.toFixed(3)} with the detector's classes, ${outcome.valWith.mAP50.toFixed(3)} with the judge's (${verdict})`,
   });
   return outcome;
 }
@@ -425,7 +433,7 @@ async function crossValidate(
     await context.log("info", `${prefix}training on ${train.length} images (${val.length} pick the epoch), predicting ${heldOut.length} held-out images`);
     // Each fold gets its share of what is left of the budget.
     const foldDeadline = job.deadline && Date.now() + (job.deadline - Date.now()) / (k - fold);
-    const trained = await fitDetector(kind, context, context.data.images, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k), deadline: foldDeadline, reserveSeconds: secondsAfterTraining(config, train, heldOut), threads: trainingThreads() });
+    const trained = await fitDetector(kind, context, context.data.images, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k), deadline: foldDeadline, reserveSeconds: secondsAfterTraining(kind, config, train, heldOut), threads: trainingThreads() });
     const { best } = trained;
     const fitted = await sizeDetector(kind, context, context.data.images, trained, { config, classes, val, logPrefix: prefix });
     const { full } = fitted;
@@ -454,25 +462,52 @@ async function crossValidate(
 }
 
 /**
+ * A detector pass's seconds per input pixel on one thread of a 2-core machine, decoding included:
+ * the one-stage 0.19 s a photo at 416 px and 0.91 s at 896 px; the two-stage, whose second stage
+ * reads every proposal, 169 s for 64 val photos at 416, 640 and 832 px in a 30-minute job.
+ */
+const PASS_SECONDS_PER_PIXEL: Record<DetectorFamilyId, number> = { one_stage: 1.1e-6, two_stage: 2.1e-6 };
+/** The judge's two views of the faces of one held-out image (about 40 ms a crop at 192 px). */
+const JUDGE_SECONDS_PER_IMAGE = 0.3;
+
+/**
  * A rough, measured-on-2-cores estimate of what follows training, so the epochs stop in time for
- * it. A detector pass costs about 1.1 µs per input pixel (0.19 s a photo at 416 px, 0.91 s at
- * 896 px on one thread, decoding included); as the detection size is chosen after training, the
- * largest candidate plans.
+ * it. A detector pass costs PASS_SECONDS_PER_PIXEL; as the detection size is chosen after
+ * training, the largest candidate plans.
  * The size choice passes val once per candidate; the judge crops three views per training face
  * (about 40 ms each at 192 px), passes the training images for its finds and crops those (about
- * 0.4 s an image), then judges val; the evaluation judges the held-out images and the latency
- * benchmark takes about 20 s.
+ * 0.4 s an image), then judges val; the evaluation judges the held-out images, and the latency
+ * benchmark costs about LATENCY_BENCHMARK_PASSES of one image at the detection size (measured:
+ * 30 s at 416 px with the judge in a 30-minute job, where a flat 20 s used to be kept).
  */
-export function secondsAfterTraining(config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[]): number {
-  const pass = (size: number) => 1.1e-6 * size * size;
+export function secondsAfterTraining(kind: DetectorFamilyId, config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[]): number {
+  const pass = (size: number) => PASS_SECONDS_PER_PIXEL[kind] * size * size;
   const sizes = detectionSizeCandidates(config.inputSize, config.largerDetectionSizes);
-  const detect = pass(Math.max(...sizes));
+  const largest = Math.max(...sizes);
   const sizing = heldOut.length * sizes.reduce((sum, size) => sum + pass(size), 0);
   const faces = train.reduce((n, image) => n + image.boxes.length, 0);
-  const judgeCrops = config.maskJudge ? 0.3 : 0;
-  const judge = config.maskJudge ? 0.12 * faces + train.length * (detect + 0.4) + heldOut.length * (detect + judgeCrops) : 0;
-  return sizing + judge + heldOut.length * (detect + judgeCrops) + 20;
+  const judgeReading = config.maskJudge ? 0.12 * faces + train.length * (pass(largest) + 0.4) : 0;
+  return sizing + judgeReading + secondsAfterJudgeReading(kind, config, largest, heldOut.length);
 }
+
+/**
+ * What follows the judge's reading of the training images, at the detection size: the judge's
+ * val pass, the evaluation of the held-out images and the latency benchmark.
+ */
+export function secondsAfterJudgeReading(kind: DetectorFamilyId, config: ResolvedTrainingConfig, detectionSize: number, heldOut: number): number {
+  return ((config.maskJudge ? heldOut : 0) + heldOut + LATENCY_BENCHMARK_PASSES) * secondsPerImageAfterTraining(kind, config, detectionSize);
+}
+
+/** One image detected, and judged with the judge, at the detection size. */
+function secondsPerImageAfterTraining(kind: DetectorFamilyId, config: ResolvedTrainingConfig, detectionSize: number): number {
+  return PASS_SECONDS_PER_PIXEL[kind] * detectionSize * detectionSize + (config.maskJudge ? JUDGE_SECONDS_PER_IMAGE : 0);
+}
+
+/**
+ * The latency benchmark's cost in single-image passes: it runs about 100 images (3 warm-ups and
+ * 20 timed at batch 1, then about 20 at each of batches 2, 4 and 8), the batched ones cheaper.
+ */
+const LATENCY_BENCHMARK_PASSES = 60;
 
 /** Fisher–Yates with the job's seeded generator. */
 function shuffle(order: number[], random: SeededRandom): number[] {
