@@ -151,6 +151,8 @@ describe("a time budget", () => {
     expect(logs.filter((l) => l.level === "metric").map((l) => epochMetricsSchema.parse(l.metrics).epoch)).toEqual([1]);
     expect(logs.map((l) => l.message)).toContainEqual(expect.stringMatching(/^time budget of 0\.02 min: 1 epochs fit \(\d+ s each, \d+ s kept for what follows training\)$/));
     expect(logs.map((l) => l.message).join("\n")).not.toMatch(/mask judge/);
+    // Past its budget, the job leaves the latency benchmark for later rather than overrun further.
+    expect(logs.find((l) => l.message.startsWith("latency not benchmarked"))).toMatchObject({ level: "warn", message: "latency not benchmarked: the job's 0.02 minutes are spent; run a benchmark from the Models page" });
     const version = await env.db.modelVersion.findUniqueOrThrow({ where: { trainingJobId: job.id } });
     expect(parseStored(modelTrainingMetricsColumn, version.trainingMetrics, version.id)?.judge).toBeUndefined();
   }, 180_000);
