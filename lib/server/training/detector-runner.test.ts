@@ -14,7 +14,7 @@ import { benchmarkRows, listLabelAudits } from "../models/benchmarks";
 import { evaluationView } from "../evaluation/evaluation-views";
 import { resolveTrainingConfig } from "./training-config";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
-import { detectorRunner, judgeMasks, secondsAfterTraining } from "./detector-runner";
+import { AFTER_TRAINING_SHARE, affordableDetectionSizes, detectorRunner, judgeMasks, secondsAfterTraining } from "./detector-runner";
 import { JUDGE_VAL_TOLERANCE } from "./judge-training";
 import { pickDetectionSize } from "./detection-size";
 import { decodeImageRgb } from "../images/decode";
@@ -173,6 +173,22 @@ describe("the time kept after training", () => {
     expect(secondsAfterTraining("two_stage", config, train, val)).toBeGreaterThan(secondsAfterTraining("one_stage", config, train, val) + 60);
     // Everything after training, the latency benchmark included, runs at the detection size: its cost grows with the size's square.
     expect(seconds({ largerDetectionSizes: false, maskJudge: false, inputSize: 832 }) / seconds({ largerDetectionSizes: false, maskJudge: false })).toBeCloseTo(4, 6);
+  });
+
+  it("leaves out the larger detection sizes a budget cannot afford, largest first, keeping the training size", () => {
+    const image = { imageId: "a", fileName: "a.jpg", contentHash: "0".repeat(64), width: 640, height: 480, annotationVersion: 1, boxes: [{ box: { xmin: 1, ymin: 1, xmax: 20, ymax: 20 }, classIndex: 0, difficult: false }] };
+    const train = Array.from({ length: 300 }, () => image);
+    const val = train.slice(0, 60);
+    const config = (minutes?: number) => resolveTrainingConfig({ preset: "quick-cpu", ...(minutes && { minutes }) }, "one_stage");
+    expect(affordableDetectionSizes("one_stage", config(), train, val)).toEqual([416, 640, 832]);
+    expect(affordableDetectionSizes("two_stage", config(), train, val)).toEqual([416, 640, 832]);
+    expect(affordableDetectionSizes("one_stage", config(30), train, val)).toEqual([416, 640, 832]);
+    // The two-stage detector's passes at 832 px would take more than half of 30 minutes; at 640 they fit.
+    expect(secondsAfterTraining("two_stage", config(30), train, val, [416, 640, 832])).toBeGreaterThan(AFTER_TRAINING_SHARE * 30 * 60);
+    expect(affordableDetectionSizes("two_stage", config(30), train, val)).toEqual([416, 640]);
+    expect(secondsAfterTraining("two_stage", config(30), train, val, [416, 640])).toBeLessThanOrEqual(AFTER_TRAINING_SHARE * 30 * 60);
+    // Too short a budget for any larger size: the training size stays, whatever it costs.
+    expect(affordableDetectionSizes("two_stage", config(5), train, val)).toEqual([416]);
   });
 });
 

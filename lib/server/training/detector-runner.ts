@@ -67,9 +67,12 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
     if (train.length === 0 || val.length === 0) throw new Error(`dataset "${dataset.name}" needs labelled images in both the train and val splits (has ${train.length} train, ${val.length} val)`);
     await preparing.end({ message: `dataset "${dataset.name}": ${train.length} train, ${val.length} val images; labels snapshot ${labelSnapshot([...train, ...val])}; ${describeConfig(config)}` });
 
-    const trained = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p), deadline, reserveSeconds: secondsAfterTraining(kind, config, train, val), threads: trainingThreads() });
+    const sizes = affordableDetectionSizes(kind, config, train, val);
+    const unaffordable = detectionSizeCandidates(config.inputSize, config.largerDetectionSizes).filter((size) => !sizes.includes(size));
+    if (unaffordable.length > 0) await context.log("info", `detection sizes of ${unaffordable.join(" and ")} px left out: what follows training at them would take more than ${AFTER_TRAINING_SHARE * 100} % of the ${config.minutes}-minute budget`);
+    const trained = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p), deadline, reserveSeconds: secondsAfterTraining(kind, config, train, val, sizes), threads: trainingThreads() });
     const { best, trainingSeconds } = trained;
-    const fitted = await sizeDetector(kind, context, data.images, trained, { config, classes, val });
+    const fitted = await sizeDetector(kind, context, data.images, trained, { config, classes, val, sizes });
     const { full } = fitted;
     const judge = await judgeMasks(kind, context, data.images, fitted, { config, classes, train, val, deadline });
     const metadata = judge?.metadata ?? fitted.metadata;
@@ -170,8 +173,8 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
  * the chosen one. What follows (the judge's finds, the registered model, its evaluation) detects
  * at that size.
  */
-export async function sizeDetector(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, fit: { config: ResolvedTrainingConfig; classes: string[]; val: TrainingImage[]; logPrefix?: string }): Promise<SizedDetector> {
-  const sizes = detectionSizeCandidates(fitted.metadata.inputSize, fit.config.largerDetectionSizes);
+export async function sizeDetector(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, fit: { config: ResolvedTrainingConfig; classes: string[]; val: TrainingImage[]; logPrefix?: string; sizes?: number[] }): Promise<SizedDetector> {
+  const sizes = fit.sizes ?? detectionSizeCandidates(fitted.metadata.inputSize, fit.config.largerDetectionSizes);
   const sizing = await context.startPhase("sizing", { total: sizes.length, prefix: fit.logPrefix });
   const options = recipeOptionsOf(fit.config, fit.classes);
   const sized = await chooseDetectionSize(kind, fitted, store, {
@@ -480,14 +483,31 @@ const JUDGE_SECONDS_PER_IMAGE = 0.3;
  * benchmark costs about LATENCY_BENCHMARK_PASSES of one image at the detection size (measured:
  * 30 s at 416 px with the judge in a 30-minute job, where a flat 20 s used to be kept).
  */
-export function secondsAfterTraining(kind: DetectorFamilyId, config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[]): number {
+export function secondsAfterTraining(kind: DetectorFamilyId, config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[], sizes = detectionSizeCandidates(config.inputSize, config.largerDetectionSizes)): number {
   const pass = (size: number) => PASS_SECONDS_PER_PIXEL[kind] * size * size;
-  const sizes = detectionSizeCandidates(config.inputSize, config.largerDetectionSizes);
   const largest = Math.max(...sizes);
   const sizing = heldOut.length * sizes.reduce((sum, size) => sum + pass(size), 0);
   const faces = train.reduce((n, image) => n + image.boxes.length, 0);
   const judgeReading = config.maskJudge ? 0.12 * faces + train.length * (pass(largest) + 0.4) : 0;
   return sizing + judgeReading + secondsAfterJudgeReading(kind, config, largest, heldOut.length);
+}
+
+/**
+ * The most of a time budget that what follows training may plan for: a larger detection size that
+ * would take more leaves training too few epochs (a 30-minute two-stage job planned 1,216 s for
+ * sizes up to 832 px and trained 3 epochs).
+ */
+export const AFTER_TRAINING_SHARE = 0.5;
+
+/**
+ * The detection sizes a job with a time budget can afford: the candidates, the largest left out
+ * while what follows training at them would take more than AFTER_TRAINING_SHARE of the budget.
+ */
+export function affordableDetectionSizes(kind: DetectorFamilyId, config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[]): number[] {
+  const sizes = detectionSizeCandidates(config.inputSize, config.largerDetectionSizes);
+  if (!config.minutes) return sizes;
+  while (sizes.length > 1 && secondsAfterTraining(kind, config, train, heldOut, sizes) > AFTER_TRAINING_SHARE * config.minutes * 60) sizes.pop();
+  return sizes;
 }
 
 /**
