@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import * as tf from "@tensorflow/tfjs";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DETECTOR_FAMILIES, detectorMetadata } from "@/lib/detection/families";
@@ -8,7 +9,8 @@ import { judgeFeatureModel } from "@/lib/detection/judge/mask-judge";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { SeededRandom } from "@/lib/domain/random";
 import { LocalBlobStore } from "../platform/storage";
-import { faceCropFeatures, JUDGE_RECIPE } from "./judge-training";
+import { decodeImageRgb } from "../images/decode";
+import { faceCropFeatures, JUDGE_RECIPE, type JudgingPace } from "./judge-training";
 import type { TrainingImage } from "./training-data";
 
 const CLASSES = ["with_mask", "without_mask", "mask_weared_incorrect"];
@@ -36,12 +38,26 @@ describe("the judge's reading of the training images", () => {
     // A background photo first: out of time, the judge still reads on to its first labelled face.
     const images = [await image(1, 0), await image(2, 2), await image(3, 1), await image(4, 2)];
     const model = DETECTOR_FAMILIES.one_stage.recipe.buildTrainable({ inputSize: 64, numClasses: 3, width: "n", seed: 5 }, {});
+    // Class scores around the judge's face floor instead of the untrained prior's 0.01, so that the detector finds faces to judge.
+    const head = model.layers.find((l) => l.name.endsWith("_head")) as tf.LayersModel;
+    for (const layer of head.layers.filter((l) => l.name.startsWith("head_cls_out_"))) {
+      const [kernel, bias] = layer.getWeights();
+      layer.setWeights([kernel!, tf.fill(bias!.shape, -2.5)]);
+    }
     const finder = { detector: DETECTOR_FAMILIES.one_stage.detector(model, detectorMetadata("one_stage", { width: "n", backbone: "scratch", classes: CLASSES, inputSize: 64 })), numClasses: 3 };
     const featureModel = judgeFeatureModel(JUDGE_RECIPE.cropSize, model);
     try {
-      const all = await faceCropFeatures(featureModel, store, images, 1, finder);
+      const paces: JudgingPace[] = [];
+      const all = await faceCropFeatures(featureModel, store, images, 1, finder, { readUntil: (pace) => (paces.push(pace), Infinity) });
       expect(all.imagesRead).toBe(4);
-      const late = await faceCropFeatures(featureModel, store, images, 1, finder, undefined, Date.now() - 1);
+      // The pace it plans by: the faces the judge would judge in the photos read so far (the
+      // detector's finds at its floor, up to evaluation's 100) and the seconds a crop took.
+      const facesFound = await Promise.all(images.map(async (image) => (await finder.detector.detect([await decodeImageRgb(await store.get(image.contentHash))], { faces: true, scoreThreshold: JUDGE_RECIPE.minFaceScore, maxDetections: 100 }))[0]!.length));
+      // Asked before each photo once a labelled face is read: before photos 3 and 4.
+      expect(paces.map((p) => p.facesPerImage)).toEqual([2, 3].map((read) => facesFound.slice(0, read).reduce((a, b) => a + b, 0) / read));
+      expect(all.pace.facesPerImage).toBeCloseTo(facesFound.reduce((a, b) => a + b, 0) / 4, 9);
+      expect(all.pace.secondsPerCrop).toBeGreaterThan(0);
+      const late = await faceCropFeatures(featureModel, store, images, 1, finder, { readUntil: () => Date.now() - 1 });
       expect(late.imagesRead).toBe(2);
       // The second image's two faces, plain, mirrored and jittered, besides any finds.
       expect(late.labels.filter((l) => l < 3).length).toBeGreaterThanOrEqual(6);

@@ -9,15 +9,9 @@ import { SeededRandom } from "@/lib/domain/random";
 import { pixelsTensor } from "@/lib/detection/common/preprocess";
 import { decodeImageRgb } from "@/lib/server/images/decode";
 import type { BlobStore } from "../platform/storage";
-import { detectImages, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
+import { detectImages, EVALUATION_POSTPROCESS, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
 import type { TrainingImage } from "./training-data";
 
-/**
- * The judge's crop and views, chosen on the recipe bench (README, "Model quality"), and its
- * scoring: the geometric mean keeps the product's ranking on a detector's score scale, where the
- * product of two views' averaged (less peaked) probabilities fell under serving's threshold.
- */
-export const JUDGE_RECIPE = { cropSize: 192, margin: 0.1, minFaceScore: 0.02, mirrored: true, scoring: "geometric-mean" } as const;
 /**
  * How far val mAP50 may fall with the judge before it is left out. A val split of a few dozen
  * photos is noisy: on the recipe bench the judge raised held-out mAP50 in every fold measured,
@@ -39,38 +33,75 @@ const JUDGE_JITTER = 0.12;
  */
 export const JUDGE_FINDS = { minFaceScore: 0.05, maxPerImage: 50, faceIou: 0.5, backgroundIou: 0.3 } as const;
 
+/**
+ * The judge's crop and views, chosen on the recipe bench (README, "Model quality"), and its
+ * scoring: the geometric mean keeps the product's ranking on a detector's score scale, where the
+ * product of two views' averaged (less peaked) probabilities fell under serving's threshold.
+ * It judges the faces it learned from (JUDGE_FINDS): faces under 0.05 cost two crops each and
+ * barely count: on val, judging from 0.05 instead of 0.02 gave mAP50 0.549 for 0.551 (a 17-epoch
+ * one-stage model, 8.3 faces a photo for 11.7) and 0.510 for 0.510 (a 3-epoch two-stage one, 49
+ * for 66).
+ */
+export const JUDGE_RECIPE = { cropSize: 192, margin: 0.1, minFaceScore: JUDGE_FINDS.minFaceScore, mirrored: true, scoring: "geometric-mean" } as const;
+
 /** Training the judge's layer (60 epochs), per crop read: 53 s for 7,524 crops on a 2-core machine. */
 const JUDGE_LAYER_SECONDS_PER_CROP = 0.008;
 
 /**
+ * What judging costs on this machine with this detector, as the judge's reading measures it: a
+ * crop through the backbone, and the faces a photo gives the judge (the detector's finds at the
+ * judge's face floor, up to evaluation's 100). A weak detector finds many faint faces, each judged
+ * twice (a 3-epoch two-stage detector: 66 a photo, 80 ms a face), so this, not a fixed figure,
+ * says how long judging the held-out photos will take.
+ */
+export interface JudgingPace {
+  secondsPerCrop: number;
+  facesPerImage: number;
+}
+
+export interface ReadingOptions {
+  /** called after each image read, with how many are read */
+  progress?: (done: number) => Promise<void>;
+  /**
+   * When reading must end (epoch ms), from the pace measured so far: the job's budget less what
+   * follows the reading. The layer's training (JUDGE_LAYER_SECONDS_PER_CROP) is counted here.
+   */
+  readUntil?: (pace: JudgingPace) => number;
+}
+
+/**
  * Pooled backbone features of every labelled face of `images` (plain, mirrored, jittered) with
  * their class indexes, and of the finds of `finder` (the trained detector without a judge)
- * labelled by findLabel (`numClasses` for a false find). Counts `finds` and `falseFinds`.
+ * labelled by findLabel (`numClasses` for a false find). Counts `finds` and `falseFinds`, and
+ * measures the judging pace.
  */
-export async function faceCropFeatures(featureModel: tf.LayersModel, store: BlobStore, images: readonly TrainingImage[], seed: number, finder: { detector: Detector; numClasses: number }, progress?: (done: number) => Promise<void>, readUntil?: number) {
+export async function faceCropFeatures(featureModel: tf.LayersModel, store: BlobStore, images: readonly TrainingImage[], seed: number, finder: { detector: Detector; numClasses: number }, options: ReadingOptions = {}) {
   const random = new SeededRandom(seed);
   const rows: Float32Array[] = [];
   const labels: number[] = [];
   let finds = 0;
   let falseFinds = 0;
   let imagesRead = 0;
-  let labelledFaces = 0;
+  let cropSeconds = 0;
+  let facesJudged = 0;
   const addCrops = async (pixels: tf.Tensor3D, boxes: PixelBox[], classes: number[], flip: boolean) => {
+    const started = performance.now();
     // A mirrored crop of a face is the crop of the mirrored face: the box stays, the crop flips.
     const features = cropFeatures(featureModel, pixels, boxes, JUDGE_RECIPE, flip);
     rows.push((await features.data()) as Float32Array);
     features.dispose();
     labels.push(...classes);
+    cropSeconds += (performance.now() - started) / 1000;
   };
+  const pace = (): JudgingPace => ({ secondsPerCrop: labels.length > 0 ? cropSeconds / labels.length : 0, facesPerImage: imagesRead > 0 ? facesJudged / imagesRead : 0 });
   for (const [i, image] of images.entries()) {
     // Out of time (the job's budget), the layer's training counted: the judge learns from the images read so far, once it has a face.
-    if (readUntil !== undefined && Date.now() + 1000 * JUDGE_LAYER_SECONDS_PER_CROP * labels.length > readUntil && labelledFaces > 0) break;
+    if (options.readUntil && labels.some((label) => label < finder.numClasses) && Date.now() + 1000 * JUDGE_LAYER_SECONDS_PER_CROP * labels.length > options.readUntil(pace())) break;
     // Every photo is read: one without labelled faces still teaches not a face through the finds.
     const rgb = await decodeImageRgb(await store.get(image.contentHash));
     const pixels = pixelsTensor(rgb);
     const boxes = image.boxes.map((b) => b.box);
     const classes = image.boxes.map((b) => b.classIndex);
-    labelledFaces += boxes.length;
     if (boxes.length > 0) {
       await addCrops(pixels, boxes, classes, false);
       await addCrops(pixels, boxes, classes, true);
@@ -78,8 +109,13 @@ export async function faceCropFeatures(featureModel: tf.LayersModel, store: Blob
         await addCrops(pixels, boxes.map((box) => jitteredBox(box, JUDGE_JITTER, () => random.next())), classes, random.next() < 0.5);
       }
     }
-    const [found] = await finder.detector.detect([rgb], { faces: true, scoreThreshold: JUDGE_FINDS.minFaceScore, maxDetections: JUDGE_FINDS.maxPerImage, multiLabel: false });
-    const taught = found!.map((d) => ({ box: d.box, label: findLabel(d.box, image.boxes, finder.numClasses, JUDGE_FINDS) })).filter((d): d is { box: PixelBox; label: number } => d.label !== null);
+    // One pass gives both the faces the judge would judge here (as evaluation asks, up to 100) and the finds it learns from.
+    const [found] = await finder.detector.detect([rgb], { faces: true, scoreThreshold: JUDGE_RECIPE.minFaceScore, maxDetections: EVALUATION_POSTPROCESS.maxDetections, multiLabel: false });
+    facesJudged += found!.length;
+    const taught = found!
+      .slice(0, JUDGE_FINDS.maxPerImage)
+      .map((d) => ({ box: d.box, label: findLabel(d.box, image.boxes, finder.numClasses, JUDGE_FINDS) }))
+      .filter((d): d is { box: PixelBox; label: number } => d.label !== null);
     if (taught.length > 0) {
       for (const flip of [false, true]) await addCrops(pixels, taught.map((d) => d.box), taught.map((d) => d.label), flip);
       finds += taught.length;
@@ -87,7 +123,7 @@ export async function faceCropFeatures(featureModel: tf.LayersModel, store: Blob
     }
     pixels.dispose();
     imagesRead = i + 1;
-    await progress?.(i + 1);
+    await options.progress?.(i + 1);
     await yieldToEventLoop();
   }
   const features = new Float32Array(rows.reduce((n, r) => n + r.length, 0));
@@ -96,7 +132,7 @@ export async function faceCropFeatures(featureModel: tf.LayersModel, store: Blob
     features.set(row, at);
     at += row.length;
   }
-  return { features, labels, finds, falseFinds, imagesRead };
+  return { features, labels, finds, falseFinds, imagesRead, pace: pace() };
 }
 
 export interface JudgeOutcome {
@@ -111,6 +147,8 @@ export interface JudgeOutcome {
   falseFinds: number;
   /** training images it read (all of them unless the job's time ran short) */
   imagesRead: number;
+  /** the judging pace its reading measured */
+  pace: JudgingPace;
   seconds: number;
   valWithout: SplitMetrics;
   valWith: SplitMetrics;
@@ -121,10 +159,11 @@ export interface JudgeOutcome {
  * then measures val mAP with the detector's own classes and with the judge's; the judge is kept
  * unless it lowers val mAP50 by more than JUDGE_VAL_TOLERANCE (the test split is never read).
  * `valWithout`: the detector's own val figures when the caller has them already (the size choice).
- * `readUntil` (epoch ms): when the job's budget is short, the training images stop being read in
- * time for the layer to be trained by then, and the judge learns from those read so far.
+ * `readUntil`: when the job's budget is short, the training images stop being read in time for
+ * the layer to be trained by then (a time that depends on the judging pace measured so far), and
+ * the judge learns from those read so far.
  */
-export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata, detectorOf: (metadata: ModelMetadata) => Detector, store: BlobStore, fit: { train: readonly TrainingImage[]; val: readonly TrainingImage[]; classes: string[]; seed: number; valWithout?: SplitMetrics; progress?: (done: number) => Promise<void>; readUntil?: number }): Promise<JudgeOutcome> {
+export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata, detectorOf: (metadata: ModelMetadata) => Detector, store: BlobStore, fit: { train: readonly TrainingImage[]; val: readonly TrainingImage[]; classes: string[]; seed: number; valWithout?: SplitMetrics; progress?: (done: number) => Promise<void>; readUntil?: (pace: JudgingPace) => number }): Promise<JudgeOutcome> {
   const started = performance.now();
   const featureModel = judgeFeatureModel(JUDGE_RECIPE.cropSize, full);
   let layer: Pick<MaskJudge, "weights" | "bias">;
@@ -132,10 +171,12 @@ export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata
   let finds: number;
   let falseFinds: number;
   let imagesRead: number;
+  let pace: JudgingPace;
   try {
     const finder = { detector: detectorOf(metadata), numClasses: fit.classes.length };
-    const crops = await faceCropFeatures(featureModel, store, fit.train, fit.seed, finder, fit.progress, fit.readUntil);
+    const crops = await faceCropFeatures(featureModel, store, fit.train, fit.seed, finder, { progress: fit.progress, readUntil: fit.readUntil });
     imagesRead = crops.imagesRead;
+    pace = crops.pace;
     faces = crops.labels.length;
     finds = crops.finds;
     falseFinds = crops.falseFinds;
@@ -147,7 +188,7 @@ export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata
   const valWithout = fit.valWithout ?? (await valMetrics(detectorOf(metadata), store, fit.val, fit.classes));
   const valWith = await valMetrics(detectorOf(judged), store, fit.val, fit.classes);
   const kept = valWith.mAP50 >= valWithout.mAP50 - JUDGE_VAL_TOLERANCE;
-  return { metadata: kept ? judged : metadata, kept, judge: judged.judge!, faces, finds, falseFinds, imagesRead, seconds: Math.round((performance.now() - started) / 1000), valWithout, valWith };
+  return { metadata: kept ? judged : metadata, kept, judge: judged.judge!, faces, finds, falseFinds, imagesRead, pace, seconds: Math.round((performance.now() - started) / 1000), valWithout, valWith };
 }
 
 /** val figures; the detector shares the trained model, so it is not disposed here (the job's last detector frees the model and its judge's backbone). */
