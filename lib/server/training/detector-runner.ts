@@ -67,9 +67,8 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
     if (train.length === 0 || val.length === 0) throw new Error(`dataset "${dataset.name}" needs labelled images in both the train and val splits (has ${train.length} train, ${val.length} val)`);
     await preparing.end({ message: `dataset "${dataset.name}": ${train.length} train, ${val.length} val images; labels snapshot ${labelSnapshot([...train, ...val])}; ${describeConfig(config)}` });
 
-    const sizes = affordableDetectionSizes(kind, config, train, val);
-    const unaffordable = detectionSizeCandidates(config.inputSize, config.largerDetectionSizes).filter((size) => !sizes.includes(size));
-    if (unaffordable.length > 0) await context.log("info", `detection sizes of ${unaffordable.join(" and ")} px left out: what follows training at them would take more than ${AFTER_TRAINING_SHARE * 100} % of the ${config.minutes}-minute budget`);
+    const { sizes, leftOut } = affordableDetectionSizes(kind, config, train, val);
+    if (leftOut.length > 0) await context.log("info", `detection sizes of ${leftOut.join(" and ")} px left out: what follows training at them would take more than ${AFTER_TRAINING_SHARE * 100} % of the ${config.minutes}-minute budget`);
     const trained = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p), deadline, reserveSeconds: secondsAfterTraining(kind, config, train, val, sizes), threads: trainingThreads() });
     const { best, trainingSeconds } = trained;
     const fitted = await sizeDetector(kind, context, data.images, trained, { config, classes, val, sizes });
@@ -470,6 +469,7 @@ async function crossValidate(
  * reads every proposal, 169 s for 64 val photos at 416, 640 and 832 px in a 30-minute job.
  */
 const PASS_SECONDS_PER_PIXEL: Record<DetectorFamilyId, number> = { one_stage: 1.1e-6, two_stage: 2.1e-6 };
+const passSeconds = (kind: DetectorFamilyId, size: number) => PASS_SECONDS_PER_PIXEL[kind] * size * size;
 /**
  * The judge's views of the faces of one held-out image, as planned before training: a 17-epoch
  * one-stage model gave 8.3 faces a photo, 84 ms a face (two crops at 192 px). The judge's reading
@@ -493,7 +493,7 @@ export function judgeSecondsPerImage(pace: JudgingPace): number {
  * 30 s at 416 px with the judge in a 30-minute job, where a flat 20 s used to be kept).
  */
 export function secondsAfterTraining(kind: DetectorFamilyId, config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[], sizes = detectionSizeCandidates(config.inputSize, config.largerDetectionSizes)): number {
-  const pass = (size: number) => PASS_SECONDS_PER_PIXEL[kind] * size * size;
+  const pass = (size: number) => passSeconds(kind, size);
   const largest = Math.max(...sizes);
   const sizing = heldOut.length * sizes.reduce((sum, size) => sum + pass(size), 0);
   const faces = train.reduce((n, image) => n + image.boxes.length, 0);
@@ -512,11 +512,11 @@ export const AFTER_TRAINING_SHARE = 0.5;
  * The detection sizes a job with a time budget can afford: the candidates, the largest left out
  * while what follows training at them would take more than AFTER_TRAINING_SHARE of the budget.
  */
-export function affordableDetectionSizes(kind: DetectorFamilyId, config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[]): number[] {
+export function affordableDetectionSizes(kind: DetectorFamilyId, config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[]): { sizes: number[]; leftOut: number[] } {
   const sizes = detectionSizeCandidates(config.inputSize, config.largerDetectionSizes);
-  if (!config.minutes) return sizes;
-  while (sizes.length > 1 && secondsAfterTraining(kind, config, train, heldOut, sizes) > AFTER_TRAINING_SHARE * config.minutes * 60) sizes.pop();
-  return sizes;
+  const leftOut: number[] = [];
+  while (config.minutes && sizes.length > 1 && secondsAfterTraining(kind, config, train, heldOut, sizes) > AFTER_TRAINING_SHARE * config.minutes * 60) leftOut.unshift(sizes.pop()!);
+  return { sizes, leftOut };
 }
 
 /**
@@ -530,7 +530,7 @@ export function secondsAfterJudgeReading(kind: DetectorFamilyId, config: Resolve
 
 /** One image detected, and judged with the judge, at the detection size. */
 function secondsPerImageAfterTraining(kind: DetectorFamilyId, config: ResolvedTrainingConfig, detectionSize: number, judgeSeconds = JUDGE_SECONDS_PER_IMAGE): number {
-  return PASS_SECONDS_PER_PIXEL[kind] * detectionSize * detectionSize + (config.maskJudge ? judgeSeconds : 0);
+  return passSeconds(kind, detectionSize) + (config.maskJudge ? judgeSeconds : 0);
 }
 
 /**
