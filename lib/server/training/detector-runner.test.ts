@@ -111,13 +111,16 @@ describe.each([
     const detector = await loadDetector(files);
     expect(detector.metadata).toMatchObject({ architecture, classes: ["with_mask", "without_mask", "mask_weared_incorrect"], inputSize: version.inputSize });
     expect("judge" in detector.metadata && detector.metadata.judge !== undefined).toBe(metrics.judge?.kept ?? false);
-    const [detections] = await detector.detect([await decodeImageRgb(await env.store.get(valImages[0]!.contentHash))], { scoreThreshold: 0.001 });
+    // (a 2-epoch model's faces are faint: with a judge, those under its face floor of 0.05 are not judged, so some photos give none)
+    const perImage = await detector.detect(await Promise.all(valImages.map(async (image) => decodeImageRgb(await env.store.get(image.contentHash)))), { scoreThreshold: 0.001 });
     detector.dispose();
-    expect(detections!.length).toBeGreaterThan(0);
-    for (const d of detections!) {
-      expect(d.box.xmin).toBeGreaterThanOrEqual(0);
-      expect(d.box.xmax).toBeLessThanOrEqual(valImages[0]!.width);
-    }
+    expect(perImage.flat().length).toBeGreaterThan(0);
+    perImage.forEach((detections, n) => {
+      for (const d of detections) {
+        expect(d.box.xmin).toBeGreaterThanOrEqual(0);
+        expect(d.box.xmax).toBeLessThanOrEqual(valImages[n]!.width);
+      }
+    });
   }, 240_000);
 });
 
