@@ -25,7 +25,7 @@ import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf, metricsOfDetec
 import { cacheFeatures, featureBatch, prepareBatch, type CachedSample, type InputVariant } from "./feature-cache";
 import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
 import type { TrainingImage } from "./training-data";
-import { fitMaskJudge, JUDGE_RECIPE, JUDGE_VAL_TOLERANCE, type JudgeOutcome, type JudgingPace } from "./judge-training";
+import { fitMaskJudge, judgeSecondsPerImage, JUDGE_VAL_TOLERANCE, type JudgeOutcome } from "./judge-training";
 import { cacheFeaturesInThreads, trainingThreads } from "./feature-threads";
 import { chooseDetectionSize, detectionSizeCandidates, type SizedDetector } from "./detection-size";
 
@@ -477,11 +477,6 @@ const passSeconds = (kind: DetectorFamilyId, size: number) => PASS_SECONDS_PER_P
  */
 const JUDGE_SECONDS_PER_IMAGE = 0.7;
 
-/** What judging one held-out image costs at the pace the judge's reading measured. */
-export function judgeSecondsPerImage(pace: JudgingPace): number {
-  return pace.facesPerImage * pace.secondsPerCrop * (JUDGE_RECIPE.mirrored ? 2 : 1);
-}
-
 /**
  * A rough, measured-on-2-cores estimate of what follows training, so the epochs stop in time for
  * it. A detector pass costs PASS_SECONDS_PER_PIXEL; as the detection size is chosen after
@@ -493,11 +488,10 @@ export function judgeSecondsPerImage(pace: JudgingPace): number {
  * 30 s at 416 px with the judge in a 30-minute job, where a flat 20 s used to be kept).
  */
 export function secondsAfterTraining(kind: DetectorFamilyId, config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[], sizes = detectionSizeCandidates(config.inputSize, config.largerDetectionSizes)): number {
-  const pass = (size: number) => passSeconds(kind, size);
   const largest = Math.max(...sizes);
-  const sizing = heldOut.length * sizes.reduce((sum, size) => sum + pass(size), 0);
+  const sizing = heldOut.length * sizes.reduce((sum, size) => sum + passSeconds(kind, size), 0);
   const faces = train.reduce((n, image) => n + image.boxes.length, 0);
-  const judgeReading = config.maskJudge ? 0.12 * faces + train.length * (pass(largest) + 0.4) : 0;
+  const judgeReading = config.maskJudge ? 0.12 * faces + train.length * (passSeconds(kind, largest) + 0.4) : 0;
   return sizing + judgeReading + secondsAfterJudgeReading(kind, config, largest, heldOut.length);
 }
 

@@ -59,6 +59,11 @@ export interface JudgingPace {
   facesPerImage: number;
 }
 
+/** What judging one held-out image costs at a measured pace: each face on every view the judge reads. */
+export function judgeSecondsPerImage(pace: JudgingPace): number {
+  return pace.facesPerImage * pace.secondsPerCrop * (JUDGE_RECIPE.mirrored ? 2 : 1);
+}
+
 export interface ReadingOptions {
   /** called after each image read, with how many are read */
   progress?: (done: number) => Promise<void>;
@@ -163,7 +168,7 @@ export interface JudgeOutcome {
  * the layer to be trained by then (a time that depends on the judging pace measured so far), and
  * the judge learns from those read so far.
  */
-export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata, detectorOf: (metadata: ModelMetadata) => Detector, store: BlobStore, fit: { train: readonly TrainingImage[]; val: readonly TrainingImage[]; classes: string[]; seed: number; valWithout?: SplitMetrics; progress?: (done: number) => Promise<void>; readUntil?: (pace: JudgingPace) => number }): Promise<JudgeOutcome> {
+export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata, detectorOf: (metadata: ModelMetadata) => Detector, store: BlobStore, fit: { train: readonly TrainingImage[]; val: readonly TrainingImage[]; classes: string[]; seed: number; valWithout?: SplitMetrics } & ReadingOptions): Promise<JudgeOutcome> {
   const started = performance.now();
   const featureModel = judgeFeatureModel(JUDGE_RECIPE.cropSize, full);
   let layer: Pick<MaskJudge, "weights" | "bias">;
