@@ -174,6 +174,12 @@ describe("the time kept after training", () => {
     // The two-stage detector's second stage reads every proposal: its passes cost more, so it keeps more.
     const config = resolveTrainingConfig({ preset: "quick-cpu" }, "one_stage");
     expect(secondsAfterTraining("two_stage", config, train, val)).toBeGreaterThan(secondsAfterTraining("one_stage", config, train, val) + 60);
+    // The judge reads the training photos on every thread at once: its reading's share shrinks as 1 / threads, nothing else does.
+    const atThreads = (threads: number) => secondsAfterTraining("one_stage", resolveTrainingConfig({ preset: "quick-cpu" }, "one_stage"), train, val, { threads });
+    expect(atThreads(1)).toBeCloseTo(seconds({}), 9);
+    expect(atThreads(1) - atThreads(2)).toBeGreaterThan(60);
+    expect(atThreads(1) - atThreads(2)).toBeCloseTo(2 * (atThreads(2) - atThreads(4)), 6);
+    expect(secondsAfterTraining("one_stage", resolveTrainingConfig({ preset: "quick-cpu", maskJudge: false }, "one_stage"), train, val, { threads: 4 })).toBeCloseTo(seconds({ maskJudge: false }), 9);
     // Everything after training, the latency benchmark included, runs at the detection size: its cost grows with the size's square.
     expect(seconds({ largerDetectionSizes: false, maskJudge: false, inputSize: 832 }) / seconds({ largerDetectionSizes: false, maskJudge: false })).toBeCloseTo(4, 6);
   });
@@ -187,9 +193,11 @@ describe("the time kept after training", () => {
     expect(affordableDetectionSizes("two_stage", config(), train, val).sizes).toEqual([416, 640, 832]);
     expect(affordableDetectionSizes("one_stage", config(30), train, val).sizes).toEqual([416, 640, 832]);
     // The two-stage detector's passes at 832 px would take more than half of 30 minutes; at 640 they fit.
-    expect(secondsAfterTraining("two_stage", config(30), train, val, [416, 640, 832])).toBeGreaterThan(AFTER_TRAINING_SHARE * 30 * 60);
+    expect(secondsAfterTraining("two_stage", config(30), train, val, { sizes: [416, 640, 832] })).toBeGreaterThan(AFTER_TRAINING_SHARE * 30 * 60);
     expect(affordableDetectionSizes("two_stage", config(30), train, val)).toEqual({ sizes: [416, 640], leftOut: [832] });
-    expect(secondsAfterTraining("two_stage", config(30), train, val, [416, 640])).toBeLessThanOrEqual(AFTER_TRAINING_SHARE * 30 * 60);
+    expect(secondsAfterTraining("two_stage", config(30), train, val, { sizes: [416, 640] })).toBeLessThanOrEqual(AFTER_TRAINING_SHARE * 30 * 60);
+    // The judge reading on two threads halves its share: then 832 px fits too.
+    expect(affordableDetectionSizes("two_stage", config(30), train, val, 2)).toEqual({ sizes: [416, 640, 832], leftOut: [] });
     // Too short a budget for any larger size: the training size stays, whatever it costs.
     expect(affordableDetectionSizes("two_stage", config(5), train, val)).toEqual({ sizes: [416], leftOut: [640, 832] });
   });

@@ -67,9 +67,9 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
     if (train.length === 0 || val.length === 0) throw new Error(`dataset "${dataset.name}" needs labelled images in both the train and val splits (has ${train.length} train, ${val.length} val)`);
     await preparing.end({ message: `dataset "${dataset.name}": ${train.length} train, ${val.length} val images; labels snapshot ${labelSnapshot([...train, ...val])}; ${describeConfig(config)}` });
 
-    const { sizes, leftOut } = affordableDetectionSizes(kind, config, train, val);
+    const { sizes, leftOut } = affordableDetectionSizes(kind, config, train, val, trainingThreads());
     if (leftOut.length > 0) await context.log("info", `detection sizes of ${leftOut.join(" and ")} px left out: what follows training at them would take more than ${AFTER_TRAINING_SHARE * 100} % of the ${config.minutes}-minute budget`);
-    const trained = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p), deadline, reserveSeconds: secondsAfterTraining(kind, config, train, val, sizes), threads: trainingThreads() });
+    const trained = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p), deadline, reserveSeconds: secondsAfterTraining(kind, config, train, val, { sizes, threads: trainingThreads() }), threads: trainingThreads() });
     const { best, trainingSeconds } = trained;
     const fitted = await sizeDetector(kind, context, data.images, trained, { config, classes, val, sizes });
     const { full } = fitted;
@@ -153,6 +153,7 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
     classes: fit.classes,
     seed: fit.config.seed,
     valWithout: fitted.val,
+    threads: trainingThreads(),
     progress: async (done) => {
       await judging.advance(done);
       context.signal.throwIfAborted();
@@ -435,7 +436,7 @@ async function crossValidate(
     await context.log("info", `${prefix}training on ${train.length} images (${val.length} pick the epoch), predicting ${heldOut.length} held-out images`);
     // Each fold gets its share of what is left of the budget.
     const foldDeadline = job.deadline && Date.now() + (job.deadline - Date.now()) / (k - fold);
-    const trained = await fitDetector(kind, context, context.data.images, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k), deadline: foldDeadline, reserveSeconds: secondsAfterTraining(kind, config, train, heldOut), threads: trainingThreads() });
+    const trained = await fitDetector(kind, context, context.data.images, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k), deadline: foldDeadline, reserveSeconds: secondsAfterTraining(kind, config, train, heldOut, { threads: trainingThreads() }), threads: trainingThreads() });
     const { best } = trained;
     const fitted = await sizeDetector(kind, context, context.data.images, trained, { config, classes, val, logPrefix: prefix });
     const { full } = fitted;
@@ -483,15 +484,16 @@ const JUDGE_SECONDS_PER_IMAGE = 0.7;
  * training, the largest candidate plans.
  * The size choice passes val once per candidate; the judge crops three views per training face
  * (about 40 ms each at 192 px), passes the training images for its finds and crops those (about
- * 0.4 s an image), then judges val; the evaluation judges the held-out images, and the latency
+ * 0.4 s an image), on `threads` judge threads at once (judge-threads.ts), then judges val; the evaluation judges the held-out images, and the latency
  * benchmark costs about LATENCY_BENCHMARK_PASSES of one image at the detection size (measured:
  * 30 s at 416 px with the judge in a 30-minute job, where a flat 20 s used to be kept).
  */
-export function secondsAfterTraining(kind: DetectorFamilyId, config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[], sizes = detectionSizeCandidates(config.inputSize, config.largerDetectionSizes)): number {
+export function secondsAfterTraining(kind: DetectorFamilyId, config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[], plan: { sizes?: number[]; threads?: number } = {}): number {
+  const sizes = plan.sizes ?? detectionSizeCandidates(config.inputSize, config.largerDetectionSizes);
   const largest = Math.max(...sizes);
   const sizing = heldOut.length * sizes.reduce((sum, size) => sum + passSeconds(kind, size), 0);
   const faces = train.reduce((n, image) => n + image.boxes.length, 0);
-  const judgeReading = config.maskJudge ? 0.12 * faces + train.length * (passSeconds(kind, largest) + 0.4) : 0;
+  const judgeReading = config.maskJudge ? (0.12 * faces + train.length * (passSeconds(kind, largest) + 0.4)) / (plan.threads ?? 1) : 0;
   return sizing + judgeReading + secondsAfterJudgeReading(kind, config, largest, heldOut.length);
 }
 
@@ -504,12 +506,13 @@ export const AFTER_TRAINING_SHARE = 0.5;
 
 /**
  * The detection sizes a job with a time budget can afford: the candidates, the largest left out
- * while what follows training at them would take more than AFTER_TRAINING_SHARE of the budget.
+ * while what follows training at them, the judge reading on `threads`, would take more than
+ * AFTER_TRAINING_SHARE of the budget.
  */
-export function affordableDetectionSizes(kind: DetectorFamilyId, config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[]): { sizes: number[]; leftOut: number[] } {
+export function affordableDetectionSizes(kind: DetectorFamilyId, config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[], threads = 1): { sizes: number[]; leftOut: number[] } {
   const sizes = detectionSizeCandidates(config.inputSize, config.largerDetectionSizes);
   const leftOut: number[] = [];
-  while (config.minutes && sizes.length > 1 && secondsAfterTraining(kind, config, train, heldOut, sizes) > AFTER_TRAINING_SHARE * config.minutes * 60) leftOut.unshift(sizes.pop()!);
+  while (config.minutes && sizes.length > 1 && secondsAfterTraining(kind, config, train, heldOut, { sizes, threads }) > AFTER_TRAINING_SHARE * config.minutes * 60) leftOut.unshift(sizes.pop()!);
   return { sizes, leftOut };
 }
 

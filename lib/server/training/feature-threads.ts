@@ -39,7 +39,7 @@ export async function cacheFeaturesInThreads(store: BlobStore, requests: Readonl
       Array.from({ length: Math.max(1, Math.min(threads, requests.length)) }, async () => {
         const worker = new Worker(ENTRY, { workerData: { inputSize }, execArgv: [], name: "masklab-features" });
         workers.push(worker);
-        const replies = replyQueue(worker);
+        const replies = replyQueue<FeatureReply>(worker);
         const ready = await replies();
         if (ready.type !== "ready") throw new Error("a feature thread did not start");
         while (next < requests.length) {
@@ -61,18 +61,18 @@ export async function cacheFeaturesInThreads(store: BlobStore, requests: Readonl
   return results;
 }
 
-/** The worker's replies one at a time; an error or exit rejects the one awaited. */
-function replyQueue(worker: Worker): () => Promise<FeatureReply> {
-  const waiting: Array<{ resolve: (r: FeatureReply) => void; reject: (e: Error) => void }> = [];
-  const arrived: FeatureReply[] = [];
+/** A worker thread's replies one at a time; an error or exit (`what` stopped) rejects the one awaited. */
+export function replyQueue<Reply>(worker: Worker, what = "a feature thread"): () => Promise<Reply> {
+  const waiting: Array<{ resolve: (r: Reply) => void; reject: (e: Error) => void }> = [];
+  const arrived: Reply[] = [];
   let failure: Error | undefined;
   const fail = (error: Error) => {
     failure = error;
     for (const w of waiting.splice(0)) w.reject(error);
   };
-  worker.on("message", (reply: FeatureReply) => (waiting.length > 0 ? waiting.shift()!.resolve(reply) : arrived.push(reply)));
+  worker.on("message", (reply: Reply) => (waiting.length > 0 ? waiting.shift()!.resolve(reply) : arrived.push(reply)));
   worker.on("error", (error) => fail(error));
-  worker.on("exit", (code) => fail(new Error(`a feature thread stopped (exit code ${code})`)));
+  worker.on("exit", (code) => fail(new Error(`${what} stopped (exit code ${code})`)));
   return () =>
     arrived.length > 0 ? Promise.resolve(arrived.shift()!) : failure ? Promise.reject(failure) : new Promise((resolve, reject) => waiting.push({ resolve, reject }));
 }

@@ -10,7 +10,9 @@ import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { SeededRandom } from "@/lib/domain/random";
 import { LocalBlobStore } from "../platform/storage";
 import { decodeImageRgb } from "../images/decode";
-import { faceCropFeatures, JUDGE_RECIPE, type JudgingPace } from "./judge-training";
+import { modelToFiles } from "@/lib/detection/artifact";
+import { faceCropFeatures, inProcessReader, JUDGE_RECIPE, type JudgingPace } from "./judge-training";
+import { withJudgeThreads } from "./judge-threads";
 import type { TrainingImage } from "./training-data";
 
 const CLASSES = ["with_mask", "without_mask", "mask_weared_incorrect"];
@@ -25,46 +27,87 @@ afterAll(async () => {
 });
 
 describe("the judge's reading of the training images", () => {
-  it("reads every image, or with the job's time gone only until it has a labelled face, and says how many it read", async () => {
-    const store = new LocalBlobStore(dir);
-    const photo = async (seed: number) => {
-      const random = new SeededRandom(seed);
-      return store.put(await sharp(Buffer.from(Array.from({ length: 96 * 80 * 3 }, () => random.int(0, 255))), { raw: { width: 96, height: 80, channels: 3 } }).png().toBuffer());
-    };
-    const image = async (seed: number, faces: number): Promise<TrainingImage> => ({
-      imageId: `i${seed}`, fileName: `i${seed}.png`, contentHash: await photo(seed), width: 96, height: 80, annotationVersion: 1,
-      boxes: Array.from({ length: faces }, (_, i) => ({ box: { xmin: 10 + 30 * i, ymin: 10, xmax: 35 + 30 * i, ymax: 45 }, classIndex: i % 3, difficult: false })),
-    });
-    // A background photo first: out of time, the judge still reads on to its first labelled face.
-    const images = [await image(1, 0), await image(2, 2), await image(3, 1), await image(4, 2)];
+  const photo = async (store: LocalBlobStore, seed: number) => {
+    const random = new SeededRandom(seed);
+    return store.put(await sharp(Buffer.from(Array.from({ length: 96 * 80 * 3 }, () => random.int(0, 255))), { raw: { width: 96, height: 80, channels: 3 } }).png().toBuffer());
+  };
+  const image = async (store: LocalBlobStore, seed: number, faces: number): Promise<TrainingImage> => ({
+    imageId: `i${seed}`, fileName: `i${seed}.png`, contentHash: await photo(store, seed), width: 96, height: 80, annotationVersion: 1,
+    boxes: Array.from({ length: faces }, (_, i) => ({ box: { xmin: 10 + 30 * i, ymin: 10, xmax: 35 + 30 * i, ymax: 45 }, classIndex: i % 3, difficult: false })),
+  });
+  const metadata = detectorMetadata("one_stage", { width: "n", backbone: "scratch", classes: CLASSES, inputSize: 64 });
+  /** An untrained one-stage detector whose class scores sit around the judge's face floor instead of the prior's 0.01, so that it finds faces to judge. */
+  const findingModel = () => {
     const model = DETECTOR_FAMILIES.one_stage.recipe.buildTrainable({ inputSize: 64, numClasses: 3, width: "n", seed: 5 }, {});
-    // Class scores around the judge's face floor instead of the untrained prior's 0.01, so that the detector finds faces to judge.
     const head = model.layers.find((l) => l.name.endsWith("_head")) as tf.LayersModel;
     for (const layer of head.layers.filter((l) => l.name.startsWith("head_cls_out_"))) {
       const [kernel, bias] = layer.getWeights();
       layer.setWeights([kernel!, tf.fill(bias!.shape, -2.5)]);
     }
-    const finder = { detector: DETECTOR_FAMILIES.one_stage.detector(model, detectorMetadata("one_stage", { width: "n", backbone: "scratch", classes: CLASSES, inputSize: 64 })), numClasses: 3 };
+    return model;
+  };
+
+  it("reads every image, or with the job's time gone only until it has a labelled face, and says how many it read", async () => {
+    const store = new LocalBlobStore(dir);
+    // A background photo first: out of time, the judge still reads on to its first labelled face.
+    const images = [await image(store, 1, 0), await image(store, 2, 2), await image(store, 3, 1), await image(store, 4, 2)];
+    const model = findingModel();
+    const finder = DETECTOR_FAMILIES.one_stage.detector(model, metadata);
     const featureModel = judgeFeatureModel(JUDGE_RECIPE.cropSize, model);
+    const readers = [inProcessReader({ featureModel, finder, numClasses: 3 })];
     try {
       const paces: JudgingPace[] = [];
-      const all = await faceCropFeatures(featureModel, store, images, 1, finder, { readUntil: (pace) => (paces.push(pace), Infinity) });
+      const all = await faceCropFeatures(readers, store, images, 1, { readUntil: (pace) => (paces.push(pace), Infinity) });
       expect(all.imagesRead).toBe(4);
       // The pace it plans by: the faces the judge would judge in the photos read so far (the
       // detector's finds at its floor, up to evaluation's 100) and the seconds a crop took.
-      const facesFound = await Promise.all(images.map(async (image) => (await finder.detector.detect([await decodeImageRgb(await store.get(image.contentHash))], { faces: true, scoreThreshold: JUDGE_RECIPE.minFaceScore, maxDetections: 100 }))[0]!.length));
+      const facesFound = await Promise.all(images.map(async (image) => (await finder.detect([await decodeImageRgb(await store.get(image.contentHash))], { faces: true, scoreThreshold: JUDGE_RECIPE.minFaceScore, maxDetections: 100 }))[0]!.length));
       // Asked before each photo once a labelled face is read: before photos 3 and 4.
       expect(paces.map((p) => p.facesPerImage)).toEqual([2, 3].map((read) => facesFound.slice(0, read).reduce((a, b) => a + b, 0) / read));
       expect(all.pace.facesPerImage).toBeCloseTo(facesFound.reduce((a, b) => a + b, 0) / 4, 9);
       expect(all.pace.secondsPerCrop).toBeGreaterThan(0);
-      const late = await faceCropFeatures(featureModel, store, images, 1, finder, { readUntil: () => Date.now() - 1 });
+      const late = await faceCropFeatures(readers, store, images, 1, { readUntil: () => Date.now() - 1 });
       expect(late.imagesRead).toBe(2);
       // The second image's two faces, plain, mirrored and jittered, besides any finds.
       expect(late.labels.filter((l) => l < 3).length).toBeGreaterThanOrEqual(6);
       expect(late.labels.length).toBeLessThan(all.labels.length);
     } finally {
       featureModel.dispose();
-      finder.detector.dispose();
+      finder.dispose();
     }
   }, 120_000);
+
+  it("reads on judge threads, in the images' order, byte for byte what it reads in process, and names a photo it cannot decode", async () => {
+    const store = new LocalBlobStore(dir);
+    const images = await Promise.all([[11, 2], [12, 0], [13, 3], [14, 1], [15, 2]].map(([seed, faces]) => image(store, seed!, faces!)));
+    const model = findingModel();
+    const finder = DETECTOR_FAMILIES.one_stage.detector(model, metadata);
+    const featureModel = judgeFeatureModel(JUDGE_RECIPE.cropSize, model);
+    try {
+      const inProcess = await faceCropFeatures([inProcessReader({ featureModel, finder, numClasses: 3 })], store, images, 7);
+      const progress: number[] = [];
+      const files = await modelToFiles(model, metadata);
+      const threaded = await withJudgeThreads(files, 2, (readers) => faceCropFeatures(readers, store, images, 7, { progress: async (done) => void progress.push(done) }));
+      expect(progress).toEqual([1, 2, 3, 4, 5]);
+      expect(threaded.imagesRead).toBe(5);
+      expect(threaded.labels).toEqual(inProcess.labels);
+      // Labelled faces (three views each) and the detector's finds, true and false.
+      expect(inProcess.labels.filter((l) => l < 3).length).toBeGreaterThanOrEqual(3 * 8);
+      expect(inProcess.falseFinds).toBeGreaterThan(0);
+      expect([threaded.finds, threaded.falseFinds]).toEqual([inProcess.finds, inProcess.falseFinds]);
+      expect(threaded.features.length).toBe(inProcess.features.length);
+      expect(Buffer.from(threaded.features.buffer).equals(Buffer.from(inProcess.features.buffer))).toBe(true);
+      expect(threaded.pace.facesPerImage).toBe(inProcess.pace.facesPerImage);
+      // Another seed jitters the faces elsewhere.
+      const reseeded = await faceCropFeatures([inProcessReader({ featureModel, finder, numClasses: 3 })], store, images, 8);
+      expect(Buffer.from(reseeded.features.buffer).equals(Buffer.from(inProcess.features.buffer))).toBe(false);
+
+      const broken = { ...images[0]!, fileName: "broken.png", contentHash: await store.put(Buffer.from("not an image")) };
+      await expect(withJudgeThreads(files, 2, (readers) => faceCropFeatures(readers, store, [images[1]!, broken], 7))).rejects.toThrow(/the judge's reading of broken\.png: /);
+      await expect(faceCropFeatures([inProcessReader({ featureModel, finder, numClasses: 3 })], store, [broken], 7)).rejects.toThrow(/the judge's reading of broken\.png: /);
+    } finally {
+      featureModel.dispose();
+      finder.dispose();
+    }
+  }, 180_000);
 });

@@ -9,7 +9,9 @@ import { SeededRandom } from "@/lib/domain/random";
 import { pixelsTensor } from "@/lib/detection/common/preprocess";
 import { decodeImageRgb } from "@/lib/server/images/decode";
 import type { BlobStore } from "../platform/storage";
+import { modelToFiles } from "@/lib/detection/artifact";
 import { detectImages, EVALUATION_POSTPROCESS, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
+import { withJudgeThreads } from "./judge-threads";
 import type { TrainingImage } from "./training-data";
 
 /**
@@ -74,70 +76,152 @@ export interface ReadingOptions {
   readUntil?: (pace: JudgingPace) => number;
 }
 
+/** What reading one training photo gives the judge: pooled crop features (rows, in label order) and their class indexes. */
+export interface PhotoReading {
+  features: Float32Array;
+  labels: number[];
+  /** the detector's finds it learns from, and of those the false ones (not a face) */
+  finds: number;
+  falseFinds: number;
+  /** faces the judge would judge in this photo (the detector's finds at its floor, up to evaluation's 100) */
+  facesJudged: number;
+  /** seconds its crops took through the backbone, on the core that read it */
+  cropSeconds: number;
+}
+
+/** The trained detector (without a judge) whose finds the judge learns from, and the backbone its crops pass through. */
+export interface JudgeNets {
+  featureModel: tf.LayersModel;
+  finder: Detector;
+  numClasses: number;
+}
+
 /**
- * Pooled backbone features of every labelled face of `images` (plain, mirrored, jittered) with
- * their class indexes, and of the finds of `finder` (the trained detector without a judge)
- * labelled by findLabel (`numClasses` for a false find). Counts `finds` and `falseFinds`, and
- * measures the judging pace.
+ * One training photo read for the judge: every labelled face plain, mirrored and jittered, and
+ * the finds of the detector labelled by findLabel (`numClasses` for a false find), plain and
+ * mirrored. The jitter draws from a generator of the photo's own (`photoSeed`), so a photo reads
+ * the same on any thread, in any order. Shared by in-process reading and the judge threads.
  */
-export async function faceCropFeatures(featureModel: tf.LayersModel, store: BlobStore, images: readonly TrainingImage[], seed: number, finder: { detector: Detector; numClasses: number }, options: ReadingOptions = {}) {
-  const random = new SeededRandom(seed);
+export async function readPhotoForJudge(nets: JudgeNets, bytes: Uint8Array, image: Pick<TrainingImage, "boxes">, photoSeed: number): Promise<PhotoReading> {
+  const random = new SeededRandom(photoSeed);
   const rows: Float32Array[] = [];
   const labels: number[] = [];
-  let finds = 0;
-  let falseFinds = 0;
-  let imagesRead = 0;
   let cropSeconds = 0;
-  let facesJudged = 0;
-  const addCrops = async (pixels: tf.Tensor3D, boxes: PixelBox[], classes: number[], flip: boolean) => {
+  const rgb = await decodeImageRgb(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const pixels = pixelsTensor(rgb);
+  const addCrops = async (boxes: PixelBox[], classes: number[], flip: boolean) => {
     const started = performance.now();
     // A mirrored crop of a face is the crop of the mirrored face: the box stays, the crop flips.
-    const features = cropFeatures(featureModel, pixels, boxes, JUDGE_RECIPE, flip);
+    const features = cropFeatures(nets.featureModel, pixels, boxes, JUDGE_RECIPE, flip);
     rows.push((await features.data()) as Float32Array);
     features.dispose();
     labels.push(...classes);
     cropSeconds += (performance.now() - started) / 1000;
   };
-  const pace = (): JudgingPace => ({ secondsPerCrop: labels.length > 0 ? cropSeconds / labels.length : 0, facesPerImage: imagesRead > 0 ? facesJudged / imagesRead : 0 });
-  for (const [i, image] of images.entries()) {
-    // Out of time (the job's budget), the layer's training counted: the judge learns from the images read so far, once it has a face.
-    if (options.readUntil && labels.some((label) => label < finder.numClasses) && Date.now() + 1000 * JUDGE_LAYER_SECONDS_PER_CROP * labels.length > options.readUntil(pace())) break;
-    // Every photo is read: one without labelled faces still teaches not a face through the finds.
-    const rgb = await decodeImageRgb(await store.get(image.contentHash));
-    const pixels = pixelsTensor(rgb);
+  try {
     const boxes = image.boxes.map((b) => b.box);
     const classes = image.boxes.map((b) => b.classIndex);
     if (boxes.length > 0) {
-      await addCrops(pixels, boxes, classes, false);
-      await addCrops(pixels, boxes, classes, true);
+      await addCrops(boxes, classes, false);
+      await addCrops(boxes, classes, true);
       for (let copy = 0; copy < JUDGE_JITTERED_COPIES; copy++) {
-        await addCrops(pixels, boxes.map((box) => jitteredBox(box, JUDGE_JITTER, () => random.next())), classes, random.next() < 0.5);
+        await addCrops(boxes.map((box) => jitteredBox(box, JUDGE_JITTER, () => random.next())), classes, random.next() < 0.5);
       }
     }
     // One pass gives both the faces the judge would judge here (as evaluation asks, up to 100) and the finds it learns from.
-    const [found] = await finder.detector.detect([rgb], { faces: true, scoreThreshold: JUDGE_RECIPE.minFaceScore, maxDetections: EVALUATION_POSTPROCESS.maxDetections, multiLabel: false });
-    facesJudged += found!.length;
+    const [found] = await nets.finder.detect([rgb], { faces: true, scoreThreshold: JUDGE_RECIPE.minFaceScore, maxDetections: EVALUATION_POSTPROCESS.maxDetections, multiLabel: false });
     const taught = found!
       .slice(0, JUDGE_FINDS.maxPerImage)
-      .map((d) => ({ box: d.box, label: findLabel(d.box, image.boxes, finder.numClasses, JUDGE_FINDS) }))
+      .map((d) => ({ box: d.box, label: findLabel(d.box, image.boxes, nets.numClasses, JUDGE_FINDS) }))
       .filter((d): d is { box: PixelBox; label: number } => d.label !== null);
     if (taught.length > 0) {
-      for (const flip of [false, true]) await addCrops(pixels, taught.map((d) => d.box), taught.map((d) => d.label), flip);
-      finds += taught.length;
-      falseFinds += taught.filter((d) => d.label === finder.numClasses).length;
+      for (const flip of [false, true]) await addCrops(taught.map((d) => d.box), taught.map((d) => d.label), flip);
     }
+    return {
+      features: concatenated(rows),
+      labels,
+      finds: taught.length,
+      falseFinds: taught.filter((d) => d.label === nets.numClasses).length,
+      facesJudged: found!.length,
+      cropSeconds,
+    };
+  } finally {
     pixels.dispose();
-    imagesRead = i + 1;
-    await options.progress?.(i + 1);
-    await yieldToEventLoop();
   }
-  const features = new Float32Array(rows.reduce((n, r) => n + r.length, 0));
+}
+
+/** A training photo's own jitter seed: the job's seed and the photo's place in the split. */
+export function photoSeed(seed: number, index: number): number {
+  return (seed + Math.imul(index + 1, 0x9e3779b9)) >>> 0;
+}
+
+/** Reads a photo for the judge: in this thread, or on a judge thread (judge-threads.ts). */
+export type PhotoReader = (bytes: Uint8Array, image: TrainingImage, photoSeed: number) => Promise<PhotoReading>;
+
+/** The one reader of in-process reading. */
+export function inProcessReader(nets: JudgeNets): PhotoReader {
+  return (bytes, image, seed) => readPhotoForJudge(nets, bytes, image, seed);
+}
+
+/**
+ * Pooled backbone features of every labelled face of `images` (plain, mirrored, jittered) with
+ * their class indexes, and of the detector's finds (readPhotoForJudge), read by `readers` at once
+ * (one per judge thread, or one in process), in the images' order whatever finishes first, so a
+ * seed reads the same on any number of threads. Counts `finds` and `falseFinds`, and measures
+ * the judging pace (per crop on one core, as the held-out images will be judged).
+ */
+export async function faceCropFeatures(readers: readonly PhotoReader[], store: BlobStore, images: readonly TrainingImage[], seed: number, options: ReadingOptions = {}) {
+  const readings: PhotoReading[] = [];
+  let next = 0;
+  let done = 0;
+  let labelledFaces = 0;
+  let crops = 0;
+  let cropSeconds = 0;
+  let facesJudged = 0;
+  const pace = (): JudgingPace => ({ secondsPerCrop: crops > 0 ? cropSeconds / crops : 0, facesPerImage: done > 0 ? facesJudged / done : 0 });
+  await Promise.all(
+    readers.map(async (read) => {
+      while (next < images.length) {
+        // Out of time (the job's budget), the layer's training counted: the judge learns from the images read so far, once it has a face.
+        if (options.readUntil && labelledFaces > 0 && Date.now() + 1000 * JUDGE_LAYER_SECONDS_PER_CROP * crops > options.readUntil(pace())) return;
+        const index = next++;
+        const image = images[index]!;
+        // Every photo is read: one without labelled faces still teaches not a face through the finds.
+        const bytes = new Uint8Array(await store.get(image.contentHash));
+        const reading = await read(bytes, image, photoSeed(seed, index)).catch((error: Error) => {
+          throw new Error(`the judge's reading of ${image.fileName}: ${error.message}`);
+        });
+        readings[index] = reading;
+        labelledFaces += image.boxes.length;
+        crops += reading.labels.length;
+        cropSeconds += reading.cropSeconds;
+        facesJudged += reading.facesJudged;
+        done += 1;
+        await options.progress?.(done);
+        await yieldToEventLoop();
+      }
+    }),
+  );
+  // Every photo handed out was read, so those read are the first `next`, in order.
+  const read = readings.slice(0, next);
+  return {
+    features: concatenated(read.map((r) => r.features)),
+    labels: read.flatMap((r) => r.labels),
+    finds: read.reduce((n, r) => n + r.finds, 0),
+    falseFinds: read.reduce((n, r) => n + r.falseFinds, 0),
+    imagesRead: next,
+    pace: pace(),
+  };
+}
+
+function concatenated(rows: readonly Float32Array[]): Float32Array {
+  const all = new Float32Array(rows.reduce((n, r) => n + r.length, 0));
   let at = 0;
   for (const row of rows) {
-    features.set(row, at);
+    all.set(row, at);
     at += row.length;
   }
-  return { features, labels, finds, falseFinds, imagesRead, pace: pace() };
+  return all;
 }
 
 export interface JudgeOutcome {
@@ -166,34 +250,33 @@ export interface JudgeOutcome {
  * `valWithout`: the detector's own val figures when the caller has them already (the size choice).
  * `readUntil`: when the job's budget is short, the training images stop being read in time for
  * the layer to be trained by then (a time that depends on the judging pace measured so far), and
- * the judge learns from those read so far.
+ * the judge learns from those read so far. `threads`: judge threads that read the training photos
+ * (judge-threads.ts), each with the detector loaded from its files; 1 reads them in this thread.
  */
-export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata, detectorOf: (metadata: ModelMetadata) => Detector, store: BlobStore, fit: { train: readonly TrainingImage[]; val: readonly TrainingImage[]; classes: string[]; seed: number; valWithout?: SplitMetrics } & ReadingOptions): Promise<JudgeOutcome> {
+export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata, detectorOf: (metadata: ModelMetadata) => Detector, store: BlobStore, fit: { train: readonly TrainingImage[]; val: readonly TrainingImage[]; classes: string[]; seed: number; valWithout?: SplitMetrics; threads?: number } & ReadingOptions): Promise<JudgeOutcome> {
   const started = performance.now();
-  const featureModel = judgeFeatureModel(JUDGE_RECIPE.cropSize, full);
-  let layer: Pick<MaskJudge, "weights" | "bias">;
-  let faces: number;
-  let finds: number;
-  let falseFinds: number;
-  let imagesRead: number;
-  let pace: JudgingPace;
-  try {
-    const finder = { detector: detectorOf(metadata), numClasses: fit.classes.length };
-    const crops = await faceCropFeatures(featureModel, store, fit.train, fit.seed, finder, { progress: fit.progress, readUntil: fit.readUntil });
-    imagesRead = crops.imagesRead;
-    pace = crops.pace;
-    faces = crops.labels.length;
-    finds = crops.finds;
-    falseFinds = crops.falseFinds;
-    layer = await trainJudgeLayer(crops.features, crops.labels, fit.classes.length + 1, { ...DEFAULT_JUDGE_TRAINING, seed: fit.seed });
-  } finally {
-    featureModel.dispose();
-  }
+  const reading = { progress: fit.progress, readUntil: fit.readUntil };
+  const read = (readers: readonly PhotoReader[]) => faceCropFeatures(readers, store, fit.train, fit.seed, reading);
+  // Judge threads read the photos on every core (no more than there are photos); a thread starts in a few seconds.
+  const threads = Math.min(fit.threads ?? 1, fit.train.length);
+  const crops = threads > 1 ? await withJudgeThreads(await modelToFiles(full, metadata), threads, read) : await readInProcess(full, detectorOf(metadata), fit.classes.length, read);
+  const layer = await trainJudgeLayer(crops.features, crops.labels, fit.classes.length + 1, { ...DEFAULT_JUDGE_TRAINING, seed: fit.seed });
   const judged: ModelMetadata = { ...metadata, judge: { ...JUDGE_RECIPE, background: true, ...layer } };
   const valWithout = fit.valWithout ?? (await valMetrics(detectorOf(metadata), store, fit.val, fit.classes));
   const valWith = await valMetrics(detectorOf(judged), store, fit.val, fit.classes);
   const kept = valWith.mAP50 >= valWithout.mAP50 - JUDGE_VAL_TOLERANCE;
-  return { metadata: kept ? judged : metadata, kept, judge: judged.judge!, faces, finds, falseFinds, imagesRead, pace, seconds: Math.round((performance.now() - started) / 1000), valWithout, valWith };
+  const { imagesRead, pace, finds, falseFinds } = crops;
+  return { metadata: kept ? judged : metadata, kept, judge: judged.judge!, faces: crops.labels.length, finds, falseFinds, imagesRead, pace, seconds: Math.round((performance.now() - started) / 1000), valWithout, valWith };
+}
+
+/** Reads with one in-process reader through `full`'s backbone; the finder shares the trained model, so only the feature model is freed here. */
+async function readInProcess<T>(full: tf.LayersModel, finder: Detector, numClasses: number, read: (readers: readonly PhotoReader[]) => Promise<T>): Promise<T> {
+  const featureModel = judgeFeatureModel(JUDGE_RECIPE.cropSize, full);
+  try {
+    return await read([inProcessReader({ featureModel, finder, numClasses })]);
+  } finally {
+    featureModel.dispose();
+  }
 }
 
 /** val figures; the detector shares the trained model, so it is not disposed here (the job's last detector frees the model and its judge's backbone). */
