@@ -67,9 +67,10 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
     if (train.length === 0 || val.length === 0) throw new Error(`dataset "${dataset.name}" needs labelled images in both the train and val splits (has ${train.length} train, ${val.length} val)`);
     await preparing.end({ message: `dataset "${dataset.name}": ${train.length} train, ${val.length} val images; labels snapshot ${labelSnapshot([...train, ...val])}; ${describeConfig(config)}` });
 
-    const { sizes, leftOut } = affordableDetectionSizes(kind, config, train, val, trainingThreads());
+    const threads = trainingThreads();
+    const { sizes, leftOut } = affordableDetectionSizes(kind, config, train, val, threads);
     if (leftOut.length > 0) await context.log("info", `detection sizes of ${leftOut.join(" and ")} px left out: what follows training at them would take more than ${AFTER_TRAINING_SHARE * 100} % of the ${config.minutes}-minute budget`);
-    const trained = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p), deadline, reserveSeconds: secondsAfterTraining(kind, config, train, val, { sizes, threads: trainingThreads() }), threads: trainingThreads() });
+    const trained = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p), deadline, reserveSeconds: secondsAfterTraining(kind, config, train, val, { sizes, threads }), threads });
     const { best, trainingSeconds } = trained;
     const fitted = await sizeDetector(kind, context, data.images, trained, { config, classes, val, sizes });
     const { full } = fitted;
@@ -484,9 +485,10 @@ const JUDGE_SECONDS_PER_IMAGE = 0.7;
  * training, the largest candidate plans.
  * The size choice passes val once per candidate; the judge crops three views per training face
  * (about 40 ms each at 192 px), passes the training images for its finds and crops those (about
- * 0.4 s an image), on `threads` judge threads at once (judge-threads.ts), then judges val; the evaluation judges the held-out images, and the latency
- * benchmark costs about LATENCY_BENCHMARK_PASSES of one image at the detection size (measured:
- * 30 s at 416 px with the judge in a 30-minute job, where a flat 20 s used to be kept).
+ * 0.4 s an image), on `threads` judge threads at once (judge-threads.ts), then judges val; the
+ * evaluation judges the held-out images, and the latency benchmark costs about
+ * LATENCY_BENCHMARK_PASSES of one image at the detection size (measured: 30 s at 416 px with the
+ * judge in a 30-minute job, where a flat 20 s used to be kept).
  */
 export function secondsAfterTraining(kind: DetectorFamilyId, config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[], plan: { sizes?: number[]; threads?: number } = {}): number {
   const sizes = plan.sizes ?? detectionSizeCandidates(config.inputSize, config.largerDetectionSizes);
