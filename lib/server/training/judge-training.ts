@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import type { MaskJudge, ModelMetadata } from "@/lib/contracts/artifact";
+import { modelToFiles } from "@/lib/detection/artifact";
 import type { Detector } from "@/lib/detection/detector";
 import { jitteredBox } from "@/lib/detection/judge/crop";
 import { findLabel } from "@/lib/detection/judge/finds";
@@ -9,7 +10,6 @@ import { SeededRandom } from "@/lib/domain/random";
 import { pixelsTensor } from "@/lib/detection/common/preprocess";
 import { decodeImageRgb } from "@/lib/server/images/decode";
 import type { BlobStore } from "../platform/storage";
-import { modelToFiles } from "@/lib/detection/artifact";
 import { detectImages, EVALUATION_POSTPROCESS, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
 import { withJudgeThreads } from "./judge-threads";
 import type { TrainingImage } from "./training-data";
@@ -203,12 +203,12 @@ export async function faceCropFeatures(readers: readonly PhotoReader[], store: B
     }),
   );
   // Every photo handed out was read, so those read are the first `next`, in order.
-  const read = readings.slice(0, next);
+  const inOrder = readings.slice(0, next);
   return {
-    features: concatenated(read.map((r) => r.features)),
-    labels: read.flatMap((r) => r.labels),
-    finds: read.reduce((n, r) => n + r.finds, 0),
-    falseFinds: read.reduce((n, r) => n + r.falseFinds, 0),
+    features: concatenated(inOrder.map((r) => r.features)),
+    labels: inOrder.flatMap((r) => r.labels),
+    finds: inOrder.reduce((n, r) => n + r.finds, 0),
+    falseFinds: inOrder.reduce((n, r) => n + r.falseFinds, 0),
     imagesRead: next,
     pace: pace(),
   };
