@@ -437,7 +437,8 @@ async function crossValidate(
     await context.log("info", `${prefix}training on ${train.length} images (${val.length} pick the epoch), predicting ${heldOut.length} held-out images`);
     // Each fold gets its share of what is left of the budget.
     const foldDeadline = job.deadline && Date.now() + (job.deadline - Date.now()) / (k - fold);
-    const trained = await fitDetector(kind, context, context.data.images, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k), deadline: foldDeadline, reserveSeconds: secondsAfterTraining(kind, config, train, heldOut, { threads: trainingThreads() }), threads: trainingThreads() });
+    const threads = trainingThreads();
+    const trained = await fitDetector(kind, context, context.data.images, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k), deadline: foldDeadline, reserveSeconds: secondsAfterTraining(kind, config, train, heldOut, { threads }), threads });
     const { best } = trained;
     const fitted = await sizeDetector(kind, context, context.data.images, trained, { config, classes, val, logPrefix: prefix });
     const { full } = fitted;

@@ -1,11 +1,11 @@
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import type { Letterbox } from "@/lib/detection/common/letterbox";
 import type { BlobStore } from "../platform/storage";
 import { truthsInInput, type CachedSample } from "./feature-cache";
 import type { TrainingImage } from "./training-data";
+import { withWorkerThreads } from "./worker-threads";
 
 export type FeatureRequest = { id: number; bytes: Uint8Array; flip: boolean };
 export type FeatureReply = { type: "ready" } | { type: "cached"; id: number; letterbox: Letterbox; features: Uint8Array[] } | { type: "failed"; id: number; message: string };
@@ -33,15 +33,10 @@ export async function cacheFeaturesInThreads(store: BlobStore, requests: Readonl
   const results: CachedSample[] = new Array(requests.length);
   let next = 0;
   let done = 0;
-  const workers: Worker[] = [];
-  try {
-    await Promise.all(
-      Array.from({ length: Math.max(1, Math.min(threads, requests.length)) }, async () => {
-        const worker = new Worker(ENTRY, { workerData: { inputSize }, execArgv: [], name: "masklab-features" });
-        workers.push(worker);
-        const replies = replyQueue<FeatureReply>(worker);
-        const ready = await replies();
-        if (ready.type !== "ready") throw new Error("a feature thread did not start");
+  const thread = { workerData: { inputSize }, name: "masklab-features", what: "a feature thread" };
+  await withWorkerThreads<FeatureReply, unknown>(ENTRY, thread, Math.min(threads, requests.length), (running) =>
+    Promise.all(
+      running.map(async ({ worker, replies }) => {
         while (next < requests.length) {
           const id = next++;
           const { image, flip } = requests[id]!;
@@ -54,25 +49,7 @@ export async function cacheFeaturesInThreads(store: BlobStore, requests: Readonl
           await progress(++done);
         }
       }),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+    ),
+  );
   return results;
-}
-
-/** A worker thread's replies one at a time; an error or exit (`what` stopped) rejects the one awaited. */
-export function replyQueue<Reply>(worker: Worker, what = "a feature thread"): () => Promise<Reply> {
-  const waiting: Array<{ resolve: (r: Reply) => void; reject: (e: Error) => void }> = [];
-  const arrived: Reply[] = [];
-  let failure: Error | undefined;
-  const fail = (error: Error) => {
-    failure = error;
-    for (const w of waiting.splice(0)) w.reject(error);
-  };
-  worker.on("message", (reply: Reply) => (waiting.length > 0 ? waiting.shift()!.resolve(reply) : arrived.push(reply)));
-  worker.on("error", (error) => fail(error));
-  worker.on("exit", (code) => fail(new Error(`${what} stopped (exit code ${code})`)));
-  return () =>
-    arrived.length > 0 ? Promise.resolve(arrived.shift()!) : failure ? Promise.reject(failure) : new Promise((resolve, reject) => waiting.push({ resolve, reject }));
 }

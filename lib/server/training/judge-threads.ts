@@ -1,10 +1,9 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import type { ArtifactFiles } from "@/lib/contracts/artifact";
-import { replyQueue } from "./feature-threads";
 import type { PhotoReader, PhotoReading } from "./judge-training";
 import type { TrainingImage } from "./training-data";
+import { withWorkerThreads } from "./worker-threads";
 
 export type JudgeRequest = { id: number; bytes: Uint8Array; image: Pick<TrainingImage, "boxes">; photoSeed: number };
 export type JudgeReply = { type: "ready" } | { type: "read"; id: number; reading: PhotoReading } | { type: "failed"; id: number; message: string };
@@ -14,18 +13,14 @@ const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), "judge-thr
 /**
  * Runs `use` with one photo reader per judge thread: `threads` worker threads, each its own wasm
  * engine on its own core, holding the trained detector (its artifact `files`, without a judge).
- * A reader hands its thread one photo at a time. The threads
- * start before `use` (in parallel) and end with it.
+ * A reader hands its thread one photo at a time. The threads start before `use` (in parallel)
+ * and end with it.
  */
 export async function withJudgeThreads<T>(files: ArtifactFiles, threads: number, use: (readers: readonly PhotoReader[]) => Promise<T>): Promise<T> {
-  const workers: Worker[] = [];
-  try {
-    const readers = await Promise.all(
-      Array.from({ length: Math.max(1, threads) }, async (): Promise<PhotoReader> => {
-        const worker = new Worker(ENTRY, { workerData: { files }, execArgv: [], name: "masklab-judge" });
-        workers.push(worker);
-        const replies = replyQueue<JudgeReply>(worker, "a judge thread");
-        if ((await replies()).type !== "ready") throw new Error("a judge thread did not start");
+  const thread = { workerData: { files }, name: "masklab-judge", what: "a judge thread" };
+  return withWorkerThreads<JudgeReply, T>(ENTRY, thread, threads, (running) =>
+    use(
+      running.map(({ worker, replies }): PhotoReader => {
         let id = 0;
         return async (bytes, image, photoSeed) => {
           const asked = id++;
@@ -36,9 +31,6 @@ export async function withJudgeThreads<T>(files: ArtifactFiles, threads: number,
           return answer.reading;
         };
       }),
-    );
-    return await use(readers);
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+    ),
+  );
 }
