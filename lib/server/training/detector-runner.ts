@@ -25,7 +25,7 @@ import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf, metricsOfDetec
 import { cacheFeatures, featureBatch, prepareBatch, type CachedSample, type InputVariant } from "./feature-cache";
 import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
 import type { TrainingImage } from "./training-data";
-import { fitMaskJudge, judgeSecondsPerImage, JUDGE_VAL_TOLERANCE, type JudgeOutcome } from "./judge-training";
+import { fitMaskJudge, judgeFloor, judgeSecondsPerImage, JUDGE_RECIPE, JUDGE_VAL_TOLERANCE, type JudgeOutcome, type JudgingPace } from "./judge-training";
 import { cacheFeaturesInThreads, trainingThreads } from "./feature-threads";
 import { chooseDetectionSize, detectionSizeCandidates, type SizedDetector } from "./detection-size";
 
@@ -138,7 +138,9 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
  * The mask judge after the detector (config.maskJudge): trained on the training split's faces,
  * kept unless it lowers val mAP50 by more than JUDGE_VAL_TOLERANCE. Null when the job does not ask for one.
  * With the job's `deadline` (epoch ms), the judge stops reading training images in time for what
- * follows it (secondsAfterJudgeReading), so a slow detector shortens the judge, not the budget.
+ * follows it (secondsAfterJudgeReading), so a slow detector shortens the judge, not the budget;
+ * a detector with too many faint finds to judge in time has the judge's face floor raised
+ * (judgeFloor), so fewer faces are read and judged.
  */
 export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata; val?: SplitMetrics }, fit: { config: ResolvedTrainingConfig; classes: string[]; train: TrainingImage[]; val: TrainingImage[]; logPrefix?: string; deadline?: number }): Promise<JudgeOutcome | null> {
   if (!fit.config.maskJudge) return null;
@@ -148,22 +150,27 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
     return null;
   }
   const judging = await context.startPhase("judging", { total: fit.train.length, prefix: fit.logPrefix });
+  const { deadline } = fit;
+  const threads = trainingThreads();
+  const afterReading = (pace: JudgingPace) => secondsAfterJudgeReading(kind, fit.config, fitted.metadata.inputSize, fit.val.length, judgeSecondsPerImage(pace));
   const outcome = await fitMaskJudge(fitted.full, fitted.metadata, (metadata) => DETECTOR_FAMILIES[kind].detector(fitted.full, metadata), store, {
     train: fit.train,
     val: fit.val,
     classes: fit.classes,
     seed: fit.config.seed,
     valWithout: fitted.val,
-    threads: trainingThreads(),
+    threads,
     progress: async (done) => {
       await judging.advance(done);
       context.signal.throwIfAborted();
     },
-    readUntil: fit.deadline === undefined ? undefined : (pace) => fit.deadline! - 1000 * secondsAfterJudgeReading(kind, fit.config, fitted.metadata.inputSize, fit.val.length, judgeSecondsPerImage(pace)),
+    readUntil: deadline === undefined ? undefined : (pace) => deadline - 1000 * afterReading(pace),
+    chooseFloor:
+      deadline === undefined ? undefined : (probe) => judgeFloor(probe, { threads, secondsLeft: (deadline - Date.now()) / 1000, photosRead: fit.train.length - probe.photosLeft, secondsAfterReading: afterReading }),
   });
   const verdict = outcome.kept ? "kept" : `left out: it lowered val mAP50 by more than ${JUDGE_VAL_TOLERANCE}`;
   await judging.end({
-    message: `${fit.logPrefix ?? ""}mask judge trained on ${outcome.faces} face crops (with ${outcome.finds} of the detector's finds, ${outcome.falseFinds} of them false${outcome.imagesRead < fit.train.length ? `; ${outcome.imagesRead} of ${fit.train.length} training images read in the time left` : ""}; ${outcome.pace.facesPerImage.toFixed(1)} faces a training photo to judge, ${(1000 * outcome.pace.secondsPerCrop).toFixed(0)} ms a crop) in ${outcome.seconds} s; val mAP50 ${outcome.valWithout.mAP50.toFixed(3)} with the detector's classes, ${outcome.valWith.mAP50.toFixed(3)} with the judge's (${verdict})`,
+    message: `${fit.logPrefix ?? ""}mask judge trained on ${outcome.faces} face crops (with ${outcome.finds} of the detector's finds, ${outcome.falseFinds} of them false${outcome.imagesRead < fit.train.length ? `; ${outcome.imagesRead} of ${fit.train.length} training images read in the time left` : ""}; ${outcome.pace.facesPerImage.toFixed(1)} faces a training photo to judge${outcome.judge.minFaceScore > JUDGE_RECIPE.minFaceScore ? ` from a face score of ${outcome.judge.minFaceScore}, raised from ${JUDGE_RECIPE.minFaceScore} to fit the time left` : ""}, ${(1000 * outcome.pace.secondsPerCrop).toFixed(0)} ms a crop) in ${outcome.seconds} s; val mAP50 ${outcome.valWithout.mAP50.toFixed(3)} with the detector's classes, ${outcome.valWith.mAP50.toFixed(3)} with the judge's (${verdict})`,
   });
   return outcome;
 }

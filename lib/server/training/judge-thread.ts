@@ -29,7 +29,7 @@ reply({ type: "ready" });
 
 port.on("message", async (request: JudgeRequest) => {
   try {
-    const reading = await readPhotoForJudge(nets, request.bytes, request.image, request.photoSeed);
+    const reading = await readPhotoForJudge(nets, request.bytes, request.image, request.photoSeed, request.minFaceScore);
     reply({ type: "read", id: request.id, reading }, [reading.features.buffer as ArrayBuffer]);
   } catch (error) {
     reply({ type: "failed", id: request.id, message: (error as Error).message });

@@ -5,7 +5,7 @@ import type { PhotoReader, PhotoReading } from "./judge-training";
 import type { TrainingImage } from "./training-data";
 import { withWorkerThreads } from "./worker-threads";
 
-export type JudgeRequest = { id: number; bytes: Uint8Array; image: Pick<TrainingImage, "boxes">; photoSeed: number };
+export type JudgeRequest = { id: number; bytes: Uint8Array; image: Pick<TrainingImage, "boxes">; photoSeed: number; minFaceScore: number };
 export type JudgeReply = { type: "ready" } | { type: "read"; id: number; reading: PhotoReading } | { type: "failed"; id: number; message: string };
 
 const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), "judge-thread.mjs");
@@ -22,9 +22,9 @@ export async function withJudgeThreads<T>(files: ArtifactFiles, threads: number,
     use(
       running.map(({ worker, replies }): PhotoReader => {
         let id = 0;
-        return async (bytes, image, photoSeed) => {
+        return async (bytes, image, photoSeed, minFaceScore) => {
           const asked = id++;
-          worker.postMessage({ id: asked, bytes, image: { boxes: image.boxes }, photoSeed } satisfies JudgeRequest, [bytes.buffer as ArrayBuffer]);
+          worker.postMessage({ id: asked, bytes, image: { boxes: image.boxes }, photoSeed, minFaceScore } satisfies JudgeRequest, [bytes.buffer as ArrayBuffer]);
           const answer = await replies();
           if (answer.type === "failed") throw new Error(answer.message);
           if (answer.type !== "read" || answer.id !== asked) throw new Error("a judge thread answered out of turn");

@@ -11,7 +11,7 @@ import { SeededRandom } from "@/lib/domain/random";
 import { LocalBlobStore } from "../platform/storage";
 import { decodeImageRgb } from "../images/decode";
 import { modelToFiles } from "@/lib/detection/artifact";
-import { faceCropFeatures, inProcessReader, JUDGE_RECIPE, type JudgingPace } from "./judge-training";
+import { faceCropFeatures, inProcessReader, judgeFloor, JUDGE_FLOOR_PROBE, JUDGE_FLOORS, JUDGE_RECIPE, type FloorProbe, type JudgingPace, type PhotoReader } from "./judge-training";
 import { withJudgeThreads } from "./judge-threads";
 import type { TrainingImage } from "./training-data";
 
@@ -110,4 +110,63 @@ describe("the judge's reading of the training images", () => {
       finder.dispose();
     }
   }, 180_000);
+
+  it("reads the first photos from the base floor, then from the floor chosen on what they found, and judges from it", async () => {
+    const store = new LocalBlobStore(dir);
+    const images = await Promise.all(Array.from({ length: JUDGE_FLOOR_PROBE + 2 }, (_, i) => image(store, 20 + i, i % 3)));
+    const model = findingModel();
+    const finder = DETECTOR_FAMILIES.one_stage.detector(model, metadata);
+    const featureModel = judgeFeatureModel(JUDGE_RECIPE.cropSize, model);
+    const inProcess = inProcessReader({ featureModel, finder, numClasses: 3 });
+    const floorsRead: number[] = [];
+    const reader: PhotoReader = (bytes, photo, seed, floor) => (floorsRead.push(floor), inProcess(bytes, photo, seed, floor));
+    try {
+      const base = await faceCropFeatures([inProcess], store, images, 3);
+      expect(base.minFaceScore).toBe(JUDGE_RECIPE.minFaceScore);
+      let probe: FloorProbe | undefined;
+      let photosLeft = -1;
+      const raised = await faceCropFeatures([reader], store, images, 3, { chooseFloor: (p) => ((probe = p), (photosLeft = p.photosLeft), 0.3) });
+      expect(floorsRead).toEqual([...Array(JUDGE_FLOOR_PROBE).fill(JUDGE_RECIPE.minFaceScore), 0.3, 0.3]);
+      expect(photosLeft).toBe(2);
+      expect(raised.minFaceScore).toBe(0.3);
+      // The two photos read from 0.3 teach only finds from 0.3 (each read plain and mirrored): the labelled faces' crops stay.
+      expect(raised.finds).toBeLessThanOrEqual(base.finds);
+      expect(raised.labels.length - 2 * raised.finds).toBe(base.labels.length - 2 * base.finds);
+      // A higher floor judges fewer faces and reads faster, never more.
+      expect(probe!.paceAt(0.3).facesPerImage).toBeLessThan(probe!.paceAt(JUDGE_RECIPE.minFaceScore).facesPerImage);
+      expect(probe!.cropsPerPhotoAt(0.3)).toBeLessThan(probe!.cropsPerPhotoAt(JUDGE_RECIPE.minFaceScore));
+      expect(probe!.readingSecondsAt(0.3)).toBeLessThan(probe!.readingSecondsAt(JUDGE_RECIPE.minFaceScore));
+      expect(probe!.readingSecondsAt(0.3)).toBeGreaterThan(0);
+    } finally {
+      featureModel.dispose();
+      finder.dispose();
+    }
+  }, 180_000);
 });
+
+describe("the face floor a job judges from", () => {
+  /** A detector whose finds thin out as the floor rises: 40 faces a photo at the base floor, 4 at 0.3. */
+  const probe: FloorProbe = {
+    paceAt: (floor) => ({ secondsPerCrop: 0.05, facesPerImage: 40 * Math.pow(0.1, (floor - 0.05) / 0.25) }),
+    readingSecondsAt: (floor) => 1 + 0.1 * 40 * Math.pow(0.1, (floor - 0.05) / 0.25),
+    cropsPerPhotoAt: (floor) => 12 + 2 * 40 * Math.pow(0.1, (floor - 0.05) / 0.25),
+    photosLeft: 100,
+  };
+  const plan = (secondsLeft: number) => ({ threads: 2, secondsLeft, photosRead: 8, secondsAfterReading: (pace: JudgingPace) => 100 * (0.5 + 2 * pace.facesPerImage * pace.secondsPerCrop) });
+  const planned = (floor: number, threads = 2) =>
+    (100 * probe.readingSecondsAt(floor)) / threads + 0.008 * 108 * probe.cropsPerPhotoAt(floor) + plan(0).secondsAfterReading(probe.paceAt(floor));
+
+  it("keeps the base floor when its faces fit the time left, and raises it to the lowest that fits when they do not", () => {
+    expect(judgeFloor(probe, plan(planned(JUDGE_FLOORS[0]) + 1))).toBe(JUDGE_FLOORS[0]);
+    expect(judgeFloor(probe, plan(planned(JUDGE_FLOORS[0]) - 1))).toBe(JUDGE_FLOORS[1]);
+    expect(judgeFloor(probe, plan(planned(0.2) + 1))).toBe(0.2);
+    expect(judgeFloor(probe, plan(planned(0.2) - 1))).toBe(0.3);
+    // Nothing fits: the highest floor, and the reading stops in time.
+    expect(judgeFloor(probe, plan(10))).toBe(JUDGE_FLOORS.at(-1));
+    // More threads read faster: a floor that did not fit on 2 fits on 8.
+    const onEight = { ...plan(planned(JUDGE_FLOORS[0], 8) + 1), threads: 8 };
+    expect(judgeFloor(probe, plan(planned(JUDGE_FLOORS[0], 8) + 1))).toBeGreaterThan(JUDGE_FLOORS[0]);
+    expect(judgeFloor(probe, onEight)).toBe(JUDGE_FLOORS[0]);
+  });
+});
+

@@ -46,6 +46,19 @@ export const JUDGE_FINDS = { minFaceScore: 0.05, maxPerImage: 50, faceIou: 0.5, 
  */
 export const JUDGE_RECIPE = { cropSize: 192, margin: 0.1, minFaceScore: JUDGE_FINDS.minFaceScore, mirrored: true, scoring: "geometric-mean" } as const;
 
+/**
+ * The face floors a job may judge from, lowest first: a job whose time cannot judge the base
+ * floor's faces raises it (judgeFloor). A weak detector finds many faint faces: a 7-epoch
+ * two-stage one at 640 px gave 35.9 finds a val photo at 0.05, 24.5 at 0.1, 16.1 at 0.2 and 12.1
+ * at 0.3, still finding 93.1, 91.6, 90.7 and 90.0 % of the labelled faces (IoU ≥ 0.5); a
+ * 17-epoch one-stage one 7.1 at 0.05. Above 0.3 a judged face could not reach serving's 0.25
+ * even judged sure.
+ */
+export const JUDGE_FLOORS = [JUDGE_FINDS.minFaceScore, 0.1, 0.15, 0.2, 0.3] as const;
+
+/** Training photos read at the base floor before a job with a deadline picks its floor (judgeFloor). */
+export const JUDGE_FLOOR_PROBE = 8;
+
 /** Training the judge's layer (60 epochs), per crop read: 53 s for 7,524 crops on a 2-core machine. */
 const JUDGE_LAYER_SECONDS_PER_CROP = 0.008;
 
@@ -70,10 +83,43 @@ export interface ReadingOptions {
   /** called after each image read, with how many are read */
   progress?: (done: number) => Promise<void>;
   /**
-   * When reading must end (epoch ms), from the pace measured so far: the job's budget less what
-   * follows the reading. The layer's training (JUDGE_LAYER_SECONDS_PER_CROP) is counted here.
+   * When reading must end (epoch ms), from the pace measured so far at the floor judged from:
+   * the job's budget less what follows the reading. The layer's training
+   * (JUDGE_LAYER_SECONDS_PER_CROP) is counted here.
    */
   readUntil?: (pace: JudgingPace) => number;
+  /**
+   * The face floor to judge from, asked once JUDGE_FLOOR_PROBE photos are read at the base floor
+   * (a job with a deadline: judgeFloor); without it every photo is read at the base floor.
+   */
+  chooseFloor?: (probe: FloorProbe) => number;
+}
+
+/** What the first photos read say about judging from each floor. */
+export interface FloorProbe {
+  /** the judging pace had the photos read so far been judged from `floor` */
+  paceAt: (floor: number) => JudgingPace;
+  /** seconds the reading of a photo would take from `floor` on one core (its detector pass and crops) */
+  readingSecondsAt: (floor: number) => number;
+  /** crops the judge's layer would train on per photo read from `floor` */
+  cropsPerPhotoAt: (floor: number) => number;
+  /** photos still to read */
+  photosLeft: number;
+}
+
+/**
+ * The lowest floor of JUDGE_FLOORS from which the judge can read the photos left on `threads`,
+ * train its layer and judge what follows (`secondsAfterReading`, at that floor's pace) within
+ * `secondsLeft`; the highest when none can (the reading then stops in time, readUntil). Floors
+ * are tried as measured on the probe, so a strong detector keeps the base floor.
+ */
+export function judgeFloor(probe: FloorProbe, plan: { threads: number; secondsLeft: number; photosRead: number; secondsAfterReading: (pace: JudgingPace) => number }): number {
+  const fits = (floor: number) => {
+    const reading = (probe.photosLeft * probe.readingSecondsAt(floor)) / plan.threads;
+    const layer = JUDGE_LAYER_SECONDS_PER_CROP * (plan.photosRead + probe.photosLeft) * probe.cropsPerPhotoAt(floor);
+    return reading + layer + plan.secondsAfterReading(probe.paceAt(floor)) <= plan.secondsLeft;
+  };
+  return JUDGE_FLOORS.find(fits) ?? JUDGE_FLOORS.at(-1)!;
 }
 
 /** What reading one training photo gives the judge: pooled crop features (rows, in label order) and their class indexes. */
@@ -83,8 +129,8 @@ export interface PhotoReading {
   /** the detector's finds it learns from, and of those the false ones (not a face) */
   finds: number;
   falseFinds: number;
-  /** faces the judge would judge in this photo (the detector's finds at its floor, up to evaluation's 100) */
-  facesJudged: number;
+  /** the face scores of what the judge would judge in this photo (the detector's finds at the floor read from, up to evaluation's 100), highest first */
+  faceScores: number[];
   /** seconds its crops took through the backbone, on the core that read it */
   cropSeconds: number;
 }
@@ -100,9 +146,10 @@ export interface JudgeNets {
  * One training photo read for the judge: every labelled face plain, mirrored and jittered, and
  * the finds of the detector labelled by findLabel (`numClasses` for a false find), plain and
  * mirrored. The jitter draws from a generator of the photo's own (`photoSeed`), so a photo reads
- * the same on any thread, in any order. Shared by in-process reading and the judge threads.
+ * the same on any thread, in any order. `minFaceScore`: the floor the judge judges from (its
+ * finds). Shared by in-process reading and the judge threads.
  */
-export async function readPhotoForJudge(nets: JudgeNets, bytes: Uint8Array, image: Pick<TrainingImage, "boxes">, photoSeed: number): Promise<PhotoReading> {
+export async function readPhotoForJudge(nets: JudgeNets, bytes: Uint8Array, image: Pick<TrainingImage, "boxes">, photoSeed: number, minFaceScore: number = JUDGE_RECIPE.minFaceScore): Promise<PhotoReading> {
   const random = new SeededRandom(photoSeed);
   const rows: Float32Array[] = [];
   const labels: number[] = [];
@@ -129,7 +176,7 @@ export async function readPhotoForJudge(nets: JudgeNets, bytes: Uint8Array, imag
       }
     }
     // One pass gives both the faces the judge would judge here (as evaluation asks, up to 100) and the finds it learns from.
-    const [found] = await nets.finder.detect([rgb], { faces: true, scoreThreshold: JUDGE_RECIPE.minFaceScore, maxDetections: EVALUATION_POSTPROCESS.maxDetections, multiLabel: false });
+    const [found] = await nets.finder.detect([rgb], { faces: true, scoreThreshold: minFaceScore, maxDetections: EVALUATION_POSTPROCESS.maxDetections, multiLabel: false });
     const taught = found!
       .slice(0, JUDGE_FINDS.maxPerImage)
       .map((d) => ({ box: d.box, label: findLabel(d.box, image.boxes, nets.numClasses, JUDGE_FINDS) }))
@@ -142,7 +189,7 @@ export async function readPhotoForJudge(nets: JudgeNets, bytes: Uint8Array, imag
       labels,
       finds: taught.length,
       falseFinds: taught.filter((d) => d.label === nets.numClasses).length,
-      facesJudged: found!.length,
+      faceScores: found!.map((d) => d.score),
       cropSeconds,
     };
   } finally {
@@ -156,11 +203,11 @@ export function photoSeed(seed: number, index: number): number {
 }
 
 /** Reads a photo for the judge: in this thread, or on a judge thread (judge-threads.ts). */
-export type PhotoReader = (bytes: Uint8Array, image: TrainingImage, photoSeed: number) => Promise<PhotoReading>;
+export type PhotoReader = (bytes: Uint8Array, image: TrainingImage, photoSeed: number, minFaceScore: number) => Promise<PhotoReading>;
 
 /** The one reader of in-process reading. */
 export function inProcessReader(nets: JudgeNets): PhotoReader {
-  return (bytes, image, seed) => readPhotoForJudge(nets, bytes, image, seed);
+  return (bytes, image, seed, minFaceScore) => readPhotoForJudge(nets, bytes, image, seed, minFaceScore);
 }
 
 /**
@@ -172,31 +219,36 @@ export function inProcessReader(nets: JudgeNets): PhotoReader {
  */
 export async function faceCropFeatures(readers: readonly PhotoReader[], store: BlobStore, images: readonly TrainingImage[], seed: number, options: ReadingOptions = {}) {
   const readings: PhotoReading[] = [];
+  /** each photo's reading in seconds, on the core that read it (and the hand-over) */
+  const readingSeconds: number[] = [];
   let next = 0;
   let done = 0;
   let labelledFaces = 0;
   let crops = 0;
   let cropSeconds = 0;
-  let facesJudged = 0;
-  const pace = (): JudgingPace => ({ secondsPerCrop: crops > 0 ? cropSeconds / crops : 0, facesPerImage: done > 0 ? facesJudged / done : 0 });
+  let floor: number = JUDGE_RECIPE.minFaceScore;
+  const probe = floorProbe(readings, readingSeconds, () => (crops > 0 ? cropSeconds / crops : 0), images.length);
   await Promise.all(
     readers.map(async (read) => {
       while (next < images.length) {
         // Out of time (the job's budget), the layer's training counted: the judge learns from the images read so far, once it has a face.
-        if (options.readUntil && labelledFaces > 0 && Date.now() + 1000 * JUDGE_LAYER_SECONDS_PER_CROP * crops > options.readUntil(pace())) return;
+        if (options.readUntil && labelledFaces > 0 && Date.now() + 1000 * JUDGE_LAYER_SECONDS_PER_CROP * crops > options.readUntil(probe.paceAt(floor))) return;
         const index = next++;
         const image = images[index]!;
         // Every photo is read: one without labelled faces still teaches not a face through the finds.
         const bytes = new Uint8Array(await store.get(image.contentHash));
-        const reading = await read(bytes, image, photoSeed(seed, index)).catch((error: Error) => {
+        const started = performance.now();
+        const reading = await read(bytes, image, photoSeed(seed, index), floor).catch((error: Error) => {
           throw new Error(`the judge's reading of ${image.fileName}: ${error.message}`);
         });
         readings[index] = reading;
+        readingSeconds[index] = (performance.now() - started) / 1000;
         labelledFaces += image.boxes.length;
         crops += reading.labels.length;
         cropSeconds += reading.cropSeconds;
-        facesJudged += reading.facesJudged;
         done += 1;
+        // Photos handed out before the floor is chosen are read from the base floor: they teach a few more faint finds.
+        if (options.chooseFloor && done === Math.min(JUDGE_FLOOR_PROBE, images.length)) floor = options.chooseFloor(probe);
         await options.progress?.(done);
         await yieldToEventLoop();
       }
@@ -210,7 +262,33 @@ export async function faceCropFeatures(readers: readonly PhotoReader[], store: B
     finds: inOrder.reduce((n, r) => n + r.finds, 0),
     falseFinds: inOrder.reduce((n, r) => n + r.falseFinds, 0),
     imagesRead: next,
-    pace: pace(),
+    /** the floor the judge judges from: the base floor, or the one chooseFloor raised it to */
+    minFaceScore: floor,
+    pace: probe.paceAt(floor),
+  };
+}
+
+/**
+ * What the photos read so far (`readings`, by index; some may still be in flight) say about
+ * judging from a floor at or above the one they were read from: their faces above it, and the
+ * finds under it they would not have taught (read plain and mirrored), in crops and seconds.
+ */
+function floorProbe(readings: readonly PhotoReading[], readingSeconds: readonly number[], secondsPerCrop: () => number, photos: number): FloorProbe {
+  const read = () => readings.filter((r): r is PhotoReading => r !== undefined);
+  const mean = (values: number[]) => (values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : 0);
+  const facesAt = (r: PhotoReading, floor: number) => r.faceScores.filter((score) => score >= floor).length;
+  // The finds it taught are among its first JUDGE_FINDS.maxPerImage faces; those under a raised floor go in proportion.
+  const untaughtCrops = (r: PhotoReading, floor: number) => {
+    const taughtFrom = Math.min(r.faceScores.length, JUDGE_FINDS.maxPerImage);
+    return taughtFrom === 0 ? 0 : 2 * r.finds * (1 - Math.min(facesAt(r, floor), JUDGE_FINDS.maxPerImage) / taughtFrom);
+  };
+  return {
+    paceAt: (floor) => ({ secondsPerCrop: secondsPerCrop(), facesPerImage: mean(read().map((r) => facesAt(r, floor))) }),
+    readingSecondsAt: (floor) => mean(readings.flatMap((r, i) => (r === undefined ? [] : [readingSeconds[i]! - secondsPerCrop() * untaughtCrops(r, floor)]))),
+    cropsPerPhotoAt: (floor) => mean(read().map((r) => r.labels.length - untaughtCrops(r, floor))),
+    get photosLeft() {
+      return photos - read().length;
+    },
   };
 }
 
@@ -250,18 +328,19 @@ export interface JudgeOutcome {
  * `valWithout`: the detector's own val figures when the caller has them already (the size choice).
  * `readUntil`: when the job's budget is short, the training images stop being read in time for
  * the layer to be trained by then (a time that depends on the judging pace measured so far), and
- * the judge learns from those read so far. `threads`: judge threads that read the training photos
+ * the judge learns from those read so far; `chooseFloor` raises the floor it judges from when its
+ * faces would not fit (judgeFloor). `threads`: judge threads that read the training photos
  * (judge-threads.ts), each with the detector loaded from its files; 1 reads them in this thread.
  */
 export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata, detectorOf: (metadata: ModelMetadata) => Detector, store: BlobStore, fit: { train: readonly TrainingImage[]; val: readonly TrainingImage[]; classes: string[]; seed: number; valWithout?: SplitMetrics; threads?: number } & ReadingOptions): Promise<JudgeOutcome> {
   const started = performance.now();
-  const reading = { progress: fit.progress, readUntil: fit.readUntil };
+  const reading = { progress: fit.progress, readUntil: fit.readUntil, chooseFloor: fit.chooseFloor };
   const read = (readers: readonly PhotoReader[]) => faceCropFeatures(readers, store, fit.train, fit.seed, reading);
   // Judge threads read the photos on every core (no more than there are photos); a thread starts in a few seconds.
   const threads = Math.min(fit.threads ?? 1, fit.train.length);
   const crops = threads > 1 ? await withJudgeThreads(await modelToFiles(full, metadata), threads, read) : await readInProcess(full, detectorOf(metadata), fit.classes.length, read);
   const layer = await trainJudgeLayer(crops.features, crops.labels, fit.classes.length + 1, { ...DEFAULT_JUDGE_TRAINING, seed: fit.seed });
-  const judged: ModelMetadata = { ...metadata, judge: { ...JUDGE_RECIPE, background: true, ...layer } };
+  const judged: ModelMetadata = { ...metadata, judge: { ...JUDGE_RECIPE, minFaceScore: crops.minFaceScore, background: true, ...layer } };
   const valWithout = fit.valWithout ?? (await valMetrics(detectorOf(metadata), store, fit.val, fit.classes));
   const valWith = await valMetrics(detectorOf(judged), store, fit.val, fit.classes);
   const kept = valWith.mAP50 >= valWithout.mAP50 - JUDGE_VAL_TOLERANCE;
