@@ -4,12 +4,14 @@ import { parseStored, parseStoredText, toStoredJson } from "@/lib/contracts/stor
 import { DEFAULT_POSTPROCESS } from "@/lib/detection/common/postprocess";
 import { evaluateDetections, type EvaluationReport } from "@/lib/domain/evaluation/report";
 import type { EvaluationInput } from "@/lib/domain/evaluation/types";
+import type { ModelVersion } from "@/generated/prisma/client";
 import { db as defaultDb, type Db } from "../platform/db";
-import { requireRunnableModel } from "../models/model-registry";
+import { readModelFiles, requireRunnableModel } from "../models/model-registry";
 import { loadModelDetector } from "../models/model-loader";
 import type { BlobStore } from "../platform/storage";
 import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf } from "../training/evaluate-split";
-import { loadSplit } from "../training/training-data";
+import { detectImagesOnThreads } from "../training/detect-threads";
+import { loadSplit, type TrainingImage } from "../training/training-data";
 import type { Detection as ModelDetection } from "@/lib/detection/common/nms";
 
 /**
@@ -23,20 +25,27 @@ export const OPERATING_CONFIDENCE = DEFAULT_POSTPROCESS.scoreThreshold;
  * VOC mAP50, per-class table, operating points at 0.25 and at best F1, confusion, image accuracy)
  * and stores the report as an Evaluation. The train split taught the model and the val split
  * picked its epoch, so only the test split gives an honest figure. Detections are post-processed
- * as for any evaluation (multi-label, score ≥ 0.001, 100 per image).
+ * as for any evaluation (multi-label, score ≥ 0.001, 100 per image). `threads`: detection threads
+ * for a TF.js model (a training job passes every core).
  */
-export async function evaluateOnTestSplit(modelVersionId: string, deps: { store: BlobStore; db?: Db }) {
+export async function evaluateOnTestSplit(modelVersionId: string, deps: { store: BlobStore; db?: Db; threads?: number }) {
   const database = deps.db ?? defaultDb();
   const version = await database.modelVersion.findUniqueOrThrow({ where: { id: modelVersionId } });
   requireRunnableModel(version, "run on the test split: upload new results to score it again");
   const classes = parseStored(modelClassesColumn, version.classes, version.id);
   const images = await loadSplit(version.datasetId, "test", classes, database);
   if (images.length === 0) throw new Error("the dataset has no labelled test images: nothing honest to evaluate on");
-  const detector = await loadModelDetector(version, deps.store);
+  const outputs = await detectTestSplit(version, images, deps.store, deps.threads ?? 1);
+  const snapshot = evaluationInputOf(classes, images, outputs);
+  return await storeEvaluation({ modelVersionId, datasetId: version.datasetId, split: "test", snapshot, postprocess: EVALUATION_POSTPROCESS }, { store: deps.store, db: database });
+}
+
+/** A version's detections on the test split: a TF.js model on `threads` detection threads when asked, else (and an ONNX model always) in this thread. */
+async function detectTestSplit(version: ModelVersion, images: TrainingImage[], store: BlobStore, threads: number) {
+  if (threads > 1 && version.format !== "onnx") return detectImagesOnThreads(await readModelFiles(version.artifactKey, store), threads, store, images, EVALUATION_POSTPROCESS);
+  const detector = await loadModelDetector(version, store);
   try {
-    const outputs = await detectImages(detector, deps.store, images, EVALUATION_POSTPROCESS);
-    const snapshot = evaluationInputOf(classes, images, outputs);
-    return await storeEvaluation({ modelVersionId, datasetId: version.datasetId, split: "test", snapshot, postprocess: EVALUATION_POSTPROCESS }, { store: deps.store, db: database });
+    return await detectImages(detector, store, images, EVALUATION_POSTPROCESS);
   } finally {
     detector.dispose();
   }

@@ -4,7 +4,8 @@ import type { RecipeOptions } from "@/lib/detection/detector-family";
 import { DETECTOR_FAMILIES } from "@/lib/detection/families";
 import type { DetectorFamilyId } from "@/lib/domain/detector-families";
 import type { BlobStore } from "../platform/storage";
-import { detectImages, metricsOfDetections, type SplitMetrics } from "./evaluate-split";
+import { metricsOfDetections, type SplitMetrics } from "./evaluate-split";
+import { detectOnThreads } from "./detect-threads";
 import type { TrainingImage } from "./training-data";
 
 /**
@@ -60,16 +61,16 @@ export interface SizedDetector {
 /**
  * Measures a trained detector on val at each candidate size (detectionSizeCandidates) and keeps
  * the one pickDetectionSize chooses, rebuilt at that size with the trained weights; the models of
- * the other sizes, the trained one included when it is not chosen, are disposed.
+ * the other sizes, the trained one included when it is not chosen, are disposed. Val passes run
+ * on `threads` detection threads (detect-threads.ts).
  */
-export async function chooseDetectionSize(kind: DetectorFamilyId, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, store: BlobStore, fit: { options: RecipeOptions; sizes: readonly number[]; classes: string[]; val: readonly TrainingImage[]; progress?: (done: number, total: number) => Promise<void> }): Promise<SizedDetector> {
-  const family = DETECTOR_FAMILIES[kind];
+export async function chooseDetectionSize(kind: DetectorFamilyId, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, store: BlobStore, fit: { options: RecipeOptions; sizes: readonly number[]; classes: string[]; val: readonly TrainingImage[]; threads?: number; progress?: (done: number, total: number) => Promise<void> }): Promise<SizedDetector> {
   const { sizes } = fit;
   const weights = fitted.full.getWeights();
   const measured: Array<{ size: number; metrics: SplitMetrics; full: tf.LayersModel }> = [];
   for (const size of sizes) {
     const full = size === fitted.metadata.inputSize ? fitted.full : modelAtSize(kind, weights, { ...fit.options, inputSize: size });
-    const metrics = metricsOfDetections(await detectImages(family.detector(full, { ...fitted.metadata, inputSize: size }), store, fit.val), fit.classes);
+    const metrics = metricsOfDetections(await detectOnThreads(full, { ...fitted.metadata, inputSize: size }, fit.threads ?? 1, store, fit.val), fit.classes);
     measured.push({ size, metrics, full });
     await fit.progress?.(measured.length, sizes.length);
   }

@@ -21,6 +21,7 @@ import type { JobContext, JobRunner } from "./job-runner";
 import { loadFaceSsdMobileNetWeights } from "./pretrained-weights";
 import type { BlobStore } from "../platform/storage";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint";
+import { detectImagesOnThreads } from "./detect-threads";
 import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
 import { cacheFeatures, featureBatch, prepareBatch, type CachedSample, type InputVariant } from "./feature-cache";
 import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
@@ -108,7 +109,7 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
       // The model is registered either way; a failed evaluation is a warning, not a failed job.
       const evaluating = await context.startPhase("evaluating");
       try {
-        const evaluation = await data.evaluateOnTestSplit(version, detector);
+        const evaluation = await data.evaluateOnTestSplit(version, { detector, files });
         await evaluating.end({ message: `test split (${evaluation.imageCount} images): mAP50 ${evaluation.mAP50.toFixed(3)}, mAP50-95 ${evaluation.mAP50to95.toFixed(3)}`, figures: { evaluationId: evaluation.id, testMAP50: evaluation.mAP50, testMAP50to95: evaluation.mAP50to95 } });
       } catch (error) {
         await evaluating.end({ message: `not evaluated on the test split: ${(error as Error).message}`, level: "warn" });
@@ -152,7 +153,7 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
   const judging = await context.startPhase("judging", { total: fit.train.length, prefix: fit.logPrefix });
   const { deadline } = fit;
   const threads = trainingThreads();
-  const afterReading = (pace: JudgingPace) => secondsAfterJudgeReading(kind, fit.config, fitted.metadata.inputSize, fit.val.length, judgeSecondsPerImage(pace));
+  const afterReading = (pace: JudgingPace) => secondsAfterJudgeReading(kind, fit.config, fitted.metadata.inputSize, fit.val.length, judgeSecondsPerImage(pace), threads);
   const outcome = await fitMaskJudge(fitted.full, fitted.metadata, (metadata) => DETECTOR_FAMILIES[kind].detector(fitted.full, metadata), store, {
     train: fit.train,
     val: fit.val,
@@ -190,6 +191,7 @@ export async function sizeDetector(kind: DetectorFamilyId, context: Pick<JobCont
     sizes,
     classes: fit.classes,
     val: fit.val,
+    threads: trainingThreads(),
     progress: async (done) => {
       await sizing.advance(done);
       context.signal.throwIfAborted();
@@ -453,7 +455,7 @@ async function crossValidate(
     const detector = DETECTOR_FAMILIES[kind].detector(full, metadata);
     const predicting = await context.startPhase("predicting", { total: heldOut.length, prefix });
     try {
-      predictions.push(...(await detectImages(detector, context.data.images, heldOut, EVALUATION_POSTPROCESS)));
+      predictions.push(...(threads > 1 ? await detectImagesOnThreads(await modelToFiles(full, metadata), threads, context.data.images, heldOut) : await detectImages(detector, context.data.images, heldOut, EVALUATION_POSTPROCESS)));
     } finally {
       tf.dispose(best.weights);
       detector.dispose();
@@ -493,18 +495,18 @@ const JUDGE_SECONDS_PER_IMAGE = 0.7;
  * training, the largest candidate plans.
  * The size choice passes val once per candidate; the judge crops three views per training face
  * (about 40 ms each at 192 px), passes the training images for its finds and crops those (about
- * 0.4 s an image), on `threads` judge threads at once (judge-threads.ts), then judges val; the
- * evaluation judges the held-out images, and the latency benchmark costs about
- * LATENCY_BENCHMARK_PASSES of one image at the detection size (measured: 30 s at 416 px with the
- * judge in a 30-minute job, where a flat 20 s used to be kept).
+ * 0.4 s an image), then judges val; the evaluation judges the held-out images; all of these on
+ * `threads` judge or detection threads at once (judge-threads.ts, detect-threads.ts). The latency
+ * benchmark, on one, costs about LATENCY_BENCHMARK_PASSES of one image at the detection size.
  */
 export function secondsAfterTraining(kind: DetectorFamilyId, config: ResolvedTrainingConfig, train: readonly TrainingImage[], heldOut: readonly TrainingImage[], plan: { sizes?: number[]; threads?: number } = {}): number {
   const sizes = plan.sizes ?? detectionSizeCandidates(config.inputSize, config.largerDetectionSizes);
   const largest = Math.max(...sizes);
-  const sizing = heldOut.length * sizes.reduce((sum, size) => sum + passSeconds(kind, size), 0);
+  const threads = plan.threads ?? 1;
+  const sizing = (heldOut.length * sizes.reduce((sum, size) => sum + passSeconds(kind, size), 0)) / threads;
   const faces = train.reduce((n, image) => n + image.boxes.length, 0);
-  const judgeReading = config.maskJudge ? (0.12 * faces + train.length * (passSeconds(kind, largest) + 0.4)) / (plan.threads ?? 1) : 0;
-  return sizing + judgeReading + secondsAfterJudgeReading(kind, config, largest, heldOut.length);
+  const judgeReading = config.maskJudge ? (0.12 * faces + train.length * (passSeconds(kind, largest) + 0.4)) / threads : 0;
+  return sizing + judgeReading + secondsAfterJudgeReading(kind, config, largest, heldOut.length, JUDGE_SECONDS_PER_IMAGE, threads);
 }
 
 /**
@@ -528,11 +530,11 @@ export function affordableDetectionSizes(kind: DetectorFamilyId, config: Resolve
 
 /**
  * What follows the judge's reading of the training images, at the detection size: the judge's
- * val pass, the evaluation of the held-out images and the latency benchmark; judging an image
- * costs `judgeSeconds` (the pace measured, or the plan).
+ * val pass and the evaluation of the held-out images, on `threads` detection threads, and the
+ * latency benchmark, on one; judging an image costs `judgeSeconds` (the pace measured, or the plan).
  */
-export function secondsAfterJudgeReading(kind: DetectorFamilyId, config: ResolvedTrainingConfig, detectionSize: number, heldOut: number, judgeSeconds = JUDGE_SECONDS_PER_IMAGE): number {
-  return ((config.maskJudge ? heldOut : 0) + heldOut + LATENCY_BENCHMARK_PASSES) * secondsPerImageAfterTraining(kind, config, detectionSize, judgeSeconds);
+export function secondsAfterJudgeReading(kind: DetectorFamilyId, config: ResolvedTrainingConfig, detectionSize: number, heldOut: number, judgeSeconds = JUDGE_SECONDS_PER_IMAGE, threads = 1): number {
+  return (((config.maskJudge ? heldOut : 0) + heldOut) / threads + LATENCY_BENCHMARK_PASSES) * secondsPerImageAfterTraining(kind, config, detectionSize, judgeSeconds);
 }
 
 /** One image detected, and judged with the judge, at the detection size. */

@@ -19,6 +19,7 @@ import {
   requeueExpiredJobs,
 } from "./job-queue";
 import type { JobData, JobTransport } from "./job-transport";
+import { trainingThreads } from "./feature-threads";
 import { loadSplit } from "./training-data";
 
 /** The job as a runner sees it, from its row. */
@@ -109,7 +110,7 @@ export function directJobData(job: Pick<ClaimedJob, "id" | "datasetId" | "kind">
       return { id: version.id, name: version.name, version: version.version };
     },
     async evaluateOnTestSplit(version) {
-      const evaluation = await evaluateOnTestSplit(version.id, { store, db: database });
+      const evaluation = await evaluateOnTestSplit(version.id, { store, db: database, threads: trainingThreads() });
       return { id: evaluation.id, imageCount: evaluation.imageCount, mAP50: evaluation.metrics.AP50, mAP50to95: evaluation.metrics.AP };
     },
     async benchmarkLatency(version, backend) {

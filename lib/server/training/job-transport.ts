@@ -71,8 +71,11 @@ export interface JobData {
   /** every labelled image with its split, for a cross-validation label audit */
   labelledImages(classes: readonly string[]): Promise<Array<{ image: TrainingImage; split: Split }>>;
   registerModel(model: ModelRegistration): Promise<RegisteredModel>;
-  /** Scores the registered model on the test split: the worker predicts, the server scores against labels it keeps. */
-  evaluateOnTestSplit(version: RegisteredModel, detector: Detector): Promise<TestEvaluation>;
+  /**
+   * Scores the registered model on the test split: the worker predicts (on every core, from the
+   * model's files, or with its detector), the server scores against labels it keeps.
+   */
+  evaluateOnTestSplit(version: RegisteredModel, model: { detector: Detector; files: ArtifactFiles }): Promise<TestEvaluation>;
   /** Measures latency on the job's backend; a sentence for the log, or null when this transport cannot store it. */
   benchmarkLatency(version: RegisteredModel, backend: NodeBackendName): Promise<{ message: string; ids: string[] } | null>;
   storeCrossValidation(k: number, snapshot: EvaluationInput, postprocess: EvaluationPostprocess): Promise<{ id: string; mAP50: number; mAP50to95: number }>;

@@ -11,6 +11,7 @@ import { pixelsTensor } from "@/lib/detection/common/preprocess";
 import { decodeImageRgb } from "@/lib/server/images/decode";
 import type { BlobStore } from "../platform/storage";
 import { detectImages, EVALUATION_POSTPROCESS, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
+import { detectOnThreads } from "./detect-threads";
 import { withJudgeThreads } from "./judge-threads";
 import type { TrainingImage } from "./training-data";
 
@@ -338,11 +339,14 @@ export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata
   const read = (readers: readonly PhotoReader[]) => faceCropFeatures(readers, store, fit.train, fit.seed, reading);
   // Judge threads read the photos on every core (no more than there are photos); a thread starts in a few seconds.
   const threads = Math.min(fit.threads ?? 1, fit.train.length);
+  // In process, detectors share the trained model and are not disposed here (the job's last detector frees the model and its judge's backbone).
   const crops = threads > 1 ? await withJudgeThreads(await modelToFiles(full, metadata), threads, read) : await readInProcess(full, detectorOf(metadata), fit.classes.length, read);
   const layer = await trainJudgeLayer(crops.features, crops.labels, fit.classes.length + 1, { ...DEFAULT_JUDGE_TRAINING, seed: fit.seed });
   const judged: ModelMetadata = { ...metadata, judge: { ...JUDGE_RECIPE, minFaceScore: crops.minFaceScore, background: true, ...layer } };
-  const valWithout = fit.valWithout ?? (await valMetrics(detectorOf(metadata), store, fit.val, fit.classes));
-  const valWith = await valMetrics(detectorOf(judged), store, fit.val, fit.classes);
+  // The val passes on every core too (detection threads), the judge's crops the slower part.
+  const valOf = async (withMetadata: ModelMetadata) => metricsOfDetections(threads > 1 ? await detectOnThreads(full, withMetadata, threads, store, fit.val) : await detectImages(detectorOf(withMetadata), store, fit.val), fit.classes);
+  const valWithout = fit.valWithout ?? (await valOf(metadata));
+  const valWith = await valOf(judged);
   const kept = valWith.mAP50 >= valWithout.mAP50 - JUDGE_VAL_TOLERANCE;
   const { imagesRead, pace, finds, falseFinds } = crops;
   return { metadata: kept ? judged : metadata, kept, judge: judged.judge!, faces: crops.labels.length, finds, falseFinds, imagesRead, pace, seconds: Math.round((performance.now() - started) / 1000), valWithout, valWith };
@@ -358,7 +362,3 @@ async function readInProcess<T>(full: tf.LayersModel, finder: Detector, numClass
   }
 }
 
-/** val figures; the detector shares the trained model, so it is not disposed here (the job's last detector frees the model and its judge's backbone). */
-async function valMetrics(detector: Detector, store: BlobStore, val: readonly TrainingImage[], classes: string[]): Promise<SplitMetrics> {
-  return metricsOfDetections(await detectImages(detector, store, val), classes);
-}

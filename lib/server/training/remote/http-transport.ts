@@ -16,7 +16,9 @@ import {
 } from "@/lib/contracts/http/worker-protocol";
 import { ARTIFACT_FILES } from "@/lib/contracts/artifact";
 import { BlobCorruptError, BlobNotFoundError, LocalBlobStore, sha256Hex, type BlobStore } from "../../platform/storage";
+import { detectImagesOnThreads } from "../detect-threads";
 import { detectImages, EVALUATION_POSTPROCESS } from "../evaluate-split";
+import { trainingThreads } from "../feature-threads";
 import type { JobData, JobTransport } from "../job-transport";
 import type { TrainingImage } from "../training-data";
 import { RefusedForGoodError } from "../job-runner";
@@ -127,10 +129,11 @@ function remoteJobData(client: WorkerClient, job: ClaimedJob, cacheDir: string):
       const { files: _bytes, ...rest } = model;
       return (await client.json("POST", jobPath(job.id, "model"), registeredModelSchema, { ...rest, files: uploads }))!;
     },
-    async evaluateOnTestSplit(version, detector) {
+    async evaluateOnTestSplit(version, model) {
       const test: TrainingImage[] = (await loadSnapshot()).test.map((image) => ({ ...image, annotationVersion: 0, boxes: [] }));
       if (test.length === 0) throw new Error("the dataset has no test images: nothing honest to evaluate on");
-      const outputs = await detectImages(detector, images, test, EVALUATION_POSTPROCESS);
+      const threads = trainingThreads();
+      const outputs = threads > 1 ? await detectImagesOnThreads(model.files, threads, images, test, EVALUATION_POSTPROCESS) : await detectImages(model.detector, images, test, EVALUATION_POSTPROCESS);
       const body = { modelVersionId: version.id, images: outputs.map(({ image, detections }) => ({ imageId: image.imageId, detections: detections.map(({ box, score, classIndex }) => ({ box, score, classIndex })) })) };
       return (await client.json("POST", jobPath(job.id, "test-evaluation"), testEvaluationAnswerSchema, body))!;
     },
