@@ -15,7 +15,7 @@
  * detect at the training size instead of the size chosen on val), QUALITY_LIMIT (use the first N
  * images, for a smoke run).
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
@@ -154,6 +154,7 @@ async function benchKind(kind: DetectorFamilyId, images: readonly TrainingImage[
   }
   // QUALITY_SAVE=<folder>: every held-out detection, per recipe, for looking at recipes after the run.
   if (process.env.QUALITY_SAVE) {
+    await mkdir(process.env.QUALITY_SAVE, { recursive: true });
     const file = path.join(process.env.QUALITY_SAVE, `quality-${kind}.json`);
     await writeFile(file, JSON.stringify(Object.fromEntries(Object.entries(recipes).map(([recipe, outputs]) => [recipe, outputs.map((o) => ({ imageId: o.image.imageId, detections: o.detections }))]))));
     process.stdout.write(`  held-out detections written to ${file}\n`);
