@@ -51,9 +51,9 @@ export const JUDGE_RECIPE = { cropSize: 192, margin: 0.1, minFaceScore: JUDGE_FI
  * The face floors a job may judge from, lowest first: a job whose time cannot judge the base
  * floor's faces raises it (judgeFloor). A weak detector finds many faint faces: a 7-epoch
  * two-stage one at 640 px gave 35.9 finds a val photo at 0.05, 24.5 at 0.1, 16.1 at 0.2 and 12.1
- * at 0.3, still finding 93.1, 91.6, 90.7 and 90.0 % of the labelled faces (IoU ≥ 0.5); a
- * 17-epoch one-stage one 7.1 at 0.05. Above 0.3 a judged face could not reach serving's 0.25
- * even judged sure.
+ * at 0.3, still finding 93.1, 91.6, 90.7 and 90.0 % of the labelled faces (IoU ≥ 0.5); an
+ * 18-epoch one-stage one gives 7.1 at 0.05. Higher floors drop found faces fast: that one-stage
+ * model finds 81.0 % at 0.05, 75.1 % at 0.3 and 68.5 % at 0.4 (`.scratch/floor-study.mts`).
  */
 export const JUDGE_FLOORS = [JUDGE_FINDS.minFaceScore, 0.1, 0.15, 0.2, 0.3] as const;
 
