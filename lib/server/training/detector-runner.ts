@@ -21,7 +21,7 @@ import type { JobContext, JobRunner } from "./job-runner";
 import { loadFaceSsdMobileNetWeights } from "./pretrained-weights";
 import type { BlobStore } from "../platform/storage";
 import { decodeCheckpoint, encodeCheckpoint } from "./checkpoint";
-import { detectImagesOnThreads } from "./detect-threads";
+import { detectOnThreads } from "./detect-threads";
 import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
 import { cacheFeatures, featureBatch, prepareBatch, type CachedSample, type InputVariant } from "./feature-cache";
 import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
@@ -455,7 +455,7 @@ async function crossValidate(
     const detector = DETECTOR_FAMILIES[kind].detector(full, metadata);
     const predicting = await context.startPhase("predicting", { total: heldOut.length, prefix });
     try {
-      predictions.push(...(threads > 1 ? await detectImagesOnThreads(await modelToFiles(full, metadata), threads, context.data.images, heldOut) : await detectImages(detector, context.data.images, heldOut, EVALUATION_POSTPROCESS)));
+      predictions.push(...(await detectOnThreads(full, metadata, threads, context.data.images, heldOut)));
     } finally {
       tf.dispose(best.weights);
       detector.dispose();

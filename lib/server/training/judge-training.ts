@@ -10,7 +10,7 @@ import { SeededRandom } from "@/lib/domain/random";
 import { pixelsTensor } from "@/lib/detection/common/preprocess";
 import { decodeImageRgb } from "@/lib/server/images/decode";
 import type { BlobStore } from "../platform/storage";
-import { detectImages, EVALUATION_POSTPROCESS, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
+import { EVALUATION_POSTPROCESS, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
 import { detectOnThreads } from "./detect-threads";
 import { withJudgeThreads } from "./judge-threads";
 import type { TrainingImage } from "./training-data";
@@ -344,7 +344,7 @@ export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata
   const layer = await trainJudgeLayer(crops.features, crops.labels, fit.classes.length + 1, { ...DEFAULT_JUDGE_TRAINING, seed: fit.seed });
   const judged: ModelMetadata = { ...metadata, judge: { ...JUDGE_RECIPE, minFaceScore: crops.minFaceScore, background: true, ...layer } };
   // The val passes on every core too (detection threads), the judge's crops the slower part.
-  const valOf = async (withMetadata: ModelMetadata) => metricsOfDetections(threads > 1 ? await detectOnThreads(full, withMetadata, threads, store, fit.val) : await detectImages(detectorOf(withMetadata), store, fit.val), fit.classes);
+  const valOf = async (withMetadata: ModelMetadata) => metricsOfDetections(await detectOnThreads(full, withMetadata, threads, store, fit.val), fit.classes);
   const valWithout = fit.valWithout ?? (await valOf(metadata));
   const valWith = await valOf(judged);
   const kept = valWith.mAP50 >= valWithout.mAP50 - JUDGE_VAL_TOLERANCE;
