@@ -44,6 +44,14 @@ export type JobLogLevel = (typeof JOB_LOG_LEVELS)[number];
 export const COMPUTE_BACKENDS = ["cpu", "wasm", "webgl", "webgpu"] as const;
 export type ComputeBackend = (typeof COMPUTE_BACKENDS)[number];
 
+/**
+ * What a trained detector's detection size is chosen on (lib/server/training/detection-size.ts):
+ * its own classes' val mAP50, or, when a mask judge will give its faces their classes, how well it
+ * finds faces (val AP50 with every class merged).
+ */
+export const DETECTION_SIZE_CRITERIA = ["mAP50", "facesAP50"] as const;
+export type DetectionSizeCriterion = (typeof DETECTION_SIZE_CRITERIA)[number];
+
 /** "external": a model known only by its uploaded predictions (a COCO results file); it has figures but nothing to serve, so it is never promoted. */
 export const MODEL_STAGES = ["candidate", "production", "archived", "external"] as const;
 export type ModelStage = (typeof MODEL_STAGES)[number];

@@ -33,7 +33,7 @@ import { LocalBlobStore } from "@/lib/server/platform/storage";
 import { fitDetector, judgeMasks, sizeDetector, type FitContext } from "@/lib/server/training/detector-runner";
 import { JUDGE_RECIPE } from "@/lib/server/training/judge-training";
 import { mostOverlapped } from "@/lib/detection/judge/finds";
-import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf } from "@/lib/server/training/evaluate-split";
+import { detectImages, evaluationInputOf, FACES_POSTPROCESS, facesAP50OfDetections } from "@/lib/server/training/evaluate-split";
 import type { CachedSample } from "@/lib/server/training/feature-cache";
 import { cacheFeaturesInThreads, trainingThreads } from "@/lib/server/training/feature-threads";
 import { resolveTrainingConfig } from "@/lib/server/training/training-config";
@@ -116,7 +116,7 @@ async function benchKind(kind: DetectorFamilyId, images: readonly TrainingImage[
   const recipes = { own: [] as Outputs, judged: [] as Outputs, faces: [] as Outputs };
   const perFold = { own: [] as number[], judged: [] as number[] };
   const seconds = { training: 0, sizing: 0, judge: 0, predicting: 0 };
-  const sizes: number[] = [];
+  const sizes: string[] = [];
   const context = benchContext();
   for (let fold = 0; fold < k; fold++) {
     const heldOut = images.filter((image) => assignment.get(image.imageId) === fold);
@@ -129,20 +129,22 @@ async function benchKind(kind: DetectorFamilyId, images: readonly TrainingImage[
     const trained = await fitDetector(kind, context, store, { config, classes: CLASSES, train, val, resumable: false, progress: () => {}, featureCache: (image, variant) => cache.get(image.imageId)?.[variant] });
     seconds.training += (performance.now() - started) / 1000;
     started = performance.now();
-    const fitted = await sizeDetector(kind, context, store, trained, { config, classes: CLASSES, val });
-    sizes.push(fitted.metadata.inputSize);
+    // Sized as a job with a judge sizes (on finding faces); the detector's own classes at the size they do best at.
+    const fitted = await sizeDetector(kind, context, store, trained, { config: { ...config, maskJudge: true }, classes: CLASSES, val });
+    sizes.push(fitted.metadata.inputSize === fitted.withoutJudge.metadata.inputSize ? `${fitted.metadata.inputSize}` : `${fitted.metadata.inputSize} (own classes ${fitted.withoutJudge.metadata.inputSize})`);
     seconds.sizing += (performance.now() - started) / 1000;
     started = performance.now();
     const judge = await judgeMasks(kind, context, store, fitted, { config: { ...config, maskJudge: true }, classes: CLASSES, train, val });
     seconds.judge += (performance.now() - started) / 1000;
     started = performance.now();
     const family = DETECTOR_FAMILIES[kind];
-    const own = family.detector(fitted.full, fitted.metadata);
+    const own = family.detector(fitted.withoutJudge.full, fitted.withoutJudge.metadata);
     const judged = family.detector(fitted.full, { ...fitted.metadata, judge: judge!.judge });
     const ownOut = await detectImages(own, store, heldOut);
     const judgedOut = await detectImages(judged, store, heldOut);
-    const facesOut = await detectImages(own, store, heldOut, { ...EVALUATION_POSTPROCESS, faces: true });
+    const facesOut = await detectImages(family.detector(fitted.full, fitted.metadata), store, heldOut, FACES_POSTPROCESS);
     own.dispose();
+    if (fitted.full !== fitted.withoutJudge.full) judged.dispose();
     tf.dispose(trained.best.weights);
     seconds.predicting += (performance.now() - started) / 1000;
     recipes.own.push(...ownOut);
@@ -159,9 +161,9 @@ async function benchKind(kind: DetectorFamilyId, images: readonly TrainingImage[
     await writeFile(file, JSON.stringify(Object.fromEntries(Object.entries(recipes).map(([recipe, outputs]) => [recipe, outputs.map((o) => ({ imageId: o.image.imageId, detections: o.detections }))]))));
     process.stdout.write(`  held-out detections written to ${file}\n`);
   }
-  const facesOnly = evaluateCoco(evaluationInputOf(["face"], images.map(asFace), recipes.faces.map((o) => ({ image: asFace(o.image), detections: o.detections.map((d) => ({ ...d, classIndex: 0 })) })))).summary.AP50;
+  const facesOnly = facesAP50OfDetections(recipes.faces);
   const trueClass = mAP(recipes.faces.map((o) => ({ image: o.image, detections: o.detections.map((d) => ({ ...d, classIndex: trueClassOf(d, o.image) })) }))).AP50;
-  const setting = `${k}-fold CV over ${images.length} images, ${config.preset} (${config.epochs} epochs max, trained at ${config.inputSize} px, detecting at ${sizes.join("/")} px by fold)`;
+  const setting = `${k}-fold CV over ${images.length} images, ${config.preset} (${config.epochs} epochs max, trained at ${config.inputSize} px, detecting at ${sizes.join(", ")} px by fold, chosen on finding faces)`;
   const rows: BenchRow[] = [];
   for (const [recipe, label] of [["own", "detector's own classes"], ["judged", `+ mask judge (crops at ${JUDGE_RECIPE.cropSize} px)`]] as const) {
     const result = mAP(recipes[recipe]);
@@ -178,8 +180,6 @@ function mAP(outputs: Outputs) {
   const result = evaluateCoco(evaluationInputOf(CLASSES, outputs.map((o) => o.image), outputs));
   return { AP50: Math.max(0, result.summary.AP50), AP: Math.max(0, result.summary.AP), perClass: result.perClass };
 }
-
-const asFace = (image: TrainingImage): TrainingImage => ({ ...image, boxes: image.boxes.map((b) => ({ ...b, classIndex: 0 })) });
 
 /** The class of the label a detection overlaps most at IoU ≥ 0.5, else the class it was given. */
 function trueClassOf(detection: Detection, image: TrainingImage): number {

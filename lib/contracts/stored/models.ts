@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { COMPUTE_BACKENDS } from "@/lib/domain/states";
+import { COMPUTE_BACKENDS, DETECTION_SIZE_CRITERIA } from "@/lib/domain/states";
 import { classNamesSchema } from "./datasets";
 import { storedBlob, storedColumn } from "./parse";
 import { trainingConfigSchema } from "./training";
@@ -34,10 +34,15 @@ export const trainingMetricsSchema = z
     trainingSeconds: z.number(),
     /**
      * the input size it detects at (masklab.json's inputSize), chosen on val among its training
-     * size and larger ones (lib/server/training/detection-size.ts), with each candidate's val figures;
+     * size and larger ones (lib/server/training/detection-size.ts), with each candidate's val figures
+     * (faces-only AP50 measured where the size was chosen on it; `chosenBy` absent: mAP50);
      * absent for models trained before the choice, which detect at their training size
      */
-    detectionSize: z.object({ size: z.number().int(), valBySize: z.array(z.object({ size: z.number().int(), mAP50: z.number(), mAP50to95: z.number() })) }),
+    detectionSize: z.object({
+      size: z.number().int(),
+      chosenBy: z.enum(DETECTION_SIZE_CRITERIA).optional(),
+      valBySize: z.array(z.object({ size: z.number().int(), mAP50: z.number(), mAP50to95: z.number(), facesAP50: z.number().optional() })),
+    }),
     /**
      * the mask judge: val figures of the detector's own classes and with the judge's, whether it was
      * kept, the crops it trained on, and of those the detector's finds and its false finds (not a

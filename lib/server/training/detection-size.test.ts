@@ -3,7 +3,7 @@ import { SeededRandom } from "@/lib/domain/random";
 import { DETECTOR_FAMILY_IDS } from "@/lib/domain/detector-families";
 import { DETECTOR_FAMILIES, detectorMetadata } from "@/lib/detection/families";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
-import { DETECTION_SIZE_TOLERANCE, detectionSizeCandidates, modelAtSize, pickDetectionSize } from "./detection-size";
+import { DETECTION_SIZE_TOLERANCE, detectionSizeCandidates, keptDetector, modelAtSize, pickDetectionSize, type SizedDetector } from "./detection-size";
 
 const CLASSES = ["with_mask", "without_mask", "mask_weared_incorrect"];
 
@@ -34,6 +34,59 @@ describe("picking a detection size", () => {
   });
   it("refuses to pick from nothing", () => {
     expect(() => pickDetectionSize([])).toThrow(/no detection size/);
+  });
+  it("picks on finding faces when asked, and refuses a size that was not measured on it", () => {
+    // A one-stage job's val (docs/benchmarks.md): its own classes do best at 416, it finds faces best at 640.
+    const figures = [{ size: 416, mAP50: 0.517, facesAP50: 0.729 }, { size: 640, mAP50: 0.478, facesAP50: 0.782 }, { size: 832, mAP50: 0.413, facesAP50: 0.745 }];
+    expect(pickDetectionSize(figures)).toBe(416);
+    expect(pickDetectionSize(figures, "facesAP50")).toBe(640);
+    expect(() => pickDetectionSize([{ size: 416, mAP50: 0.5 }], "facesAP50")).toThrow(/416 px has no val facesAP50/);
+  });
+});
+
+describe("the detector a job keeps", () => {
+  const metadata = detectorMetadata("one_stage", { width: "n", backbone: "scratch", classes: CLASSES, inputSize: 64 });
+  const val = (mAP50: number) => ({ mAP50, mAP50to95: mAP50 / 2, perClassAP50: {} });
+  const judge = { version: 1 } as unknown as NonNullable<typeof metadata.judge>;
+  function sized(sameSize: boolean): SizedDetector {
+    const build = (inputSize: number) => DETECTOR_FAMILIES.one_stage.recipe.buildTrainable({ inputSize, numClasses: CLASSES.length, width: "n", seed: 1 }, {});
+    const chosen = { full: build(96), metadata: { ...metadata, inputSize: 96 }, val: val(0.4) };
+    const own = sameSize ? chosen : { full: build(64), metadata, val: val(0.5) };
+    return { ...chosen, chosenBy: "facesAP50", valBySize: [], withoutJudge: own };
+  }
+  const disposed = (model: { getWeights(): unknown }) => {
+    try {
+      model.getWeights();
+      return false;
+    } catch (error) {
+      if (/already disposed/.test((error as Error).message)) return true;
+      throw error;
+    }
+  };
+
+  it("is the size chosen for the judge, with it, when the judge is kept; the other size's model is freed", () => {
+    const s = sized(false);
+    const kept = keptDetector(s, { kept: true, metadata: { ...s.metadata, judge } });
+    expect(kept.full).toBe(s.full);
+    expect(kept.metadata).toMatchObject({ inputSize: 96, judge });
+    expect(disposed(s.withoutJudge.full)).toBe(true);
+    expect(disposed(s.full)).toBe(false);
+  });
+  it("is the size the detector's own classes do best at, without a judge, when the judge is left out or absent", () => {
+    for (const outcome of [{ kept: false, metadata: sized(true).metadata }, null]) {
+      const s = sized(false);
+      const kept = keptDetector(s, outcome);
+      expect(kept).toBe(s.withoutJudge);
+      expect(kept.metadata.inputSize).toBe(64);
+      expect(kept.metadata.judge).toBeUndefined();
+      expect(disposed(s.full)).toBe(true);
+      expect(disposed(kept.full)).toBe(false);
+    }
+  });
+  it("frees nothing when both are the same model", () => {
+    const s = sized(true);
+    expect(keptDetector(s, null).full).toBe(s.full);
+    expect(disposed(s.full)).toBe(false);
   });
 });
 

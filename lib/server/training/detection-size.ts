@@ -3,8 +3,9 @@ import type { ModelMetadata } from "@/lib/contracts/artifact";
 import type { RecipeOptions } from "@/lib/detection/detector-family";
 import { DETECTOR_FAMILIES } from "@/lib/detection/families";
 import type { DetectorFamilyId } from "@/lib/domain/detector-families";
+import type { DetectionSizeCriterion } from "@/lib/domain/states";
 import type { BlobStore } from "../platform/storage";
-import { metricsOfDetections, type SplitMetrics } from "./evaluate-split";
+import { FACES_POSTPROCESS, facesAP50OfDetections, metricsOfDetections, type SplitMetrics } from "./evaluate-split";
 import { detectOnThreads } from "./detect-threads";
 import type { TrainingImage } from "./training-data";
 
@@ -17,7 +18,7 @@ import type { TrainingImage } from "./training-data";
  */
 export const LARGER_SIZE_FACTORS = [1.5, 2] as const;
 
-/** A larger size must beat a smaller one on val mAP50 by more than this: it costs latency, and a small val split cannot tell less. */
+/** A larger size must beat a smaller one on val by more than this: it costs latency, and a small val split cannot tell less. */
 export const DETECTION_SIZE_TOLERANCE = 0.005;
 
 /** The largest size a detector is tried at: the largest a job may train at, whose batches of 8 still fit a wasm worker's memory. */
@@ -33,11 +34,16 @@ export function detectionSizeCandidates(trainingSize: number, larger = true): nu
   return [...new Set([trainingSize, ...scaled.filter((size) => size > trainingSize && size <= MAX_DETECTION_SIZE)])];
 }
 
-/** The smallest size whose val mAP50 is within DETECTION_SIZE_TOLERANCE of the best. */
-export function pickDetectionSize(results: ReadonlyArray<{ size: number; mAP50: number }>): number {
+/** The smallest size whose val figure on `criterion` is within DETECTION_SIZE_TOLERANCE of the best. */
+export function pickDetectionSize(results: ReadonlyArray<{ size: number } & Partial<Record<DetectionSizeCriterion, number>>>, criterion: DetectionSizeCriterion = "mAP50"): number {
   if (results.length === 0) throw new Error("no detection size was measured");
-  const best = Math.max(...results.map((r) => r.mAP50));
-  return [...results].sort((a, b) => a.size - b.size).find((r) => r.mAP50 >= best - DETECTION_SIZE_TOLERANCE)!.size;
+  const figureOf = (r: (typeof results)[number]) => {
+    const figure = r[criterion];
+    if (figure === undefined) throw new Error(`detection size ${r.size} px has no val ${criterion}`);
+    return figure;
+  };
+  const best = Math.max(...results.map(figureOf));
+  return [...results].sort((a, b) => a.size - b.size).find((r) => figureOf(r) >= best - DETECTION_SIZE_TOLERANCE)!.size;
 }
 
 /** A whole detector of the family at options.inputSize with the given weights (a trained detector's getWeights(), at any size). */
@@ -48,33 +54,75 @@ export function modelAtSize(kind: DetectorFamilyId, weights: tf.Tensor[], option
   return model;
 }
 
-export interface SizedDetector {
-  /** the whole detector at the chosen size (the trained one when that is its own size) */
+/** A detector at one size with its own classes' val figures there. */
+export interface DetectorAtSize {
   full: tf.LayersModel;
   metadata: ModelMetadata;
-  /** val figures at every candidate size, smallest first */
-  valBySize: Array<{ size: number; metrics: SplitMetrics }>;
-  /** val figures at the chosen size */
   val: SplitMetrics;
+}
+
+/** One candidate size's val figures: the detector's own classes, and how well it finds faces where that was measured. */
+export interface SizeFigures {
+  size: number;
+  metrics: SplitMetrics;
+  facesAP50?: number;
+}
+
+export interface SizedDetector extends DetectorAtSize {
+  /** the criterion the size was chosen on */
+  chosenBy: DetectionSizeCriterion;
+  /** val figures at every candidate size, smallest first */
+  valBySize: SizeFigures[];
+  /**
+   * the detector at the size its own classes do best at on val: what a job keeps when the mask
+   * judge is left out (keptDetector). The same object as this one when both criteria agree.
+   */
+  withoutJudge: DetectorAtSize;
 }
 
 /**
  * Measures a trained detector on val at each candidate size (detectionSizeCandidates) and keeps
- * the one pickDetectionSize chooses, rebuilt at that size with the trained weights; the models of
- * the other sizes, the trained one included when it is not chosen, are disposed. Val passes run
- * on `threads` detection threads (detect-threads.ts).
+ * the one pickDetectionSize chooses on `criterion`, rebuilt at that size with the trained weights.
+ * With "facesAP50" (a mask judge will give the faces their classes) each size also gets a `faces`
+ * pass: at a larger size a one-stage detector trained at 416 px finds more faces while its own
+ * classes get worse (docs/benchmarks.md), and its own classes are what the judge replaces; the
+ * size its own classes do best at is kept too, as `withoutJudge`. The other sizes' models, the
+ * trained one included when it is not kept, are disposed. Val passes run on `threads` detection
+ * threads (detect-threads.ts).
  */
-export async function chooseDetectionSize(kind: DetectorFamilyId, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, store: BlobStore, fit: { options: RecipeOptions; sizes: readonly number[]; classes: string[]; val: readonly TrainingImage[]; threads?: number; progress?: (done: number, total: number) => Promise<void> }): Promise<SizedDetector> {
+export async function chooseDetectionSize(kind: DetectorFamilyId, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, store: BlobStore, fit: { options: RecipeOptions; sizes: readonly number[]; classes: string[]; val: readonly TrainingImage[]; criterion?: DetectionSizeCriterion; threads?: number; progress?: (done: number, total: number) => Promise<void> }): Promise<SizedDetector> {
   const { sizes } = fit;
+  const criterion = fit.criterion ?? "mAP50";
+  const threads = fit.threads ?? 1;
   const weights = fitted.full.getWeights();
-  const measured: Array<{ size: number; metrics: SplitMetrics; full: tf.LayersModel }> = [];
+  const measured: Array<SizeFigures & { full: tf.LayersModel }> = [];
   for (const size of sizes) {
     const full = size === fitted.metadata.inputSize ? fitted.full : modelAtSize(kind, weights, { ...fit.options, inputSize: size });
-    const metrics = metricsOfDetections(await detectOnThreads(full, { ...fitted.metadata, inputSize: size }, fit.threads ?? 1, store, fit.val), fit.classes);
-    measured.push({ size, metrics, full });
+    const metadata = { ...fitted.metadata, inputSize: size };
+    const metrics = metricsOfDetections(await detectOnThreads(full, metadata, threads, store, fit.val), fit.classes);
+    const facesAP50 = criterion === "facesAP50" ? facesAP50OfDetections(await detectOnThreads(full, metadata, threads, store, fit.val, FACES_POSTPROCESS)) : undefined;
+    measured.push({ size, metrics, full, ...(facesAP50 !== undefined && { facesAP50 }) });
     await fit.progress?.(measured.length, sizes.length);
   }
-  const chosen = measured.find((m) => m.size === pickDetectionSize(measured.map((m) => ({ size: m.size, mAP50: m.metrics.mAP50 }))))!;
-  for (const m of measured) if (m !== chosen) m.full.dispose();
-  return { full: chosen.full, metadata: { ...fitted.metadata, inputSize: chosen.size }, valBySize: measured.map(({ size, metrics }) => ({ size, metrics })), val: chosen.metrics };
+  const figures = measured.map((m) => ({ size: m.size, mAP50: m.metrics.mAP50, facesAP50: m.facesAP50 }));
+  const atSize = (size: number): DetectorAtSize => {
+    const m = measured.find((candidate) => candidate.size === size)!;
+    return { full: m.full, metadata: { ...fitted.metadata, inputSize: size }, val: m.metrics };
+  };
+  const chosen = atSize(pickDetectionSize(figures, criterion));
+  const withoutJudge = criterion === "mAP50" ? chosen : atSize(pickDetectionSize(figures, "mAP50"));
+  for (const m of measured) if (m.full !== chosen.full && m.full !== withoutJudge.full) m.full.dispose();
+  return { ...chosen, chosenBy: criterion, valBySize: measured.map(({ size, metrics, facesAP50 }) => ({ size, metrics, ...(facesAP50 !== undefined && { facesAP50 }) })), withoutJudge: withoutJudge.full === chosen.full ? chosen : withoutJudge };
+}
+
+/**
+ * The detector a job keeps once the mask judge has had its say: the chosen size with the judge
+ * when the judge is kept, else the size its own classes do best at (SizedDetector.withoutJudge),
+ * without it. The model not kept, when they differ, is disposed.
+ */
+export function keptDetector(sized: SizedDetector, judge: { kept: boolean; metadata: ModelMetadata } | null): DetectorAtSize {
+  const kept: DetectorAtSize = judge?.kept ? { full: sized.full, metadata: judge.metadata, val: sized.val } : sized.withoutJudge;
+  const other = kept.full === sized.full ? sized.withoutJudge.full : sized.full;
+  if (other !== kept.full) other.dispose();
+  return kept;
 }

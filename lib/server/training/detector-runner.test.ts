@@ -14,7 +14,7 @@ import { benchmarkRows, listLabelAudits } from "../models/benchmarks";
 import { evaluationView } from "../evaluation/evaluation-views";
 import { resolveTrainingConfig } from "./training-config";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
-import { AFTER_TRAINING_SHARE, affordableDetectionSizes, detectorRunner, judgeMasks, secondsAfterTraining } from "./detector-runner";
+import { AFTER_TRAINING_SHARE, affordableDetectionSizes, detectorRunner, judgeMasks, secondsAfterTraining, sizeCriterionOf, sizingSeconds } from "./detector-runner";
 import { JUDGE_VAL_TOLERANCE } from "./judge-training";
 import { pickDetectionSize } from "./detection-size";
 import { decodeImageRgb } from "../images/decode";
@@ -60,13 +60,23 @@ describe.each([
     expect(version).toMatchObject({ kind, name: `sample-${name}`, version: 1, stage: "candidate" });
     const metrics = parseStored(modelTrainingMetricsColumn, version.trainingMetrics, version.id)!;
     expect(metrics.selectedBy).toBe("val mAP50");
-    // Trained at 128 px, measured on val at 128, 192 and 256 px, and registered at the size chosen there.
+    // Trained at 128 px, measured on val at 128, 192 and 256 px, and registered at the size chosen there:
+    // with a mask judge on finding faces (faces-only AP50), unless the judge is left out, when the
+    // detector's own classes are kept at the size they do best at.
     expect(metrics.config!.inputSize).toBe(128);
-    expect(metrics.detectionSize!.valBySize.map((v) => v.size)).toEqual([128, 192, 256]);
-    expect(metrics.detectionSize!.size).toBe(pickDetectionSize(metrics.detectionSize!.valBySize));
-    expect(version.inputSize).toBe(metrics.detectionSize!.size);
-    expect(logs.map((l) => l.message)).toContain(`detects at ${version.inputSize} px (trained at 128); val mAP50 ${metrics.detectionSize!.valBySize.map((v) => `${v.size} px ${v.mAP50.toFixed(3)}`).join(", ")}`);
-    if (judged) expect(metrics.judge!.valWithout.mAP50).toBe(metrics.detectionSize!.valBySize.find((v) => v.size === version.inputSize)!.mAP50);
+    const sizing = metrics.detectionSize!;
+    expect(sizing.valBySize.map((v) => v.size)).toEqual([128, 192, 256]);
+    expect(sizing.chosenBy).toBe(judged ? "facesAP50" : "mAP50");
+    expect(sizing.valBySize.every((v) => (v.facesAP50 !== undefined) === judged)).toBe(true);
+    const ownClassesSize = pickDetectionSize(sizing.valBySize, "mAP50");
+    const findingSize = judged ? pickDetectionSize(sizing.valBySize, "facesAP50") : ownClassesSize;
+    expect(sizing.size).toBe(judged && metrics.judge!.kept ? findingSize : ownClassesSize);
+    expect(version.inputSize).toBe(sizing.size);
+    const choice = judged ? `, chosen on finding faces for the mask judge${ownClassesSize !== findingSize ? `; ${ownClassesSize} px if the judge is left out` : ""}` : "";
+    const figures = sizing.valBySize.map((v) => `${v.size} px ${v.mAP50.toFixed(3)}${judged ? ` (faces ${v.facesAP50!.toFixed(3)})` : ""}`).join(", ");
+    expect(logs.map((l) => l.message)).toContain(`detects at ${findingSize} px (trained at 128${choice}); val mAP50 ${figures}`);
+    // The judge is weighed against the detector's own classes where they do best.
+    if (judged) expect(metrics.judge!.valWithout.mAP50).toBe(sizing.valBySize.find((v) => v.size === ownClassesSize)!.mAP50);
     // The mask judge (one-stage here; it is the same code for every family, and the two-stage job
     // is slow enough without it) trained on every face of the train split (plain, mirrored,
     // jittered), and was kept unless val mAP50 fell by more than the tolerance.
@@ -182,6 +192,16 @@ describe("the time kept after training", () => {
     // The latency benchmark times one image at a time, on one thread, whatever the count.
     const alone = resolveTrainingConfig({ preset: "quick-cpu", maskJudge: false, largerDetectionSizes: false }, "one_stage");
     expect(secondsAfterTraining("one_stage", alone, train, val, { threads: 4 })).toBeCloseTo(((60 + 60) / 4 + 36) * 1.1e-6 * 416 * 416, 6);
+    // With a judge and sizes to choose from, the size is chosen on finding faces: a second val pass at each size.
+    const judged = resolveTrainingConfig({ preset: "quick-cpu" }, "one_stage");
+    expect(sizeCriterionOf(judged, [416, 640, 832])).toBe("facesAP50");
+    expect(sizeCriterionOf(judged, [416])).toBe("mAP50");
+    expect(sizeCriterionOf({ maskJudge: false }, [416, 640, 832])).toBe("mAP50");
+    const sizingPasses = 60 * (416 ** 2 + 640 ** 2 + 832 ** 2) * 1.1e-6;
+    expect(sizingSeconds("one_stage", { maskJudge: false }, 60, [416, 640, 832])).toBeCloseTo(sizingPasses, 6);
+    expect(sizingSeconds("one_stage", judged, 60, [416, 640, 832])).toBeCloseTo(2 * sizingPasses, 6);
+    expect(sizingSeconds("one_stage", judged, 60, [416, 640, 832], 2)).toBeCloseTo(sizingPasses, 6);
+    expect(sizingSeconds("one_stage", judged, 60, [416])).toBeCloseTo(60 * 416 ** 2 * 1.1e-6, 6);
     // Everything after training, the latency benchmark included, runs at the detection size: its cost grows with the size's square.
     expect(seconds({ largerDetectionSizes: false, maskJudge: false, inputSize: 832 }) / seconds({ largerDetectionSizes: false, maskJudge: false })).toBeCloseTo(4, 6);
   });

@@ -14,6 +14,7 @@ import { epochSamples, repeatFactors } from "@/lib/detection/class-aware-samplin
 import { findLabelIssues } from "@/lib/domain/evaluation/label-issues";
 import { SeededRandom } from "@/lib/domain/random";
 import { stratifiedFolds } from "@/lib/domain/split";
+import type { DetectionSizeCriterion } from "@/lib/domain/states";
 import type { Detection as ModelDetection } from "@/lib/detection/common/nms";
 import { gitCommit } from "../platform/build-info";
 import type { PhaseTracker } from "./job-phases";
@@ -28,7 +29,7 @@ import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } fr
 import type { TrainingImage } from "./training-data";
 import { fitMaskJudge, judgeFloor, judgeSecondsPerImage, JUDGE_RECIPE, JUDGE_VAL_TOLERANCE, type JudgeOutcome, type JudgingPace } from "./judge-training";
 import { cacheFeaturesInThreads, trainingThreads } from "./feature-threads";
-import { chooseDetectionSize, detectionSizeCandidates, type SizedDetector } from "./detection-size";
+import { chooseDetectionSize, detectionSizeCandidates, keptDetector, type SizedDetector } from "./detection-size";
 
 
 /** The settings a job's log opens with. */
@@ -74,9 +75,8 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
     const trained = await fitDetector(kind, context, data.images, { config, classes, train, val, resumable: true, progress: (p) => context.setProgress(p), deadline, reserveSeconds: secondsAfterTraining(kind, config, train, val, { sizes, threads }), threads });
     const { best, trainingSeconds } = trained;
     const fitted = await sizeDetector(kind, context, data.images, trained, { config, classes, val, sizes });
-    const { full } = fitted;
     const judge = await judgeMasks(kind, context, data.images, fitted, { config, classes, train, val, deadline });
-    const metadata = judge?.metadata ?? fitted.metadata;
+    const { full, metadata, val: valAtSize } = keptDetector(fitted, judge);
     const saving = await context.startPhase("saving");
     const files = await modelToFiles(full, metadata);
     const version = await data.registerModel({
@@ -95,14 +95,14 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
         config,
         backend,
         trainingSeconds,
-        detectionSize: { size: metadata.inputSize, valBySize: fitted.valBySize.map(({ size, metrics }) => ({ size, mAP50: metrics.mAP50, mAP50to95: metrics.mAP50to95 })) },
+        detectionSize: { size: metadata.inputSize, chosenBy: fitted.chosenBy, valBySize: fitted.valBySize.map(({ size, metrics, facesAP50 }) => ({ size, mAP50: metrics.mAP50, mAP50to95: metrics.mAP50to95, ...(facesAP50 !== undefined && { facesAP50 }) })) },
         ...(judge && { judge: { kept: judge.kept, faces: judge.faces, finds: judge.finds, falseFinds: judge.falseFinds, seconds: judge.seconds, valWithout: judge.valWithout, valWith: judge.valWith } }),
         gitCommit: gitCommit(),
       },
     });
     tf.dispose(best.weights);
     const valFigure = judge ? judge.kept ? `, with the mask judge ${judge.valWith.mAP50.toFixed(3)}` : `; the mask judge was left out (val mAP50 ${judge.valWith.mAP50.toFixed(3)})` : "";
-    await saving.end({ message: `registered model ${version.name} v${version.version} (epoch ${best.epoch}, detecting at ${metadata.inputSize} px: val mAP50 ${fitted.val.mAP50.toFixed(3)}${valFigure})`, figures: { modelVersionId: version.id } });
+    await saving.end({ message: `registered model ${version.name} v${version.version} (epoch ${best.epoch}, detecting at ${metadata.inputSize} px: val mAP50 ${valAtSize.mAP50.toFixed(3)}${valFigure})`, figures: { modelVersionId: version.id } });
     const detector = DETECTOR_FAMILIES[kind].detector(full, metadata);
     try {
       // The honest figure: the test split, which neither trained the model nor picked its epoch.
@@ -143,7 +143,7 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
  * a detector with too many faint finds to judge in time has the judge's face floor raised
  * (judgeFloor), so fewer faces are read and judged.
  */
-export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata; val?: SplitMetrics }, fit: { config: ResolvedTrainingConfig; classes: string[]; train: TrainingImage[]; val: TrainingImage[]; logPrefix?: string; deadline?: number }): Promise<JudgeOutcome | null> {
+export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata; val?: SplitMetrics; withoutJudge?: { val: SplitMetrics } }, fit: { config: ResolvedTrainingConfig; classes: string[]; train: TrainingImage[]; val: TrainingImage[]; logPrefix?: string; deadline?: number }): Promise<JudgeOutcome | null> {
   if (!fit.config.maskJudge) return null;
   // A split of background photos trains a detector that finds nothing, and a judge has nothing to learn from.
   if (!fit.train.some((image) => image.boxes.length > 0)) {
@@ -159,7 +159,8 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
     val: fit.val,
     classes: fit.classes,
     seed: fit.config.seed,
-    valWithout: fitted.val,
+    // The judge must beat the detector's own classes at the size they do best at, which may not be its own.
+    valWithout: fitted.withoutJudge?.val ?? fitted.val,
     threads,
     progress: async (done) => {
       await judging.advance(done);
@@ -184,6 +185,7 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
  */
 export async function sizeDetector(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, fit: { config: ResolvedTrainingConfig; classes: string[]; val: TrainingImage[]; logPrefix?: string; sizes?: number[] }): Promise<SizedDetector> {
   const sizes = fit.sizes ?? detectionSizeCandidates(fitted.metadata.inputSize, fit.config.largerDetectionSizes);
+  const criterion = sizeCriterionOf(fit.config, sizes);
   const sizing = await context.startPhase("sizing", { total: sizes.length, prefix: fit.logPrefix });
   const options = recipeOptionsOf(fit.config, fit.classes);
   const sized = await chooseDetectionSize(kind, fitted, store, {
@@ -191,15 +193,25 @@ export async function sizeDetector(kind: DetectorFamilyId, context: Pick<JobCont
     sizes,
     classes: fit.classes,
     val: fit.val,
+    criterion,
     threads: trainingThreads(),
     progress: async (done) => {
       await sizing.advance(done);
       context.signal.throwIfAborted();
     },
   });
-  const figures = sized.valBySize.map(({ size, metrics }) => `${size} px ${metrics.mAP50.toFixed(3)}`).join(", ");
-  await sizing.end({ message: `${fit.logPrefix ?? ""}detects at ${sized.metadata.inputSize} px (trained at ${fitted.metadata.inputSize}); val mAP50 ${figures}` });
+  const figures = sized.valBySize.map(({ size, metrics, facesAP50 }) => `${size} px ${metrics.mAP50.toFixed(3)}${facesAP50 === undefined ? "" : ` (faces ${facesAP50.toFixed(3)})`}`).join(", ");
+  const choice = criterion === "facesAP50" ? `, chosen on finding faces for the mask judge${sized.withoutJudge.metadata.inputSize !== sized.metadata.inputSize ? `; ${sized.withoutJudge.metadata.inputSize} px if the judge is left out` : ""}` : "";
+  await sizing.end({ message: `${fit.logPrefix ?? ""}detects at ${sized.metadata.inputSize} px (trained at ${fitted.metadata.inputSize}${choice}); val mAP50 ${figures}` });
   return sized;
+}
+
+/**
+ * A job with a mask judge chooses its detection size on finding faces: the judge replaces the
+ * detector's classes. One candidate needs no choice, and no faces pass.
+ */
+export function sizeCriterionOf(config: Pick<ResolvedTrainingConfig, "maskJudge">, sizes: readonly number[]): DetectionSizeCriterion {
+  return config.maskJudge && sizes.length > 1 ? "facesAP50" : "mAP50";
 }
 
 /** What a family's builders take of a job's settings: the training input size, the classes, the width and the seed. */
@@ -450,8 +462,8 @@ async function crossValidate(
     const trained = await fitDetector(kind, context, context.data.images, { config, classes, train, val, resumable: false, logPrefix: prefix, progress: (p) => context.setProgress((fold + 0.95 * p) / k), deadline: foldDeadline, reserveSeconds: secondsAfterTraining(kind, config, train, heldOut, { threads }), threads });
     const { best } = trained;
     const fitted = await sizeDetector(kind, context, context.data.images, trained, { config, classes, val, logPrefix: prefix });
-    const { full } = fitted;
-    const metadata = (await judgeMasks(kind, context, context.data.images, fitted, { config, classes, train, val, logPrefix: prefix }))?.metadata ?? fitted.metadata;
+    const judge = await judgeMasks(kind, context, context.data.images, fitted, { config, classes, train, val, logPrefix: prefix });
+    const { full, metadata, val: valAtSize } = keptDetector(fitted, judge);
     const detector = DETECTOR_FAMILIES[kind].detector(full, metadata);
     const predicting = await context.startPhase("predicting", { total: heldOut.length, prefix });
     try {
@@ -461,7 +473,7 @@ async function crossValidate(
       detector.dispose();
     }
     await predicting.advance(heldOut.length);
-    await predicting.end({ message: `${prefix}epoch ${best.epoch} kept, detecting at ${fitted.metadata.inputSize} px (val mAP50 ${fitted.val.mAP50.toFixed(3)}); held-out images predicted` });
+    await predicting.end({ message: `${prefix}epoch ${best.epoch} kept, detecting at ${metadata.inputSize} px (val mAP50 ${valAtSize.mAP50.toFixed(3)}); held-out images predicted` });
   }
   const evaluating = await context.startPhase("evaluating");
   // Images in the dataset's split order, as each split is read (file names), not fold order.
@@ -493,7 +505,7 @@ const JUDGE_SECONDS_PER_IMAGE = 0.7;
  * A rough, measured-on-2-cores estimate of what follows training, so the epochs stop in time for
  * it. A detector pass costs PASS_SECONDS_PER_PIXEL; as the detection size is chosen after
  * training, the largest candidate plans.
- * The size choice passes val once per candidate; the judge crops three views per training face
+ * The size choice passes val once per candidate, twice when it chooses on finding faces; the judge crops three views per training face
  * (about 40 ms each at 192 px), passes the training images for its finds and crops those (about
  * 0.4 s an image), then judges val; the evaluation judges the held-out images; all of these on
  * `threads` judge or detection threads at once (judge-threads.ts, detect-threads.ts). The latency
@@ -503,10 +515,16 @@ export function secondsAfterTraining(kind: DetectorFamilyId, config: ResolvedTra
   const sizes = plan.sizes ?? detectionSizeCandidates(config.inputSize, config.largerDetectionSizes);
   const largest = Math.max(...sizes);
   const threads = plan.threads ?? 1;
-  const sizing = (heldOut.length * sizes.reduce((sum, size) => sum + passSeconds(kind, size), 0)) / threads;
+  const sizing = sizingSeconds(kind, config, heldOut.length, sizes, threads);
   const faces = train.reduce((n, image) => n + image.boxes.length, 0);
   const judgeReading = config.maskJudge ? (0.12 * faces + train.length * (passSeconds(kind, largest) + 0.4)) / threads : 0;
   return sizing + judgeReading + secondsAfterJudgeReading(kind, config, largest, heldOut.length, JUDGE_SECONDS_PER_IMAGE, threads);
+}
+
+/** The size choice: a val pass at each candidate size, two when it chooses on finding faces (its own classes, then faces), on `threads`. */
+export function sizingSeconds(kind: DetectorFamilyId, config: Pick<ResolvedTrainingConfig, "maskJudge">, valImages: number, sizes: readonly number[], threads = 1): number {
+  const passesPerSize = sizeCriterionOf(config, sizes) === "facesAP50" ? 2 : 1;
+  return (passesPerSize * valImages * sizes.reduce((sum, size) => sum + passSeconds(kind, size), 0)) / threads;
 }
 
 /**

@@ -41,6 +41,19 @@ export function metricsOfDetections(outputs: Array<{ image: TrainingImage; detec
   };
 }
 
+/** What a detector's `faces` pass is scored with: every class merged into one, as a mask judge that gives each face its class sees them. */
+export const FACES_POSTPROCESS = { ...EVALUATION_POSTPROCESS, faces: true };
+
+/**
+ * Faces-only AP50 of a `faces` pass (FACES_POSTPROCESS): every label and detection counted as one
+ * class, face. How well a detector finds faces, whatever it calls their masks.
+ */
+export function facesAP50OfDetections(outputs: ReadonlyArray<{ image: TrainingImage; detections: readonly ModelDetection[] }>): number {
+  const asFace = (image: TrainingImage): TrainingImage => ({ ...image, boxes: image.boxes.map((b) => ({ ...b, classIndex: 0 })) });
+  const faces = outputs.map((o) => ({ image: asFace(o.image), detections: o.detections.map((d) => ({ ...d, classIndex: 0 })) }));
+  return Math.max(0, evaluateCoco(evaluationInputOf(["face"], faces.map((o) => o.image), faces)).summary.AP50);
+}
+
 /** Lets lease renewals, cancel checks and HTTP requests run between batches. */
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
