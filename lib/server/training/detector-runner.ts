@@ -27,7 +27,7 @@ import { detectImages, EVALUATION_POSTPROCESS, evaluationInputOf, metricsOfDetec
 import { cacheFeatures, featureBatch, prepareBatch, type CachedSample, type InputVariant } from "./feature-cache";
 import { learningRateAt, resolveTrainingConfig, type ResolvedTrainingConfig } from "./training-config";
 import type { TrainingImage } from "./training-data";
-import { fitMaskJudge, judgeFloor, judgeSecondsPerImage, JUDGE_RECIPE, JUDGE_VAL_TOLERANCE, type JudgeOutcome, type JudgingPace } from "./judge-training";
+import { fitMaskJudge, judgeFloor, judgingFloor, judgeSecondsPerImage, JUDGE_RECIPE, JUDGE_VAL_TOLERANCE, type JudgeOutcome, type JudgingPace } from "./judge-training";
 import { cacheFeaturesInThreads, trainingThreads } from "./feature-threads";
 import { chooseDetectionSize, detectionSizeCandidates, keptDetector, type SizedDetector } from "./detection-size";
 
@@ -140,8 +140,8 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
  * kept unless it lowers val mAP50 by more than JUDGE_VAL_TOLERANCE. Null when the job does not ask for one.
  * With the job's `deadline` (epoch ms), the judge stops reading training images in time for what
  * follows it (secondsAfterJudgeReading), so a slow detector shortens the judge, not the budget;
- * a detector with too many faint finds to judge in time has the judge's face floor raised
- * (judgeFloor), so fewer faces are read and judged.
+ * a detector with too many faint finds to read in time has the floor its finds are learnt from
+ * raised (judgeFloor), and the time the reading leaves picks the floor it judges from (judgingFloor).
  */
 export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata; val?: SplitMetrics; withoutJudge?: { val: SplitMetrics } }, fit: { config: ResolvedTrainingConfig; classes: string[]; train: TrainingImage[]; val: TrainingImage[]; logPrefix?: string; deadline?: number }): Promise<JudgeOutcome | null> {
   if (!fit.config.maskJudge) return null;
@@ -169,12 +169,22 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
     readUntil: deadline === undefined ? undefined : (pace) => deadline - 1000 * afterReading(pace),
     chooseFloor:
       deadline === undefined ? undefined : (probe) => judgeFloor(probe, { threads, secondsLeft: (deadline - Date.now()) / 1000, photosRead: fit.train.length - probe.photosLeft, secondsAfterReading: afterReading }),
+    // What its reading left of the time goes to judging fainter faces, down to the base floor.
+    chooseJudgingFloor: deadline === undefined ? undefined : (paceAt) => judgingFloor(paceAt, { secondsLeft: (deadline - Date.now()) / 1000, secondsAfterReading: afterReading }),
   });
   const verdict = outcome.kept ? "kept" : `left out: it lowered val mAP50 by more than ${JUDGE_VAL_TOLERANCE}`;
   await judging.end({
-    message: `${fit.logPrefix ?? ""}mask judge trained on ${outcome.faces} face crops (with ${outcome.finds} of the detector's finds, ${outcome.falseFinds} of them false${outcome.imagesRead < fit.train.length ? `; ${outcome.imagesRead} of ${fit.train.length} training images read in the time left` : ""}; ${outcome.pace.facesPerImage.toFixed(1)} faces a training photo to judge${outcome.judge.minFaceScore > JUDGE_RECIPE.minFaceScore ? ` from a face score of ${outcome.judge.minFaceScore}, raised from ${JUDGE_RECIPE.minFaceScore} to fit the time left` : ""}, ${(1000 * outcome.pace.secondsPerCrop).toFixed(0)} ms a crop) in ${outcome.seconds} s; val mAP50 ${outcome.valWithout.mAP50.toFixed(3)} with the detector's classes, ${outcome.valWith.mAP50.toFixed(3)} with the judge's (${verdict})`,
+    message: `${fit.logPrefix ?? ""}mask judge trained on ${outcome.faces} face crops (with ${outcome.finds} of the detector's finds, ${outcome.falseFinds} of them false${outcome.imagesRead < fit.train.length ? `; ${outcome.imagesRead} of ${fit.train.length} training images read in the time left` : ""}; ${outcome.pace.facesPerImage.toFixed(1)} faces a training photo to judge${floorsOf(outcome)}, ${(1000 * outcome.pace.secondsPerCrop).toFixed(0)} ms a crop) in ${outcome.seconds} s; val mAP50 ${outcome.valWithout.mAP50.toFixed(3)} with the detector's classes, ${outcome.valWith.mAP50.toFixed(3)} with the judge's (${verdict})`,
   });
   return outcome;
+}
+
+/** The judge's face floors as a job log says them: only those raised from the base floor to fit the time left. */
+function floorsOf(outcome: Pick<JudgeOutcome, "findsFrom" | "judge">): string {
+  const base = JUDGE_RECIPE.minFaceScore;
+  const judging = outcome.judge.minFaceScore > base ? ` from a face score of ${outcome.judge.minFaceScore}, raised from ${base} to fit the time left` : "";
+  const finds = outcome.findsFrom > base ? `; finds learnt from ${outcome.findsFrom}, raised from ${base}` : "";
+  return judging + finds;
 }
 
 /**

@@ -11,7 +11,7 @@ import { SeededRandom } from "@/lib/domain/random";
 import { LocalBlobStore } from "../platform/storage";
 import { decodeImageRgb } from "../images/decode";
 import { modelToFiles } from "@/lib/detection/artifact";
-import { faceCropFeatures, inProcessReader, judgeFloor, JUDGE_FLOOR_PROBE, JUDGE_FLOORS, JUDGE_RECIPE, type FloorProbe, type JudgingPace, type PhotoReader } from "./judge-training";
+import { faceCropFeatures, inProcessReader, judgeFloor, judgingFloor, JUDGE_FLOOR_PROBE, JUDGE_FLOORS, JUDGE_RECIPE, type FloorProbe, type JudgingPace, type PhotoReader } from "./judge-training";
 import { withJudgeThreads } from "./judge-threads";
 import type { TrainingImage } from "./training-data";
 
@@ -137,6 +137,10 @@ describe("the judge's reading of the training images", () => {
       expect(probe!.cropsPerPhotoAt(0.3)).toBeLessThan(probe!.cropsPerPhotoAt(JUDGE_RECIPE.minFaceScore));
       expect(probe!.readingSecondsAt(0.3)).toBeLessThan(probe!.readingSecondsAt(JUDGE_RECIPE.minFaceScore));
       expect(probe!.readingSecondsAt(0.3)).toBeGreaterThan(0);
+      // Every photo still says which faces it would give the judge from the base floor, so the floor judged from can be lower than the one read from.
+      expect(raised.paceAt(JUDGE_RECIPE.minFaceScore).facesPerImage).toBe(base.pace.facesPerImage);
+      expect(raised.pace.facesPerImage).toBe(raised.paceAt(0.3).facesPerImage);
+      expect(raised.paceAt(0.3).facesPerImage).toBeLessThan(base.pace.facesPerImage);
     } finally {
       featureModel.dispose();
       finder.dispose();
@@ -144,7 +148,7 @@ describe("the judge's reading of the training images", () => {
   }, 180_000);
 });
 
-describe("the face floor a job judges from", () => {
+describe("the face floors a job learns finds from and judges from", () => {
   /** A detector whose finds thin out as the floor rises: 40 faces a photo at the base floor, 4 at 0.3. */
   const probe: FloorProbe = {
     paceAt: (floor) => ({ secondsPerCrop: 0.05, facesPerImage: 40 * Math.pow(0.1, (floor - 0.05) / 0.25) }),
@@ -167,6 +171,15 @@ describe("the face floor a job judges from", () => {
     const onEight = { ...plan(planned(JUDGE_FLOORS[0], 8) + 1), threads: 8 };
     expect(judgeFloor(probe, plan(planned(JUDGE_FLOORS[0], 8) + 1))).toBeGreaterThan(JUDGE_FLOORS[0]);
     expect(judgeFloor(probe, onEight)).toBe(JUDGE_FLOORS[0]);
+  });
+
+  it("judges from the lowest floor whose faces can be judged in the time the reading left, whatever floor the finds were learnt from", () => {
+    const after = plan(0).secondsAfterReading;
+    const judgingIn = (secondsLeft: number) => judgingFloor(probe.paceAt, { secondsLeft, secondsAfterReading: after });
+    expect(judgingIn(after(probe.paceAt(JUDGE_FLOORS[0])) + 1)).toBe(JUDGE_FLOORS[0]);
+    expect(judgingIn(after(probe.paceAt(JUDGE_FLOORS[0])) - 1)).toBe(JUDGE_FLOORS[1]);
+    expect(judgingIn(after(probe.paceAt(0.2)))).toBe(0.2);
+    expect(judgingIn(1)).toBe(JUDGE_FLOORS.at(-1));
   });
 });
 

@@ -123,6 +123,18 @@ export function judgeFloor(probe: FloorProbe, plan: { threads: number; secondsLe
   return JUDGE_FLOORS.find(fits) ?? JUDGE_FLOORS.at(-1)!;
 }
 
+/**
+ * The floor the judge judges from once its reading is done: the lowest of JUDGE_FLOORS whose
+ * faces (`paceAt`, over every photo read) can be judged in what follows (`secondsAfterReading`)
+ * within `secondsLeft`, the layer's training already counted out; the highest when none can.
+ * It may be lower than the floor its finds were learnt from (judgeFloor): a one-stage judge that
+ * learnt from 0.3 scored val mAP50 0.521 judging from 0.3 and 0.568 from 0.05 (docs/benchmarks.md),
+ * and judging 64 val and 64 test photos costs far less than reading 299.
+ */
+export function judgingFloor(paceAt: (floor: number) => JudgingPace, plan: { secondsLeft: number; secondsAfterReading: (pace: JudgingPace) => number }): number {
+  return JUDGE_FLOORS.find((floor) => plan.secondsAfterReading(paceAt(floor)) <= plan.secondsLeft) ?? JUDGE_FLOORS.at(-1)!;
+}
+
 /** What reading one training photo gives the judge: pooled crop features (rows, in label order) and their class indexes. */
 export interface PhotoReading {
   features: Float32Array;
@@ -130,7 +142,7 @@ export interface PhotoReading {
   /** the detector's finds it learns from, and of those the false ones (not a face) */
   finds: number;
   falseFinds: number;
-  /** the face scores of what the judge would judge in this photo (the detector's finds at the floor read from, up to evaluation's 100), highest first */
+  /** the face scores of what the judge would judge in this photo from the base floor (the detector's finds from JUDGE_FINDS.minFaceScore, up to evaluation's 100), highest first, whatever floor it was read from */
   faceScores: number[];
   /** seconds its crops took through the backbone, on the core that read it */
   cropSeconds: number;
@@ -176,9 +188,10 @@ export async function readPhotoForJudge(nets: JudgeNets, bytes: Uint8Array, imag
         await addCrops(boxes.map((box) => jitteredBox(box, JUDGE_JITTER, () => random.next())), classes, random.next() < 0.5);
       }
     }
-    // One pass gives both the faces the judge would judge here (as evaluation asks, up to 100) and the finds it learns from.
-    const [found] = await nets.finder.detect([rgb], { faces: true, scoreThreshold: minFaceScore, maxDetections: EVALUATION_POSTPROCESS.maxDetections, multiLabel: false });
+    // One pass gives both the faces the judge would judge here from any floor (as evaluation asks, up to 100) and the finds it learns from (from minFaceScore).
+    const [found] = await nets.finder.detect([rgb], { faces: true, scoreThreshold: JUDGE_FINDS.minFaceScore, maxDetections: EVALUATION_POSTPROCESS.maxDetections, multiLabel: false });
     const taught = found!
+      .filter((d) => d.score >= minFaceScore)
       .slice(0, JUDGE_FINDS.maxPerImage)
       .map((d) => ({ box: d.box, label: findLabel(d.box, image.boxes, nets.numClasses, JUDGE_FINDS) }))
       .filter((d): d is { box: PixelBox; label: number } => d.label !== null);
@@ -263,9 +276,11 @@ export async function faceCropFeatures(readers: readonly PhotoReader[], store: B
     finds: inOrder.reduce((n, r) => n + r.finds, 0),
     falseFinds: inOrder.reduce((n, r) => n + r.falseFinds, 0),
     imagesRead: next,
-    /** the floor the judge judges from: the base floor, or the one chooseFloor raised it to */
+    /** the floor the judge's finds were learnt from: the base floor, or the one chooseFloor raised it to */
     minFaceScore: floor,
     pace: probe.paceAt(floor),
+    /** the judging pace from any floor, over every photo read (their face scores are counted from the base floor) */
+    paceAt: probe.paceAt,
   };
 }
 
@@ -313,9 +328,11 @@ export interface JudgeOutcome {
   faces: number;
   finds: number;
   falseFinds: number;
+  /** the face floor its finds were learnt from (judge.minFaceScore is the one it judges from) */
+  findsFrom: number;
   /** training images it read (all of them unless the job's time ran short) */
   imagesRead: number;
-  /** the judging pace its reading measured */
+  /** the judging pace its reading measured, from the floor it judges from */
   pace: JudgingPace;
   seconds: number;
   valWithout: SplitMetrics;
@@ -329,11 +346,12 @@ export interface JudgeOutcome {
  * `valWithout`: the detector's own val figures when the caller has them already (the size choice).
  * `readUntil`: when the job's budget is short, the training images stop being read in time for
  * the layer to be trained by then (a time that depends on the judging pace measured so far), and
- * the judge learns from those read so far; `chooseFloor` raises the floor it judges from when its
- * faces would not fit (judgeFloor). `threads`: judge threads that read the training photos
+ * the judge learns from those read so far; `chooseFloor` raises the floor its finds are learnt from
+ * when reading them would not fit (judgeFloor), and `chooseJudgingFloor`, asked once its layer is
+ * trained, the floor it judges from (judgingFloor; without it, the floor its finds were learnt from). `threads`: judge threads that read the training photos
  * (judge-threads.ts), each with the detector loaded from its files; 1 reads them in this thread.
  */
-export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata, detectorOf: (metadata: ModelMetadata) => Detector, store: BlobStore, fit: { train: readonly TrainingImage[]; val: readonly TrainingImage[]; classes: string[]; seed: number; valWithout?: SplitMetrics; threads?: number } & ReadingOptions): Promise<JudgeOutcome> {
+export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata, detectorOf: (metadata: ModelMetadata) => Detector, store: BlobStore, fit: { train: readonly TrainingImage[]; val: readonly TrainingImage[]; classes: string[]; seed: number; valWithout?: SplitMetrics; threads?: number; chooseJudgingFloor?: (paceAt: (floor: number) => JudgingPace) => number } & ReadingOptions): Promise<JudgeOutcome> {
   const started = performance.now();
   const reading = { progress: fit.progress, readUntil: fit.readUntil, chooseFloor: fit.chooseFloor };
   const read = (readers: readonly PhotoReader[]) => faceCropFeatures(readers, store, fit.train, fit.seed, reading);
@@ -342,14 +360,15 @@ export async function fitMaskJudge(full: tf.LayersModel, metadata: ModelMetadata
   // In process, detectors share the trained model and are not disposed here (the job's last detector frees the model and its judge's backbone).
   const crops = threads > 1 ? await withJudgeThreads(await modelToFiles(full, metadata), threads, read) : await readInProcess(full, detectorOf(metadata), fit.classes.length, read);
   const layer = await trainJudgeLayer(crops.features, crops.labels, fit.classes.length + 1, { ...DEFAULT_JUDGE_TRAINING, seed: fit.seed });
-  const judged: ModelMetadata = { ...metadata, judge: { ...JUDGE_RECIPE, minFaceScore: crops.minFaceScore, background: true, ...layer } };
+  const judgeFrom = fit.chooseJudgingFloor?.(crops.paceAt) ?? crops.minFaceScore;
+  const judged: ModelMetadata = { ...metadata, judge: { ...JUDGE_RECIPE, minFaceScore: judgeFrom, background: true, ...layer } };
   // The val passes on every core too (detection threads), the judge's crops the slower part.
   const valOf = async (withMetadata: ModelMetadata) => metricsOfDetections(await detectOnThreads(full, withMetadata, threads, store, fit.val), fit.classes);
   const valWithout = fit.valWithout ?? (await valOf(metadata));
   const valWith = await valOf(judged);
   const kept = valWith.mAP50 >= valWithout.mAP50 - JUDGE_VAL_TOLERANCE;
-  const { imagesRead, pace, finds, falseFinds } = crops;
-  return { metadata: kept ? judged : metadata, kept, judge: judged.judge!, faces: crops.labels.length, finds, falseFinds, imagesRead, pace, seconds: Math.round((performance.now() - started) / 1000), valWithout, valWith };
+  const { imagesRead, finds, falseFinds } = crops;
+  return { metadata: kept ? judged : metadata, kept, judge: judged.judge!, faces: crops.labels.length, finds, falseFinds, findsFrom: crops.minFaceScore, imagesRead, pace: crops.paceAt(judgeFrom), seconds: Math.round((performance.now() - started) / 1000), valWithout, valWith };
 }
 
 /** Reads with one in-process reader through `full`'s backbone; the finder shares the trained model, so only the feature model is freed here. */
