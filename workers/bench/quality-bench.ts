@@ -113,6 +113,8 @@ function benchContext(): FitContext {
 async function benchKind(kind: DetectorFamilyId, images: readonly TrainingImage[], assignment: Map<string, number>, k: number, store: LocalBlobStore, cache: Map<string, CachedSample[]>): Promise<BenchRow[]> {
   const name = DETECTOR_FAMILY_CATALOGUE[kind].name;
   const config = resolveTrainingConfig({ preset: process.env.QUALITY_PRESET ?? "quick-cpu", ...(process.env.QUALITY_EPOCHS && { epochs: Number(process.env.QUALITY_EPOCHS) }), ...(process.env.QUALITY_SIZING === "off" && { largerDetectionSizes: false }) }, kind);
+  // Every fold trains a judge, whatever the preset says.
+  const judgedConfig = { ...config, maskJudge: true };
   const recipes = { own: [] as Outputs, judged: [] as Outputs, faces: [] as Outputs };
   const perFold = { own: [] as number[], judged: [] as number[] };
   const seconds = { training: 0, sizing: 0, judge: 0, predicting: 0 };
@@ -130,11 +132,11 @@ async function benchKind(kind: DetectorFamilyId, images: readonly TrainingImage[
     seconds.training += (performance.now() - started) / 1000;
     started = performance.now();
     // Sized as a job with a judge sizes (on finding faces); the detector's own classes at the size they do best at.
-    const fitted = await sizeDetector(kind, context, store, trained, { config: { ...config, maskJudge: true }, classes: CLASSES, val });
+    const fitted = await sizeDetector(kind, context, store, trained, { config: judgedConfig, classes: CLASSES, val });
     sizes.push(fitted.metadata.inputSize === fitted.withoutJudge.metadata.inputSize ? `${fitted.metadata.inputSize}` : `${fitted.metadata.inputSize} (own classes ${fitted.withoutJudge.metadata.inputSize})`);
     seconds.sizing += (performance.now() - started) / 1000;
     started = performance.now();
-    const judge = await judgeMasks(kind, context, store, fitted, { config: { ...config, maskJudge: true }, classes: CLASSES, train, val });
+    const judge = await judgeMasks(kind, context, store, fitted, { config: judgedConfig, classes: CLASSES, train, val });
     seconds.judge += (performance.now() - started) / 1000;
     started = performance.now();
     const family = DETECTOR_FAMILIES[kind];

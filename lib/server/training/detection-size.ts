@@ -110,9 +110,10 @@ export async function chooseDetectionSize(kind: DetectorFamilyId, fitted: { full
     return { full: m.full, metadata: { ...fitted.metadata, inputSize: size }, val: m.metrics };
   };
   const chosen = atSize(pickDetectionSize(figures, criterion));
-  const withoutJudge = criterion === "mAP50" ? chosen : atSize(pickDetectionSize(figures, "mAP50"));
+  const ownClassesSize = pickDetectionSize(figures, "mAP50");
+  const withoutJudge = ownClassesSize === chosen.metadata.inputSize ? chosen : atSize(ownClassesSize);
   for (const m of measured) if (m.full !== chosen.full && m.full !== withoutJudge.full) m.full.dispose();
-  return { ...chosen, chosenBy: criterion, valBySize: measured.map(({ size, metrics, facesAP50 }) => ({ size, metrics, ...(facesAP50 !== undefined && { facesAP50 }) })), withoutJudge: withoutJudge.full === chosen.full ? chosen : withoutJudge };
+  return { ...chosen, chosenBy: criterion, valBySize: measured.map(({ size, metrics, facesAP50 }) => ({ size, metrics, ...(facesAP50 !== undefined && { facesAP50 }) })), withoutJudge };
 }
 
 /**
