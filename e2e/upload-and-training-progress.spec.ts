@@ -110,3 +110,17 @@ test("a training job shows its phase, advancing progress, time left and its time
   await expect(row).toContainText("Cancelled");
   await expect(row).toContainText(/\d+ s|\d+ min \d+ s/);
 });
+
+test("an unknown training job, or an unknown address, says so and leads back", async ({ page }) => {
+  const response = await page.goto("/train/no-such-job");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "No such training job" })).toBeVisible();
+  await expect(page.getByRole("alert")).toContainText("no training job with this id");
+  await page.getByRole("link", { name: "Back to the training jobs" }).click();
+  await expect(page).toHaveURL(/\/train$/);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+
+  expect((await page.goto("/no-such-page"))?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Back to the datasets" })).toBeVisible();
+});

@@ -143,7 +143,7 @@ export function detectorRunner(kind: DetectorFamilyId): JobRunner {
  * a detector with too many faint finds to read in time has the floor its finds are learnt from
  * raised (judgeFloor), and the time the reading leaves picks the floor it judges from (judgingFloor).
  */
-export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata; val?: SplitMetrics; withoutJudge?: { val: SplitMetrics } }, fit: { config: ResolvedTrainingConfig; classes: string[]; train: TrainingImage[]; val: TrainingImage[]; logPrefix?: string; deadline?: number }): Promise<JudgeOutcome | null> {
+export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContext, "log" | "startPhase" | "signal">, store: BlobStore, fitted: { full: tf.LayersModel; metadata: ModelMetadata; val?: SplitMetrics; withoutJudge?: { val: SplitMetrics; metadata: Pick<ModelMetadata, "inputSize"> } }, fit: { config: ResolvedTrainingConfig; classes: string[]; train: TrainingImage[]; val: TrainingImage[]; logPrefix?: string; deadline?: number }): Promise<JudgeOutcome | null> {
   if (!fit.config.maskJudge) return null;
   // A split of background photos trains a detector that finds nothing, and a judge has nothing to learn from.
   if (!fit.train.some((image) => image.boxes.length > 0)) {
@@ -174,9 +174,15 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
   });
   const verdict = outcome.kept ? "kept" : `left out: it lowered val mAP50 by more than ${JUDGE_VAL_TOLERANCE}`;
   await judging.end({
-    message: `${fit.logPrefix ?? ""}mask judge trained on ${outcome.faces} face crops (with ${outcome.finds} of the detector's finds, ${outcome.falseFinds} of them false${outcome.imagesRead < fit.train.length ? `; ${outcome.imagesRead} of ${fit.train.length} training images read in the time left` : ""}; ${outcome.pace.facesPerImage.toFixed(1)} faces a training photo to judge${floorsOf(outcome)}, ${(1000 * outcome.pace.secondsPerCrop).toFixed(0)} ms a crop) in ${outcome.seconds} s; val mAP50 ${outcome.valWithout.mAP50.toFixed(3)} with the detector's classes, ${outcome.valWith.mAP50.toFixed(3)} with the judge's (${verdict})`,
+    message: `${fit.logPrefix ?? ""}mask judge trained on ${outcome.faces} face crops (with ${outcome.finds} of the detector's finds, ${outcome.falseFinds} of them false${outcome.imagesRead < fit.train.length ? `; ${outcome.imagesRead} of ${fit.train.length} training images read in the time left` : ""}; ${outcome.pace.facesPerImage.toFixed(1)} faces a training photo to judge${floorsOf(outcome)}, ${(1000 * outcome.pace.secondsPerCrop).toFixed(0)} ms a crop) in ${outcome.seconds} s; val mAP50 ${outcome.valWithout.mAP50.toFixed(3)} with the detector's classes${sizesOf(fitted)[0]}, ${outcome.valWith.mAP50.toFixed(3)} with the judge's${sizesOf(fitted)[1]} (${verdict})`,
   });
   return outcome;
+}
+
+/** The sizes the two val figures were measured at, as the job log names them: only when they differ. */
+function sizesOf(fitted: { metadata: Pick<ModelMetadata, "inputSize">; withoutJudge?: { metadata: Pick<ModelMetadata, "inputSize"> } }): [string, string] {
+  const own = fitted.withoutJudge?.metadata.inputSize ?? fitted.metadata.inputSize;
+  return own === fitted.metadata.inputSize ? ["", ""] : [` at ${own} px`, ` at ${fitted.metadata.inputSize} px`];
 }
 
 /** The judge's face floors as a job log says them: only those raised from the base floor to fit the time left. */
