@@ -34,6 +34,11 @@ export interface Detector {
   metadata: DetectorMetadata;
   /** detections per image, in one batch */
   detect(images: readonly RgbImage[], postprocess?: Partial<PostprocessOptions>): Promise<NamedDetection[][]>;
+  /**
+   * `detect` post-processed each way asked for (one list per way, then per image) from one forward
+   * pass: a val pass that scores the detector's own classes and faces only costs one.
+   */
+  detectEachWay(images: readonly RgbImage[], ways: ReadonlyArray<Partial<PostprocessOptions>>): Promise<NamedDetection[][][]>;
   /** `detect` plus each image's embedding, in the same forward pass. Whole detectors only: a heads-only model throws. */
   detectWithEmbedding(images: readonly RgbImage[], postprocess?: Partial<PostprocessOptions>): Promise<DetectionsWithEmbeddings>;
   /**
@@ -54,7 +59,8 @@ export interface Detector {
  * detections in model-input pixels, one list per image. Everything around it is detectorOver's.
  */
 export interface FamilyInference {
-  detect(inputs: tf.Tensor | tf.Tensor[], options: PostprocessOptions): Promise<Detection[][]>;
+  /** one list per way in `ways`, then per image, from one forward pass */
+  detect(inputs: tf.Tensor | tf.Tensor[], ways: readonly PostprocessOptions[]): Promise<Detection[][][]>;
   /** the same forward pass, plus the backbone's last feature map pooled per image, [batch × channels] row by row */
   detectWithPooledFeatures(inputs: tf.Tensor, options: PostprocessOptions): Promise<{ detections: Detection[][]; pooled: Float32Array }>;
 }
@@ -116,13 +122,17 @@ export function detectorOver(model: tf.LayersModel, metadata: ModelMetadata, inf
       batch.dispose();
     }
   };
+  const detectEachWay = async (images: readonly RgbImage[], ways: ReadonlyArray<Partial<PostprocessOptions>>): Promise<NamedDetection[][][]> => {
+    if (images.length === 0) return ways.map(() => []);
+    const found = await withInputs(images, async (batch, letterboxes) => (await inference.detect(batch, ways.map(familyOptions))).map((perImage) => inImage(perImage, letterboxes)));
+    const out: NamedDetection[][][] = [];
+    for (const [way, perImage] of found.entries()) out.push(await judged(images, perImage, ways[way]));
+    return out;
+  };
   return {
     metadata,
-    async detect(images, postprocess) {
-      if (images.length === 0) return [];
-      const found = await withInputs(images, async (batch, letterboxes) => inImage(await inference.detect(batch, familyOptions(postprocess)), letterboxes));
-      return judged(images, found, postprocess);
-    },
+    detect: async (images, postprocess) => (await detectEachWay(images, [postprocess ?? {}]))[0]!,
+    detectEachWay,
     async detectWithEmbedding(images, postprocess) {
       if (images.length === 0) return { detections: [], embeddings: [] };
       const found = await withInputs(images, async (batch, letterboxes) => {
@@ -132,7 +142,7 @@ export function detectorOver(model: tf.LayersModel, metadata: ModelMetadata, inf
       return { detections: await judged(images, found.detections, postprocess), embeddings: found.embeddings };
     },
     async detectPrepared(inputs, letterboxes, postprocess) {
-      return inImage(await inference.detect(inputs, options(postprocess)), letterboxes);
+      return inImage((await inference.detect(inputs, [options(postprocess)]))[0]!, letterboxes);
     },
     runtime: () => tf.getBackend(),
     dispose() {

@@ -48,7 +48,7 @@ describe("the detector family registry", () => {
     if (DETECTOR_FAMILY_CATALOGUE[id].anchors) expect(() => modelMetadataSchema.parse({ ...metadata, anchors: undefined })).toThrow(/anchors/);
   });
 
-  it.each(DETECTOR_FAMILY_IDS)("%s: loads from its files as its own family, detects on pixels exactly as on modelInput's batch, names classes, and dispose() frees every tensor", async (id) => {
+  it.each(DETECTOR_FAMILY_IDS)("%s: loads from its files as its own family, detects on pixels exactly as on modelInput's batch and each way from one pass as a pass per way, names classes, and dispose() frees every tensor", async (id) => {
     const before = tf.memory().numTensors;
     const trained = DETECTOR_FAMILIES[id].recipe.buildTrainable(options, {});
     const files = await modelToFiles(trained, metadataOf(id));
@@ -70,6 +70,12 @@ describe("the detector family registry", () => {
       tf.dispose([pixels, batch]);
     }
     expect(await detector.detect([])).toEqual([]);
+    // Post-processed several ways from one forward pass: exactly what a pass per way gives.
+    const facesOnly = { ...KEEP_ALL, faces: true, maxDetections: 5 };
+    const faces = await detector.detect(images, facesOnly);
+    expect(faces).not.toEqual(detections);
+    expect(await detector.detectEachWay(images, [KEEP_ALL, facesOnly])).toEqual([detections, faces]);
+    expect(await detector.detectEachWay([], [KEEP_ALL, facesOnly])).toEqual([[], []]);
     await detector.detectWithEmbedding(images);
     detector.dispose();
     expect(tf.memory().numTensors).toBe(before);

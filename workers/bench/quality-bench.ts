@@ -33,7 +33,7 @@ import { LocalBlobStore } from "@/lib/server/platform/storage";
 import { fitDetector, judgeMasks, sizeDetector, type FitContext } from "@/lib/server/training/detector-runner";
 import { JUDGE_RECIPE } from "@/lib/server/training/judge-training";
 import { mostOverlapped } from "@/lib/detection/judge/finds";
-import { detectImages, evaluationInputOf, FACES_POSTPROCESS, facesAP50OfDetections } from "@/lib/server/training/evaluate-split";
+import { detectImages, detectImagesEachWay, EVALUATION_POSTPROCESS, evaluationInputOf, FACES_POSTPROCESS, facesAP50OfDetections, type ImageDetections } from "@/lib/server/training/evaluate-split";
 import type { CachedSample } from "@/lib/server/training/feature-cache";
 import { cacheFeaturesInThreads, trainingThreads } from "@/lib/server/training/feature-threads";
 import { resolveTrainingConfig } from "@/lib/server/training/training-config";
@@ -142,9 +142,12 @@ async function benchKind(kind: DetectorFamilyId, images: readonly TrainingImage[
     const family = DETECTOR_FAMILIES[kind];
     const own = family.detector(fitted.withoutJudge.full, fitted.withoutJudge.metadata);
     const judged = family.detector(fitted.full, { ...fitted.metadata, judge: judge!.judge });
-    const ownOut = await detectImages(own, store, heldOut);
+    // Its own classes and its faces from one forward pass when both are at the same size.
+    const [ownOut, facesOut] =
+      fitted.full === fitted.withoutJudge.full
+        ? ((await detectImagesEachWay(own, store, heldOut, [EVALUATION_POSTPROCESS, FACES_POSTPROCESS])) as [ImageDetections, ImageDetections])
+        : [await detectImages(own, store, heldOut), await detectImages(family.detector(fitted.full, fitted.metadata), store, heldOut, FACES_POSTPROCESS)];
     const judgedOut = await detectImages(judged, store, heldOut);
-    const facesOut = await detectImages(family.detector(fitted.full, fitted.metadata), store, heldOut, FACES_POSTPROCESS);
     own.dispose();
     if (fitted.full !== fitted.withoutJudge.full) judged.dispose();
     tf.dispose(trained.best.weights);

@@ -6,7 +6,7 @@ import type { FamilyInference } from "../detector";
 import { detectionsFromRaw } from "./decode";
 import { pointGrid } from "./points";
 
-/** Inference of a one-stage model (the whole detector, or its head over cached features): one forward pass, then decoding and NMS per image. */
+/** Inference of a one-stage model (the whole detector, or its head over cached features): one forward pass, then decoding and NMS per image, each way asked for. */
 export function oneStageInference(model: tf.LayersModel, metadata: ModelMetadata): FamilyInference {
   const numClasses = metadata.classes.length;
   const grid = pointGrid(metadata.inputSize, metadata.strides);
@@ -15,11 +15,11 @@ export function oneStageInference(model: tf.LayersModel, metadata: ModelMetadata
     Array.from({ length: batch }, (_, n) => detectionsFromRaw(values.subarray(n * perImage, (n + 1) * perImage), grid, numClasses, options));
   let withPooled: tf.LayersModel | undefined;
   return {
-    async detect(inputs, options) {
+    async detect(inputs, ways) {
       const raw = model.predict(inputs) as tf.Tensor;
       const values = (await raw.data()) as Float32Array;
       raw.dispose();
-      return decode(values, raw.shape[0]!, options);
+      return ways.map((options) => decode(values, raw.shape[0]!, options));
     },
     async detectWithPooledFeatures(inputs, options) {
       withPooled ??= withPooledBackbone(model, model.inputs, model.outputs);

@@ -41,27 +41,33 @@ export function onnxDetector(runtime: OnnxRuntime, metadata: OnnxModelMetadata, 
     return decodeTorchvisionOutputs({ boxes: numeric(boxes), labels: { data: labels.data as ArrayLike<number | bigint>, dims: labels.dims }, scores: numeric(scores) }, numClasses, postprocess);
   };
 
-  const detectOne = async (image: RgbImage, postprocess: PostprocessOptions): Promise<NamedDetection[]> => {
+  /** One image's detections each way asked for, from one run of the session. */
+  const detectOne = async (image: RgbImage, ways: readonly PostprocessOptions[]): Promise<NamedDetection[][]> => {
     const input = await onnxInputOf(image, metadata);
     const feed = new runtime.Tensor("float32", input.data, input.dims);
     const outputs = await runtime.session.run({ [metadata.input.name]: feed });
     try {
-      return decode(outputs, postprocess).map((d) => ({ ...d, box: toImageSpace(d.box, input.letterbox), className: metadata.classes[d.classIndex]! }));
+      return ways.map((postprocess) => decode(outputs, postprocess).map((d) => ({ ...d, box: toImageSpace(d.box, input.letterbox), className: metadata.classes[d.classIndex]! })));
     } finally {
       feed.dispose();
       for (const tensor of Object.values(outputs)) tensor.dispose();
     }
   };
 
-  const detect = async (images: readonly RgbImage[], postprocess?: Partial<PostprocessOptions>) => {
-    const results: NamedDetection[][] = [];
-    for (const image of images) results.push(await detectOne(image, settings(postprocess)));
+  const detectEachWay = async (images: readonly RgbImage[], ways: ReadonlyArray<Partial<PostprocessOptions>>) => {
+    const results: NamedDetection[][][] = ways.map(() => []);
+    for (const image of images) {
+      const perWay = await detectOne(image, ways.map(settings));
+      perWay.forEach((detections, way) => results[way]!.push(detections));
+    }
     return results;
   };
+  const detect = async (images: readonly RgbImage[], postprocess?: Partial<PostprocessOptions>) => (await detectEachWay(images, [postprocess ?? {}]))[0]!;
 
   return {
     metadata,
     detect,
+    detectEachWay,
     async detectWithEmbedding(images, postprocess) {
       if (!options.embed) throw new Error("this ONNX detector was loaded without an embedding model (the server loads ONNX models with Masklab's reference embedding)");
       const detections = await detect(images, postprocess);

@@ -25,7 +25,12 @@ export function roisOf(perImage: ReadonlyArray<ReadonlyArray<{ box: Proposal["bo
  * image.
  */
 export async function detectTwoStage(parts: TwoStageParts, inputs: tf.Tensor | tf.Tensor[], anchors: Float32Array, strides: readonly number[], inputSize: number, numClasses: number, options: PostprocessOptions): Promise<Detection[][]> {
-  const { detections, extras } = await detectTwoStageWithExtras(parts, inputs, anchors, strides, inputSize, numClasses, options);
+  return (await detectTwoStageEachWay(parts, inputs, anchors, strides, inputSize, numClasses, [options]))[0]!;
+}
+
+/** detectTwoStage post-processed each way asked for (one list per way, then per image), from one forward pass: proposals do not depend on the way. */
+export async function detectTwoStageEachWay(parts: TwoStageParts, inputs: tf.Tensor | tf.Tensor[], anchors: Float32Array, strides: readonly number[], inputSize: number, numClasses: number, ways: readonly PostprocessOptions[]): Promise<Detection[][][]> {
+  const { detections, extras } = await detectTwoStageWithExtras(parts, inputs, anchors, strides, inputSize, numClasses, ways);
   tf.dispose(extras);
   return detections;
 }
@@ -33,9 +38,9 @@ export async function detectTwoStage(parts: TwoStageParts, inputs: tf.Tensor | t
 /**
  * detectTwoStage for a stage 1 with more outputs than [RPN, one map per stride] (e.g. pooled
  * backbone features for embeddings): they come from the same forward pass and are returned as
- * `extras`, not disposed (the caller's). Detections are exactly detectTwoStage's.
+ * `extras`, not disposed (the caller's). Detections are exactly detectTwoStageEachWay's.
  */
-export async function detectTwoStageWithExtras(parts: TwoStageParts, inputs: tf.Tensor | tf.Tensor[], anchors: Float32Array, strides: readonly number[], inputSize: number, numClasses: number, options: PostprocessOptions): Promise<{ detections: Detection[][]; extras: tf.Tensor[] }> {
+export async function detectTwoStageWithExtras(parts: TwoStageParts, inputs: tf.Tensor | tf.Tensor[], anchors: Float32Array, strides: readonly number[], inputSize: number, numClasses: number, ways: readonly PostprocessOptions[]): Promise<{ detections: Detection[][][]; extras: tf.Tensor[] }> {
   const [rpn, ...rest] = parts.stage1.predict(inputs) as [tf.Tensor3D, ...tf.Tensor[]];
   const levels = rest.slice(0, strides.length) as tf.Tensor4D[];
   const extras = rest.slice(strides.length);
@@ -49,11 +54,13 @@ export async function detectTwoStageWithExtras(parts: TwoStageParts, inputs: tf.
   const probabilities = tf.softmax(logits);
   const [probs, boxDeltas] = (await Promise.all([probabilities.data(), deltas.data()])) as [Float32Array, Float32Array];
   tf.dispose([rpn, ...levels, pooled, logits, deltas, probabilities]);
-  let at = 0;
-  const detections = proposals.map((imageProposals) => {
-    const from = at;
-    at += imageProposals.length;
-    return detectionsFromHead(imageProposals, probs.subarray(from * (numClasses + 1), at * (numClasses + 1)), boxDeltas.subarray(from * 4, at * 4), numClasses, inputSize, options);
+  const detections = ways.map((options) => {
+    let at = 0;
+    return proposals.map((imageProposals) => {
+      const from = at;
+      at += imageProposals.length;
+      return detectionsFromHead(imageProposals, probs.subarray(from * (numClasses + 1), at * (numClasses + 1)), boxDeltas.subarray(from * 4, at * 4), numClasses, inputSize, options);
+    });
   });
   return { detections, extras };
 }
@@ -66,13 +73,13 @@ export function twoStageInference(model: tf.LayersModel, metadata: ModelMetadata
   const numClasses = metadata.classes.length;
   let withPooled: TwoStageParts | undefined;
   return {
-    detect: (inputs, options) => detectTwoStage(parts, inputs, anchors, metadata.strides, metadata.inputSize, numClasses, options),
+    detect: (inputs, ways) => detectTwoStageEachWay(parts, inputs, anchors, metadata.strides, metadata.inputSize, numClasses, ways),
     async detectWithPooledFeatures(inputs, options) {
       withPooled ??= { ...parts, stage1: withPooledBackbone(model, parts.stage1.inputs, parts.stage1.outputs) };
-      const { detections, extras } = await detectTwoStageWithExtras(withPooled, inputs, anchors, metadata.strides, metadata.inputSize, numClasses, options);
+      const { detections, extras } = await detectTwoStageWithExtras(withPooled, inputs, anchors, metadata.strides, metadata.inputSize, numClasses, [options]);
       const pooled = (await extras[0]!.data()) as Float32Array;
       tf.dispose(extras);
-      return { detections, pooled };
+      return { detections: detections[0]!, pooled };
     },
   };
 }

@@ -12,9 +12,11 @@ import { evaluateOnTestSplit, readEvaluationSnapshot } from "../evaluation/model
 import { buildSplitBaseline } from "../monitoring/baselines";
 import { ModelServer } from "../serving/model-server";
 import { predictImage } from "../serving/predict";
+import { decodeImageRgb } from "../images/decode";
 import { solidImage } from "../testing/hostile-files";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
 import { benchmarkLatency } from "./latency-benchmark";
+import { loadModelDetector } from "./model-loader";
 import { promoteModelVersion } from "./model-registry";
 import { ModelFileTooLargeError, OnnxModelRejectedError, registerOnnxModel } from "./onnx-registration";
 
@@ -94,6 +96,17 @@ describe("an Ultralytics YOLO export", () => {
     expect(embedding).toHaveLength(EMBEDDING_DIMENSIONS);
     expect(embedding!.some((v) => v !== 0)).toBe(true);
   }, 120_000);
+
+  it("post-processes one run of the session each way asked for, as a run per way does", async () => {
+    const detector = await loadModelDetector(await env.db.modelVersion.findUniqueOrThrow({ where: { id: versionId } }), env.store);
+    const images = [await decodeImageRgb(await solidImage(128, 64)), await decodeImageRgb(await solidImage(64, 96))];
+    const ways = [{ scoreThreshold: 0.001, multiLabel: true }, { scoreThreshold: 0.001, multiLabel: true, faces: true }];
+    const [classes, faces] = [await detector.detect(images, ways[0]), await detector.detect(images, ways[1])];
+    expect(classes[0]).toHaveLength(6);
+    expect(faces[0]).toHaveLength(2);
+    expect(await detector.detectEachWay(images, ways)).toEqual([classes, faces]);
+    detector.dispose();
+  }, 60_000);
 
   it("is benchmarked by timing detect() on the ONNX runtime", async () => {
     const rows = await benchmarkLatency(versionId, { store: env.store, db: env.db, runs: 3, warmupRuns: 1, batchSizes: [1, 2] });

@@ -22,8 +22,8 @@ reply({ type: "ready" });
 port.on("message", async (request: DetectRequest) => {
   try {
     const rgb = await decodeImageRgb(Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength));
-    const [detections] = await detector.detect([rgb], request.postprocess);
-    reply({ type: "detected", id: request.id, detections: detections!.map(({ box, score, classIndex }) => ({ box, score, classIndex })) });
+    const perWay = await detector.detectEachWay([rgb], request.ways);
+    reply({ type: "detected", id: request.id, detections: perWay.map(([detections]) => detections!.map(({ box, score, classIndex }) => ({ box, score, classIndex }))) });
   } catch (error) {
     reply({ type: "failed", id: request.id, message: (error as Error).message });
   }

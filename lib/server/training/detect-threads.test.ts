@@ -9,8 +9,8 @@ import { DETECTOR_FAMILIES, detectorMetadata } from "@/lib/detection/families";
 import { useNodeBackend } from "@/lib/detection/tf/node-backend";
 import { SeededRandom } from "@/lib/domain/random";
 import { LocalBlobStore } from "../platform/storage";
-import { detectImagesOnThreads, detectOnThreads } from "./detect-threads";
-import { detectImages } from "./evaluate-split";
+import { detectImagesOnThreads, detectImagesOnThreadsEachWay, detectOnThreads } from "./detect-threads";
+import { detectImages, detectImagesEachWay, EVALUATION_POSTPROCESS, FACES_POSTPROCESS } from "./evaluate-split";
 import type { TrainingImage } from "./training-data";
 
 const CLASSES = ["with_mask", "without_mask", "mask_weared_incorrect"];
@@ -61,6 +61,12 @@ describe("detecting on detection threads", () => {
       // One thread asked for: in process, the same detections.
       expect(await detectOnThreads(model, metadata, 1, store, images)).toEqual(inProcess);
       expect(await detectImagesOnThreads(files, 2, store, [])).toEqual([]);
+      // Each way from one forward pass a photo (the size choice's own classes and faces): what a pass per way gives.
+      const faces = await detectImages(detector, store, images, FACES_POSTPROCESS);
+      expect(faces).not.toEqual(inProcess);
+      expect(await detectImagesEachWay(detector, store, images, [EVALUATION_POSTPROCESS, FACES_POSTPROCESS])).toEqual([inProcess, faces]);
+      expect(await detectImagesOnThreadsEachWay(files, 2, store, images, [EVALUATION_POSTPROCESS, FACES_POSTPROCESS])).toEqual([threaded, await detectImagesOnThreads(files, 2, store, images, FACES_POSTPROCESS)]);
+      expect(await detectImagesOnThreadsEachWay(files, 2, store, [], [EVALUATION_POSTPROCESS, FACES_POSTPROCESS])).toEqual([[], []]);
 
       const broken = { ...images[0]!, fileName: "broken.png", contentHash: await store.put(Buffer.from("not an image")) };
       await expect(detectImagesOnThreads(files, 2, store, [images[1]!, broken])).rejects.toThrow(/detecting broken\.png: /);

@@ -8,12 +8,13 @@ import { DETECTOR_FAMILIES } from "@/lib/detection/families";
 import { familyOfArchitecture } from "@/lib/domain/detector-families";
 import type { PostprocessOptions } from "@/lib/detection/common/postprocess";
 import type { BlobStore } from "../platform/storage";
-import { detectImages, EVALUATION_POSTPROCESS } from "./evaluate-split";
+import { detectImagesEachWay, EVALUATION_POSTPROCESS, type ImageDetections } from "./evaluate-split";
 import type { TrainingImage } from "./training-data";
 import { withWorkerThreads } from "./worker-threads";
 
-export type DetectRequest = { id: number; bytes: Uint8Array; postprocess: Partial<PostprocessOptions> };
-export type DetectReply = { type: "ready" } | { type: "detected"; id: number; detections: Detection[] } | { type: "failed"; id: number; message: string };
+/** One photo to detect, post-processed each of `ways`; the reply has one list per way. */
+export type DetectRequest = { id: number; bytes: Uint8Array; ways: ReadonlyArray<Partial<PostprocessOptions>> };
+export type DetectReply = { type: "ready" } | { type: "detected"; id: number; detections: Detection[][] } | { type: "failed"; id: number; message: string };
 
 const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), "detect-thread.mjs");
 
@@ -24,9 +25,14 @@ const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), "detect-th
  * order. For the passes after training (the size choice, the judge's val check, the test split),
  * which would otherwise leave every core but one idle. The threads end with the call.
  */
-export async function detectImagesOnThreads(files: ArtifactFiles, threads: number, store: BlobStore, images: readonly TrainingImage[], postprocess: Partial<PostprocessOptions> = EVALUATION_POSTPROCESS): Promise<Array<{ image: TrainingImage; detections: Detection[] }>> {
-  if (images.length === 0) return [];
-  const outputs: Array<{ image: TrainingImage; detections: Detection[] }> = new Array(images.length);
+export async function detectImagesOnThreads(files: ArtifactFiles, threads: number, store: BlobStore, images: readonly TrainingImage[], postprocess: Partial<PostprocessOptions> = EVALUATION_POSTPROCESS): Promise<ImageDetections> {
+  return (await detectImagesOnThreadsEachWay(files, threads, store, images, [postprocess]))[0]!;
+}
+
+/** detectImagesOnThreads post-processed each way asked for (one list per way), from one forward pass per photo. */
+export async function detectImagesOnThreadsEachWay(files: ArtifactFiles, threads: number, store: BlobStore, images: readonly TrainingImage[], ways: ReadonlyArray<Partial<PostprocessOptions>>): Promise<ImageDetections[]> {
+  if (images.length === 0) return ways.map(() => []);
+  const outputs: ImageDetections[] = ways.map(() => new Array(images.length));
   let next = 0;
   const thread = { workerData: { files }, name: "masklab-detect", what: "a detection thread" };
   await withWorkerThreads<DetectReply, unknown>(ENTRY, thread, Math.min(threads, images.length), (running) =>
@@ -36,11 +42,11 @@ export async function detectImagesOnThreads(files: ArtifactFiles, threads: numbe
           const id = next++;
           const image = images[id]!;
           const bytes = new Uint8Array(await store.get(image.contentHash));
-          worker.postMessage({ id, bytes, postprocess } satisfies DetectRequest, [bytes.buffer as ArrayBuffer]);
+          worker.postMessage({ id, bytes, ways } satisfies DetectRequest, [bytes.buffer as ArrayBuffer]);
           const answer = await replies();
           if (answer.type === "failed") throw new Error(`detecting ${image.fileName}: ${answer.message}`);
-          if (answer.type !== "detected" || answer.id !== id) throw new Error("a detection thread answered out of turn");
-          outputs[id] = { image, detections: answer.detections };
+          if (answer.type !== "detected" || answer.id !== id || answer.detections.length !== ways.length) throw new Error("a detection thread answered out of turn");
+          answer.detections.forEach((detections, way) => (outputs[way]![id] = { image, detections }));
         }
       }),
     ),
@@ -53,7 +59,12 @@ export async function detectImagesOnThreads(files: ArtifactFiles, threads: numbe
  * threads from its files, or in this thread when there is one. In process the detector shares
  * `full`, so it is not disposed here (whoever owns the model frees it).
  */
-export async function detectOnThreads(full: tf.LayersModel, metadata: ModelMetadata, threads: number, store: BlobStore, images: readonly TrainingImage[], postprocess: Partial<PostprocessOptions> = EVALUATION_POSTPROCESS): Promise<Array<{ image: TrainingImage; detections: Detection[] }>> {
-  if (threads <= 1) return detectImages(DETECTOR_FAMILIES[familyOfArchitecture(metadata.architecture)].detector(full, metadata), store, images, postprocess);
-  return detectImagesOnThreads(await modelToFiles(full, metadata), threads, store, images, postprocess);
+export async function detectOnThreads(full: tf.LayersModel, metadata: ModelMetadata, threads: number, store: BlobStore, images: readonly TrainingImage[], postprocess: Partial<PostprocessOptions> = EVALUATION_POSTPROCESS): Promise<ImageDetections> {
+  return (await detectOnThreadsEachWay(full, metadata, threads, store, images, [postprocess]))[0]!;
+}
+
+/** detectOnThreads post-processed each way asked for (one list per way), from one forward pass per photo. */
+export async function detectOnThreadsEachWay(full: tf.LayersModel, metadata: ModelMetadata, threads: number, store: BlobStore, images: readonly TrainingImage[], ways: ReadonlyArray<Partial<PostprocessOptions>>): Promise<ImageDetections[]> {
+  if (threads <= 1) return detectImagesEachWay(DETECTOR_FAMILIES[familyOfArchitecture(metadata.architecture)].detector(full, metadata), store, images, ways);
+  return detectImagesOnThreadsEachWay(await modelToFiles(full, metadata), threads, store, images, ways);
 }

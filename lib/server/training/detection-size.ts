@@ -5,8 +5,8 @@ import { DETECTOR_FAMILIES } from "@/lib/detection/families";
 import type { DetectorFamilyId } from "@/lib/domain/detector-families";
 import type { DetectionSizeCriterion } from "@/lib/domain/states";
 import type { BlobStore } from "../platform/storage";
-import { FACES_POSTPROCESS, facesAP50OfDetections, metricsOfDetections, type SplitMetrics } from "./evaluate-split";
-import { detectOnThreads } from "./detect-threads";
+import { EVALUATION_POSTPROCESS, FACES_POSTPROCESS, facesAP50OfDetections, metricsOfDetections, type SplitMetrics } from "./evaluate-split";
+import { detectOnThreadsEachWay } from "./detect-threads";
 import type { TrainingImage } from "./training-data";
 
 /**
@@ -83,8 +83,8 @@ export interface SizedDetector extends DetectorAtSize {
 /**
  * Measures a trained detector on val at each candidate size (detectionSizeCandidates) and keeps
  * the one pickDetectionSize chooses on `criterion`, rebuilt at that size with the trained weights.
- * With "facesAP50" (a mask judge will give the faces their classes) each size also gets a `faces`
- * pass: at a larger size a one-stage detector trained at 416 px finds more faces while its own
+ * With "facesAP50" (a mask judge will give the faces their classes) each size's pass is also
+ * post-processed as a `faces` pass (the same forward pass): at a larger size a one-stage detector trained at 416 px finds more faces while its own
  * classes get worse (docs/benchmarks.md), and its own classes are what the judge replaces; the
  * size its own classes do best at is kept too, as `withoutJudge`. The other sizes' models, the
  * trained one included when it is not kept, are disposed. Val passes run on `threads` detection
@@ -99,8 +99,10 @@ export async function chooseDetectionSize(kind: DetectorFamilyId, fitted: { full
   for (const size of sizes) {
     const full = size === fitted.metadata.inputSize ? fitted.full : modelAtSize(kind, weights, { ...fit.options, inputSize: size });
     const metadata = { ...fitted.metadata, inputSize: size };
-    const metrics = metricsOfDetections(await detectOnThreads(full, metadata, threads, store, fit.val), fit.classes);
-    const facesAP50 = criterion === "facesAP50" ? facesAP50OfDetections(await detectOnThreads(full, metadata, threads, store, fit.val, FACES_POSTPROCESS)) : undefined;
+    // One forward pass per photo serves both: the detector's own classes, and with a judge its faces.
+    const [own, faces] = await detectOnThreadsEachWay(full, metadata, threads, store, fit.val, criterion === "facesAP50" ? [EVALUATION_POSTPROCESS, FACES_POSTPROCESS] : [EVALUATION_POSTPROCESS]);
+    const metrics = metricsOfDetections(own!, fit.classes);
+    const facesAP50 = faces && facesAP50OfDetections(faces);
     measured.push({ size, metrics, full, ...(facesAP50 !== undefined && { facesAP50 }) });
     await fit.progress?.(measured.length, sizes.length);
   }

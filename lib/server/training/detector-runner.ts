@@ -531,16 +531,15 @@ export function secondsAfterTraining(kind: DetectorFamilyId, config: ResolvedTra
   const sizes = plan.sizes ?? detectionSizeCandidates(config.inputSize, config.largerDetectionSizes);
   const largest = Math.max(...sizes);
   const threads = plan.threads ?? 1;
-  const sizing = sizingSeconds(kind, config, heldOut.length, sizes, threads);
+  const sizing = sizingSeconds(kind, heldOut.length, sizes, threads);
   const faces = train.reduce((n, image) => n + image.boxes.length, 0);
   const judgeReading = config.maskJudge ? (0.12 * faces + train.length * (passSeconds(kind, largest) + 0.4)) / threads : 0;
   return sizing + judgeReading + secondsAfterJudgeReading(kind, config, largest, heldOut.length, JUDGE_SECONDS_PER_IMAGE, threads);
 }
 
-/** The size choice: a val pass at each candidate size, two when it chooses on finding faces (its own classes, then faces), on `threads`. */
-export function sizingSeconds(kind: DetectorFamilyId, config: Pick<ResolvedTrainingConfig, "maskJudge">, valImages: number, sizes: readonly number[], threads = 1): number {
-  const passesPerSize = sizeCriterionOf(config, sizes) === "facesAP50" ? 2 : 1;
-  return (passesPerSize * valImages * sizes.reduce((sum, size) => sum + passSeconds(kind, size), 0)) / threads;
+/** The size choice: a val pass at each candidate size (one forward pass serves its own classes and its faces), on `threads`. */
+export function sizingSeconds(kind: DetectorFamilyId, valImages: number, sizes: readonly number[], threads = 1): number {
+  return (valImages * sizes.reduce((sum, size) => sum + passSeconds(kind, size), 0)) / threads;
 }
 
 /**

@@ -57,14 +57,22 @@ export function facesAP50OfDetections(outputs: ReadonlyArray<{ image: TrainingIm
 /** Lets lease renewals, cancel checks and HTTP requests run between batches. */
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** One way's detections of stored images, in the images' order. */
+export type ImageDetections = Array<{ image: TrainingImage; detections: ModelDetection[] }>;
+
 /** A detector's detections (image pixels) on stored images as they are, in batches of 8. */
-export async function detectImages(detector: Detector, store: BlobStore, images: readonly TrainingImage[], postprocess: Partial<PostprocessOptions> = EVALUATION_POSTPROCESS): Promise<Array<{ image: TrainingImage; detections: ModelDetection[] }>> {
-  const outputs: Array<{ image: TrainingImage; detections: ModelDetection[] }> = [];
+export async function detectImages(detector: Detector, store: BlobStore, images: readonly TrainingImage[], postprocess: Partial<PostprocessOptions> = EVALUATION_POSTPROCESS): Promise<ImageDetections> {
+  return (await detectImagesEachWay(detector, store, images, [postprocess]))[0]!;
+}
+
+/** detectImages post-processed each way asked for (one list per way), from one forward pass per batch. */
+export async function detectImagesEachWay(detector: Detector, store: BlobStore, images: readonly TrainingImage[], ways: ReadonlyArray<Partial<PostprocessOptions>>): Promise<ImageDetections[]> {
+  const outputs: ImageDetections[] = ways.map(() => []);
   for (let i = 0; i < images.length; i += 8) {
     const chunk = images.slice(i, i + 8);
     const pixels = await Promise.all(chunk.map(async (image) => decodeImageRgb(await store.get(image.contentHash))));
-    const detections = await detector.detect(pixels, postprocess);
-    chunk.forEach((image, k) => outputs.push({ image, detections: detections[k]! }));
+    const perWay = await detector.detectEachWay(pixels, ways);
+    perWay.forEach((detections, way) => chunk.forEach((image, k) => outputs[way]!.push({ image, detections: detections[k]! })));
     await yieldToEventLoop();
   }
   return outputs;
