@@ -83,12 +83,12 @@ export interface SizedDetector extends DetectorAtSize {
 /**
  * Measures a trained detector on val at each candidate size (detectionSizeCandidates) and keeps
  * the one pickDetectionSize chooses on `criterion`, rebuilt at that size with the trained weights.
- * With "facesAP50" (a mask judge will give the faces their classes) each size's pass is also
- * post-processed as a `faces` pass (the same forward pass): at a larger size a one-stage detector trained at 416 px finds more faces while its own
- * classes get worse (docs/benchmarks.md), and its own classes are what the judge replaces; the
- * size its own classes do best at is kept too, as `withoutJudge`. The other sizes' models, the
- * trained one included when it is not kept, are disposed. Val passes run on `threads` detection
- * threads (detect-threads.ts).
+ * With "facesAP50" (a mask judge will give the faces their classes) each size's forward pass is
+ * also post-processed as a `faces` pass: at a larger size a one-stage detector trained at 416 px
+ * finds more faces while its own classes get worse (docs/benchmarks.md), and its own classes are
+ * what the judge replaces; the size its own classes do best at is kept too, as `withoutJudge`. The
+ * other sizes' models, the trained one included when it is not kept, are disposed. Val passes run
+ * on `threads` detection threads (detect-threads.ts).
  */
 export async function chooseDetectionSize(kind: DetectorFamilyId, fitted: { full: tf.LayersModel; metadata: ModelMetadata }, store: BlobStore, fit: { options: RecipeOptions; sizes: readonly number[]; classes: string[]; val: readonly TrainingImage[]; criterion?: DetectionSizeCriterion; threads?: number; progress?: (done: number, total: number) => Promise<void> }): Promise<SizedDetector> {
   const { sizes } = fit;
