@@ -43,6 +43,12 @@ export const maskJudgeSchema = z.object({
    * false finds), so p(class) is also the chance that the find is a face. Absent in older models.
    */
   background: z.boolean().default(false),
+  /**
+   * the overlap (IoU) above which a fainter found face is dropped as the same face before judging,
+   * in place of the detector's own NMS overlap: a duplicate box judged `mask_weared_incorrect`
+   * counts as a false find of the rarest class. Absent in older models: the detector's.
+   */
+  faceIou: z.number().gt(0).max(1).optional(),
 });
 export type MaskJudge = z.infer<typeof maskJudgeSchema>;
 

@@ -95,7 +95,7 @@ export function detectorOver(model: tf.LayersModel, metadata: ModelMetadata, inf
   /** What the family is asked for: faces when a judge gives the classes, else the caller's detections. */
   const familyOptions = (overrides?: Partial<PostprocessOptions>): PostprocessOptions => {
     const wanted = options(overrides);
-    return judge ? { ...wanted, faces: true, scoreThreshold: Math.max(faceScoreReaching(judge.scoring, wanted.scoreThreshold), judge.minFaceScore) } : wanted;
+    return judge ? { ...wanted, faces: true, scoreThreshold: Math.max(faceScoreReaching(judge.scoring, wanted.scoreThreshold), judge.minFaceScore), iouThreshold: judge.faceIou ?? wanted.iouThreshold } : wanted;
   };
   /** Faces in image pixels → detections with the judge's classes (or the detections as they are, without a judge). */
   const judged = async (images: readonly RgbImage[], perImage: NamedDetection[][], overrides?: Partial<PostprocessOptions>): Promise<NamedDetection[][]> => {

@@ -236,6 +236,29 @@ describe("a detector with a mask judge", () => {
     judged.dispose();
   });
 
+  it("judges each face once: boxes overlapping a stronger face by its faceIou are dropped before judging, whatever the caller's NMS overlap", async () => {
+    const model = DETECTOR_FAMILIES.one_stage.recipe.buildTrainable(options, {});
+    const random = new SeededRandom(11);
+    for (const layer of model.layers) layer.setWeights(layer.getWeights().map((w) => tf.tidy(() => tf.add(w, tf.tensor(Array.from({ length: w.size }, () => random.range(-0.1, 0.1)), w.shape)))));
+    const judge: MaskJudge = { cropSize: 32, margin: 0.1, minFaceScore: 0, weights: new Array(1536 * 3).fill(0), bias: [0, 5, 0], mirrored: false, scoring: "product", background: false, faceIou: 0.3 };
+    const metadata = modelMetadataSchema.parse({ ...detectorMetadata("one_stage", { width: "n", backbone: "scratch", classes: CLASSES, inputSize: SIZE }), judge });
+    const { model: loaded, metadata: read } = await modelFromFiles(await modelToFiles(model, metadata));
+    expect(read.judge!.faceIou).toBe(0.3);
+    const plain = DETECTOR_FAMILIES.one_stage.detector(model, { ...metadata, judge: undefined });
+    const judged = DETECTOR_FAMILIES.one_stage.detector(loaded, read);
+    const keepAll = { scoreThreshold: 0, maxDetections: 300, iouThreshold: 0.6 };
+    const [atDetectorsOverlap] = await plain.detect([image(3)], { ...keepAll, faces: true });
+    const [atJudgesOverlap] = await plain.detect([image(3)], { ...keepAll, faces: true, iouThreshold: 0.3 });
+    expect(atJudgesOverlap!.length).toBeLessThan(atDetectorsOverlap!.length);
+    const [detections] = await judged.detect([image(3)], keepAll);
+    expect(detections!.map((d) => d.box)).toEqual(atJudgesOverlap!.map((d) => d.box));
+    // A judge without the field (older models) keeps the caller's overlap.
+    const older = DETECTOR_FAMILIES.one_stage.detector(model, { ...metadata, judge: { ...judge, faceIou: undefined } });
+    expect((await older.detect([image(3)], keepAll))[0]!.map((d) => d.box)).toEqual(atDetectorsOverlap!.map((d) => d.box));
+    plain.dispose();
+    judged.dispose();
+  });
+
   it("with a not-a-face column, scores each face by its chance of being a face of the class, and needs that column", async () => {
     const model = DETECTOR_FAMILIES.one_stage.recipe.buildTrainable(options, {});
     // Sure that a find is not without_mask's face or not a face, one as likely as the other: p(without_mask) = e⁵ / (2e⁵ + 2).

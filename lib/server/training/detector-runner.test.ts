@@ -15,7 +15,7 @@ import { evaluationView } from "../evaluation/evaluation-views";
 import { resolveTrainingConfig } from "./training-config";
 import { createSampleTestEnv, type SampleTestEnv } from "../testing/test-env";
 import { AFTER_TRAINING_SHARE, affordableDetectionSizes, detectorRunner, judgeMasks, secondsAfterTraining, sizeCriterionOf, sizingSeconds } from "./detector-runner";
-import { JUDGE_VAL_TOLERANCE } from "./judge-training";
+import { JUDGE_RECIPE, JUDGE_VAL_TOLERANCE } from "./judge-training";
 import { pickDetectionSize } from "./detection-size";
 import { decodeImageRgb } from "../images/decode";
 import { loadSplit } from "./training-data";
@@ -126,6 +126,8 @@ describe.each([
     const detector = await loadDetector(files);
     expect(detector.metadata).toMatchObject({ architecture, classes: ["with_mask", "without_mask", "mask_weared_incorrect"], inputSize: version.inputSize });
     expect("judge" in detector.metadata && detector.metadata.judge !== undefined).toBe(metrics.judge?.kept ?? false);
+    // A kept judge judges each face once, at its own overlap.
+    if (metrics.judge?.kept && "judge" in detector.metadata) expect(detector.metadata.judge!.faceIou).toBe(JUDGE_RECIPE.faceIou);
     // (a 2-epoch model's faces are faint: with a judge, those under its face floor of 0.05 are not judged, so some photos give none)
     const perImage = await detector.detect(await Promise.all(valImages.map(async (image) => decodeImageRgb(await env.store.get(image.contentHash)))), { scoreThreshold: 0.001 });
     detector.dispose();
