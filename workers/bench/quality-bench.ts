@@ -104,7 +104,7 @@ function benchContext(): FitContext {
   return {
     log,
     signal: new AbortController().signal,
-    startPhase: async () => ({ advance: async () => {}, end: async (o) => void (o?.message && process.stdout.write(`  ${o.message}\n`)) }),
+    startPhase: async () => ({ advance: async () => {}, retotal: () => {}, end: async (o) => void (o?.message && process.stdout.write(`  ${o.message}\n`)) }),
     loadCheckpoint: async () => null,
     saveCheckpoint: async () => {},
   };

@@ -426,6 +426,7 @@ export async function fitDetector(kind: DetectorFamilyId, context: FitContext, s
     if (affordable < plannedEpochs) {
       plannedEpochs = Math.max(epoch, affordable);
       totalSteps = stepsPerEpoch * plannedEpochs;
+      training.retotal(plannedEpochs);
       await context.log("info", `${fit.logPrefix ?? ""}time budget of ${config.minutes} min: ${plannedEpochs} epochs fit (${epochSeconds.toFixed(0)} s each, ${Math.round(fit.reserveSeconds ?? 0)} s kept for what follows training)`);
     }
   }

@@ -50,4 +50,16 @@ describe("a training phase's log lines", () => {
     expect(r.lines.at(-1)).toMatchObject({ level: "warn", message: "kept epoch 5", metrics: { modelVersionId: "m1", phase: "training", step: "end" } });
     expect(currentPhase(r.marks(), r.clock())).toBeNull();
   });
+
+  it("counts against the new size once a time budget re-plans it, so the log and the ETA say the epochs that will run", async () => {
+    const r = recorder();
+    const phase = await startPhase(r.log, "training", { total: 12, clock: r.clock });
+    r.tick(10_000);
+    await phase.advance(1);
+    phase.retotal(8);
+    r.tick(16_000);
+    await phase.advance(2);
+    expect(r.lines.map((l) => l.message)).toEqual(["Training: started, 12 epochs", "Training: epoch 2 of 12", "Training: epoch 3 of 8"]);
+    expect(currentPhase(r.marks(), r.clock())).toMatchObject({ phase: "training", done: 2, total: 8 });
+  });
 });

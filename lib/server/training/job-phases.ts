@@ -22,6 +22,8 @@ export interface PhaseOptions {
 export interface PhaseTracker {
   /** how far the phase is (in its unit); logged at most every PROGRESS_LINE_MS */
   advance(done: number): Promise<void>;
+  /** the phase's size changed (a time budget re-planned its epochs): later lines count against `total` */
+  retotal(total: number): void;
   /** the end line: `message` when given (with its figures and level), else how long the phase took */
   end(options?: { message?: string; figures?: LogFigures; level?: JobLogLevel }): Promise<void>;
 }
@@ -33,7 +35,7 @@ export async function startPhase(log: Log, phase: TrainingPhase, options: PhaseO
   const clock = options.clock ?? Date.now;
   const { label, noun, plural } = TRAINING_PHASE_WORDS[phase];
   const prefix = options.prefix ?? "";
-  const total = options.total ?? null;
+  let total = options.total ?? null;
   const startedAt = clock();
   let done = options.done ?? 0;
   let nextLineAt = startedAt + FIRST_PROGRESS_LINE_MS;
@@ -47,6 +49,9 @@ export async function startPhase(log: Log, phase: TrainingPhase, options: PhaseO
       if (now < nextLineAt) return;
       nextLineAt = now + PROGRESS_LINE_MS;
       await log("info", `${prefix}${label}: ${describePhaseCount(phase, done, total)}`, figures("progress"));
+    },
+    retotal(next) {
+      total = next;
     },
     async end({ message, figures: extra = {}, level = "info" } = {}) {
       const seconds = Math.round((clock() - startedAt) / 1000);
