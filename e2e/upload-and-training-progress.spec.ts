@@ -115,7 +115,7 @@ test("an unknown training job, or an unknown address, says so and leads back", a
   for (const address of ["/train/no-such-job", "/no-such-page"]) {
     expect((await page.goto(address))?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
-    await expect(page.getByRole("alert")).toContainText("a training job");
+    await expect(page.getByRole("alert").filter({ hasText: "Nothing is at this address" })).toContainText("a training job");
   }
   await page.goto("/train/no-such-job");
   await page.getByRole("navigation", { name: "Where to go instead" }).getByRole("link", { name: "Training jobs" }).click();
