@@ -173,8 +173,9 @@ export async function judgeMasks(kind: DetectorFamilyId, context: Pick<JobContex
     chooseJudgingFloor: deadline === undefined ? undefined : (paceAt) => judgingFloor(paceAt, { secondsLeft: (deadline - Date.now()) / 1000, secondsAfterReading: afterReading }),
   });
   const verdict = outcome.kept ? "kept" : `left out: it lowered val mAP50 by more than ${JUDGE_VAL_TOLERANCE}`;
+  const [ownSize, judgedSize] = sizesOf(fitted);
   await judging.end({
-    message: `${fit.logPrefix ?? ""}mask judge trained on ${outcome.faces} face crops (with ${outcome.finds} of the detector's finds, ${outcome.falseFinds} of them false${outcome.imagesRead < fit.train.length ? `; ${outcome.imagesRead} of ${fit.train.length} training images read in the time left` : ""}; ${outcome.pace.facesPerImage.toFixed(1)} faces a training photo to judge${floorsOf(outcome)}, ${(1000 * outcome.pace.secondsPerCrop).toFixed(0)} ms a crop) in ${outcome.seconds} s; val mAP50 ${outcome.valWithout.mAP50.toFixed(3)} with the detector's classes${sizesOf(fitted)[0]}, ${outcome.valWith.mAP50.toFixed(3)} with the judge's${sizesOf(fitted)[1]} (${verdict})`,
+    message: `${fit.logPrefix ?? ""}mask judge trained on ${outcome.faces} face crops (with ${outcome.finds} of the detector's finds, ${outcome.falseFinds} of them false${outcome.imagesRead < fit.train.length ? `; ${outcome.imagesRead} of ${fit.train.length} training images read in the time left` : ""}; ${outcome.pace.facesPerImage.toFixed(1)} faces a training photo to judge${floorsOf(outcome)}, ${(1000 * outcome.pace.secondsPerCrop).toFixed(0)} ms a crop) in ${outcome.seconds} s; val mAP50 ${outcome.valWithout.mAP50.toFixed(3)} with the detector's classes${ownSize}, ${outcome.valWith.mAP50.toFixed(3)} with the judge's${judgedSize} (${verdict})`,
   });
   return outcome;
 }
