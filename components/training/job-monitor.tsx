@@ -6,7 +6,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { TrainingJobView, TrainingLogLine } from "@/lib/contracts/http/training";
 import { epochMetricsSchema, phaseFiguresSchema, type EpochMetrics } from "@/lib/contracts/stored/training";
 import { classColor, classLabel } from "@/lib/domain/classes";
-import { budgetMs, currentPhase, jobDurationMs, TRAINING_PHASES, type PhaseMark, type TrainingPhase } from "@/lib/domain/training-phases";
+import { budgetMs, currentPhase, jobDurationMs, overtakenProgressLines, TRAINING_PHASES, type PhaseMark, type TrainingPhase } from "@/lib/domain/training-phases";
 import { formatDateTime, formatDuration, formatNumber, formatPercent } from "@/lib/presentation/format";
 import { describePhaseCount, TRAINING_PHASE_WORDS } from "@/lib/presentation/progress-words";
 import { cancelTraining, useTrainingJob } from "../api-hooks";
@@ -97,9 +97,29 @@ export function TrainingJobMonitor({ jobId, canManage }: { jobId: string; canMan
       ) : null}
       {cancelState ? <span className="muted small"> {cancelState.replace("_", " ")}</span> : null}
       {epochs.length > 0 ? <EpochCharts epochs={epochs} /> : null}
+      <JobLog job={job} logs={data.logs} />
+    </>
+  );
+}
+
+/**
+ * The job's log. A phase logs its count every 15 s, so by default each phase run shows only its
+ * latest count (or none once its end line says how long it took); every line is a click away.
+ */
+const JobLog = memo(function JobLog({ job, logs }: { job: TrainingJobView; logs: TrainingLogLine[] }) {
+  const [everyLine, setEveryLine] = useState(false);
+  const overtaken = useMemo(() => overtakenProgressLines(logs.map((line) => phaseMarkOf(line))), [logs]);
+  const shown = everyLine ? logs : logs.filter((_, i) => !overtaken.has(i));
+  return (
+    <>
       <h2>Log</h2>
+      {overtaken.size > 0 ? (
+        <label className="small">
+          <input type="checkbox" checked={everyLine} onChange={(e) => setEveryLine(e.target.checked)} /> Show every progress line ({overtaken.size} folded into the latest)
+        </label>
+      ) : null}
       <ol className="plain small" data-testid="job-log">
-        {data.logs.map((line) => (
+        {shown.map((line) => (
           <li key={line.id}>
             <span className="muted" title={formatDateTime(line.at)}>
               {logOffset(job, line)}
@@ -110,7 +130,7 @@ export function TrainingJobMonitor({ jobId, canManage }: { jobId: string; canMan
       </ol>
     </>
   );
-}
+});
 
 /** The current time, ticking each second while the job runs (elapsed time and ETA count live). */
 function useNow(ticking: boolean): number {
@@ -125,10 +145,13 @@ function useNow(ticking: boolean): number {
 }
 
 function phaseMarksOf(logs: readonly TrainingLogLine[]): PhaseMark[] {
-  return logs.flatMap((line) => {
-    const figures = phaseFiguresSchema.safeParse(line.metrics);
-    return figures.success ? [{ at: Date.parse(line.at), phase: figures.data.phase, step: figures.data.step, done: figures.data.done, total: figures.data.total }] : [];
-  });
+  return logs.flatMap((line) => phaseMarkOf(line) ?? []);
+}
+
+/** The phase mark a log line carries in its figures; null for any other line. */
+function phaseMarkOf(line: TrainingLogLine): PhaseMark | null {
+  const figures = phaseFiguresSchema.safeParse(line.metrics);
+  return figures.success ? { at: Date.parse(line.at), phase: figures.data.phase, step: figures.data.step, done: figures.data.done, total: figures.data.total } : null;
 }
 
 function phaseText(job: TrainingJobView, phase: ReturnType<typeof currentPhase>): string {

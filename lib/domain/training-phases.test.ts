@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { budgetMs, currentPhase, jobDurationMs, type PhaseMark } from "./training-phases";
+import { budgetMs, currentPhase, jobDurationMs, overtakenProgressLines, type PhaseMark } from "./training-phases";
 
 const mark = (at: number, phase: PhaseMark["phase"], step: PhaseMark["step"], done: number, total: number | null): PhaseMark => ({ at, phase, step, done, total });
 
@@ -44,5 +44,25 @@ describe("a job's duration", () => {
     expect(budgetMs({ minutes: 2 })).toBe(120_000);
     expect(budgetMs({})).toBeNull();
     expect(budgetMs({ minutes: "2" })).toBeNull();
+  });
+});
+
+describe("progress lines a later line has overtaken", () => {
+  const line = (phase: PhaseMark["phase"], step: PhaseMark["step"]) => ({ phase, step });
+
+  it("folds every progress line of an ended phase and all but the latest of a running one", () => {
+    const steps = [line("caching", "start"), line("caching", "progress"), line("caching", "progress"), line("caching", "end"), null, line("training", "start"), line("training", "progress"), null, line("training", "progress")];
+    expect([...overtakenProgressLines(steps)].sort()).toEqual([1, 2, 6]);
+  });
+
+  it("keeps the last progress line of a run that never ended, when the phase starts again (a resumed job)", () => {
+    const steps = [line("training", "start"), line("training", "progress"), line("training", "progress"), line("training", "start"), line("training", "progress"), line("training", "end")];
+    expect([...overtakenProgressLines(steps)].sort()).toEqual([1, 4]);
+  });
+
+  it("does not let one phase's lines overtake another's, and keeps start and end lines", () => {
+    const steps = [line("judging", "start"), line("judging", "progress"), line("sizing", "progress"), line("sizing", "end"), line("judging", "end")];
+    expect([...overtakenProgressLines(steps)].sort()).toEqual([1, 2]);
+    expect(overtakenProgressLines([line("caching", "start"), line("caching", "end"), null]).size).toBe(0);
   });
 });

@@ -73,3 +73,25 @@ export function jobDurationMs(job: { startedAt: Date | string | null; finishedAt
 export function budgetMs(config: { minutes?: unknown }): number | null {
   return typeof config.minutes === "number" && config.minutes > 0 ? config.minutes * 60_000 : null;
 }
+
+/**
+ * Which lines of a job's log are progress lines a later line of the same phase run has overtaken
+ * (its next progress line, or its end): the log shows the latest count of a phase, not one line
+ * every 15 s of it. `steps` is each line's phase and step, null for a line that is not a phase
+ * mark. A progress line left as the last of a run that never ended (a worker killed mid-phase)
+ * is kept: it says how far that run got.
+ */
+export function overtakenProgressLines(steps: ReadonlyArray<Pick<PhaseMark, "phase" | "step"> | null>): Set<number> {
+  const overtaken = new Set<number>();
+  const laterInRun = new Set<TrainingPhase>();
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const mark = steps[i];
+    if (!mark) continue;
+    if (mark.step === "start") laterInRun.delete(mark.phase);
+    else {
+      if (mark.step === "progress" && laterInRun.has(mark.phase)) overtaken.add(i);
+      laterInRun.add(mark.phase);
+    }
+  }
+  return overtaken;
+}
