@@ -101,6 +101,14 @@ test("a training job shows its phase, advancing progress, time left and its time
   const elapsed = await page.getByTestId("job-duration").textContent();
   await expect(page.getByTestId("job-duration")).not.toHaveText(elapsed!);
 
+  // A phase counts every 15 s; the log keeps the latest count of each run, every line on request.
+  const everyLine = page.getByRole("checkbox", { name: /^Show every progress line \(\d+ folded into the latest\)$/ });
+  await expect(everyLine).toBeVisible({ timeout: 60_000 });
+  const log = page.getByTestId("job-log").getByRole("listitem");
+  const folded = await log.count();
+  await everyLine.check();
+  await expect.poll(() => log.count()).toBeGreaterThan(folded);
+
   // Enough seen: stop it, and the jobs list gives its status and how long it ran.
   await page.getByRole("button", { name: "Cancel job" }).click();
   await expect(page.getByTestId("job-status")).toHaveText("Cancelled", { timeout: 30_000 });
