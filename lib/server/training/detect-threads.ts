@@ -10,6 +10,7 @@ import type { PostprocessOptions } from "@/lib/detection/common/postprocess";
 import type { BlobStore } from "../platform/storage";
 import { detectImagesEachWay, EVALUATION_POSTPROCESS, type ImageDetections } from "./evaluate-split";
 import type { TrainingImage } from "./training-data";
+import { handOut } from "./hand-out";
 import { withWorkerThreads } from "./worker-threads";
 
 /** One photo to detect, post-processed each of `ways`; the reply has one list per way. */
@@ -33,23 +34,17 @@ export async function detectImagesOnThreads(files: ArtifactFiles, threads: numbe
 export async function detectImagesOnThreadsEachWay(files: ArtifactFiles, threads: number, store: BlobStore, images: readonly TrainingImage[], ways: ReadonlyArray<Partial<PostprocessOptions>>): Promise<ImageDetections[]> {
   if (images.length === 0) return ways.map(() => []);
   const outputs: ImageDetections[] = ways.map(() => new Array(images.length));
-  let next = 0;
   const thread = { workerData: { files }, name: "masklab-detect", what: "a detection thread" };
   await withWorkerThreads<DetectReply, unknown>(ENTRY, thread, Math.min(threads, images.length), (running) =>
-    Promise.all(
-      running.map(async ({ worker, replies }) => {
-        while (next < images.length) {
-          const id = next++;
-          const image = images[id]!;
-          const bytes = new Uint8Array(await store.get(image.contentHash));
-          worker.postMessage({ id, bytes, ways } satisfies DetectRequest, [bytes.buffer as ArrayBuffer]);
-          const answer = await replies();
-          if (answer.type === "failed") throw new Error(`detecting ${image.fileName}: ${answer.message}`);
-          if (answer.type !== "detected" || answer.id !== id || answer.detections.length !== ways.length) throw new Error("a detection thread answered out of turn");
-          answer.detections.forEach((detections, way) => (outputs[way]![id] = { image, detections }));
-        }
-      }),
-    ),
+    handOut(running, images.length, async ({ worker, replies }, id) => {
+      const image = images[id]!;
+      const bytes = new Uint8Array(await store.get(image.contentHash));
+      worker.postMessage({ id, bytes, ways } satisfies DetectRequest, [bytes.buffer as ArrayBuffer]);
+      const answer = await replies();
+      if (answer.type === "failed") throw new Error(`detecting ${image.fileName}: ${answer.message}`);
+      if (answer.type !== "detected" || answer.id !== id || answer.detections.length !== ways.length) throw new Error("a detection thread answered out of turn");
+      answer.detections.forEach((detections, way) => (outputs[way]![id] = { image, detections }));
+    }),
   );
   return outputs;
 }

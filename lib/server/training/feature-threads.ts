@@ -5,6 +5,7 @@ import type { Letterbox } from "@/lib/detection/common/letterbox";
 import type { BlobStore } from "../platform/storage";
 import { truthsInInput, type CachedSample } from "./feature-cache";
 import type { TrainingImage } from "./training-data";
+import { handOut } from "./hand-out";
 import { withWorkerThreads } from "./worker-threads";
 
 export type FeatureRequest = { id: number; bytes: Uint8Array; flip: boolean };
@@ -31,25 +32,19 @@ const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), "feature-t
  */
 export async function cacheFeaturesInThreads(store: BlobStore, requests: ReadonlyArray<{ image: TrainingImage; flip: boolean }>, inputSize: number, threads: number, progress: (done: number) => Promise<void> = async () => {}): Promise<CachedSample[]> {
   const results: CachedSample[] = new Array(requests.length);
-  let next = 0;
   let done = 0;
   const thread = { workerData: { inputSize }, name: "masklab-features", what: "a feature thread" };
   await withWorkerThreads<FeatureReply, unknown>(ENTRY, thread, Math.min(threads, requests.length), (running) =>
-    Promise.all(
-      running.map(async ({ worker, replies }) => {
-        while (next < requests.length) {
-          const id = next++;
-          const { image, flip } = requests[id]!;
-          const bytes = new Uint8Array(await store.get(image.contentHash));
-          worker.postMessage({ id, bytes, flip } satisfies FeatureRequest, [bytes.buffer]);
-          const answer = await replies();
-          if (answer.type === "failed") throw new Error(`features of ${image.fileName}: ${answer.message}`);
-          if (answer.type !== "cached" || answer.id !== id) throw new Error("a feature thread answered out of turn");
-          results[id] = { image, letterbox: answer.letterbox, truths: truthsInInput(image, answer.letterbox, flip), features: answer.features };
-          await progress(++done);
-        }
-      }),
-    ),
+    handOut(running, requests.length, async ({ worker, replies }, id) => {
+      const { image, flip } = requests[id]!;
+      const bytes = new Uint8Array(await store.get(image.contentHash));
+      worker.postMessage({ id, bytes, flip } satisfies FeatureRequest, [bytes.buffer]);
+      const answer = await replies();
+      if (answer.type === "failed") throw new Error(`features of ${image.fileName}: ${answer.message}`);
+      if (answer.type !== "cached" || answer.id !== id) throw new Error("a feature thread answered out of turn");
+      results[id] = { image, letterbox: answer.letterbox, truths: truthsInInput(image, answer.letterbox, flip), features: answer.features };
+      await progress(++done);
+    }),
   );
   return results;
 }

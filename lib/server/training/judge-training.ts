@@ -12,6 +12,7 @@ import { decodeImageRgb } from "@/lib/server/images/decode";
 import type { BlobStore } from "../platform/storage";
 import { EVALUATION_POSTPROCESS, metricsOfDetections, yieldToEventLoop, type SplitMetrics } from "./evaluate-split";
 import { detectOnThreads } from "./detect-threads";
+import { handOut } from "./hand-out";
 import { withJudgeThreads } from "./judge-threads";
 import type { TrainingImage } from "./training-data";
 
@@ -239,47 +240,46 @@ export async function faceCropFeatures(readers: readonly PhotoReader[], store: B
   const readings: PhotoReading[] = [];
   /** each photo's reading in seconds, on the core that read it (and the hand-over) */
   const readingSeconds: number[] = [];
-  let next = 0;
   let done = 0;
   let labelledFaces = 0;
   let crops = 0;
   let cropSeconds = 0;
   let floor: number = JUDGE_RECIPE.minFaceScore;
   const probe = floorProbe(readings, readingSeconds, () => (crops > 0 ? cropSeconds / crops : 0), images.length);
-  await Promise.all(
-    readers.map(async (read) => {
-      while (next < images.length) {
-        // Out of time (the job's budget), the layer's training counted: the judge learns from the images read so far, once it has a face.
-        if (options.readUntil && labelledFaces > 0 && Date.now() + 1000 * JUDGE_LAYER_SECONDS_PER_CROP * crops > options.readUntil(probe.paceAt(floor))) return;
-        const index = next++;
-        const image = images[index]!;
-        // Every photo is read: one without labelled faces still teaches not a face through the finds.
-        const bytes = new Uint8Array(await store.get(image.contentHash));
-        const started = performance.now();
-        const reading = await read(bytes, image, photoSeed(seed, index), floor).catch((error: Error) => {
-          throw new Error(`the judge's reading of ${image.fileName}: ${error.message}`);
-        });
-        readings[index] = reading;
-        readingSeconds[index] = (performance.now() - started) / 1000;
-        labelledFaces += image.boxes.length;
-        crops += reading.labels.length;
-        cropSeconds += reading.cropSeconds;
-        done += 1;
-        // Photos handed out before the floor is chosen are read from the base floor: they teach a few more faint finds.
-        if (options.chooseFloor && done === Math.min(JUDGE_FLOOR_PROBE, images.length)) floor = options.chooseFloor(probe);
-        await options.progress?.(done);
-        await yieldToEventLoop();
-      }
-    }),
+  // Out of time (the job's budget), the layer's training counted: the judge learns from the images read so far, once it has a face.
+  const inTime = () => !options.readUntil || labelledFaces === 0 || Date.now() + 1000 * JUDGE_LAYER_SECONDS_PER_CROP * crops <= options.readUntil(probe.paceAt(floor));
+  const imagesRead = await handOut(
+    readers,
+    images.length,
+    async (read, index) => {
+      const image = images[index]!;
+      // Every photo is read: one without labelled faces still teaches not a face through the finds.
+      const bytes = new Uint8Array(await store.get(image.contentHash));
+      const started = performance.now();
+      const reading = await read(bytes, image, photoSeed(seed, index), floor).catch((error: Error) => {
+        throw new Error(`the judge's reading of ${image.fileName}: ${error.message}`);
+      });
+      readings[index] = reading;
+      readingSeconds[index] = (performance.now() - started) / 1000;
+      labelledFaces += image.boxes.length;
+      crops += reading.labels.length;
+      cropSeconds += reading.cropSeconds;
+      done += 1;
+      // Photos handed out before the floor is chosen are read from the base floor: they teach a few more faint finds.
+      if (options.chooseFloor && done === Math.min(JUDGE_FLOOR_PROBE, images.length)) floor = options.chooseFloor(probe);
+      await options.progress?.(done);
+      await yieldToEventLoop();
+    },
+    inTime,
   );
-  // Every photo handed out was read, so those read are the first `next`, in order.
-  const inOrder = readings.slice(0, next);
+  // Every photo handed out was read, so those read are the first `imagesRead`, in order.
+  const inOrder = readings.slice(0, imagesRead);
   return {
     features: concatenated(inOrder.map((r) => r.features)),
     labels: inOrder.flatMap((r) => r.labels),
     finds: inOrder.reduce((n, r) => n + r.finds, 0),
     falseFinds: inOrder.reduce((n, r) => n + r.falseFinds, 0),
-    imagesRead: next,
+    imagesRead,
     /** the floor the judge's finds were learnt from: the base floor, or the one chooseFloor raised it to */
     minFaceScore: floor,
     pace: probe.paceAt(floor),
