@@ -9,6 +9,9 @@ test("an ML lead starts a quick training job, watches it, and finds the new mode
   const form = page.getByRole("form", { name: "New training job" });
   if (!(await form.isVisible())) await page.getByText("New training job").click();
   await chooseOption(page, form.getByRole("combobox", { name: "Dataset" }), "sample-facemask");
+  // A new job starts from the two-stage detector; this journey times the cheaper one-stage.
+  await expect(form.getByRole("combobox", { name: "Model" })).toContainText("Two-stage");
+  await chooseOption(page, form.getByRole("combobox", { name: "Model" }), "One-stage (MLD-1S, anchor-free, YOLO-style)");
   await expect(form.getByRole("checkbox", { name: /^Mask judge/ })).toBeChecked();
   await form.getByRole("spinbutton", { name: "Training input size (px)" }).fill("128");
   await form.getByRole("spinbutton", { name: "Epochs" }).fill("2");

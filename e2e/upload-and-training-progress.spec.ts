@@ -83,6 +83,7 @@ test("a training job shows its phase, advancing progress, time left and its time
   const form = page.getByRole("form", { name: "New training job" });
   if (!(await form.isVisible())) await page.getByText("New training job").click();
   await chooseOption(page, form.getByRole("combobox", { name: "Dataset" }), "sample-facemask");
+  await chooseOption(page, form.getByRole("combobox", { name: "Model" }), "One-stage (MLD-1S, anchor-free, YOLO-style)");
   await form.getByRole("spinbutton", { name: "Training input size (px)" }).fill("128");
   await form.getByRole("spinbutton", { name: "Epochs" }).fill("20");
   await form.getByRole("spinbutton", { name: "Time budget (min, optional)" }).fill("5");

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { PresetDefaults } from "@/lib/contracts/http/training";
-import { DETECTOR_FAMILY_CATALOGUE, DETECTOR_FAMILY_IDS, type DetectorFamilyId } from "@/lib/domain/detector-families";
+import { DETECTOR_FAMILY_CATALOGUE, DETECTOR_FAMILY_IDS, RECOMMENDED_DETECTOR_FAMILY, type DetectorFamilyId } from "@/lib/domain/detector-families";
 import { launchTraining } from "../api-hooks";
 import { Checkbox } from "../ui/checkbox";
 import { Select } from "../ui/select";
@@ -23,9 +23,9 @@ const PRESET_LABELS: Record<Preset, string> = {
 export function NewTrainingJobForm({ datasets, presets, initialDatasetId }: { datasets: Array<{ id: string; name: string }>; presets: PresetDefaults; initialDatasetId?: string }) {
   const router = useRouter();
   const [datasetId, setDatasetId] = useState(datasets.find((d) => d.id === initialDatasetId)?.id ?? datasets[0]?.id ?? "");
-  const [kind, setKind] = useState<Kind>(DETECTOR_FAMILY_IDS[0]);
+  const [kind, setKind] = useState<Kind>(RECOMMENDED_DETECTOR_FAMILY);
   const [preset, setPreset] = useState<Preset>("quick-cpu");
-  const [settings, setSettings] = useState<Settings>({ ...presets[DETECTOR_FAMILY_IDS[0]]["quick-cpu"], minutes: "", backend: "auto", crossValidationFolds: 0, maskJudge: true, largerDetectionSizes: true });
+  const [settings, setSettings] = useState<Settings>({ ...presets[RECOMMENDED_DETECTOR_FAMILY]["quick-cpu"], minutes: "", backend: "auto", crossValidationFolds: 0, maskJudge: true, largerDetectionSizes: true });
 
   const choose = (nextKind: Kind, nextPreset: Preset) => {
     setKind(nextKind);
