@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { handOut } from "./hand-out";
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe("handing items out to workers", () => {
   it("gives every item to exactly one worker, a free worker taking the next", async () => {
     const takenBy: string[] = [];
-    // Item 0 is slow: the other worker takes every item after it meanwhile.
+    // Item 0 holds its worker until the last item is done: the other worker takes every item meanwhile.
+    let releaseFirst = () => {};
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
     const taken = await handOut(["a", "b"], 5, async (worker, index) => {
       takenBy[index] = worker;
-      await pause(index === 0 ? 60 : 5);
+      if (index === 0) await firstHeld;
+      else await Promise.resolve();
+      if (index === 4) releaseFirst();
     });
     expect(taken).toBe(5);
     expect(takenBy).toEqual(["a", "b", "b", "b", "b"]);
